@@ -1,0 +1,26 @@
+// In-process bus: the single-node default. Delivery is synchronous so per-topic order equals publish order.
+
+import type { Bus, StreamEvent } from "../../ports/bus.ts";
+
+export function createMemoryBus(): Bus {
+  const handlers = new Map<string, Set<(e: StreamEvent) => void>>();
+  return {
+    async publish(topic, event) {
+      const set = handlers.get(topic);
+      if (!set) return;
+      for (const h of set) h(event);
+    },
+    subscribe(topic, handler) {
+      let set = handlers.get(topic);
+      if (!set) handlers.set(topic, (set = new Set()));
+      set.add(handler);
+      return () => {
+        set.delete(handler);
+        if (set.size === 0) handlers.delete(topic);
+      };
+    },
+    async close() {
+      handlers.clear();
+    },
+  };
+}

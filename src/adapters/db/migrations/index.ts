@@ -1,0 +1,11 @@
+// Versioned migrations, in order. Names sort lexically; add new ones at the end and never edit a shipped one.
+
+import type { Migration } from "kysely/migration";
+import type { DialectName } from "../database.ts";
+import { coreMigration } from "./001-core.ts";
+
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return {
+    "001-core": coreMigration(dialect),
+  };
+}

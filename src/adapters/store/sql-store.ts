@@ -1,0 +1,418 @@
+// The Store on Kysely: one implementation for SQLite and PostgreSQL, since the schema keeps both dialects alike.
+// Concurrency: PostgreSQL takes `SELECT ... FOR UPDATE` row locks; Kysely's SQLite driver already runs one
+// transaction at a time on its single connection, which is the same guarantee for an embedded database.
+
+import { randomUUID } from "node:crypto";
+import type { Kysely, Selectable, Transaction } from "kysely";
+import type {
+  Conversation,
+  ConversationEvent,
+  Customer,
+  Message,
+  Tier,
+  User,
+} from "../../domain/model.ts";
+import type {
+  ConversationFilter,
+  ConversationPatch,
+  ConversationUnit,
+  NewCustomer,
+  NewEvent,
+  NewMessage,
+  NewUser,
+  Store,
+  StoredToken,
+  UserPatch,
+} from "../../ports/store.ts";
+import type { DatabaseHandle } from "../db/database.ts";
+import type { ConversationsTable, CustomersTable, Database, EventsTable, MessagesTable, UsersTable } from "../db/schema.ts";
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const json = <T>(text: string | null, fallback: T): T => (text ? (JSON.parse(text) as T) : fallback);
+
+function toCustomer(r: Selectable<CustomersTable>): Customer {
+  return {
+    id: r.id,
+    externalId: r.external_id,
+    name: r.name,
+    email: r.email,
+    locale: r.locale,
+    attributes: json(r.attributes, {}),
+    createdAt: iso(r.created_at) as string,
+  };
+}
+
+function toConversation(r: Selectable<ConversationsTable>): Conversation {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    channel: r.channel as Conversation["channel"],
+    language: r.language,
+    status: r.status as Conversation["status"],
+    assigneeId: r.assignee_id,
+    tier: r.tier as Tier | null,
+    priority: r.priority,
+    reasons: json(r.reasons, []),
+    lastSeq: r.last_seq,
+    version: r.version,
+    aiTurnsUnresolved: r.ai_turns_unresolved,
+    createdAt: iso(r.created_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+    queuedAt: iso(r.queued_at),
+    assignedAt: iso(r.assigned_at),
+    firstHumanResponseAt: iso(r.first_human_response_at),
+    resolvedAt: iso(r.resolved_at),
+    resolutionCode: r.resolution_code,
+  };
+}
+
+function toMessage(r: Selectable<MessagesTable>): Message {
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: r.seq,
+    author: r.author as Message["author"],
+    authorId: r.author_id,
+    authorName: r.author_name,
+    clientMessageId: r.client_message_id,
+    text: r.text,
+    internal: r.internal === 1,
+    triage: json(r.triage, null),
+    meta: json(r.meta, null),
+    createdAt: iso(r.created_at) as string,
+  };
+}
+
+function toUser(r: Selectable<UsersTable>): User {
+  return {
+    id: r.id,
+    email: r.email,
+    displayName: r.display_name,
+    role: r.role as User["role"],
+    tier: r.tier as Tier,
+    skills: json(r.skills, []),
+    languages: json(r.languages, []),
+    capacity: r.capacity,
+    presence: r.presence as User["presence"],
+    businessHours: json(r.business_hours, null),
+    lastAssignedAt: iso(r.last_assigned_at),
+    createdAt: iso(r.created_at) as string,
+  };
+}
+
+function toEvent(r: Selectable<EventsTable>): ConversationEvent {
+  return {
+    id: Number(r.id),
+    conversationId: r.conversation_id,
+    type: r.type,
+    actorKind: r.actor_kind as ConversationEvent["actorKind"],
+    actorId: r.actor_id,
+    data: json(r.data, {}),
+    createdAt: iso(r.created_at) as string,
+  };
+}
+
+function patchToRow(patch: ConversationPatch): Partial<ConversationsTable> {
+  const row: Partial<ConversationsTable> = {};
+  if (patch.status !== undefined) row.status = patch.status;
+  if (patch.assigneeId !== undefined) row.assignee_id = patch.assigneeId;
+  if (patch.tier !== undefined) row.tier = patch.tier;
+  if (patch.reasons !== undefined) row.reasons = JSON.stringify(patch.reasons);
+  if (patch.language !== undefined) row.language = patch.language;
+  if (patch.priority !== undefined) row.priority = patch.priority;
+  if (patch.aiTurnsUnresolved !== undefined) row.ai_turns_unresolved = patch.aiTurnsUnresolved;
+  if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
+  if (patch.assignedAt !== undefined) row.assigned_at = patch.assignedAt;
+  if (patch.firstHumanResponseAt !== undefined) row.first_human_response_at = patch.firstHumanResponseAt;
+  if (patch.resolvedAt !== undefined) row.resolved_at = patch.resolvedAt;
+  if (patch.resolutionCode !== undefined) row.resolution_code = patch.resolutionCode;
+  return row;
+}
+
+export function createSqlStore(handle: DatabaseHandle, clock: () => number = Date.now): Store {
+  const { db, dialect } = handle;
+  const forUpdate = dialect === "postgres";
+
+  class Unit implements ConversationUnit {
+    conversation: Conversation;
+    private row: Selectable<ConversationsTable>;
+    private readonly trx: Transaction<Database>;
+    constructor(trx: Transaction<Database>, row: Selectable<ConversationsTable>) {
+      this.trx = trx;
+      this.row = row;
+      this.conversation = toConversation(row);
+    }
+
+    async findMessageByKey(key: string): Promise<Message | null> {
+      const r = await this.trx
+        .selectFrom("messages")
+        .selectAll()
+        .where("conversation_id", "=", this.row.id)
+        .where("idempotency_key", "=", key)
+        .executeTakeFirst();
+      return r ? toMessage(r) : null;
+    }
+
+    async recentMessages(limit: number): Promise<Message[]> {
+      const rows = await this.trx
+        .selectFrom("messages")
+        .selectAll()
+        .where("conversation_id", "=", this.row.id)
+        .where("internal", "=", 0)
+        .orderBy("seq", "desc")
+        .limit(limit)
+        .execute();
+      return rows.reverse().map(toMessage);
+    }
+
+    async customer(): Promise<Customer | null> {
+      const r = await this.trx.selectFrom("customers").selectAll().where("id", "=", this.row.customer_id).executeTakeFirst();
+      return r ? toCustomer(r) : null;
+    }
+
+    async insertMessage(m: NewMessage): Promise<Message> {
+      const now = clock();
+      const row: MessagesTable = {
+        id: randomUUID(),
+        conversation_id: this.row.id,
+        seq: this.row.last_seq + 1,
+        author: m.author,
+        author_id: m.authorId ?? null,
+        author_name: m.authorName ?? null,
+        client_message_id: m.clientMessageId ?? null,
+        idempotency_key: m.idempotencyKey ?? null,
+        text: m.text,
+        internal: m.internal ? 1 : 0,
+        triage: m.triage ? JSON.stringify(m.triage) : null,
+        meta: m.meta ? JSON.stringify(m.meta) : null,
+        created_at: now,
+      };
+      await this.trx.insertInto("messages").values(row).execute();
+      await this.trx
+        .updateTable("conversations")
+        .set({ last_seq: row.seq, updated_at: now })
+        .where("id", "=", this.row.id)
+        .execute();
+      this.row = { ...this.row, last_seq: row.seq, updated_at: now };
+      this.conversation = toConversation(this.row);
+      return toMessage(row);
+    }
+
+    async update(patch: ConversationPatch): Promise<Conversation> {
+      const now = clock();
+      const set = { ...patchToRow(patch), version: this.row.version + 1, updated_at: now };
+      await this.trx.updateTable("conversations").set(set).where("id", "=", this.row.id).execute();
+      this.row = { ...this.row, ...set };
+      this.conversation = toConversation(this.row);
+      return this.conversation;
+    }
+
+    async appendEvent(e: NewEvent): Promise<void> {
+      await this.trx
+        .insertInto("events")
+        .values({
+          conversation_id: this.row.id,
+          type: e.type,
+          actor_kind: e.actorKind,
+          actor_id: e.actorId ?? null,
+          data: JSON.stringify(e.data ?? {}),
+          created_at: clock(),
+        })
+        .execute();
+    }
+
+    async lockAgentLoad(userId: string): Promise<{ user: User; load: number } | null> {
+      let q = this.trx.selectFrom("users").selectAll().where("id", "=", userId);
+      if (forUpdate) q = q.forUpdate();
+      const user = await q.executeTakeFirst();
+      if (!user) return null;
+      const { n } = await this.trx
+        .selectFrom("conversations")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("assignee_id", "=", userId)
+        .where("status", "=", "human")
+        .executeTakeFirstOrThrow();
+      return { user: toUser(user), load: Number(n) };
+    }
+  }
+
+  return {
+    dialect,
+    async ping() {
+      await db.selectFrom("users").select("id").limit(1).execute();
+    },
+    close: () => handle.close(),
+
+    async createCustomer(input: NewCustomer) {
+      const row: CustomersTable = {
+        id: randomUUID(),
+        external_id: input.externalId ?? null,
+        name: input.name ?? null,
+        email: input.email ?? null,
+        locale: input.locale ?? null,
+        attributes: JSON.stringify(input.attributes ?? {}),
+        created_at: clock(),
+      };
+      await db.insertInto("customers").values(row).execute();
+      return toCustomer(row);
+    },
+    async getCustomer(id) {
+      const r = await db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
+      return r ? toCustomer(r) : null;
+    },
+    async findCustomerByExternalId(externalId) {
+      const r = await db.selectFrom("customers").selectAll().where("external_id", "=", externalId).executeTakeFirst();
+      return r ? toCustomer(r) : null;
+    },
+    async updateCustomer(id, patch) {
+      const set: Partial<CustomersTable> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.email !== undefined) set.email = patch.email;
+      if (patch.locale !== undefined) set.locale = patch.locale;
+      if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
+      if (Object.keys(set).length > 0) await db.updateTable("customers").set(set).where("id", "=", id).execute();
+      return this.getCustomer(id);
+    },
+
+    async createConversation({ customerId, channel, language }) {
+      const now = clock();
+      const row: ConversationsTable = {
+        id: randomUUID(),
+        customer_id: customerId,
+        channel,
+        language: language ?? null,
+        status: "ai",
+        assignee_id: null,
+        tier: null,
+        priority: 0,
+        reasons: "[]",
+        last_seq: 0,
+        version: 1,
+        ai_turns_unresolved: 0,
+        created_at: now,
+        updated_at: now,
+        queued_at: null,
+        assigned_at: null,
+        first_human_response_at: null,
+        resolved_at: null,
+        resolution_code: null,
+      };
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto("conversations").values(row).execute();
+        await trx
+          .insertInto("events")
+          .values({ conversation_id: row.id, type: "created", actor_kind: "customer", actor_id: customerId, data: JSON.stringify({ channel }), created_at: now })
+          .execute();
+      });
+      return toConversation(row);
+    },
+    async getConversation(id) {
+      const r = await db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+      return r ? toConversation(r) : null;
+    },
+    async listConversations(filter: ConversationFilter) {
+      let q = db.selectFrom("conversations").selectAll();
+      if (filter.status?.length) q = q.where("status", "in", filter.status);
+      if (filter.tier !== undefined) q = q.where("tier", "=", filter.tier);
+      if (filter.assigneeId !== undefined) q = q.where("assignee_id", "=", filter.assigneeId);
+      if (filter.customerId !== undefined) q = q.where("customer_id", "=", filter.customerId);
+      if (filter.updatedBefore !== undefined) q = q.where("updated_at", "<", filter.updatedBefore);
+      const rows = await q.orderBy("updated_at", "desc").limit(filter.limit ?? 100).execute();
+      return rows.map(toConversation);
+    },
+    async countOpenByAssignee() {
+      const rows = await db
+        .selectFrom("conversations")
+        .select(["assignee_id", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("status", "=", "human")
+        .groupBy("assignee_id")
+        .execute();
+      return new Map(rows.filter((r) => r.assignee_id).map((r) => [r.assignee_id as string, Number(r.n)]));
+    },
+    async withConversation(id, fn) {
+      return db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom("conversations").selectAll().where("id", "=", id);
+        if (forUpdate) q = q.forUpdate();
+        const row = await q.executeTakeFirst();
+        if (!row) return { found: false as const };
+        return { found: true as const, value: await fn(new Unit(trx, row)) };
+      });
+    },
+
+    async listMessages(conversationId, { afterSeq = 0, limit = 500, includeInternal = false }) {
+      let q = db
+        .selectFrom("messages")
+        .selectAll()
+        .where("conversation_id", "=", conversationId)
+        .where("seq", ">", afterSeq);
+      if (!includeInternal) q = q.where("internal", "=", 0);
+      const rows = await q.orderBy("seq", "asc").limit(limit).execute();
+      return rows.map(toMessage);
+    },
+    async listEvents(conversationId) {
+      const rows = await db.selectFrom("events").selectAll().where("conversation_id", "=", conversationId).orderBy("id", "asc").execute();
+      return rows.map(toEvent);
+    },
+
+    async createUser(input: NewUser) {
+      const row: UsersTable = {
+        id: randomUUID(),
+        email: input.email.toLowerCase(),
+        password_hash: input.passwordHash,
+        display_name: input.displayName,
+        role: input.role,
+        tier: input.tier ?? 1,
+        skills: JSON.stringify(input.skills ?? []),
+        languages: JSON.stringify(input.languages ?? ["en"]),
+        capacity: input.capacity ?? 5,
+        presence: input.presence ?? "offline",
+        business_hours: input.businessHours ? JSON.stringify(input.businessHours) : null,
+        last_assigned_at: null,
+        created_at: clock(),
+      };
+      await db.insertInto("users").values(row).execute();
+      return toUser(row);
+    },
+    async getUser(id) {
+      const r = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      return r ? toUser(r) : null;
+    },
+    async getUserAuth(email) {
+      const r = await db.selectFrom("users").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
+      return r ? { user: toUser(r), passwordHash: r.password_hash } : null;
+    },
+    async listUsers() {
+      const rows = await db.selectFrom("users").selectAll().orderBy("created_at", "asc").execute();
+      return rows.map(toUser);
+    },
+    async updateUser(id, patch: UserPatch) {
+      const set: Partial<UsersTable> = {};
+      if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
+      if (patch.displayName !== undefined) set.display_name = patch.displayName;
+      if (patch.role !== undefined) set.role = patch.role;
+      if (patch.tier !== undefined) set.tier = patch.tier;
+      if (patch.skills !== undefined) set.skills = JSON.stringify(patch.skills);
+      if (patch.languages !== undefined) set.languages = JSON.stringify(patch.languages);
+      if (patch.capacity !== undefined) set.capacity = patch.capacity;
+      if (patch.presence !== undefined) set.presence = patch.presence;
+      if (patch.businessHours !== undefined) set.business_hours = patch.businessHours ? JSON.stringify(patch.businessHours) : null;
+      if (patch.lastAssignedAt !== undefined) set.last_assigned_at = patch.lastAssignedAt;
+      if (Object.keys(set).length > 0) await db.updateTable("users").set(set).where("id", "=", id).execute();
+      return this.getUser(id);
+    },
+
+    async insertToken(t: StoredToken) {
+      await db
+        .insertInto("tokens")
+        .values({ hash: t.hash, kind: t.kind, subject_id: t.subjectId, expires_at: t.expiresAt, revoked_at: t.revokedAt, created_at: clock() })
+        .execute();
+    },
+    async findToken(hash) {
+      const r = await db.selectFrom("tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
+      return r ? { hash: r.hash, kind: r.kind as StoredToken["kind"], subjectId: r.subject_id, expiresAt: r.expires_at, revokedAt: r.revoked_at } : null;
+    },
+    async revokeTokens(kind, subjectId, at) {
+      await db.updateTable("tokens").set({ revoked_at: at }).where("kind", "=", kind).where("subject_id", "=", subjectId).where("revoked_at", "is", null).execute();
+    },
+  };
+}

@@ -1,0 +1,389 @@
+// Conversation use cases: every state change runs under the conversation's row lock, asks the pure state machine,
+// writes the message/state/event together, and publishes to the bus only after the commit.
+
+import { decide, type Command, type OwnershipState } from "../domain/conversation/state-machine.ts";
+import { AppError } from "../domain/errors.ts";
+import type { Conversation, Customer, EscalationReason, Message, Tier, TriageResult, User } from "../domain/model.ts";
+import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Responder, ResponderOutcome } from "../ports/responder.ts";
+import type { ConversationUnit, NewMessage, Store } from "../ports/store.ts";
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Decides, for a new customer message in an AI-owned conversation, whether people must take over. */
+export interface InboundTriage {
+  triage(input: { text: string; history: Message[]; conversation: Conversation; customer: Customer | null }): TriageResult;
+}
+
+export interface ConversationServiceDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+  responder?: Responder | null;
+  triage?: InboundTriage | null;
+  /** How long the responder may take before the conversation goes to a person. */
+  responderTimeoutMs?: number;
+  /** Called after a conversation is queued for people (assignment engine hook). */
+  onQueued?: (conversation: Conversation) => void;
+}
+
+export type Actor = { kind: "customer"; customerId: string } | { kind: "agent"; user: User } | { kind: "ai" } | { kind: "system" };
+
+interface Outbox {
+  events: StreamEvent[];
+}
+
+const stateOf = (c: Conversation): OwnershipState => ({ status: c.status, assigneeId: c.assigneeId, tier: c.tier, reasons: c.reasons });
+
+function transitionOrThrow(c: Conversation, cmd: Command) {
+  const t = decide(stateOf(c), cmd);
+  if (!t.ok) throw new AppError(t.error, t.detail);
+  return t;
+}
+
+export const systemTexts = {
+  queued: "I'm connecting you with a member of our team, who will see everything we've discussed. Please stay here.",
+  joined: (name: string) => `${name} from our team has joined and can see our conversation.`,
+  handedBack: "You're back with our virtual assistant. Ask me anything, or ask for a person at any time.",
+  resolved: "This conversation has been marked as resolved. Write here any time if you need anything else.",
+} as const;
+
+export function createConversationService(deps: ConversationServiceDeps) {
+  const { store, bus, clock, log } = deps;
+  const pending = new Set<Promise<unknown>>();
+
+  async function publish(outbox: Outbox, conversationId: string): Promise<void> {
+    for (const e of outbox.events) {
+      await bus.publish(topics.conversation(conversationId), e);
+      // Agents see customer-facing traffic and status changes of every conversation; internal notes too.
+      await bus.publish(topics.agents, e);
+    }
+  }
+
+  /** Runs fn under the conversation lock, then publishes what it queued. */
+  async function mutate<T>(conversationId: string, fn: (unit: ConversationUnit, outbox: Outbox) => Promise<T>): Promise<T> {
+    const outbox: Outbox = { events: [] };
+    const result = await store.withConversation(conversationId, (unit) => fn(unit, outbox));
+    if (!result.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+    await publish(outbox, conversationId);
+    return result.value;
+  }
+
+  async function insert(unit: ConversationUnit, outbox: Outbox, m: NewMessage): Promise<Message> {
+    const message = await unit.insertMessage(m);
+    outbox.events.push({ type: "message", message });
+    return message;
+  }
+
+  async function changeState(
+    unit: ConversationUnit,
+    outbox: Outbox,
+    event: string,
+    patch: Parameters<ConversationUnit["update"]>[0],
+    actor: Actor,
+    data: Record<string, unknown> = {},
+  ): Promise<Conversation> {
+    const from = unit.conversation.status;
+    const conversation = await unit.update(patch);
+    await unit.appendEvent({
+      type: event,
+      actorKind: actor.kind === "agent" ? "agent" : actor.kind === "customer" ? "customer" : actor.kind === "ai" ? "ai" : "system",
+      actorId: actor.kind === "agent" ? actor.user.id : actor.kind === "customer" ? actor.customerId : null,
+      data: { from, to: conversation.status, ...data },
+    });
+    outbox.events.push({ type: "status", conversation });
+    return conversation;
+  }
+
+  async function escalateInUnit(
+    unit: ConversationUnit,
+    outbox: Outbox,
+    tier: Tier,
+    reasons: EscalationReason[],
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): Promise<Conversation | null> {
+    const t = transitionOrThrow(unit.conversation, { kind: "escalate", tier, reasons });
+    if (!t.event) return null;
+    const firstQueue = unit.conversation.status === "ai";
+    const c = await changeState(
+      unit,
+      outbox,
+      t.event,
+      { status: t.next.status, tier: t.next.tier, reasons: t.next.reasons, queuedAt: firstQueue ? clock.now() : undefined },
+      actor,
+      { tier: t.next.tier, reasons: t.next.reasons, ...extra },
+    );
+    if (firstQueue) await insert(unit, outbox, { author: "system", text: systemTexts.queued, meta: { kind: "queued", tier: t.next.tier } });
+    return c;
+  }
+
+  function track<T>(p: Promise<T>): void {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  }
+
+  async function runResponder(conversationId: string, message: Message): Promise<void> {
+    const responder = deps.responder;
+    if (!responder) return;
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation || conversation.status !== "ai") return;
+    const [customer, history] = await Promise.all([
+      store.getCustomer(conversation.customerId),
+      store.listMessages(conversationId, { afterSeq: Math.max(0, message.seq - 40) }),
+    ]);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), deps.responderTimeoutMs ?? 30_000);
+    let outcome: ResponderOutcome;
+    try {
+      outcome = await responder.respond({ conversation, customer, message, history, signal: controller.signal });
+    } catch (err) {
+      log.warn({ conversationId, err: (err as Error).message }, "responder failed; handing over to a person");
+      outcome = { kind: "escalate", tier: 1, reasons: ["ai_error"] };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (outcome.kind === "none") return;
+    if (outcome.kind === "reply") {
+      await service.postAiMessage(conversationId, { text: outcome.text, meta: outcome.meta ?? null });
+      return;
+    }
+    await mutate(conversationId, async (unit, outbox) => {
+      if (unit.conversation.status !== "ai") return; // a person already has it
+      if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null });
+      await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" });
+    });
+    const after = await store.getConversation(conversationId);
+    if (after?.status === "waiting_human") deps.onQueued?.(after);
+  }
+
+  const service = {
+    async start(input: {
+      customer?: { externalId?: string; name?: string; email?: string; locale?: string };
+      channel?: "web";
+    }): Promise<{ conversation: Conversation; customer: Customer }> {
+      const c = input.customer ?? {};
+      let customer = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;
+      if (customer) {
+        const patch = { name: c.name, email: c.email, locale: c.locale };
+        if (Object.values(patch).some((v) => v !== undefined)) customer = (await store.updateCustomer(customer.id, patch)) ?? customer;
+      } else {
+        try {
+          customer = await store.createCustomer({ externalId: c.externalId ?? null, name: c.name ?? null, email: c.email ?? null, locale: c.locale ?? null });
+        } catch (err) {
+          // Two first conversations of one external customer raced: the other insert won, use its row.
+          const existing = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;
+          if (!existing) throw err;
+          customer = existing;
+        }
+      }
+      const language = c.locale ? (c.locale.split(/[-_]/)[0] ?? null)?.toLowerCase() ?? null : null;
+      const conversation = await store.createConversation({ customerId: customer.id, channel: input.channel ?? "web", language });
+      await bus.publish(topics.agents, { type: "status", conversation });
+      return { conversation, customer };
+    },
+
+    /** A customer message: idempotent by clientMessageId; may reopen, triage and escalate in the same commit. */
+    async postCustomerMessage(
+      conversationId: string,
+      input: { clientMessageId: string; text: string },
+    ): Promise<{ created: boolean; message: Message }> {
+      const key = `customer:${input.clientMessageId}`;
+      let needsResponder = false;
+      let queued: Conversation | null = null;
+      const result = await mutate(conversationId, async (unit, outbox) => {
+        const existing = await unit.findMessageByKey(key);
+        if (existing) {
+          if (existing.text !== input.text) {
+            throw new AppError("IDEMPOTENCY_CONFLICT", "this clientMessageId was already used with different text");
+          }
+          return { created: false, message: existing };
+        }
+        const customerActor: Actor = { kind: "customer", customerId: unit.conversation.customerId };
+        const t = transitionOrThrow(unit.conversation, { kind: "customer_message" });
+        if (t.event === "reopened") {
+          await changeState(unit, outbox, "reopened", {
+            status: "ai", assigneeId: null, tier: null, reasons: [], resolvedAt: null, resolutionCode: null,
+            queuedAt: null, assignedAt: null, firstHumanResponseAt: null, aiTurnsUnresolved: 0,
+          }, customerActor);
+        }
+        let triage: TriageResult | null = null;
+        if (deps.triage) {
+          const [history, customer] = await Promise.all([unit.recentMessages(20), unit.customer()]);
+          triage = deps.triage.triage({ text: input.text, history, conversation: unit.conversation, customer });
+        }
+        const message = await insert(unit, outbox, {
+          author: "customer",
+          authorId: unit.conversation.customerId,
+          clientMessageId: input.clientMessageId,
+          idempotencyKey: key,
+          text: input.text,
+          triage,
+        });
+        if (triage && !unit.conversation.language && triage.languageConfidence >= 0.5) {
+          await unit.update({ language: triage.language });
+        }
+        if (triage) outbox.events.push({ type: "triage", conversationId, messageSeq: message.seq, triage });
+        if (unit.conversation.status === "ai") {
+          if (!deps.responder) {
+            queued = await escalateInUnit(unit, outbox, triage?.tier ?? 1, triage?.route === "human" ? triage.reasons : ["ai_off"], { kind: "system" }, { messageSeq: message.seq });
+          } else if (triage?.route === "human") {
+            queued = await escalateInUnit(unit, outbox, triage.tier, triage.reasons, { kind: "system" }, { messageSeq: message.seq, intent: triage.intent });
+          } else {
+            needsResponder = true;
+          }
+        }
+        return { created: true, message };
+      });
+      if (queued) deps.onQueued?.(queued);
+      if (needsResponder) track(runResponder(conversationId, result.message).catch((err) => log.error({ conversationId, err: (err as Error).message }, "AI pipeline failed")));
+      return result;
+    },
+
+    /** An AI reply: dropped atomically (never interleaved) when the conversation is no longer the AI's. */
+    async postAiMessage(conversationId: string, input: { text: string; meta?: Record<string, unknown> | null }): Promise<Message | null> {
+      return mutate(conversationId, async (unit, outbox) => {
+        const t = decide(stateOf(unit.conversation), { kind: "ai_message" });
+        if (!t.ok) {
+          log.info({ conversationId, status: unit.conversation.status }, "AI reply dropped: conversation left the AI");
+          return null;
+        }
+        const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null });
+        await unit.update({ aiTurnsUnresolved: unit.conversation.aiTurnsUnresolved + 1 });
+        return message;
+      });
+    },
+
+    async escalate(conversationId: string, input: { tier: Tier; reasons: EscalationReason[]; actor: Actor; note?: string }): Promise<Conversation> {
+      const c = await mutate(conversationId, async (unit, outbox) => {
+        await escalateInUnit(unit, outbox, input.tier, input.reasons, input.actor, input.note ? { note: input.note } : {});
+        return unit.conversation;
+      });
+      if (c.status === "waiting_human") deps.onQueued?.(c);
+      return c;
+    },
+
+    /** An agent takes the conversation. With `respectCapacity` (auto-assignment) a full agent is refused. */
+    async claim(conversationId: string, agent: User, options: { auto?: boolean } = {}): Promise<Conversation> {
+      const c = await mutate(conversationId, async (unit, outbox) => {
+        const t = transitionOrThrow(unit.conversation, { kind: options.auto ? "assign" : "claim", agentId: agent.id });
+        if (options.auto) {
+          const load = await unit.lockAgentLoad(agent.id);
+          if (!load) throw new AppError("USER_NOT_FOUND", "no such agent");
+          if (load.load >= load.user.capacity) throw new AppError("AGENT_AT_CAPACITY", `${agent.displayName} is at capacity`);
+        }
+        const c = await changeState(unit, outbox, t.event as string, {
+          status: "human", assigneeId: agent.id, tier: t.next.tier, assignedAt: clock.now(),
+        }, options.auto ? { kind: "system" } : { kind: "agent", user: agent }, { agentId: agent.id });
+        await insert(unit, outbox, { author: "system", text: systemTexts.joined(agent.displayName), meta: { kind: "agent_joined", agentName: agent.displayName } });
+        return c;
+      });
+      await store.updateUser(agent.id, { lastAssignedAt: clock.now() });
+      return c;
+    },
+
+    async postAgentMessage(
+      conversationId: string,
+      agent: User,
+      input: { clientMessageId: string; text: string; internal?: boolean; meta?: Record<string, unknown> | null },
+    ): Promise<{ created: boolean; message: Message }> {
+      const key = `agent:${agent.id}:${input.clientMessageId}`;
+      return mutate(conversationId, async (unit, outbox) => {
+        const existing = await unit.findMessageByKey(key);
+        if (existing) {
+          if (existing.text !== input.text || existing.internal !== Boolean(input.internal)) {
+            throw new AppError("IDEMPOTENCY_CONFLICT", "this clientMessageId was already used with different content");
+          }
+          return { created: false, message: existing };
+        }
+        transitionOrThrow(unit.conversation, { kind: "agent_message", agentId: agent.id, internal: input.internal });
+        const message = await insert(unit, outbox, {
+          author: "agent", authorId: agent.id, authorName: agent.displayName, clientMessageId: input.clientMessageId,
+          idempotencyKey: key, text: input.text, internal: Boolean(input.internal), meta: input.meta ?? null,
+        });
+        if (!input.internal && !unit.conversation.firstHumanResponseAt) {
+          await unit.update({ firstHumanResponseAt: clock.now() });
+        }
+        return { created: true, message };
+      });
+    },
+
+    async transfer(conversationId: string, actor: User, input: { toAgentId?: string; toTier?: Tier; note?: string }): Promise<Conversation> {
+      if (!input.toAgentId && !input.toTier) throw new AppError("VALIDATION_FAILED", "give toAgentId or toTier");
+      const target = input.toAgentId ? await store.getUser(input.toAgentId) : null;
+      if (input.toAgentId && !target) throw new AppError("USER_NOT_FOUND", "no such agent");
+      const c = await mutate(conversationId, async (unit, outbox) => {
+        if (unit.conversation.status === "human" && unit.conversation.assigneeId !== actor.id && actor.role === "agent") {
+          throw new AppError("NOT_ASSIGNEE", "only the assigned agent or a supervisor can transfer");
+        }
+        const t = transitionOrThrow(unit.conversation, { kind: "transfer", toAgentId: input.toAgentId, toTier: input.toTier });
+        const c = await changeState(unit, outbox, "transferred", {
+          status: t.next.status, assigneeId: t.next.assigneeId, tier: t.next.tier,
+          assignedAt: t.next.assigneeId ? clock.now() : null, queuedAt: t.next.status === "waiting_human" ? clock.now() : undefined,
+        }, { kind: "agent", user: actor }, { toAgentId: input.toAgentId ?? null, toTier: t.next.tier, note: input.note ?? null });
+        if (input.note) {
+          await insert(unit, outbox, { author: "agent", authorId: actor.id, authorName: actor.displayName, text: input.note, internal: true, meta: { kind: "transfer_note" } });
+        }
+        if (target) await insert(unit, outbox, { author: "system", text: systemTexts.joined(target.displayName), meta: { kind: "agent_joined", agentName: target.displayName } });
+        return c;
+      });
+      if (c.status === "waiting_human") deps.onQueued?.(c);
+      return c;
+    },
+
+    async handback(conversationId: string, agent: User): Promise<Conversation> {
+      return mutate(conversationId, async (unit, outbox) => {
+        transitionOrThrow(unit.conversation, { kind: "handback", agentId: agent.id });
+        const c = await changeState(unit, outbox, "handed_back", {
+          status: "ai", assigneeId: null, tier: null, reasons: [], aiTurnsUnresolved: 0, queuedAt: null, assignedAt: null,
+        }, { kind: "agent", user: agent });
+        await insert(unit, outbox, { author: "system", text: systemTexts.handedBack, meta: { kind: "handed_back" } });
+        return c;
+      });
+    },
+
+    /** Returns a conversation to the queue when its agent went away. */
+    async release(conversationId: string, reason: string): Promise<Conversation> {
+      const c = await mutate(conversationId, async (unit, outbox) => {
+        transitionOrThrow(unit.conversation, { kind: "release", reason });
+        return changeState(unit, outbox, "released", { status: "waiting_human", assigneeId: null, queuedAt: clock.now(), assignedAt: null },
+          { kind: "system" }, { reason, previousAssignee: unit.conversation.assigneeId });
+      });
+      deps.onQueued?.(c);
+      return c;
+    },
+
+    async resolve(conversationId: string, actor: Actor, input: { resolutionCode?: string } = {}): Promise<Conversation> {
+      return mutate(conversationId, async (unit, outbox) => {
+        const role = actor.kind === "agent" ? "agent" : actor.kind === "customer" ? "customer" : "ai";
+        const actorId = actor.kind === "agent" ? actor.user.id : null;
+        if (actor.kind === "agent" && actor.user.role !== "agent" && unit.conversation.status === "human") {
+          // Supervisors and admins may close any conversation.
+          transitionOrThrow(unit.conversation, { kind: "resolve", actorId: unit.conversation.assigneeId, actorRole: "agent" });
+        } else {
+          transitionOrThrow(unit.conversation, { kind: "resolve", actorId, actorRole: role });
+        }
+        const resolvedBy = unit.conversation.status === "ai" ? "ai" : "human";
+        const c = await changeState(unit, outbox, "resolved", {
+          status: "resolved", assigneeId: null, resolvedAt: clock.now(), resolutionCode: input.resolutionCode ?? null,
+        }, actor, { resolutionCode: input.resolutionCode ?? null, resolvedBy, assigneeId: unit.conversation.assigneeId });
+        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved" } });
+        return c;
+      });
+    },
+
+    /** Waits for in-flight AI work (graceful shutdown). */
+    async drain(): Promise<void> {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+  return service;
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;

@@ -1,0 +1,16 @@
+// Public API of routing: the assignment index, the batch planner, business hours and the policy types.
+
+export { AssignmentIndex, normalizeLanguage, normalizeSkill, planAssignments } from "./assignment-index.ts";
+export { businessHoursSchema, hoursState, nextOpening, type HoursState } from "./business-hours.ts";
+export {
+  type AssignableAgent,
+  type Assignment,
+  type AssignmentConfig,
+  AssignmentError,
+  type AssignmentErrorCode,
+  assignmentConfigSchema,
+  DEFAULT_ASSIGNMENT_CONFIG,
+  type ReplyExpectation,
+  type TierPolicy,
+  type WaitingConversation,
+} from "./types.ts";

@@ -1,0 +1,99 @@
+// Language-aware text analysis for retrieval: one function turns text into index terms, the same for chunks and queries.
+
+import { stemmer as stemEn } from "@orama/stemmers/english";
+import { stemmer as stemEs } from "@orama/stemmers/spanish";
+import { stemmer as stemFr } from "@orama/stemmers/french";
+import { stemmer as stemDe } from "@orama/stemmers/german";
+import { stemmer as stemPt } from "@orama/stemmers/portuguese";
+import { stemmer as stemIt } from "@orama/stemmers/italian";
+import { stemmer as stemNl } from "@orama/stemmers/dutch";
+import { STOPWORDS } from "./stopwords.ts";
+
+/** Languages with a Snowball stemmer and a stopword list; anything else is analysed without stemming. */
+export const STEMMED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
+export type StemmedLanguage = (typeof STEMMED_LANGUAGES)[number];
+
+const STEMMERS: Record<StemmedLanguage, (w: string) => string> = {
+  en: stemEn, es: stemEs, fr: stemFr, de: stemDe, pt: stemPt, it: stemIt, nl: stemNl,
+};
+
+// Words, numbers and identifiers with inner dots, hyphens or apostrophes ("2fa", "e-mail", "v1.2", "don't").
+const WORD_RE = /[\p{L}\p{N}]+(?:[.'’_-][\p{L}\p{N}]+)*/gu;
+const DIACRITICS_RE = /\p{M}+/gu;
+const ELISION_RE = /^(?:l|d|j|qu|n|s|c|m|t|all|dell|nell|sull)['’]/u; // French/Italian elided articles: "l'adresse"
+
+export interface Analyzer {
+  readonly language: string;
+  /** Index terms in order of appearance (stopwords removed, stemmed, accents folded). */
+  terms(text: string): string[];
+  /** Whether a lower-cased surface word is a stopword in this language. */
+  isStopword(word: string): boolean;
+}
+
+/** Base language code of a BCP-47 tag: "en-GB" → "en". */
+export function baseLanguage(tag: string | null | undefined): string {
+  if (!tag) return "en";
+  const base = tag.toLowerCase().split(/[-_]/)[0] ?? "en";
+  return base.length >= 2 && base.length <= 3 ? base : "en";
+}
+
+const analyzers = new Map<string, Analyzer>();
+
+/** The shared analyzer for a language (cached: each holds a stem cache that makes repeated words free). */
+export function analyzerFor(language: string): Analyzer {
+  const lang = baseLanguage(language);
+  let a = analyzers.get(lang);
+  if (!a) {
+    a = createAnalyzer(lang);
+    analyzers.set(lang, a);
+  }
+  return a;
+}
+
+function createAnalyzer(language: string): Analyzer {
+  const stem = (STEMMERS as Record<string, ((w: string) => string) | undefined>)[language];
+  const stop = STOPWORDS[language] ?? new Set<string>();
+  // Snowball stemming costs microseconds per word; a bounded cache turns the common vocabulary into map lookups.
+  const cache = new Map<string, string>();
+  const CACHE_LIMIT = 200_000;
+
+  function termOf(word: string): string | null {
+    const cached = cache.get(word);
+    if (cached !== undefined) return cached === "" ? null : cached;
+    let w = word.replaceAll("’", "'");
+    if (language === "fr" || language === "it") w = w.replace(ELISION_RE, "");
+    if (language === "en" && w.endsWith("'s")) w = w.slice(0, -2);
+    let out: string | null;
+    if (stop.has(w) || (w.length === 1 && !/\p{N}/u.test(w))) out = null;
+    else {
+      // Stemmers expect plain words; identifiers with punctuation ("v1.2", "e-mail") are kept whole.
+      const plain = /^[\p{L}]+$/u.test(w);
+      const stemmed = plain && stem ? stem(w) : w;
+      out = stemmed.normalize("NFKD").replace(DIACRITICS_RE, "");
+      if (out.length === 0) out = null;
+    }
+    if (cache.size < CACHE_LIMIT) cache.set(word, out ?? "");
+    return out;
+  }
+
+  return {
+    language,
+    terms(text: string): string[] {
+      const out: string[] = [];
+      for (const m of text.toLowerCase().matchAll(WORD_RE)) {
+        const word = m[0];
+        const t = termOf(word);
+        if (t !== null) out.push(t);
+        // "e-mail" also matches "email" and "mail": index the joined and split forms of hyphenated words.
+        if (word.includes("-")) {
+          const joined = termOf(word.replaceAll("-", ""));
+          if (joined !== null && joined !== t) out.push(joined);
+        }
+      }
+      return out;
+    },
+    isStopword(word: string): boolean {
+      return stop.has(word.toLowerCase());
+    },
+  };
+}

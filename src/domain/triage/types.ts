@@ -1,0 +1,57 @@
+// The triage contract: what every customer message is judged on, shared by the server, the CLI and the console.
+
+export const REASON_CODES = [
+  "negative_sentiment",
+  "frustration",
+  "human_requested",
+  "complaint",
+  "legal_compliance",
+  "judgment_call",
+  "out_of_scope",
+  "low_confidence",
+  "unresolved_after_turns",
+  "vip_customer",
+  "predicted_frustration",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export type Tier = 1 | 2 | 3;
+export type Route = "ai" | "human";
+
+/** A cue is one observable signal that fired, shown to agents so a flag explains itself. */
+export interface Cue {
+  kind: string; // e.g. "phrase", "caps", "punctuation", "profanity", "repetition", "human_request", "trend", "negation"
+  text: string; // the matched evidence, e.g. "still not working" or "!!!"
+  weight: number;
+}
+
+export interface HistoryTurn {
+  role: "customer" | "ai" | "agent";
+  text: string;
+}
+
+export interface TriageInput {
+  text: string;
+  history?: HistoryTurn[];
+  /** Language already known for the conversation or customer (BCP-47 primary tag, e.g. "en"). */
+  fallbackLanguage?: string;
+  customer?: { attributes?: Record<string, unknown> };
+  /** AI turns so far without the customer confirming resolution. */
+  aiTurnsUnresolved?: number;
+}
+
+export interface TriageResult {
+  language: string;
+  languageConfidence: number;
+  sentiment: number; // [-1, 1]
+  sentimentCues: Cue[];
+  frustration: number; // [0, 1]
+  frustrationCues: Cue[];
+  frustrationTrend: number; // slope across customer turns, positive = rising
+  intent: string;
+  confidence: number; // calibrated [0, 1]
+  outOfScope: boolean;
+  route: Route;
+  reasons: ReasonCode[];
+  tier: Tier;
+}

@@ -1,0 +1,24 @@
+// The event bus port: realtime fan-out between the use cases and every connected socket, on this node or others.
+
+import type { Conversation, Message } from "../domain/model.ts";
+
+export type StreamEvent =
+  | { type: "message"; message: Message }
+  | { type: "status"; conversation: Conversation }
+  | { type: "triage"; conversationId: string; messageSeq: number; triage: NonNullable<Message["triage"]> }
+  | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
+  | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
+  | { type: "assist"; conversationId: string; assist: unknown };
+
+export interface Bus {
+  publish(topic: string, event: StreamEvent): Promise<void>;
+  /** Returns an unsubscribe function. Handlers must not throw. */
+  subscribe(topic: string, handler: (event: StreamEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export const topics = {
+  conversation: (id: string) => `conv:${id}`,
+  /** Everything agents' consoles need: new, changed and escalated conversations, and their messages. */
+  agents: "agents",
+} as const;

@@ -1,0 +1,140 @@
+// The storage port: everything the use cases need from a database, and nothing about which one.
+
+import type {
+  AuthorKind,
+  BusinessHours,
+  Channel,
+  Conversation,
+  ConversationEvent,
+  ConversationStatus,
+  Customer,
+  Message,
+  Presence,
+  EscalationReason,
+  Role,
+  Tier,
+  TriageResult,
+  User,
+} from "../domain/model.ts";
+
+export interface NewCustomer {
+  externalId?: string | null;
+  name?: string | null;
+  email?: string | null;
+  locale?: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+export interface NewMessage {
+  author: AuthorKind;
+  authorId?: string | null;
+  authorName?: string | null;
+  clientMessageId?: string | null;
+  idempotencyKey?: string | null;
+  text: string;
+  internal?: boolean;
+  triage?: TriageResult | null;
+  meta?: Record<string, unknown> | null;
+}
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  assigneeId?: string | null;
+  tier?: Tier | null;
+  reasons?: EscalationReason[];
+  language?: string | null;
+  priority?: number;
+  aiTurnsUnresolved?: number;
+  queuedAt?: number | null;
+  assignedAt?: number | null;
+  firstHumanResponseAt?: number | null;
+  resolvedAt?: number | null;
+  resolutionCode?: string | null;
+}
+
+export interface NewEvent {
+  type: string;
+  actorKind: AuthorKind | "system";
+  actorId?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Work on one conversation inside a transaction that holds its row lock: no other writer interleaves. */
+export interface ConversationUnit {
+  readonly conversation: Conversation;
+  findMessageByKey(idempotencyKey: string): Promise<Message | null>;
+  /** The last `limit` messages in seq order, internal notes excluded. */
+  recentMessages(limit: number): Promise<Message[]>;
+  customer(): Promise<Customer | null>;
+  /** Appends with seq = lastSeq + 1 and advances the conversation's lastSeq. */
+  insertMessage(message: NewMessage): Promise<Message>;
+  /** Applies the patch and bumps the version; returns the new row. */
+  update(patch: ConversationPatch): Promise<Conversation>;
+  appendEvent(event: NewEvent): Promise<void>;
+  /** Locks an agent's row and counts the conversations they hold, for capacity-safe assignment. */
+  lockAgentLoad(userId: string): Promise<{ user: User; load: number } | null>;
+}
+
+export interface ConversationFilter {
+  status?: ConversationStatus[];
+  tier?: Tier;
+  assigneeId?: string;
+  customerId?: string;
+  limit?: number;
+  /** Keyset pagination on updatedAt (epoch ms). */
+  updatedBefore?: number;
+}
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  displayName: string;
+  role: Role;
+  tier?: Tier;
+  skills?: string[];
+  languages?: string[];
+  capacity?: number;
+  presence?: Presence;
+  businessHours?: BusinessHours | null;
+}
+
+export type UserPatch = Partial<Omit<NewUser, "email">> & { lastAssignedAt?: number };
+
+export interface StoredToken {
+  hash: string;
+  kind: "agent" | "conversation";
+  subjectId: string;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface Store {
+  readonly dialect: "sqlite" | "postgres";
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createCustomer(input: NewCustomer): Promise<Customer>;
+  getCustomer(id: string): Promise<Customer | null>;
+  findCustomerByExternalId(externalId: string): Promise<Customer | null>;
+  updateCustomer(id: string, patch: NewCustomer): Promise<Customer | null>;
+
+  createConversation(input: { customerId: string; channel: Channel; language?: string | null }): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | null>;
+  listConversations(filter: ConversationFilter): Promise<Conversation[]>;
+  countOpenByAssignee(): Promise<Map<string, number>>;
+  /** Runs fn with the conversation locked; null when it does not exist. A throw rolls everything back. */
+  withConversation<T>(id: string, fn: (unit: ConversationUnit) => Promise<T>): Promise<{ found: true; value: T } | { found: false }>;
+
+  listMessages(conversationId: string, options: { afterSeq?: number; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
+  listEvents(conversationId: string): Promise<ConversationEvent[]>;
+
+  createUser(input: NewUser): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  getUserAuth(email: string): Promise<{ user: User; passwordHash: string } | null>;
+  listUsers(): Promise<User[]>;
+  updateUser(id: string, patch: UserPatch): Promise<User | null>;
+
+  insertToken(token: StoredToken): Promise<void>;
+  findToken(hash: string): Promise<StoredToken | null>;
+  revokeTokens(kind: StoredToken["kind"], subjectId: string, at: number): Promise<void>;
+}
