@@ -1,9 +1,15 @@
 // The `tandem` command line: each subcommand lives in its own module under ./commands and registers itself here.
 import { Command } from "commander";
+import { registerServerCommands } from "./commands/server-commands.ts";
+import { registerTrainCommand } from "./commands/train.ts";
+import { registerTriageCommand } from "./commands/triage.ts";
 
 const program = new Command();
 program.name("tandem").description("Tandem: hybrid AI-human customer support").showHelpAfterError();
 
 // Subcommand registrations (one line each).
+registerServerCommands(program);
+registerTrainCommand(program);
+registerTriageCommand(program);
 
 await program.parseAsync(process.argv);

@@ -215,7 +215,8 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
           type: e.type,
           actor_kind: e.actorKind,
           actor_id: e.actorId ?? null,
-          data: JSON.stringify(e.data ?? {}),
+          // atSeq places the event in the message timeline: it happened after message atSeq and before the next.
+          data: JSON.stringify({ ...e.data, atSeq: this.row.last_seq }),
           created_at: clock(),
         })
         .execute();

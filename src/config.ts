@@ -1,0 +1,58 @@
+// Configuration: parsed once from the environment with zod, frozen, and refused with a readable message when wrong.
+
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .default("sqlite:./data/tandem.db")
+    .refine((v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v), "must be sqlite:<path> or postgres://..."),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PUBLIC_URL: z.string().url().optional(),
+  CORS_ORIGINS: z.string().default("*").describe("comma-separated origins allowed to call the customer API (the widget's sites), or *"),
+  TANDEM_AI: z.enum(["on", "off"]).default("on"),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  CONVERSATION_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1).max(1_000_000).default(8192),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(65536),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  SQLITE_SYNCHRONOUS: z.enum(["normal", "full"]).default("normal"),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SECURE_COOKIES: bool.default(false),
+  TRUST_PROXY: bool.default(false),
+  RESPONDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]));
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(known[String(i.path[0])])})`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** One row per variable, for the README table and `tandem config`. */
+export function describeConfig(): { name: string; default: unknown; description: string }[] {
+  return Object.entries(configSchema.shape).map(([name, schema]) => {
+    const def = (schema as z.ZodTypeAny).safeParse(undefined);
+    return { name, default: def.success ? def.data : undefined, description: (schema as z.ZodTypeAny).description ?? "" };
+  });
+}

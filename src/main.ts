@@ -1,0 +1,87 @@
+// The composition root: the only place that picks concrete adapters (database, bus, crypto, responder) and wires
+// them into the use cases and the server.
+
+import type { FastifyInstance } from "fastify";
+import { createAuthService } from "./app/auth-service.ts";
+import { createConversationService, type InboundTriage, type Logger } from "./app/conversation-service.ts";
+import { createUserService, type UserService } from "./app/user-service.ts";
+import { createMemoryBus } from "./adapters/bus/memory-bus.ts";
+import { migrateToLatest, openDatabase } from "./adapters/db/database.ts";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "./adapters/security/password.ts";
+import { hashToken, newToken } from "./adapters/security/tokens.ts";
+import { createSqlStore } from "./adapters/store/sql-store.ts";
+import type { Config } from "./config.ts";
+import type { Bus } from "./ports/bus.ts";
+import { type Clock, systemClock } from "./ports/clock.ts";
+import type { Responder } from "./ports/responder.ts";
+import type { Store } from "./ports/store.ts";
+import { createServer, type ServerDeps } from "./server/app.ts";
+import { createMetrics } from "./server/metrics.ts";
+
+export interface TandemOverrides {
+  clock?: Clock;
+  bus?: Bus;
+  responder?: Responder | null;
+  triage?: InboundTriage | null;
+  logger?: ServerDeps["logger"];
+}
+
+export interface Tandem {
+  app: FastifyInstance;
+  store: Store;
+  users: UserService;
+  conversations: ReturnType<typeof createConversationService>;
+  config: Config;
+  /** Graceful stop: refuse new work, finish in-flight requests and AI work, close sockets and the database. */
+  close(): Promise<void>;
+}
+
+export const cryptoAdapter = { newToken, hashToken, hashPassword, verifyPassword, dummyHash: DUMMY_HASH };
+
+export async function openStore(config: Config): Promise<Store> {
+  const handle = openDatabase(config.DATABASE_URL, { sqliteSynchronous: config.SQLITE_SYNCHRONOUS, poolSize: config.DB_POOL_SIZE });
+  await migrateToLatest(handle);
+  return createSqlStore(handle);
+}
+
+export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
+  const clock = overrides.clock ?? systemClock;
+  const store = await openStore(config);
+  const bus = overrides.bus ?? createMemoryBus();
+  const metrics = createMetrics();
+  const auth = createAuthService({
+    store, clock, crypto: cryptoAdapter,
+    sessionTtlMs: config.SESSION_TTL_HOURS * 3600_000,
+    conversationTokenTtlMs: config.CONVERSATION_TOKEN_TTL_DAYS * 86400_000,
+  });
+  const users = createUserService({ store, crypto: cryptoAdapter });
+
+  // The app logger is Fastify's pino instance; the service gets it once the server exists.
+  let log: Logger = { info() {}, warn() {}, error() {} };
+  const responder = config.TANDEM_AI === "off" ? null : (overrides.responder ?? null);
+  const conversations = createConversationService({
+    store, bus, clock,
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
+    responder,
+    triage: overrides.triage ?? null,
+    responderTimeoutMs: config.RESPONDER_TIMEOUT_MS,
+    onQueued: (c) => {
+      for (const r of c.reasons) metrics.escalations.inc({ reason: r });
+    },
+  });
+  const { app } = await createServer({ config, store, bus, auth, conversations, users, metrics, logger: overrides.logger });
+  log = app.log;
+
+  let closed = false;
+  return {
+    app, store, users, conversations, config,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await conversations.drain();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// Realtime streams over WebSocket. Each socket resumes from `after`, then follows the bus; a message whose seq
+// skips ahead (events published out of order, or lost between nodes) triggers a catch-up read from the database,
+// so a client sees every message exactly once and in seq order.
+
+import type { WebSocket } from "@fastify/websocket";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { requireRole } from "../app/auth-service.ts";
+import { AppError } from "../domain/errors.ts";
+import type { Conversation, Message } from "../domain/model.ts";
+import { type StreamEvent, topics } from "../ports/bus.ts";
+import type { RouteContext } from "./app.ts";
+import { errorBody, httpStatusOf } from "./errors.ts";
+import { conversationView, messageView, streamQuery } from "./wire.ts";
+
+export interface StreamHub {
+  closeAll(): void;
+  count(): number;
+}
+
+/** A socket with more than this much unsent data is too slow: close it; it reconnects with `after`. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+
+export function registerStreams(app: FastifyInstance, ctx: RouteContext): StreamHub {
+  const sockets = new Set<WebSocket>();
+
+  function send(ws: WebSocket, payload: unknown): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      ws.close(4008, "too slow; reconnect with after=<last seq>");
+      return;
+    }
+    ws.send(JSON.stringify(payload));
+  }
+
+  function refuse(ws: WebSocket, err: unknown): void {
+    const code = err instanceof AppError ? err.code : "INTERNAL";
+    const message = err instanceof AppError ? err.message : "internal error";
+    send(ws, { type: "error", ...errorBody(code, message) });
+    ws.close(err instanceof AppError && httpStatusOf[err.code] < 500 ? 4000 + httpStatusOf[err.code] : 1011, code);
+  }
+
+  function track(ws: WebSocket, kind: "customer" | "agent"): void {
+    sockets.add(ws);
+    ctx.metrics.sockets.inc({ kind });
+    ws.on("close", () => {
+      sockets.delete(ws);
+      ctx.metrics.sockets.dec({ kind });
+    });
+  }
+
+  app.get(
+    "/api/v1/stream",
+    {
+      websocket: true,
+      schema: { tags: ["customer"], summary: "WebSocket: a conversation's message and status events, resuming after a seq", querystring: streamQuery },
+    },
+    (ws, req: FastifyRequest<{ Querystring: { token: string; after: number } }>) => {
+      // Subscribe first and buffer, so nothing published while the backlog loads is missed.
+      const queue: StreamEvent[] = [];
+      let unsubscribe: (() => void) | null = null;
+      let conversationId: string | null = null;
+      let lastSeq = req.query.after;
+      let lastVersion = 0;
+      let chain: Promise<void> = Promise.resolve();
+      let ready = false;
+      ws.on("close", () => unsubscribe?.());
+
+      const deliverMessage = async (m: Message): Promise<void> => {
+        if (m.seq <= lastSeq) return; // already sent
+        if (m.seq > lastSeq + 1) {
+          // A gap: fill it from the database before moving on.
+          const missing = await ctx.store.listMessages(m.conversationId, { afterSeq: lastSeq, limit: m.seq - lastSeq - 1 });
+          for (const x of missing) if (x.seq < m.seq && x.seq > lastSeq) sendMessage(x);
+        }
+        if (!m.internal) sendMessage(m);
+        else lastSeq = Math.max(lastSeq, m.seq);
+      };
+      const sendMessage = (m: Message) => {
+        lastSeq = m.seq;
+        send(ws, { type: "message", message: messageView(m, "customer") });
+      };
+      const deliverStatus = async (c: Conversation): Promise<void> => {
+        if (c.version <= lastVersion) return; // stale
+        lastVersion = c.version;
+        const name = c.assigneeId ? (await ctx.store.getUser(c.assigneeId))?.displayName : null;
+        send(ws, { type: "status", conversation: conversationView(c, "customer", name) });
+      };
+      const handle = (e: StreamEvent): void => {
+        if (!ready) {
+          queue.push(e);
+          return;
+        }
+        chain = chain.then(async () => {
+          if (e.type === "message") await deliverMessage(e.message);
+          else if (e.type === "status") await deliverStatus(e.conversation);
+          else if (e.type === "typing") send(ws, { type: "typing", author: e.author, name: e.name ?? null });
+        }).catch((err) => req.log.warn({ err: (err as Error).message }, "stream delivery failed"));
+      };
+
+      void (async () => {
+        try {
+          const p = await ctx.auth.authenticate(req.query.token);
+          if (p.kind !== "customer") throw new AppError("FORBIDDEN", "use /api/v1/agent/stream for agents");
+          conversationId = p.conversationId;
+          track(ws, "customer");
+          unsubscribe = ctx.bus.subscribe(topics.conversation(conversationId), handle);
+          const c = await ctx.store.getConversation(conversationId);
+          if (!c) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+          await deliverStatus(c);
+          for (;;) {
+            const page = await ctx.store.listMessages(conversationId, { afterSeq: lastSeq, limit: 500 });
+            for (const m of page) sendMessage(m);
+            if (page.length < 500) break;
+          }
+          ready = true;
+          for (const e of queue.splice(0)) handle(e);
+        } catch (err) {
+          refuse(ws, err);
+        }
+      })();
+
+      ws.on("message", (raw) => {
+        // Customers may signal typing; anything else is ignored.
+        if (!ready || !conversationId || raw.toString().length > 200) return;
+        try {
+          const msg = JSON.parse(raw.toString()) as { type?: string };
+          if (msg.type === "ping") send(ws, { type: "pong" });
+        } catch {
+          /* not JSON: ignore */
+        }
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/agent/stream",
+    {
+      websocket: true,
+      schema: { tags: ["agent"], summary: "WebSocket for the agent console: every conversation's events, notes and triage" },
+    },
+    (ws, req: FastifyRequest<{ Querystring: { token?: string } }>) => {
+      let unsubscribe: (() => void) | null = null;
+      ws.on("close", () => unsubscribe?.());
+      void (async () => {
+        try {
+          const token = req.query.token ?? req.cookies?.tandem_session;
+          const user = requireRole(await ctx.auth.authenticate(token), "agent");
+          track(ws, "agent");
+          send(ws, { type: "hello", user: { id: user.id, displayName: user.displayName, role: user.role } });
+          unsubscribe = ctx.bus.subscribe(topics.agents, (e) => {
+            if (e.type === "message") send(ws, { type: "message", message: messageView(e.message, "agent") });
+            else if (e.type === "status") send(ws, { type: "status", conversation: conversationView(e.conversation, "agent") });
+            else send(ws, e);
+          });
+        } catch (err) {
+          refuse(ws, err);
+        }
+      })();
+    },
+  );
+
+  return {
+    closeAll() {
+      for (const ws of sockets) ws.close(1001, "server shutting down");
+    },
+    count: () => sockets.size,
+  };
+}

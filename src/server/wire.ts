@@ -1,0 +1,152 @@
+// The public wire format: what clients see of the domain, shaped per audience (customers never see triage or notes).
+
+import { z } from "zod";
+import type { Conversation, Message, User } from "../domain/model.ts";
+
+export type Audience = "customer" | "agent";
+
+export function ownerOf(c: Conversation, assigneeName?: string | null) {
+  switch (c.status) {
+    case "ai":
+      return { kind: "ai" as const };
+    case "waiting_human":
+      return { kind: "queue" as const, tier: c.tier };
+    case "human":
+      return { kind: "agent" as const, agentId: c.assigneeId, name: assigneeName ?? null };
+    case "resolved":
+      return { kind: "none" as const };
+  }
+}
+
+export function conversationView(c: Conversation, audience: Audience, assigneeName?: string | null) {
+  const base = {
+    id: c.id,
+    status: c.status,
+    owner: ownerOf(c, assigneeName),
+    tier: c.tier,
+    reasons: c.reasons,
+    channel: c.channel,
+    language: c.language,
+    lastSeq: c.lastSeq,
+    version: c.version,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    resolvedAt: c.resolvedAt,
+  };
+  if (audience === "customer") return base;
+  return {
+    ...base,
+    customerId: c.customerId,
+    assigneeId: c.assigneeId,
+    priority: c.priority,
+    aiTurnsUnresolved: c.aiTurnsUnresolved,
+    queuedAt: c.queuedAt,
+    assignedAt: c.assignedAt,
+    firstHumanResponseAt: c.firstHumanResponseAt,
+    resolutionCode: c.resolutionCode,
+  };
+}
+
+export function messageView(m: Message, audience: Audience) {
+  const base = {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    author: m.author,
+    authorName: m.authorName,
+    text: m.text,
+    clientMessageId: m.author === "customer" || audience === "agent" ? m.clientMessageId : null,
+    meta: m.meta,
+    createdAt: m.createdAt,
+  };
+  if (audience === "customer") return base;
+  return { ...base, authorId: m.authorId, internal: m.internal, triage: m.triage };
+}
+
+export function userView(u: User) {
+  return {
+    id: u.id, email: u.email, displayName: u.displayName, role: u.role, tier: u.tier, skills: u.skills,
+    languages: u.languages, capacity: u.capacity, presence: u.presence, businessHours: u.businessHours,
+  };
+}
+
+// ---- request schemas (the contract) ----
+
+export const clientMessageId = z.string().min(1).max(128);
+export const messageText = z.string().refine((s) => s.trim().length > 0, "text must not be empty");
+
+export const createConversationBody = z
+  .object({
+    customer: z
+      .object({
+        externalId: z.string().min(1).max(200).optional(),
+        name: z.string().max(200).optional(),
+        email: z.string().email().max(320).optional(),
+        locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "a BCP-47 tag such as en or pt-BR").optional(),
+      })
+      .strict()
+      .optional(),
+    channel: z.literal("web").optional(),
+  })
+  .strict();
+
+export const postMessageBody = z
+  .object({ clientMessageId, text: messageText, internal: z.boolean().optional() })
+  .strict();
+
+export const idParams = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const afterQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .strict();
+
+export const loginBody = z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(1024) }).strict();
+
+export const tierSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+
+export const transferBody = z
+  .object({ toAgentId: z.string().min(1).max(64).optional(), toTier: tierSchema.optional(), note: z.string().max(4000).optional() })
+  .strict()
+  .refine((b) => b.toAgentId || b.toTier, "give toAgentId or toTier");
+
+export const resolveBody = z.object({ resolutionCode: z.string().min(1).max(64).optional() }).strict().optional();
+
+export const escalateBody = z
+  .object({ tier: tierSchema.optional(), note: z.string().max(4000).optional() })
+  .strict()
+  .optional();
+
+export const inboxQuery = z
+  .object({
+    status: z
+      .string()
+      .regex(/^(ai|waiting_human|human|resolved)(,(ai|waiting_human|human|resolved))*$/)
+      .optional(),
+    tier: z.coerce.number().int().min(1).max(3).optional(),
+    assignee: z.string().max(64).optional().describe("an agent id, or `me`"),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    before: z.coerce.number().int().optional().describe("keyset cursor: updatedAt in epoch ms"),
+  })
+  .strict();
+
+export const presenceBody = z.object({ presence: z.enum(["online", "away", "offline"]) }).strict();
+
+export const createUserBody = z
+  .object({
+    email: z.string().email().max(320),
+    password: z.string().min(8).max(1024),
+    displayName: z.string().min(1).max(200),
+    role: z.enum(["agent", "supervisor", "admin"]),
+    tier: tierSchema.optional(),
+    skills: z.array(z.string().min(1).max(64)).max(50).optional(),
+    languages: z.array(z.string().min(2).max(8)).max(50).optional(),
+    capacity: z.number().int().min(0).max(1000).optional(),
+  })
+  .strict();
+
+export const streamQuery = z
+  .object({ token: z.string().min(1).max(200), after: z.coerce.number().int().min(0).default(0) })
+  .strict();

@@ -1,0 +1,35 @@
+// Builds a real Tandem (real database, real server) for tests, with demo-like agents and small helpers.
+
+import type { FastifyInstance } from "fastify";
+import { loadConfig } from "../../src/config.ts";
+import { buildTandem, type Tandem, type TandemOverrides } from "../../src/main.ts";
+
+export async function startTandem(env: Record<string, string> = {}, overrides: TandemOverrides = {}): Promise<Tandem> {
+  const config = loadConfig({
+    DATABASE_URL: "sqlite::memory:",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
+    RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "100000",
+    RATE_LIMIT_LOGIN_PER_MINUTE: "1000",
+    ...env,
+  });
+  return buildTandem(config, { logger: false, ...overrides });
+}
+
+export async function newConversation(app: FastifyInstance, customer: Record<string, string> = {}) {
+  const res = await app.inject({ method: "POST", url: "/api/v1/conversations", payload: { customer } });
+  if (res.statusCode !== 201) throw new Error(`create conversation: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { conversation: { id: string; status: string }; token: string };
+  return { id: body.conversation.id, token: body.token, conversation: body.conversation };
+}
+
+export async function addAgent(t: Tandem, email: string, opts: { role?: "agent" | "supervisor" | "admin"; tier?: 1 | 2 | 3; name?: string } = {}) {
+  const password = "correct-horse-battery";
+  await t.users.create({ email, password, displayName: opts.name ?? email.split("@")[0] ?? "Agent", role: opts.role ?? "agent", tier: opts.tier ?? 1 });
+  const res = await t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
+  if (res.statusCode !== 200) throw new Error(`login: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { token: string; user: { id: string; displayName: string } };
+  return { token: body.token, user: body.user, password };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
