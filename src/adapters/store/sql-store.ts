@@ -3,7 +3,7 @@
 // transaction at a time on its single connection, which is the same guarantee for an embedded database.
 
 import { randomUUID } from "node:crypto";
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import type {
   Conversation,
   ConversationEvent,
