@@ -13,6 +13,11 @@ export const configSchema = z.object({
     .string()
     .default("sqlite:./data/tandem.db")
     .refine((v) => /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v), "must be sqlite:<path> or postgres://..."),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "must be redis://host:port")
+    .optional()
+    .describe("Redis for fan-out between several nodes; unset = in-process bus (single node)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default("*").describe("comma-separated origins allowed to call the customer API (the widget's sites), or *"),

@@ -6,6 +6,7 @@ import { createAuthService } from "./app/auth-service.ts";
 import { createConversationService, type InboundTriage, type Logger } from "./app/conversation-service.ts";
 import { createUserService, type UserService } from "./app/user-service.ts";
 import { createMemoryBus } from "./adapters/bus/memory-bus.ts";
+import { createRedisBus } from "./adapters/bus/redis-bus.ts";
 import { migrateToLatest, openDatabase } from "./adapters/db/database.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./adapters/security/password.ts";
 import { hashToken, newToken } from "./adapters/security/tokens.ts";
@@ -47,7 +48,7 @@ export async function openStore(config: Config): Promise<Store> {
 export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
   const clock = overrides.clock ?? systemClock;
   const store = await openStore(config);
-  const bus = overrides.bus ?? createMemoryBus();
+  const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();
   const auth = createAuthService({
     store, clock, crypto: cryptoAdapter,

@@ -8,7 +8,9 @@ export type StreamEvent =
   | { type: "triage"; conversationId: string; messageSeq: number; triage: NonNullable<Message["triage"]> }
   | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
   | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
-  | { type: "assist"; conversationId: string; assist: unknown };
+  | { type: "assist"; conversationId: string; assist: unknown }
+  /** Delivery may have had a gap (the bus reconnected): subscribers re-read from storage. Local, never published. */
+  | { type: "resync" };
 
 export interface Bus {
   publish(topic: string, event: StreamEvent): Promise<void>;

@@ -85,6 +85,15 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
         const name = c.assigneeId ? (await ctx.store.getUser(c.assigneeId))?.displayName : null;
         send(ws, { type: "status", conversation: conversationView(c, "customer", name) });
       };
+      const catchUp = async (id: string): Promise<void> => {
+        const c = await ctx.store.getConversation(id);
+        if (c) await deliverStatus(c);
+        for (;;) {
+          const page = await ctx.store.listMessages(id, { afterSeq: lastSeq, limit: 500 });
+          for (const m of page) sendMessage(m);
+          if (page.length < 500) break;
+        }
+      };
       const handle = (e: StreamEvent): void => {
         if (!ready) {
           queue.push(e);
@@ -93,6 +102,7 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
         chain = chain.then(async () => {
           if (e.type === "message") await deliverMessage(e.message);
           else if (e.type === "status") await deliverStatus(e.conversation);
+          else if (e.type === "resync" && conversationId) await catchUp(conversationId);
           else if (e.type === "typing") send(ws, { type: "typing", author: e.author, name: e.name ?? null });
         }).catch((err) => req.log.warn({ err: (err as Error).message }, "stream delivery failed"));
       };
@@ -104,14 +114,8 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
           conversationId = p.conversationId;
           track(ws, "customer");
           unsubscribe = ctx.bus.subscribe(topics.conversation(conversationId), handle);
-          const c = await ctx.store.getConversation(conversationId);
-          if (!c) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
-          await deliverStatus(c);
-          for (;;) {
-            const page = await ctx.store.listMessages(conversationId, { afterSeq: lastSeq, limit: 500 });
-            for (const m of page) sendMessage(m);
-            if (page.length < 500) break;
-          }
+          if (!(await ctx.store.getConversation(conversationId))) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+          await catchUp(conversationId);
           ready = true;
           for (const e of queue.splice(0)) handle(e);
         } catch (err) {

@@ -1,0 +1,74 @@
+// Redis pub/sub bus for several nodes: every node publishes through Redis and hears its own events back, so all
+// sockets see one order per topic. Pub/sub is fire-and-forget by design here: messages are durable in the
+// database, and on reconnect subscribers get a local "resync" so sockets catch up from their last seq.
+
+import { Redis } from "ioredis";
+import type { Bus, StreamEvent } from "../../ports/bus.ts";
+
+export interface RedisBusOptions {
+  url: string;
+  /** Channel prefix, so several Tandem deployments can share one Redis. */
+  prefix?: string;
+  onError?: (err: Error) => void;
+}
+
+export async function createRedisBus({ url, prefix = "tandem:", onError }: RedisBusOptions): Promise<Bus> {
+  const common = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
+  const pub = new Redis(url, common);
+  // The subscriber keeps an offline queue so SUBSCRIBE commands issued during an outage are replayed.
+  const sub = new Redis(url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const handlers = new Map<string, Set<(e: StreamEvent) => void>>();
+  const report = (err: Error) => onError?.(err);
+  pub.on("error", report);
+  sub.on("error", report);
+  await Promise.all([pub.connect(), sub.connect()]);
+
+  // Attached after the first connect, so "ready" here means a reconnect: ioredis resubscribes by itself, but what
+  // was published meanwhile is lost, so subscribers are asked to catch up from storage.
+  sub.on("ready", () => {
+    for (const set of handlers.values()) for (const h of set) h({ type: "resync" });
+  });
+
+  sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
+    const set = handlers.get(channel.toString().slice(prefix.length));
+    if (!set) return;
+    let event: StreamEvent;
+    try {
+      event = JSON.parse(message.toString()) as StreamEvent;
+    } catch {
+      return;
+    }
+    for (const h of set) h(event);
+  });
+
+  return {
+    async publish(topic, event) {
+      try {
+        await pub.publish(prefix + topic, JSON.stringify(event));
+      } catch (err) {
+        // Not fatal: the event is in the database and subscribers resync when Redis is back.
+        report(err as Error);
+      }
+    },
+    subscribe(topic, handler) {
+      let set = handlers.get(topic);
+      if (!set) {
+        handlers.set(topic, (set = new Set()));
+        sub.subscribe(prefix + topic).catch(report);
+      }
+      set.add(handler);
+      return () => {
+        set.delete(handler);
+        if (set.size === 0 && handlers.get(topic) === set) {
+          handlers.delete(topic);
+          sub.unsubscribe(prefix + topic).catch(report);
+        }
+      };
+    },
+    async close() {
+      handlers.clear();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
