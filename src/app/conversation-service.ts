@@ -138,6 +138,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       store.getCustomer(conversation.customerId),
       store.listMessages(conversationId, { afterSeq: Math.max(0, message.seq - 40) }),
     ]);
+    await bus.publish(topics.conversation(conversationId), { type: "typing", conversationId, author: "ai" });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), deps.responderTimeoutMs ?? 30_000);
     let outcome: ResponderOutcome;
