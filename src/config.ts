@@ -22,6 +22,8 @@ export const configSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default("*").describe("comma-separated origins allowed to call the customer API (the widget's sites), or *"),
   TANDEM_AI: z.enum(["on", "off"]).default("on"),
+  TRIAGE_MODEL_DIR: z.string().min(1).optional().describe("intent model directory from `tandem train`; default: the shipped starter model"),
+  ROUTING_RULES_FILE: z.string().min(1).optional().describe("routing rules (JSON or YAML); default: built-in rules"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   CONVERSATION_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1).max(1_000_000).default(8192),

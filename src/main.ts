@@ -11,8 +11,12 @@ import { migrateToLatest, openDatabase } from "./adapters/db/database.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./adapters/security/password.ts";
 import { hashToken, newToken } from "./adapters/security/tokens.ts";
 import { createSqlStore } from "./adapters/store/sql-store.ts";
+import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
+import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
+import { createInboundTriage } from "./app/message-triage.ts";
 import type { Config } from "./config.ts";
-import type { Bus } from "./ports/bus.ts";
+import { createTriage } from "./domain/triage/triage.ts";
+import { type Bus, type StreamEvent, topics } from "./ports/bus.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
 import type { Responder } from "./ports/responder.ts";
 import type { Store } from "./ports/store.ts";
@@ -33,6 +37,8 @@ export interface Tandem {
   users: UserService;
   conversations: ReturnType<typeof createConversationService>;
   config: Config;
+  /** Listen to everything agents see (tests, in-process integrations). */
+  subscribeAgents(handler: (e: StreamEvent) => void): () => void;
   /** Graceful stop: refuse new work, finish in-flight requests and AI work, close sockets and the database. */
   close(): Promise<void>;
 }
@@ -45,8 +51,18 @@ export async function openStore(config: Config): Promise<Store> {
   return createSqlStore(handle);
 }
 
+/** Loads the intent model and routing rules; a missing or corrupt model or bad rules refuse the start. */
+export async function loadTriage(config: Config): Promise<InboundTriage> {
+  const [intentModel, rules] = await Promise.all([
+    loadModel(config.TRIAGE_MODEL_DIR ?? STARTER_MODEL_DIR),
+    config.ROUTING_RULES_FILE ? loadRoutingRules(config.ROUTING_RULES_FILE) : Promise.resolve(undefined),
+  ]);
+  return createInboundTriage(createTriage({ intentModel, rules }));
+}
+
 export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
   const clock = overrides.clock ?? systemClock;
+  const triage = overrides.triage === undefined ? await loadTriage(config) : overrides.triage;
   const store = await openStore(config);
   const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();
@@ -64,11 +80,12 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     store, bus, clock,
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
     responder,
-    triage: overrides.triage ?? null,
+    triage,
     responderTimeoutMs: config.RESPONDER_TIMEOUT_MS,
     onQueued: (c) => {
       for (const r of c.reasons) metrics.escalations.inc({ reason: r });
     },
+    onAiDropped: () => metrics.aiDropped.inc(),
   });
   const { app } = await createServer({ config, store, bus, auth, conversations, users, metrics, logger: overrides.logger });
   log = app.log;
@@ -76,6 +93,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   let closed = false;
   return {
     app, store, users, conversations, config,
+    subscribeAgents: (handler) => bus.subscribe(topics.agents, handler),
     async close() {
       if (closed) return;
       closed = true;

@@ -31,6 +31,8 @@ export interface ConversationServiceDeps {
   responderTimeoutMs?: number;
   /** Called after a conversation is queued for people (assignment engine hook). */
   onQueued?: (conversation: Conversation) => void;
+  /** Called when an AI reply is dropped because the conversation left the AI (metrics hook). */
+  onAiDropped?: (conversationId: string) => void;
 }
 
 export type Actor = { kind: "customer"; customerId: string } | { kind: "agent"; user: User } | { kind: "ai" } | { kind: "system" };
@@ -156,7 +158,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return;
     }
     await mutate(conversationId, async (unit, outbox) => {
-      if (unit.conversation.status !== "ai") return; // a person already has it
+      if (unit.conversation.status !== "ai") {
+        // A person already has it: the AI's parting words, if any, are dropped with the escalation.
+        if (outcome.text) deps.onAiDropped?.(conversationId);
+        return;
+      }
       if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null });
       await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" });
     });
@@ -253,6 +259,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const t = decide(stateOf(unit.conversation), { kind: "ai_message" });
         if (!t.ok) {
           log.info({ conversationId, status: unit.conversation.status }, "AI reply dropped: conversation left the AI");
+          deps.onAiDropped?.(conversationId);
           return null;
         }
         const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null });

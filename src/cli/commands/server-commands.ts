@@ -20,7 +20,8 @@ function configOrExit(): Config {
 }
 
 function fail(err: unknown): never {
-  const msg = err instanceof AppError ? `${err.code}: ${err.message}` : (err as Error).message;
+  const code = (err as { code?: unknown }).code;
+  const msg = typeof code === "string" && !code.startsWith("ERR_") ? `${code}: ${(err as Error).message}` : (err as Error).message;
   process.stderr.write(`tandem: ${msg}\n`);
   process.exit(1);
 }

@@ -19,8 +19,16 @@ interface TrainCliOptions {
 function numberIn(name: string, min: number, max: number, integer: boolean) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be ${integer ? "an integer" : "a number"} in [${min}, ${max}]`);
+    if (
+      value.trim() === "" ||
+      !Number.isFinite(n) ||
+      (integer && !Number.isInteger(n)) ||
+      n < min ||
+      n > max
+    ) {
+      throw new InvalidArgumentError(
+        `${name} must be ${integer ? "an integer" : "a number"} in [${min}, ${max}]`,
+      );
     }
     return n;
   };
@@ -33,7 +41,7 @@ function summary(report: TrainReport, out: string): string {
     `trained on ${report.examples} examples, ${report.labels} labels in ${(report.trainMillis / 1000).toFixed(1)} s`,
     `held-out accuracy ${pct(report.heldOutAccuracy)}, macro-F1 ${pct(report.heldOutMacroF1)} (${report.heldOutSize} examples not trained on)`,
     `calibration: temperature ${report.temperature.toFixed(3)}, expected calibration error ${pct(report.heldOutEce.raw)} -> ${pct(report.heldOutEce.calibrated)}`,
-    `out-of-scope below confidence ${report.thresholds.minConfidence.toFixed(3)} or margin ${report.thresholds.minMargin.toFixed(3)}: flags ${pct(report.outOfScope.falseAlarmRate)} of correct and ${pct(report.outOfScope.catchRate)} of wrong held-out answers`,
+    `out of scope below confidence ${report.thresholds.minConfidence.toFixed(3)}, margin ${report.thresholds.minMargin.toFixed(3)} or coverage ${report.thresholds.minCoverage.toFixed(3)}: flags ${pct(report.outOfScope.falseAlarmRate)} of correct and ${pct(report.outOfScope.catchRate)} of wrong held-out answers`,
     `saved to ${out}${report.refit ? " (final weights refit on all examples)" : ""}`,
   ].join("\n");
 }
@@ -44,9 +52,23 @@ export function registerTrainCommand(program: Command): void {
     .description("train an intent model from labelled examples (CSV with a text,label header, or JSONL)")
     .requiredOption("--data <path>", "a .csv/.jsonl file, or a directory of them")
     .requiredOption("--out <dir>", "model directory to write (created if missing)")
-    .option("--holdout <share>", "share of examples held out for accuracy and calibration", numberIn("--holdout", 0.01, 0.5, false), 0.1)
-    .option("--seed <n>", "seed for the split and training order", numberIn("--seed", 0, 2 ** 31 - 1, true), 1)
-    .option("--hash-bits <n>", "log2 of the feature hash size (smaller = smaller model)", numberIn("--hash-bits", 8, 22, true))
+    .option(
+      "--holdout <share>",
+      "share of examples held out for accuracy and calibration",
+      numberIn("--holdout", 0.01, 0.5, false),
+      0.1,
+    )
+    .option(
+      "--seed <n>",
+      "seed for the split and training order",
+      numberIn("--seed", 0, 2 ** 31 - 1, true),
+      1,
+    )
+    .option(
+      "--hash-bits <n>",
+      "log2 of the feature hash size (smaller = smaller model)",
+      numberIn("--hash-bits", 8, 22, true),
+    )
     .option("--epochs <n>", "passes over the data", numberIn("--epochs", 1, 1000, true))
     .option("--json", "print the full training report as JSON")
     .action(async (opts: TrainCliOptions) => {

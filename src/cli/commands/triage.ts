@@ -28,7 +28,14 @@ const lineSchema = z.object({
     .max(1000, "history is limited to 1000 turns")
     .optional(),
   customer: z
-    .object({ attributes: z.record(z.string(), z.unknown(), { error: "customer.attributes must be an object" }).optional() }, { error: "customer must be an object" })
+    .object(
+      {
+        attributes: z
+          .record(z.string(), z.unknown(), { error: "customer.attributes must be an object" })
+          .optional(),
+      },
+      { error: "customer must be an object" },
+    )
     .optional(),
   // Optional extensions beyond the contract: a known conversation language and a count of unresolved AI turns.
   fallbackLanguage: z.string().max(35).optional(),
@@ -56,7 +63,12 @@ export interface TriageErrorLine {
 /** Turns one input line into one output line; never throws. */
 export function triageLine(triage: Triage, line: string): TriageOutputLine | TriageErrorLine {
   if (line.length > MAX_LINE_CHARS) {
-    return { error: { code: "INPUT_TOO_LARGE", message: `line of ${line.length} characters exceeds ${MAX_LINE_CHARS}` } };
+    return {
+      error: {
+        code: "INPUT_TOO_LARGE",
+        message: `line of ${line.length} characters exceeds ${MAX_LINE_CHARS}`,
+      },
+    };
   }
   let data: unknown;
   try {
@@ -65,9 +77,14 @@ export function triageLine(triage: Triage, line: string): TriageOutputLine | Tri
     return { error: { code: "INPUT_INVALID_JSON", message: `not valid JSON: ${(err as Error).message}` } };
   }
   const parsed = lineSchema.safeParse(data);
-  const id = typeof data === "object" && data !== null && typeof (data as { id?: unknown }).id === "string" ? (data as { id: string }).id : undefined;
+  const id =
+    typeof data === "object" && data !== null && typeof (data as { id?: unknown }).id === "string"
+      ? (data as { id: string }).id
+      : undefined;
   if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+    const message = parsed.error.issues
+      .map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message))
+      .join("; ");
     return { ...(id !== undefined ? { id } : {}), error: { code: "INPUT_INVALID", message } };
   }
   const input = parsed.data;
@@ -124,7 +141,9 @@ function asCoded(err: unknown, fallback: string): CodedError {
 export function registerTriageCommand(program: Command): void {
   program
     .command("triage")
-    .description("Triage JSONL messages from stdin: language, sentiment, frustration, intent, route, reasons, tier")
+    .description(
+      "Triage JSONL messages from stdin: language, sentiment, frustration, intent, route, reasons, tier",
+    )
     .option("--model <dir>", "intent model directory", STARTER_MODEL_DIR)
     .option("--rules <file>", "routing rules (JSON or YAML); defaults to the built-in rules")
     .action(async (opts: { model: string; rules?: string }) => {
@@ -141,7 +160,8 @@ export function registerTriageCommand(program: Command): void {
       }
       process.stdout.on("error", (err: NodeJS.ErrnoException) => {
         // A closed pipe (`| head`) ends the run quietly; anything else is reported.
-        if (err.code !== "EPIPE") process.stderr.write(`${JSON.stringify({ error: asCoded(err, "OUTPUT_FAILED") })}\n`);
+        if (err.code !== "EPIPE")
+          process.stderr.write(`${JSON.stringify({ error: asCoded(err, "OUTPUT_FAILED") })}\n`);
         process.exit(err.code === "EPIPE" ? 0 : 1);
       });
       await triageStream(createTriage({ intentModel: model, rules }), process.stdin, process.stdout);

@@ -28,6 +28,8 @@ export interface Cue {
 export interface HistoryTurn {
   role: "customer" | "ai" | "agent";
   text: string;
+  /** Frustration already triaged for this turn (stored with the message); saves analysing the turn again. */
+  frustration?: number;
 }
 
 export interface TriageInput {

@@ -1,0 +1,30 @@
+// Adapts stored conversation data to the pure triage engine: history as turns, the language we already know,
+// the customer's attributes and the AI turns without resolution.
+
+import type { Triage } from "../domain/triage/triage.ts";
+import type { HistoryTurn } from "../domain/triage/types.ts";
+import type { InboundTriage } from "./conversation-service.ts";
+
+export function createInboundTriage(triage: Triage): InboundTriage {
+  return {
+    triage({ text, history, conversation, customer }) {
+      const turns: HistoryTurn[] = [];
+      for (const m of history) {
+        if (m.internal || m.author === "system") continue;
+        turns.push({
+          role: m.author === "customer" ? "customer" : m.author === "ai" ? "ai" : "agent",
+          text: m.text,
+          frustration: m.triage?.frustration,
+        });
+      }
+      const localeLanguage = customer?.locale ? customer.locale.split(/[-_]/)[0]?.toLowerCase() : undefined;
+      return triage({
+        text,
+        history: turns,
+        fallbackLanguage: conversation.language ?? localeLanguage,
+        customer: { attributes: customer?.attributes ?? {} },
+        aiTurnsUnresolved: conversation.aiTurnsUnresolved,
+      });
+    },
+  };
+}

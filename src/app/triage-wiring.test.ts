@@ -1,0 +1,62 @@
+// Every customer message is triaged; the result is stored with it, a "human" route escalates through the state
+// machine with its reasons and tier, and agents receive the triage on their stream.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { bearer, newConversation, startTandem } from "../../test/support/tandem.ts";
+import type { Tandem } from "../main.ts";
+import type { StreamEvent } from "../ports/bus.ts";
+
+describe("triage on every customer message", () => {
+  let t: Tandem;
+  afterEach(async () => t?.close());
+
+  it("stores the triage with the message and escalates a frustrated request for a person with reasons and tier", async () => {
+    t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
+    const { id, token } = await newConversation(t.app);
+    const post = await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m1", text: "This is ridiculous, it's the third time I ask. I want to speak to a real person NOW!!!" },
+    });
+    expect(post.statusCode).toBe(201);
+    const stored = (await t.store.listMessages(id, {}))[0];
+    expect(stored?.triage?.route).toBe("human");
+    expect(stored?.triage?.reasons).toContain("human_requested");
+    expect(stored?.triage?.frustrationCues.length).toBeGreaterThan(0);
+    const conv = await t.store.getConversation(id);
+    expect(conv?.status).toBe("waiting_human");
+    expect(conv?.reasons).toContain("human_requested");
+    expect(conv?.tier).toBeGreaterThanOrEqual(1);
+    const log = await t.store.listEvents(id);
+    expect(log.find((e) => e.type === "escalated")?.data).toMatchObject({ reasons: expect.arrayContaining(["human_requested"]) });
+  });
+
+  it("keeps a routine question with the AI and records its language", async () => {
+    let asked = 0;
+    t = await startTandem({}, { responder: { respond: async () => (asked++, { kind: "none" }) } });
+    const { id, token } = await newConversation(t.app);
+    await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m1", text: "Hi, how do I reset my password?" },
+    });
+    await t.conversations.drain();
+    const conv = await t.store.getConversation(id);
+    expect(conv?.status).toBe("ai");
+    expect(conv?.language).toBe("en");
+    expect(asked).toBe(1);
+    expect((await t.store.listMessages(id, {}))[0]?.triage?.route).toBe("ai");
+  });
+
+  it("carries the triage result to the agents' topic", async () => {
+    t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
+    const seen: StreamEvent[] = [];
+    const { id, token } = await newConversation(t.app);
+    const off = t.subscribeAgents((e) => seen.push(e));
+    await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m1", text: "I am furious, this is unacceptable" },
+    });
+    off();
+    const triage = seen.find((e) => e.type === "triage");
+    expect(triage && triage.type === "triage" && triage.triage.sentiment).toBeLessThan(0);
+  });
+});

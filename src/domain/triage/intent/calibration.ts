@@ -1,0 +1,156 @@
+// Makes the classifier's confidence mean what it says (temperature scaling) and decides when the model should
+// admit a message is beyond it (out-of-scope thresholds), both fitted on data the weights never saw.
+
+/** Softmax of logits / temperature into `out`; returns the probabilities' owner for chaining. */
+export function softmaxInto(logits: ArrayLike<number>, temperature: number, out: Float64Array): Float64Array {
+  const k = out.length;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < k; i++) if ((logits[i] as number) > max) max = logits[i] as number;
+  let sum = 0;
+  for (let i = 0; i < k; i++) {
+    const e = Math.exp(((logits[i] as number) - max) / temperature);
+    out[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < k; i++) out[i] = (out[i] as number) / sum;
+  return out;
+}
+
+export const MIN_TEMPERATURE = 0.5;
+
+/** Mean negative log-likelihood of the gold labels; `logits` is row-major [n x k]. */
+export function meanNll(logits: Float64Array, gold: Int32Array, k: number, temperature: number): number {
+  const n = gold.length;
+  if (n === 0) return 0;
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const base = r * k;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < k; i++) if ((logits[base + i] as number) > max) max = logits[base + i] as number;
+    let sum = 0;
+    for (let i = 0; i < k; i++) sum += Math.exp(((logits[base + i] as number) - max) / temperature);
+    total += Math.log(sum) - ((logits[base + (gold[r] as number)] as number) - max) / temperature;
+  }
+  return total / n;
+}
+
+/**
+ * The temperature minimising held-out NLL (Guo et al. 2017), by golden-section search on log T in [0.5, 20].
+ * NLL is unimodal in T for a fixed set of logits, so the search cannot get stuck.
+ */
+export function fitTemperature(logits: Float64Array, gold: Int32Array, k: number): number {
+  if (gold.length === 0) return 1;
+  // Never sharpen more than 2x: a held-out split with (almost) no errors drives the NLL-optimal T towards 0,
+  // which would make even a message the model knows nothing about look certain.
+  let lo = Math.log(MIN_TEMPERATURE);
+  let hi = Math.log(20);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = hi - phi * (hi - lo);
+  let b = lo + phi * (hi - lo);
+  let fa = meanNll(logits, gold, k, Math.exp(a));
+  let fb = meanNll(logits, gold, k, Math.exp(b));
+  for (let iter = 0; iter < 60 && hi - lo > 1e-4; iter++) {
+    if (fa < fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - phi * (hi - lo);
+      fa = meanNll(logits, gold, k, Math.exp(a));
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + phi * (hi - lo);
+      fb = meanNll(logits, gold, k, Math.exp(b));
+    }
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+export interface OutOfScopeThresholds {
+  /** Flag when the calibrated top probability is below this. */
+  minConfidence: number;
+  /** Flag when the top probability leads the runner-up by less than this. */
+  minMargin: number;
+  /** Flag when less than this share of the message's feature mass was ever seen in training. */
+  minCoverage: number;
+}
+
+export interface HeldOutJudgement {
+  confidence: number;
+  margin: number;
+  coverage: number;
+  /** The prediction is right (for an in-scope gold label) — flagging it would be a false alarm. */
+  correct: boolean;
+}
+
+export interface ThresholdFit {
+  thresholds: OutOfScopeThresholds;
+  /** Share of correct held-out predictions the thresholds flag (the false-alarm rate actually reached). */
+  falseAlarmRate: number;
+  /** Share of wrong or out-of-scope held-out predictions the thresholds flag. */
+  catchRate: number;
+}
+
+function quantileBelow(sorted: Float64Array, q: number): number {
+  // The value such that floor(q * n) entries lie strictly below it (ties aside).
+  const i = Math.floor(q * sorted.length);
+  return i <= 0 ? 0 : (sorted[Math.min(i, sorted.length - 1)] as number);
+}
+
+/**
+ * Picks confidence, margin and coverage thresholds that catch as many untrustworthy held-out predictions (wrong,
+ * or gold out-of-scope) as possible while flagging at most `falseAlarmBudget` of the correct ones. Without
+ * labelled out-of-scope examples this is the honest proxy: a message the model would get wrong looks, to the
+ * model, like one it has never been trained for.
+ */
+export function fitOutOfScopeThresholds(
+  judgements: readonly HeldOutJudgement[],
+  falseAlarmBudget: number,
+): ThresholdFit {
+  const none: ThresholdFit = {
+    thresholds: { minConfidence: 0, minMargin: 0, minCoverage: 0 },
+    falseAlarmRate: 0,
+    catchRate: 0,
+  };
+  const good = judgements.filter((j) => j.correct);
+  const bad = judgements.filter((j) => !j.correct);
+  if (good.length === 0 || falseAlarmBudget <= 0) return none;
+  const conf = Float64Array.from(good.map((j) => j.confidence)).sort();
+  const margin = Float64Array.from(good.map((j) => j.margin)).sort();
+  const coverage = Float64Array.from(good.map((j) => j.coverage)).sort();
+  const flagged = (j: HeldOutJudgement, t: OutOfScopeThresholds) =>
+    j.confidence < t.minConfidence || j.margin < t.minMargin || j.coverage < t.minCoverage;
+  const rate = (list: readonly HeldOutJudgement[], t: OutOfScopeThresholds) =>
+    list.length === 0 ? 0 : list.filter((j) => flagged(j, t)).length / list.length;
+
+  // Neyman–Pearson style: the budget is the false-alarm rate the operator accepts, so it is spent, split between
+  // the three rules (the union never exceeds the sum) for the most catches; ties go to the most even split.
+  let best: ThresholdFit | null = null;
+  let bestSpread = Number.POSITIVE_INFINITY;
+  const steps = 10;
+  for (let a = 0; a <= steps; a++) {
+    for (let b = 0; a + b <= steps; b++) {
+      const shares = [a / steps, b / steps, (steps - a - b) / steps] as const;
+      const t = {
+        minConfidence: quantileBelow(conf, shares[0] * falseAlarmBudget),
+        minMargin: quantileBelow(margin, shares[1] * falseAlarmBudget),
+        minCoverage: quantileBelow(coverage, shares[2] * falseAlarmBudget),
+      };
+      const falseAlarmRate = rate(good, t);
+      if (falseAlarmRate > falseAlarmBudget) continue;
+      const catchRate = rate(bad, t);
+      const spread = Math.max(...shares) - Math.min(...shares);
+      const better =
+        best === null ||
+        catchRate > best.catchRate ||
+        (catchRate === best.catchRate && falseAlarmRate > best.falseAlarmRate) ||
+        (catchRate === best.catchRate && falseAlarmRate === best.falseAlarmRate && spread < bestSpread);
+      if (better) {
+        best = { thresholds: t, falseAlarmRate, catchRate };
+        bestSpread = spread;
+      }
+    }
+  }
+  return best ?? none;
+}

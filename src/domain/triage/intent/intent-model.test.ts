@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { IntentError } from "./errors.ts";
+import { deserialiseIntentModel, serialiseIntentModel } from "./intent-model.ts";
+import { trainIntentModel } from "./train.ts";
+import { toyExamples } from "./toy-data.test-helper.ts";
+
+const trained = trainIntentModel(toyExamples(), { holdout: 0.2, seed: 3, features: { hashBits: 14 } });
+const { model } = trained;
+
+describe("trainIntentModel", () => {
+  it("learns a toy data set and generalises to unseen phrasings", () => {
+    expect(trained.report.heldOutAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(model.predict("where is my parcel please").intent).toBe("order");
+    expect(model.predict("I forgot the password to sign in").intent).toBe("password");
+    expect(model.predict("please refund my subscription").intent).toBe("refund");
+    expect(model.predict("hello there team").intent).toBe("greeting");
+  });
+
+  it("tolerates typos through character n-grams", () => {
+    expect(model.predict("i forgott my passwrod").intent).toBe("password");
+  });
+
+  it("reports held-out accuracy, macro-F1 and the calibration it fitted", () => {
+    const r = trained.report;
+    expect(r.labels).toBe(4);
+    expect(r.heldOutSize + r.trainSize).toBe(r.examples);
+    expect(r.heldOutMacroF1).toBeGreaterThan(0.8);
+    expect(r.temperature).toBeGreaterThan(0);
+    expect(r.heldOutNll.calibrated).toBeLessThanOrEqual(r.heldOutNll.raw + 1e-9);
+  });
+
+  it("is reproducible for a given seed", () => {
+    const again = trainIntentModel(toyExamples(), { holdout: 0.2, seed: 3, features: { hashBits: 14 } });
+    expect(again.model.predict("track my shipment")).toEqual(model.predict("track my shipment"));
+  });
+
+  it("refuses data with a single label or an empty text, with a coded error", () => {
+    expect(() =>
+      trainIntentModel([
+        { text: "a", label: "x" },
+        { text: "b", label: "x" },
+      ]),
+    ).toThrow(IntentError);
+    try {
+      trainIntentModel([
+        { text: " ", label: "x" },
+        { text: "b", label: "y" },
+      ]);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as IntentError).code).toBe("TRAINING_DATA_INVALID");
+      expect((err as Error).message).toContain("example 1");
+    }
+  });
+
+  it("refuses options out of range", () => {
+    expect(() => trainIntentModel(toyExamples(), { holdout: 0.9 })).toThrow(/holdout/);
+    expect(() => trainIntentModel(toyExamples(), { features: { hashBits: 30 } })).toThrow(/hashBits/);
+  });
+});
+
+describe("HashedIntentModel.predict", () => {
+  it("returns calibrated confidences in [0, 1], best first, summing to at most 1", () => {
+    for (const text of ["where is my order", "zzqx", "", "😀😀😀", "a".repeat(100_000)]) {
+      const p = model.predict(text);
+      expect(p.confidence).toBeGreaterThanOrEqual(0);
+      expect(p.confidence).toBeLessThanOrEqual(1);
+      expect(p.top[0]).toEqual({ intent: p.intent, confidence: p.confidence });
+      expect(p.top.map((t) => t.confidence)).toEqual(
+        [...p.top.map((t) => t.confidence)].sort((a, b) => b - a),
+      );
+      expect(p.top.reduce((s, t) => s + t.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  });
+
+  it("is less confident about nonsense than about an in-domain request", () => {
+    const sure = model.predict("where is my package");
+    const nonsense = model.predict("qwv zxkj plorb fnnt");
+    expect(nonsense.confidence).toBeLessThan(sure.confidence);
+    expect(sure.outOfScope).toBe(false);
+  });
+
+  it("flags unrelated text, empty text and emoji-only text as out of scope", () => {
+    expect(model.predict("qwv zxkj plorb fnnt").outOfScope).toBe(true);
+    expect(model.predict("").outOfScope).toBe(true);
+    expect(model.predict("🙂🙂").outOfScope).toBe(true);
+  });
+
+  it("predicts the explicit out-of-scope class when the data has one", () => {
+    const data = [
+      ...toyExamples(),
+      ...[
+        "what is the weather tomorrow",
+        "tell me a joke",
+        "who won the football",
+        "write me a poem",
+        "capital of france",
+        "weather in paris",
+        "a funny joke please",
+        "football scores today",
+        "poem about the sea",
+        "capital of spain",
+      ].map((text) => ({ text, label: "out_of_scope" })),
+    ];
+    const { model: withOos } = trainIntentModel(data, { holdout: 0.2, seed: 1, features: { hashBits: 14 } });
+    const p = withOos.predict("tell me a joke about the weather");
+    expect(p.intent).toBe("out_of_scope");
+    expect(p.outOfScope).toBe(true);
+  });
+
+  it("handles binary junk and mixed scripts without throwing", () => {
+    const junk = String.fromCharCode(...Array.from({ length: 500 }, (_, i) => (i * 7919) % 65_536));
+    expect(() => model.predict(junk)).not.toThrow();
+    expect(() => model.predict("où est ma commande 注文はどこ where is my order")).not.toThrow();
+    expect(model.predict(undefined as unknown as string).outOfScope).toBe(true);
+  });
+});
+
+describe("serialise and deserialise", () => {
+  it("round-trips to a model that predicts identically", () => {
+    const { meta, weights } = serialiseIntentModel(model);
+    const copy = deserialiseIntentModel(JSON.parse(JSON.stringify(meta)), weights.slice());
+    for (const text of [
+      "where is my order",
+      "i forgot my pin",
+      "refund please",
+      "hi",
+      "nonsense words here",
+      "",
+    ]) {
+      expect(copy.predict(text)).toEqual(model.predict(text));
+    }
+    expect(copy.labels).toEqual(model.labels);
+  });
+
+  it("rejects a truncated blob, a wrong version and a malformed description", () => {
+    const { meta, weights } = serialiseIntentModel(model);
+    expect(() => deserialiseIntentModel(meta, weights.subarray(0, weights.length - 4))).toThrow(/bytes/);
+    expect(() => deserialiseIntentModel({ ...meta, version: 99 }, weights)).toThrow(/version 99/);
+    expect(() => deserialiseIntentModel({ ...meta, labels: "x" }, weights)).toThrow(/labels/);
+    try {
+      deserialiseIntentModel(null, weights);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as IntentError).code).toBe("INTENT_MODEL_INVALID");
+    }
+  });
+
+  it("rejects weights that are not finite numbers", () => {
+    const { meta, weights } = serialiseIntentModel(model);
+    const bad = weights.slice();
+    new DataView(bad.buffer).setFloat32(bad.length - 4, Number.NaN, true);
+    expect(() => deserialiseIntentModel(meta, bad)).toThrow(/non-finite/);
+  });
+});

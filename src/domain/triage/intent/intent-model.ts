@@ -1,0 +1,308 @@
+// The intent classifier as used at run time: hashed n-gram TF-IDF features into a multinomial logistic
+// regression, temperature-calibrated, with out-of-scope detection; plus a portable (de)serialised form.
+
+import { z } from "zod";
+import { type OutOfScopeThresholds, softmaxInto } from "./calibration.ts";
+import { IntentError } from "./errors.ts";
+import { type FeatureConfig, FeatureHasher, validateFeatureConfig } from "./features.ts";
+
+export interface IntentPrediction {
+  /** Best in-scope guess, or the explicit out-of-scope label when that class wins. */
+  intent: string;
+  /** Calibrated probability of `intent`, in [0, 1]. */
+  confidence: number;
+  /** True when the model should not be trusted with this message (unknown topic or too unsure). */
+  outOfScope: boolean;
+  /** The most probable labels, best first (at most three). */
+  top: { intent: string; confidence: number }[];
+}
+
+export interface IntentModel {
+  readonly labels: readonly string[];
+  predict(text: string): IntentPrediction;
+}
+
+export interface BlockWeights {
+  word: number;
+  char: number;
+}
+
+/** Everything a trained model is made of. Arrays are owned by the model once passed in. */
+export interface IntentModelParams {
+  labels: string[];
+  features: FeatureConfig;
+  blockWeights: BlockWeights;
+  /** Hash bucket of each weight row, strictly ascending: only buckets seen in training are stored. */
+  rows: Uint32Array;
+  /** Inverse document frequency per row. */
+  idf: Float32Array;
+  /** idf of a bucket never seen in training (it still dilutes the known evidence when normalising). */
+  unseenIdf: number;
+  /** Row-major [rows x labels]. */
+  weights: Float32Array;
+  bias: Float32Array;
+  temperature: number;
+  thresholds: OutOfScopeThresholds;
+  /** Label of an explicit out-of-scope class in the training data, if any. */
+  outOfScopeLabel: string | null;
+}
+
+export const INTENT_MODEL_FORMAT = "tandem-intent-model";
+export const INTENT_MODEL_VERSION = 1;
+const TOP_N = 3;
+
+export class HashedIntentModel implements IntentModel {
+  readonly labels: readonly string[];
+  readonly params: Readonly<IntentModelParams>;
+  private readonly hasher: FeatureHasher;
+  private readonly rowOf: Int32Array;
+  private readonly k: number;
+  private readonly oosIndex: number;
+  private readonly logits: Float64Array;
+  private readonly probs: Float64Array;
+  private readonly scratchRows: Int32Array;
+  private readonly scratchVals: Float64Array;
+
+  constructor(params: IntentModelParams) {
+    const problem = checkParams(params);
+    if (problem) throw new IntentError("INTENT_MODEL_INVALID", problem);
+    this.params = params;
+    this.labels = Object.freeze([...params.labels]);
+    this.k = params.labels.length;
+    this.hasher = new FeatureHasher(params.features);
+    this.rowOf = new Int32Array(1 << params.features.hashBits).fill(-1);
+    for (let r = 0; r < params.rows.length; r++) this.rowOf[params.rows[r] as number] = r;
+    this.oosIndex = params.outOfScopeLabel === null ? -1 : params.labels.indexOf(params.outOfScopeLabel);
+    this.logits = new Float64Array(this.k);
+    this.probs = new Float64Array(this.k);
+    this.scratchRows = new Int32Array(this.hasher.capacity);
+    this.scratchVals = new Float64Array(this.hasher.capacity);
+  }
+
+  /**
+   * Raw (uncalibrated) logits into `out`. Returns the coverage: the share of the message's TF-IDF mass made of
+   * features seen in training, averaged over the non-empty blocks (0 when nothing was recognised).
+   */
+  logitsInto(text: string, out: Float64Array): number {
+    const p = this.params;
+    const k = this.k;
+    const f = this.hasher.extract(text);
+    const rowOf = this.rowOf;
+    const idf = p.idf;
+    const w = p.weights;
+    for (let j = 0; j < k; j++) out[j] = p.bias[j] as number;
+    let coverageSum = 0;
+    let blocks = 0;
+    for (let block = 0; block < 2; block++) {
+      const from = block === 0 ? 0 : f.wordEnd;
+      const to = block === 0 ? f.wordEnd : f.length;
+      if (to === from) continue;
+      blocks++;
+      let sq = 0;
+      let knownSq = 0;
+      let n = 0;
+      for (let i = from; i < to; i++) {
+        const row = rowOf[f.buckets[i] as number] as number;
+        const v = (f.tf[i] as number) * (row >= 0 ? (idf[row] as number) : p.unseenIdf);
+        sq += v * v;
+        if (row >= 0) {
+          knownSq += v * v;
+          this.scratchRows[n] = row;
+          this.scratchVals[n] = v;
+          n++;
+        }
+      }
+      coverageSum += knownSq / sq;
+      if (n === 0) continue;
+      const scale = (block === 0 ? p.blockWeights.word : p.blockWeights.char) / Math.sqrt(sq);
+      for (let i = 0; i < n; i++) {
+        const v = (this.scratchVals[i] as number) * scale;
+        const base = (this.scratchRows[i] as number) * k;
+        for (let j = 0; j < k; j++) out[j] = (out[j] as number) + (w[base + j] as number) * v;
+      }
+    }
+    return blocks === 0 ? 0 : coverageSum / blocks;
+  }
+
+  predict(text: string): IntentPrediction {
+    const coverage = this.logitsInto(typeof text === "string" ? text : "", this.logits);
+    const probs = softmaxInto(this.logits, this.params.temperature, this.probs);
+    // Top-N by selection: N is tiny, so this beats sorting K labels.
+    const topIdx: number[] = [];
+    for (let n = 0; n < Math.min(TOP_N, this.k); n++) {
+      let best = -1;
+      for (let j = 0; j < this.k; j++) {
+        if (topIdx.includes(j)) continue;
+        if (best < 0 || (probs[j] as number) > (probs[best] as number)) best = j;
+      }
+      topIdx.push(best);
+    }
+    const first = topIdx[0] as number;
+    const confidence = probs[first] as number;
+    const margin = confidence - (topIdx.length > 1 ? (probs[topIdx[1] as number] as number) : 0);
+    const t = this.params.thresholds;
+    const outOfScope =
+      coverage === 0 ||
+      first === this.oosIndex ||
+      confidence < t.minConfidence ||
+      margin < t.minMargin ||
+      coverage < t.minCoverage;
+    return {
+      intent: this.labels[first] as string,
+      confidence,
+      outOfScope,
+      top: topIdx.map((j) => ({ intent: this.labels[j] as string, confidence: probs[j] as number })),
+    };
+  }
+}
+
+function checkParams(p: IntentModelParams): string | null {
+  const featureProblem = validateFeatureConfig(p.features);
+  if (featureProblem) return featureProblem;
+  const k = p.labels.length;
+  if (k < 2) return "a model needs at least two labels";
+  if (new Set(p.labels).size !== k || p.labels.some((l) => typeof l !== "string" || l.length === 0))
+    return "labels must be distinct non-empty strings";
+  const u = p.rows.length;
+  const buckets = 2 ** p.features.hashBits;
+  if (u > buckets) return `${u} rows cannot fit in ${buckets} hash buckets`;
+  for (let r = 0; r < u; r++) {
+    const b = p.rows[r] as number;
+    if (b >= buckets || (r > 0 && b <= (p.rows[r - 1] as number)))
+      return "rows must be strictly ascending bucket numbers";
+  }
+  if (p.idf.length !== u) return `idf has ${p.idf.length} entries for ${u} rows`;
+  if (p.weights.length !== u * k) return `weights have ${p.weights.length} entries, expected ${u} x ${k}`;
+  if (p.bias.length !== k) return `bias has ${p.bias.length} entries for ${k} labels`;
+  for (const arr of [p.idf, p.weights, p.bias]) {
+    for (let i = 0; i < arr.length; i++)
+      if (!Number.isFinite(arr[i])) return "weights contain a non-finite number";
+  }
+  if (!Number.isFinite(p.unseenIdf) || p.unseenIdf <= 0) return "unseenIdf must be a positive number";
+  if (!(p.temperature > 0) || !Number.isFinite(p.temperature)) return "temperature must be a positive number";
+  const { minConfidence, minMargin, minCoverage } = p.thresholds;
+  if (![minConfidence, minMargin, minCoverage].every((t) => t >= 0 && t <= 1))
+    return "thresholds must lie in [0, 1]";
+  if (!(p.blockWeights.word >= 0 && p.blockWeights.char >= 0)) return "block weights must be >= 0";
+  if (p.outOfScopeLabel !== null && !p.labels.includes(p.outOfScopeLabel))
+    return `out-of-scope label "${p.outOfScopeLabel}" is not one of the labels`;
+  return null;
+}
+
+// ---- Serialised form: a JSON-safe description plus one little-endian binary blob. ----
+
+const metaSchema = z.object({
+  format: z.literal(INTENT_MODEL_FORMAT),
+  version: z.number().int(),
+  labels: z.array(z.string().min(1)).min(2),
+  features: z.object({
+    hashBits: z.number().int(),
+    wordNgramMax: z.number().int(),
+    charNgramMin: z.number().int(),
+    charNgramMax: z.number().int(),
+    maxChars: z.number().int(),
+  }),
+  blockWeights: z.object({ word: z.number(), char: z.number() }),
+  rowCount: z.number().int().nonnegative(),
+  unseenIdf: z.number(),
+  temperature: z.number(),
+  thresholds: z.object({ minConfidence: z.number(), minMargin: z.number(), minCoverage: z.number() }),
+  outOfScopeLabel: z.string().nullable(),
+  /** Exact byte length of the binary blob; lets a loader reject a truncated file before parsing it. */
+  weightsByteLength: z.number().int().nonnegative(),
+});
+
+export type IntentModelMeta = z.infer<typeof metaSchema>;
+
+export interface SerialisedIntentModel {
+  meta: IntentModelMeta;
+  /** rows u32[U] | idf f32[U] | weights f32[U*K] | bias f32[K], little-endian. */
+  weights: Uint8Array;
+}
+
+function blobLength(rows: number, k: number): number {
+  return 4 * (2 * rows + rows * k + k);
+}
+
+export function serialiseIntentModel(model: HashedIntentModel): SerialisedIntentModel {
+  const p = model.params;
+  const u = p.rows.length;
+  const k = p.labels.length;
+  const bytes = new Uint8Array(blobLength(u, k));
+  const view = new DataView(bytes.buffer);
+  let o = 0;
+  for (let i = 0; i < u; i++, o += 4) view.setUint32(o, p.rows[i] as number, true);
+  for (const arr of [p.idf, p.weights, p.bias]) {
+    for (let i = 0; i < arr.length; i++, o += 4) view.setFloat32(o, arr[i] as number, true);
+  }
+  return {
+    meta: {
+      format: INTENT_MODEL_FORMAT,
+      version: INTENT_MODEL_VERSION,
+      labels: [...p.labels],
+      features: { ...p.features },
+      blockWeights: { ...p.blockWeights },
+      rowCount: u,
+      unseenIdf: p.unseenIdf,
+      temperature: p.temperature,
+      thresholds: { ...p.thresholds },
+      outOfScopeLabel: p.outOfScopeLabel,
+      weightsByteLength: bytes.byteLength,
+    },
+    weights: bytes,
+  };
+}
+
+/** Rebuilds a model; throws IntentError("INTENT_MODEL_INVALID") naming what is wrong with the input. */
+export function deserialiseIntentModel(meta: unknown, weights: Uint8Array): HashedIntentModel {
+  const parsed = metaSchema.safeParse(meta);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new IntentError(
+      "INTENT_MODEL_INVALID",
+      `model description is invalid${where}: ${issue?.message ?? "unknown"}`,
+    );
+  }
+  const m = parsed.data;
+  if (m.version !== INTENT_MODEL_VERSION) {
+    throw new IntentError(
+      "INTENT_MODEL_INVALID",
+      `model format version ${m.version} is not supported (this Tandem reads version ${INTENT_MODEL_VERSION}); retrain it with \`tandem train\``,
+    );
+  }
+  const u = m.rowCount;
+  const k = m.labels.length;
+  const expected = blobLength(u, k);
+  if (m.weightsByteLength !== expected || weights.byteLength !== expected) {
+    throw new IntentError(
+      "INTENT_MODEL_INVALID",
+      `weights are ${weights.byteLength} bytes; ${u} rows x ${k} labels need exactly ${expected}`,
+    );
+  }
+  const view = new DataView(weights.buffer, weights.byteOffset, weights.byteLength);
+  let o = 0;
+  const rows = new Uint32Array(u);
+  for (let i = 0; i < u; i++, o += 4) rows[i] = view.getUint32(o, true);
+  const readF32 = (n: number) => {
+    const arr = new Float32Array(n);
+    for (let i = 0; i < n; i++, o += 4) arr[i] = view.getFloat32(o, true);
+    return arr;
+  };
+  const idf = readF32(u);
+  const w = readF32(u * k);
+  const bias = readF32(k);
+  return new HashedIntentModel({
+    labels: m.labels,
+    features: m.features,
+    blockWeights: m.blockWeights,
+    rows,
+    idf,
+    unseenIdf: m.unseenIdf,
+    weights: w,
+    bias,
+    temperature: m.temperature,
+    thresholds: m.thresholds,
+    outOfScopeLabel: m.outOfScopeLabel,
+  });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { detectLanguage } from "./language.ts";
+
+describe("detectLanguage", () => {
+  it.each([
+    ["I can't log into my account, please help", "en"],
+    ["No puedo entrar a mi cuenta, ¿me ayudas?", "es"],
+    ["Je n'arrive pas à me connecter à mon compte", "fr"],
+    ["Ich kann mich nicht bei meinem Konto anmelden", "de"],
+    ["Não consigo acessar minha conta", "pt"],
+    ["Non riesco ad accedere al mio account", "it"],
+    ["Ik kan niet inloggen op mijn account", "nl"],
+    ["Где мой заказ? Уже неделя прошла", "ru"],
+    ["我的订单在哪里", "zh"],
+    ["注文はどこですか", "ja"],
+    ["주문이 어디에 있나요", "ko"],
+  ])("detects %j as %s", (text, lang) => {
+    const r = detectLanguage(text);
+    expect(r.language).toBe(lang);
+    expect(r.source).toBe("detected");
+    expect(r.confidence).toBeGreaterThan(0.35);
+  });
+
+  it("falls back to the conversation's language for short messages instead of guessing", () => {
+    for (const text of ["hi", "ok", "merci", "👍👍", "ok :)"]) {
+      expect(detectLanguage(text, "fr")).toEqual({ language: "fr", confidence: 0.5, source: "fallback" });
+    }
+  });
+
+  it("says undetermined for a short message when no fallback is known", () => {
+    expect(detectLanguage("ok")).toEqual({ language: "und", confidence: 0, source: "undetermined" });
+  });
+
+  it("normalises a regional fallback tag to its primary language", () => {
+    expect(detectLanguage("hi", "pt-BR").language).toBe("pt");
+  });
+
+  it("ignores a malformed fallback tag", () => {
+    expect(detectLanguage("hi", "not a language!").language).toBe("und");
+  });
+
+  it("handles junk and unknown words without guessing", () => {
+    expect(detectLanguage("qwxz zzkv plmtr bvcx", "de").source).toBe("fallback");
+    expect(detectLanguage("\u0000\u0001\u0002").language).toBe("und");
+    expect(detectLanguage("").language).toBe("und");
+  });
+
+  it("picks the dominant script of mixed text with reduced confidence", () => {
+    const mixed = detectLanguage("Hi Привет, где мой заказ сегодня");
+    expect(mixed.language).toBe("ru");
+    expect(mixed.confidence).toBeLessThan(detectLanguage("Привет, где мой заказ сегодня").confidence);
+  });
+
+  it("prefers a known fallback over a weak detection", () => {
+    // "de la" alone is shared by several languages: too weak to overrule what the conversation already says.
+    expect(detectLanguage("de la plata", "es").language).toBe("es");
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ROUTING_RULES, parseRoutingRules, RulesError } from "./routing-rules.ts";
+import { ESCALATION_INTENTS } from "./intent/index.ts";
+
+function rulesError(input: unknown): RulesError {
+  try {
+    parseRoutingRules(input, "rules.yaml");
+  } catch (err) {
+    if (err instanceof RulesError) return err;
+    throw err;
+  }
+  throw new Error("expected RULES_INVALID");
+}
+
+describe("parseRoutingRules", () => {
+  it("returns the defaults for an empty file", () => {
+    expect(parseRoutingRules(null)).toBe(DEFAULT_ROUTING_RULES);
+    expect(parseRoutingRules({})).toEqual(DEFAULT_ROUTING_RULES);
+  });
+
+  it("merges a partial file over the defaults", () => {
+    const rules = parseRoutingRules({
+      reasons: { frustration: { threshold: 0.8 } },
+      intents: { billing_info: { reason: null, tier: 2 } },
+    });
+    expect(rules.reasons.frustration).toEqual({ escalate: true, tier: 2, threshold: 0.8 });
+    expect(rules.reasons.complaint).toEqual(DEFAULT_ROUTING_RULES.reasons.complaint);
+    expect(rules.intents.billing_info).toEqual({ reason: null, tier: 2 });
+    expect(rules.intents.complaint).toEqual(DEFAULT_ROUTING_RULES.intents.complaint);
+  });
+
+  it("defaults the intent mapping from the intent catalogue", () => {
+    for (const [name, e] of Object.entries(ESCALATION_INTENTS))
+      expect(DEFAULT_ROUTING_RULES.intents[name]).toEqual({ reason: e.reason, tier: e.tier });
+  });
+
+  it("returns frozen rules", () => {
+    expect(Object.isFrozen(parseRoutingRules({}).reasons.frustration)).toBe(true);
+  });
+
+  it("rejects an unknown reason, naming it and the known ones", () => {
+    const err = rulesError({ reasons: { angry_customer: { escalate: true } } });
+    expect(err.code).toBe("RULES_INVALID");
+    expect(err.message).toContain('unknown reason "angry_customer"');
+    expect(err.message).toContain("negative_sentiment");
+  });
+
+  it("rejects an unknown reason in an intent mapping", () => {
+    expect(rulesError({ intents: { billing_info: { reason: "upset", tier: 1 } } }).message).toMatch(
+      /intents\.billing_info\.reason: unknown reason "upset"/,
+    );
+  });
+
+  it.each([
+    [
+      { reasons: { frustration: { threshold: 1.5 } } },
+      "reasons.frustration.threshold: threshold must be between 0 and 1",
+    ],
+    [{ reasons: { negative_sentiment: { threshold: 0.4 } } }, "reasons.negative_sentiment.threshold"],
+    [{ reasons: { low_confidence: { threshold: "high" } } }, "reasons.low_confidence.threshold"],
+    [{ reasons: { unresolved_after_turns: { turns: 0 } } }, "turns must be at least 1"],
+    [{ reasons: { unresolved_after_turns: { turns: 2.5 } } }, "turns must be a whole number"],
+    [{ reasons: { complaint: { tier: 4 } } }, "tier must be 1, 2 or 3"],
+    [{ reasons: { complaint: { escalate: "yes" } } }, "escalate must be true or false"],
+    [{ reasons: { vip_customer: { plans: "vip" } } }, "reasons.vip_customer.plans"],
+    [{ reasons: { frustration: { treshold: 0.5 } } }, 'reasons.frustration: unknown key "treshold"'],
+    [{ version: 2 }, "version must be 1"],
+    [{ colour: "blue" }, 'unknown key "colour"'],
+  ])("rejects %j with a clear message", (input, fragment) => {
+    const err = rulesError(input);
+    expect(err.code).toBe("RULES_INVALID");
+    expect(err.message).toContain(fragment);
+  });
+
+  it("rejects a top level that is not a mapping", () => {
+    expect(rulesError(["a"]).message).toContain("expected a mapping at the top level, got a list");
+    expect(rulesError(3).message).toContain("got number");
+  });
+
+  it("reports every problem at once", () => {
+    const err = rulesError({ reasons: { complaint: { tier: 9 }, frustration: { threshold: -1 } } });
+    expect(err.message).toContain("reasons.complaint.tier");
+    expect(err.message).toContain("reasons.frustration.threshold");
+  });
+});

@@ -1,0 +1,184 @@
+// The routing policy as data: which signals send a conversation to a person, at which tier. Operators override
+// it with a JSON or YAML file; this module validates such a file and merges it over the defaults.
+import { z } from "zod";
+import { ESCALATION_INTENTS } from "./intent/index.ts";
+import { REASON_CODES, type ReasonCode, type Tier } from "./types.ts";
+
+export type RulesErrorCode = "RULES_INVALID";
+
+export class RulesError extends Error {
+  readonly code: RulesErrorCode;
+
+  constructor(code: RulesErrorCode, message: string) {
+    super(message);
+    this.name = "RulesError";
+    this.code = code;
+  }
+}
+
+const tier = z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "tier must be 1, 2 or 3" });
+const unit = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .min(0, `${what} must be between 0 and 1`)
+    .max(1, `${what} must be between 0 and 1`);
+const base = { escalate: z.boolean({ error: "escalate must be true or false" }), tier };
+
+const reasonSchemas = {
+  /** Fires when sentiment <= threshold. */
+  negative_sentiment: z.strictObject({
+    ...base,
+    threshold: z
+      .number()
+      .min(-1, "threshold must be between -1 and 0")
+      .max(0, "threshold must be between -1 and 0"),
+  }),
+  /** Fires when frustration >= threshold. */
+  frustration: z.strictObject({
+    ...base,
+    threshold: unit("threshold").refine((x) => x > 0, "threshold must be above 0"),
+  }),
+  human_requested: z.strictObject(base),
+  complaint: z.strictObject(base),
+  legal_compliance: z.strictObject(base),
+  judgment_call: z.strictObject(base),
+  out_of_scope: z.strictObject(base),
+  /** Fires when the intent's calibrated confidence is below threshold (and the message is not out of scope). */
+  low_confidence: z.strictObject({ ...base, threshold: unit("threshold") }),
+  /** Fires once the AI has answered `turns` times without the customer confirming resolution. */
+  unresolved_after_turns: z.strictObject({
+    ...base,
+    turns: z.number().int("turns must be a whole number").min(1, "turns must be at least 1").max(100),
+  }),
+  /** Fires for customers whose lifetime value reaches `lifetimeValue`, or whose plan is listed (case-insensitive). */
+  vip_customer: z.strictObject({
+    ...base,
+    lifetimeValue: z.number().min(0, "lifetimeValue must be 0 or more").nullable(),
+    plans: z.array(z.string().min(1)).max(100),
+    /** Tiers added to an escalation from a VIP ("executive complaint": complaint tier 2 + 1 = 3). */
+    tierBoost: z.number().int().min(0).max(2),
+  }),
+  /** Fires when frustration has risen by at least `slope` per turn over >= minTurns turns and is at least minLevel. */
+  predicted_frustration: z.strictObject({
+    ...base,
+    slope: unit("slope").refine((x) => x > 0, "slope must be above 0"),
+    minTurns: z.number().int().min(3, "minTurns must be at least 3").max(20),
+    minLevel: unit("minLevel"),
+  }),
+} satisfies Record<ReasonCode, z.ZodType>;
+
+const intentRule = z.strictObject({
+  /** Reason recorded when this intent is predicted; null for routine intents that only set a tier. */
+  reason: z
+    .enum(REASON_CODES, {
+      error: (i) => `unknown reason ${JSON.stringify(i.input)} (known: ${REASON_CODES.join(", ")})`,
+    })
+    .nullable(),
+  tier,
+});
+
+export const routingRulesSchema = z.strictObject({
+  version: z.literal(1, { error: "version must be 1" }),
+  reasons: z.strictObject(reasonSchemas),
+  /** Intent label -> reason and tier. Labels of an operator's own model go here too. */
+  intents: z.record(z.string().min(1), intentRule),
+  /** Tier of a message no rule says anything about. */
+  defaultTier: tier,
+});
+
+export type RoutingRules = z.infer<typeof routingRulesSchema>;
+export type IntentRule = z.infer<typeof intentRule>;
+
+function defaultIntents(): Record<string, IntentRule> {
+  const intents: Record<string, IntentRule> = {};
+  for (const [name, e] of Object.entries(ESCALATION_INTENTS))
+    intents[name] = { reason: e.reason, tier: e.tier as Tier };
+  return intents;
+}
+
+/**
+ * The defaults from the product brief. config/routing-rules.default.yaml states the same values for operators to
+ * copy (a test keeps the two equal). Thresholds were set by reading the cues, not fitted to an evaluation set.
+ */
+export const DEFAULT_ROUTING_RULES: RoutingRules = deepFreeze({
+  version: 1,
+  reasons: {
+    negative_sentiment: { escalate: true, tier: 1, threshold: -0.75 },
+    frustration: { escalate: true, tier: 2, threshold: 0.6 },
+    human_requested: { escalate: true, tier: 1 },
+    complaint: { escalate: true, tier: 2 },
+    legal_compliance: { escalate: true, tier: 3 },
+    judgment_call: { escalate: true, tier: 2 },
+    out_of_scope: { escalate: true, tier: 1 },
+    low_confidence: { escalate: true, tier: 1, threshold: 0.3 },
+    unresolved_after_turns: { escalate: true, tier: 1, turns: 3 },
+    vip_customer: {
+      escalate: true,
+      tier: 2,
+      lifetimeValue: 10000,
+      plans: ["enterprise", "vip"],
+      tierBoost: 1,
+    },
+    predicted_frustration: { escalate: true, tier: 2, slope: 0.12, minTurns: 3, minLevel: 0.35 },
+  },
+  intents: defaultIntents(),
+  defaultTier: 1,
+});
+
+/**
+ * Validates an operator's rules (already parsed from JSON or YAML) and merges them over the defaults: a file may
+ * set only what it changes. Throws RulesError RULES_INVALID naming every problem with its path.
+ */
+export function parseRoutingRules(input: unknown, source = "routing rules"): RoutingRules {
+  if (input === null || input === undefined) return DEFAULT_ROUTING_RULES;
+  if (typeof input !== "object" || Array.isArray(input)) {
+    throw new RulesError(
+      "RULES_INVALID",
+      `${source}: expected a mapping at the top level, got ${describe(input)}`,
+    );
+  }
+  const merged = mergeOver(
+    DEFAULT_ROUTING_RULES as unknown as Record<string, unknown>,
+    input as Record<string, unknown>,
+  );
+  const parsed = routingRulesSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.join(".");
+      if (issue.code === "unrecognized_keys" && path === "reasons") {
+        return `reasons: unknown reason ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (known: ${REASON_CODES.join(", ")})`;
+      }
+      if (issue.code === "unrecognized_keys")
+        return `${path || "(top level)"}: unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+      return `${path || "(top level)"}: ${issue.message}`;
+    });
+    throw new RulesError("RULES_INVALID", `${source} is invalid: ${problems.join("; ")}`);
+  }
+  return deepFreeze(parsed.data);
+}
+
+/** Objects merge key by key; arrays and scalars replace. `intents` entries merge per intent. */
+function mergeOver(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prior = base[key];
+    out[key] = isPlainObject(prior) && isPlainObject(value) ? mergeOver(prior, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function describe(x: unknown): string {
+  return Array.isArray(x) ? "a list" : typeof x;
+}
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === "object" && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}

@@ -1,0 +1,116 @@
+// The routing decision: from the signals of one message to "ai" or "human", the reasons, and the tier of the
+// person who should take it. Pure and explicit, so the same inputs always give the same, explainable answer.
+import type { RoutingRules } from "./routing-rules.ts";
+import type { HistoryTurn, ReasonCode, Route, Tier } from "./types.ts";
+
+export interface RoutingSignals {
+  sentiment: number;
+  frustration: number;
+  frustrationTrend: number;
+  /** Customer turns the trend was computed over (including this message). */
+  frustrationTurns: number;
+  humanRequested: boolean;
+  intent: string;
+  confidence: number;
+  outOfScope: boolean;
+  /** False for an empty message: there is no intent to act on, so intent-based reasons do not apply. */
+  hasText: boolean;
+  aiTurnsUnresolved: number;
+  customerAttributes: Record<string, unknown> | undefined;
+}
+
+export interface RoutingDecision {
+  route: Route;
+  /** Every reason that fired, in the order of REASON_CODES; escalating or not. */
+  reasons: ReasonCode[];
+  tier: Tier;
+}
+
+// Reasons listed in a fixed order so output is stable and diffable.
+const ORDER: readonly ReasonCode[] = [
+  "human_requested",
+  "legal_compliance",
+  "complaint",
+  "judgment_call",
+  "frustration",
+  "predicted_frustration",
+  "negative_sentiment",
+  "out_of_scope",
+  "low_confidence",
+  "unresolved_after_turns",
+  "vip_customer",
+];
+
+export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDecision {
+  const r = rules.reasons;
+  const fired = new Set<ReasonCode>();
+  const intentRule =
+    s.hasText && Object.hasOwn(rules.intents, s.intent) ? rules.intents[s.intent] : undefined;
+
+  if (s.humanRequested) fired.add("human_requested");
+  if (intentRule?.reason != null && !s.outOfScope) fired.add(intentRule.reason);
+  if (s.frustration >= r.frustration.threshold) fired.add("frustration");
+  else if (
+    s.frustrationTurns >= r.predicted_frustration.minTurns &&
+    s.frustrationTrend >= r.predicted_frustration.slope &&
+    s.frustration >= r.predicted_frustration.minLevel
+  ) {
+    // Only while frustration is still below the line: rising towards it is the early warning.
+    fired.add("predicted_frustration");
+  }
+  if (s.sentiment <= r.negative_sentiment.threshold) fired.add("negative_sentiment");
+  if (s.hasText && s.outOfScope) fired.add("out_of_scope");
+  else if (s.hasText && s.confidence < r.low_confidence.threshold) fired.add("low_confidence");
+  if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired.add("unresolved_after_turns");
+  const vip = isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
+  if (vip) fired.add("vip_customer");
+
+  const reasons = ORDER.filter((code) => fired.has(code));
+  const escalating = reasons.filter((code) => r[code].escalate);
+  const route: Route = escalating.length > 0 ? "human" : "ai";
+
+  let tier: number = intentRule?.tier ?? rules.defaultTier;
+  for (const code of escalating) {
+    // The intent's own tier outranks the generic one of its reason (legal intent -> 3 even if legal_compliance says 2).
+    const t = intentRule?.reason === code ? intentRule.tier : r[code].tier;
+    if (code !== "vip_customer" && t > tier) tier = t;
+  }
+  if (vip && route === "human") tier += r.vip_customer.tierBoost;
+  if (vip && escalating.length === 1 && escalating[0] === "vip_customer")
+    tier = Math.max(tier, r.vip_customer.tier);
+  return { route, reasons, tier: Math.min(3, Math.max(1, tier)) as Tier };
+}
+
+/** AI turns since the last time a person spoke, from history, when the caller does not track it. */
+export function countUnresolvedAiTurns(history: readonly HistoryTurn[] | undefined): number {
+  if (history === undefined) return 0;
+  let n = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const role = history[i]?.role;
+    if (role === "agent") break;
+    if (role === "ai") n++;
+  }
+  return n;
+}
+
+/** VIP by lifetime value (number or numeric string), by plan name, or by an explicit `vip: true` attribute. */
+export function isVip(
+  attributes: Record<string, unknown> | undefined,
+  minLifetimeValue: number | null,
+  plans: readonly string[],
+): boolean {
+  if (attributes === undefined || attributes === null || typeof attributes !== "object") return false;
+  if (attributes.vip === true) return true;
+  if (minLifetimeValue !== null) {
+    const raw = attributes.lifetimeValue;
+    const ltv =
+      typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
+    if (Number.isFinite(ltv) && ltv >= minLifetimeValue) return true;
+  }
+  const plan = attributes.plan;
+  if (typeof plan === "string" && plans.length > 0) {
+    const p = plan.trim().toLowerCase();
+    for (const v of plans) if (v.toLowerCase() === p) return true;
+  }
+  return false;
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { fakeIntentModel } from "./test-fakes.ts";
+import { parseRoutingRules } from "./routing-rules.ts";
+import { createTriage, NO_INTENT } from "./triage.ts";
+
+const model = fakeIntentModel([
+  [/lawyer|gdpr/i, { intent: "legal_compliance", confidence: 0.95 }],
+  [/complain/i, { intent: "complaint", confidence: 0.9 }],
+  [/weather/i, { intent: "out_of_scope", confidence: 0.6, outOfScope: true }],
+  [/hmm/i, { intent: "product_faq", confidence: 0.1 }],
+]);
+const triage = createTriage({ intentModel: model });
+
+describe("triage", () => {
+  it("keeps a routine question with the AI and explains nothing it did not see", () => {
+    const r = triage({ text: "Where is my order? It was placed last week." });
+    expect(r).toMatchObject({
+      language: "en",
+      intent: "order_status",
+      confidence: 0.9,
+      outOfScope: false,
+      route: "ai",
+      reasons: [],
+      tier: 1,
+    });
+    expect(r.frustration).toBe(0);
+    expect(r.frustrationCues).toEqual([]);
+  });
+
+  it("escalates when the customer asks for a person", () => {
+    expect(triage({ text: "I want to talk to a human" })).toMatchObject({
+      route: "human",
+      reasons: ["human_requested"],
+      tier: 1,
+    });
+    expect(triage({ text: "Quiero hablar con una persona, por favor" })).toMatchObject({
+      language: "es",
+      route: "human",
+      reasons: ["human_requested"],
+    });
+  });
+
+  it("escalates a legal question at tier 3", () => {
+    expect(triage({ text: "My lawyer says you breached GDPR" })).toMatchObject({
+      route: "human",
+      tier: 3,
+      reasons: expect.arrayContaining(["legal_compliance"]),
+    });
+  });
+
+  it("escalates an angry, repeated complaint with its cues", () => {
+    const r = triage({
+      text: "THIS IS RIDICULOUS!!! I already told you my order never arrived",
+      history: [
+        { role: "customer", text: "my order never arrived" },
+        { role: "ai", text: "It is on its way." },
+      ],
+    });
+    expect(r.route).toBe("human");
+    expect(r.reasons).toContain("frustration");
+    expect(r.frustrationCues.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(["phrase", "punctuation", "caps"]),
+    );
+    expect(r.sentiment).toBeLessThan(0);
+  });
+
+  it("escalates after three unresolved AI turns, counted from history", () => {
+    const history = [
+      { role: "customer" as const, text: "how do I export my data" },
+      { role: "ai" as const, text: "a" },
+      { role: "ai" as const, text: "b" },
+      { role: "ai" as const, text: "c" },
+    ];
+    expect(triage({ text: "and to csv?", history }).reasons).toContain("unresolved_after_turns");
+    expect(triage({ text: "and to csv?", history, aiTurnsUnresolved: 0 }).reasons).not.toContain(
+      "unresolved_after_turns",
+    );
+  });
+
+  it("escalates a VIP customer's complaint as an executive complaint", () => {
+    expect(
+      triage({
+        text: "I want to complain about the delay",
+        customer: { attributes: { lifetimeValue: 50000 } },
+      }),
+    ).toMatchObject({
+      route: "human",
+      reasons: ["complaint", "vip_customer"],
+      tier: 3,
+    });
+  });
+
+  it("routes out-of-scope and unsure predictions to a person", () => {
+    expect(triage({ text: "what's the weather in Paris" })).toMatchObject({
+      route: "human",
+      reasons: ["out_of_scope"],
+      outOfScope: true,
+    });
+    expect(triage({ text: "hmm the thing with the stuff" })).toMatchObject({
+      route: "human",
+      reasons: ["low_confidence"],
+    });
+  });
+
+  it("uses the rules it was given", () => {
+    const lenient = createTriage({
+      intentModel: model,
+      rules: parseRoutingRules({ reasons: { human_requested: { escalate: false } } }),
+    });
+    expect(lenient({ text: "I want to talk to a human" })).toMatchObject({
+      route: "ai",
+      reasons: ["human_requested"],
+    });
+  });
+
+  it("falls back to the conversation language for a short message", () => {
+    expect(triage({ text: "ok", fallbackLanguage: "de" })).toMatchObject({
+      language: "de",
+      languageConfidence: 0.5,
+    });
+  });
+
+  describe("bad input", () => {
+    it("handles empty text without calling the model", () => {
+      const m = fakeIntentModel([]);
+      const r = createTriage({ intentModel: m })({ text: "" });
+      expect(r).toMatchObject({
+        intent: NO_INTENT,
+        confidence: 0,
+        route: "ai",
+        reasons: [],
+        sentiment: 0,
+        frustration: 0,
+        language: "und",
+      });
+      expect(m.calls).toEqual([]);
+    });
+
+    it("handles emoji-only messages: sentiment from the emoji, no intent", () => {
+      const r = triage({ text: "😡😡😡" });
+      expect(r.intent).toBe(NO_INTENT);
+      expect(r.sentiment).toBeLessThan(-0.5);
+    });
+
+    it("caps the work on 100 KB of text and passes the model only the start", () => {
+      const m = fakeIntentModel([]);
+      const big = "my order is late. ".repeat(6000);
+      expect(big.length).toBeGreaterThan(100_000);
+      const r = createTriage({ intentModel: m })({ text: big });
+      expect(r.language).toBe("en");
+      expect(m.calls[0]?.length).toBeLessThanOrEqual(1000);
+    });
+
+    it("survives binary junk and mixed scripts", () => {
+      const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 7919) % 65536)).join("");
+      for (const text of [
+        junk,
+        "Hello Привет 你好 مرحبا 👋 ¿qué?",
+        "\u0000\u0000\u0000",
+        "\ud800\udc00\ud800",
+      ]) {
+        const r = triage({ text });
+        expect(r.sentiment).toBeGreaterThanOrEqual(-1);
+        expect(r.sentiment).toBeLessThanOrEqual(1);
+        expect(r.frustration).toBeGreaterThanOrEqual(0);
+        expect(r.frustration).toBeLessThanOrEqual(1);
+        expect([1, 2, 3]).toContain(r.tier);
+      }
+    });
+
+    it("tolerates a non-string text and malformed history from untyped callers", () => {
+      const r = triage({ text: 42 as unknown as string, history: "nope" as unknown as [] });
+      expect(r.intent).toBe(NO_INTENT);
+      const r2 = triage({
+        text: "still not working",
+        history: [{ role: "customer", text: null as unknown as string }],
+      });
+      expect(r2.frustration).toBeGreaterThan(0);
+    });
+
+    it("clamps an out-of-range confidence from a misbehaving model", () => {
+      const odd = fakeIntentModel([], { intent: "order_status", confidence: Number.NaN });
+      expect(createTriage({ intentModel: odd })({ text: "where is my order" }).confidence).toBe(0);
+    });
+  });
+});

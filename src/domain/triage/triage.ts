@@ -1,0 +1,91 @@
+// Triage of one customer message: language, sentiment, frustration, intent and the routing decision, in one
+// pass over the text and well under a millisecond, with the cues that explain the result.
+import { detectLanguage } from "./language.ts";
+import { scoreFrustration } from "./frustration.ts";
+import type { IntentModel } from "./intent/index.ts";
+import { countUnresolvedAiTurns, decideRoute } from "./routing.ts";
+import { DEFAULT_ROUTING_RULES, type RoutingRules } from "./routing-rules.ts";
+import { scoreSentiment } from "./sentiment.ts";
+import { analyseText } from "./text.ts";
+import type { TriageInput, TriageResult } from "./types.ts";
+
+/** Intent of a message with no words (empty, emoji-only, punctuation, junk): there is nothing to classify. */
+export const NO_INTENT = "none";
+/** The intent model sees at most this much text; the request is stated at the start of a message. */
+const INTENT_CHARS = 1000;
+
+export interface TriageDeps {
+  intentModel: IntentModel;
+  rules?: RoutingRules;
+}
+
+export type Triage = (input: TriageInput) => TriageResult;
+
+export function createTriage(deps: TriageDeps): Triage {
+  const model = deps.intentModel;
+  const rules = deps.rules ?? DEFAULT_ROUTING_RULES;
+  return function triage(input: TriageInput): TriageResult {
+    const raw = typeof input.text === "string" ? input.text : "";
+    const analysed = analyseText(raw);
+    const history = Array.isArray(input.history) ? input.history : undefined;
+
+    const language = detectLanguage(analysed, input.fallbackLanguage);
+    const sentiment = scoreSentiment(analysed);
+    const frustration = scoreFrustration(analysed, history, sentiment.score);
+
+    let hasWords = false;
+    for (const t of analysed.tokens) {
+      if (t.kind === "word") {
+        hasWords = true;
+        break;
+      }
+    }
+    let intent = NO_INTENT;
+    let confidence = 0;
+    let outOfScope = false;
+    if (hasWords) {
+      const text = analysed.text.length > INTENT_CHARS ? analysed.text.slice(0, INTENT_CHARS) : analysed.text;
+      const p = model.predict(text);
+      intent = p.intent;
+      confidence = Number.isFinite(p.confidence) ? Math.min(1, Math.max(0, p.confidence)) : 0;
+      outOfScope = p.outOfScope;
+    }
+
+    const aiTurns =
+      typeof input.aiTurnsUnresolved === "number" && Number.isFinite(input.aiTurnsUnresolved)
+        ? input.aiTurnsUnresolved
+        : countUnresolvedAiTurns(history);
+    const decision = decideRoute(
+      {
+        sentiment: sentiment.score,
+        frustration: frustration.score,
+        frustrationTrend: frustration.trend,
+        frustrationTurns: frustration.turnScores.length,
+        humanRequested: frustration.humanRequested,
+        intent,
+        confidence,
+        outOfScope,
+        hasText: hasWords,
+        aiTurnsUnresolved: aiTurns,
+        customerAttributes: input.customer?.attributes,
+      },
+      rules,
+    );
+
+    return {
+      language: language.language,
+      languageConfidence: language.confidence,
+      sentiment: sentiment.score,
+      sentimentCues: sentiment.cues,
+      frustration: frustration.score,
+      frustrationCues: frustration.cues,
+      frustrationTrend: frustration.trend,
+      intent,
+      confidence: Math.round(confidence * 1000) / 1000,
+      outOfScope,
+      route: decision.route,
+      reasons: decision.reasons,
+      tier: decision.tier,
+    };
+  };
+}
