@@ -1,0 +1,108 @@
+// `tandem ask [--k N]`: the JSONL question-answering contract. One line in, one line out, in order, streamed.
+
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import type { Command } from "commander";
+import { z } from "zod";
+import { llmFromEnv } from "../../adapters/llm/openai-compatible.ts";
+import { Answerer } from "../../domain/answer/answerer.ts";
+import type { KnowledgeIndex } from "../../domain/knowledge/knowledge-index.ts";
+import { detectLanguage } from "../../domain/triage/language.ts";
+import type { Llm } from "../../ports/llm.ts";
+import { openKnowledgeBase, reportError } from "./kb-context.ts";
+
+const MAX_LINE_CHARS = 64 * 1024;
+
+const lineSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  text: z.string().max(16_000),
+  // Extension beyond the contract: the customer's language when the caller knows it.
+  language: z.string().min(2).max(35).optional(),
+});
+
+export interface AskOutput {
+  id: string;
+  answerable: boolean;
+  answer: string | null;
+  citations: { documentId: string; title: string; source: string }[];
+  passages: { documentId: string; score: number; text: string }[];
+}
+
+export interface AskError {
+  id?: string;
+  error: { code: string; message: string };
+}
+
+/**
+ * The language to search in: the caller's, else the detected one when the knowledge base has it (or detection is
+ * sure), else the knowledge base's default. Short English questions are often misdetected; this keeps them English.
+ */
+export function queryLanguage(text: string, index: KnowledgeIndex, given?: string): string | null {
+  if (given) return given;
+  const kbLanguages = index.languages();
+  if (kbLanguages.length <= 1) {
+    const d = detectLanguage(text);
+    return d.confidence >= 0.85 && d.language !== "und" && !kbLanguages.includes(d.language) ? d.language : (kbLanguages[0] ?? null);
+  }
+  const d = detectLanguage(text, kbLanguages[0]);
+  return kbLanguages.includes(d.language) || d.confidence >= 0.85 ? d.language : (kbLanguages[0] ?? null);
+}
+
+export async function askLine(answerer: Answerer, index: KnowledgeIndex, line: string): Promise<AskOutput | AskError> {
+  if (line.length > MAX_LINE_CHARS) return { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch (e) {
+    return { error: { code: "INPUT_INVALID_JSON", message: (e as Error).message } };
+  }
+  const parsed = lineSchema.safeParse(data);
+  if (!parsed.success) {
+    const id = (data as { id?: unknown } | null)?.id;
+    return { ...(typeof id === "string" ? { id } : {}), error: { code: "INPUT_INVALID", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
+  }
+  const { id, text, language } = parsed.data;
+  const result = await answerer.answer({ text, language: queryLanguage(text, index, language) });
+  const passages = result.passages.map((p) => ({ documentId: p.documentId, score: p.score, text: p.text }));
+  if (result.kind === "answer") {
+    return { id, answerable: true, answer: result.text, citations: result.citations.map((c) => ({ documentId: c.documentId, title: c.title, source: c.source })), passages };
+  }
+  return { id, answerable: false, answer: null, citations: [], passages };
+}
+
+export async function runAsk(input: Readable, output: Writable, answerer: Answerer, index: KnowledgeIndex): Promise<void> {
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    const out = await askLine(answerer, index, line);
+    if (!output.write(`${JSON.stringify(out)}\n`)) await once(output, "drain");
+  }
+}
+
+export function registerAskCommand(program: Command): void {
+  program
+    .command("ask")
+    .description('answer JSONL questions { "id", "text" } from stdin with the knowledge base (DATABASE_URL), one JSON line each')
+    .option("--k <n>", "passages per answer", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0 || n > 100) throw new Error("--k must be an integer from 1 to 100");
+      return n;
+    }, 5)
+    .action(async (opts: { k: number }) => {
+      let llm: Llm | null;
+      try {
+        llm = llmFromEnv(process.env);
+      } catch (e) {
+        reportError(e);
+        return;
+      }
+      const ctx = await openKnowledgeBase({ load: true });
+      try {
+        const answerer = new Answerer({ retriever: ctx.kb.index, llm, k: opts.k });
+        await runAsk(process.stdin, process.stdout, answerer, ctx.kb.index);
+      } finally {
+        await ctx.close();
+      }
+    });
+}
