@@ -5,12 +5,15 @@ import type { FastifyInstance } from "fastify";
 import { createAuthService } from "./app/auth-service.ts";
 import { createConversationService, type InboundTriage, type Logger } from "./app/conversation-service.ts";
 import { createUserService, type UserService } from "./app/user-service.ts";
+import { createPresenceService, type PresenceService } from "./app/presence-service.ts";
 import { createMemoryBus } from "./adapters/bus/memory-bus.ts";
 import { createRedisBus } from "./adapters/bus/redis-bus.ts";
 import { migrateToLatest, openDatabase } from "./adapters/db/database.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "./adapters/security/password.ts";
 import { hashToken, newToken } from "./adapters/security/tokens.ts";
 import { createSqlStore } from "./adapters/store/sql-store.ts";
+import { createPresenceStore } from "./adapters/store/presence-store.ts";
+import type { DatabaseHandle } from "./adapters/db/database.ts";
 import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
 import { createInboundTriage } from "./app/message-triage.ts";
@@ -36,6 +39,7 @@ export interface Tandem {
   store: Store;
   users: UserService;
   conversations: ReturnType<typeof createConversationService>;
+  presence: PresenceService;
   config: Config;
   /** Listen to everything agents see (tests, in-process integrations). */
   subscribeAgents(handler: (e: StreamEvent) => void): () => void;
@@ -46,9 +50,14 @@ export interface Tandem {
 export const cryptoAdapter = { newToken, hashToken, hashPassword, verifyPassword, dummyHash: DUMMY_HASH };
 
 export async function openStore(config: Config): Promise<Store> {
+  return (await openStorage(config)).store;
+}
+
+/** The migrated database handle and the Store on it (adapters beyond the Store, like presence, share the handle). */
+export async function openStorage(config: Config): Promise<{ store: Store; handle: DatabaseHandle }> {
   const handle = openDatabase(config.DATABASE_URL, { sqliteSynchronous: config.SQLITE_SYNCHRONOUS, poolSize: config.DB_POOL_SIZE });
   await migrateToLatest(handle);
-  return createSqlStore(handle);
+  return { store: createSqlStore(handle), handle };
 }
 
 /** Loads the intent model and routing rules; a missing or corrupt model or bad rules refuse the start. */
@@ -63,7 +72,7 @@ export async function loadTriage(config: Config): Promise<InboundTriage> {
 export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
   const clock = overrides.clock ?? systemClock;
   const triage = overrides.triage === undefined ? await loadTriage(config) : overrides.triage;
-  const store = await openStore(config);
+  const { store, handle } = await openStorage(config);
   const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();
   const auth = createAuthService({
@@ -87,17 +96,26 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     },
     onAiDropped: () => metrics.aiDropped.inc(),
   });
-  const { app } = await createServer({ config, store, bus, auth, conversations, users, metrics, logger: overrides.logger });
+  const { app, hub } = await createServer({ config, store, bus, auth, conversations, users, metrics, logger: overrides.logger });
   log = app.log;
+  const presence = createPresenceService({
+    heartbeats: createPresenceStore(handle), store, conversations, clock, graceMs: config.AGENT_DISCONNECT_GRACE_MS,
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
+    onPresenceChanged: (userId) => auth.invalidateUser(userId),
+  });
+  hub.trackAgentSockets(presence);
+  presence.start();
 
   let closed = false;
   return {
-    app, store, users, conversations, config,
+    app, store, users, conversations, presence, config,
     subscribeAgents: (handler) => bus.subscribe(topics.agents, handler),
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
+      // After the sockets closed (their last-seen writes are pending) and before the database goes.
+      await presence.close();
       await conversations.drain();
       await bus.close();
       await store.close();

@@ -25,11 +25,25 @@ export interface AuthServiceDeps {
 
 export const roleRank: Record<Role, number> = { agent: 1, supervisor: 2, admin: 3 };
 
+/**
+ * How long a token lookup is cached. On the node that handles a logout revocation is immediate; another node
+ * (several nodes share one database) may accept a revoked token for at most this long.
+ */
+export const AUTH_CACHE_MS = 5_000;
+
 export function createAuthService({ store, clock, crypto, sessionTtlMs, conversationTokenTtlMs }: AuthServiceDeps) {
   // Token lookups happen on every request and socket; a short cache keeps them off the database without
   // delaying revocation by more than a few seconds.
   const cache = new Map<string, { principal: Principal; until: number }>();
-  const CACHE_MS = 5_000;
+  const CACHE_MS = AUTH_CACHE_MS;
+
+  /** Drops every cached lookup for a subject: revocation covers all its tokens, not only the one presented. */
+  function forgetSubject(kind: "agent" | "conversation", subjectId: string): void {
+    for (const [k, v] of cache) {
+      const p = v.principal;
+      if (kind === "agent" ? p.kind === "user" && p.user.id === subjectId : p.kind === "customer" && p.conversationId === subjectId) cache.delete(k);
+    }
+  }
 
   return {
     async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: number }> {
@@ -46,7 +60,9 @@ export function createAuthService({ store, clock, crypto, sessionTtlMs, conversa
       const hash = crypto.hashToken(token);
       const t = await store.findToken(hash);
       cache.delete(hash);
-      if (t) await store.revokeTokens(t.kind, t.subjectId, clock.now());
+      if (!t) return;
+      await store.revokeTokens(t.kind, t.subjectId, clock.now());
+      forgetSubject(t.kind, t.subjectId);
     },
 
     async issueConversationToken(conversationId: string): Promise<string> {

@@ -10,6 +10,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   TEXT_TOO_LONG: 413,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UPGRADE_REQUIRED: 426,
   UNAUTHENTICATED: 401,
   TOKEN_EXPIRED: 401,
   INVALID_CREDENTIALS: 401,
@@ -63,6 +64,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(errorBody("INVALID_JSON", "the body is not valid JSON"));
     }
     if (err.statusCode === 429) return reply.code(429).send(errorBody("RATE_LIMITED", "too many requests; slow down"));
+    // PostgreSQL refuses U+0000 in text (22021) wherever it slips in (a path or query value): the input is at fault.
+    if (code === "22021" || code === "22P05") return reply.code(400).send(errorBody("VALIDATION_FAILED", "the request contains a character that cannot be stored"));
     if (isUnavailable(err)) {
       req.log.warn({ err: { message: err.message, code: err.code } }, "storage unavailable");
       return reply.code(503).header("retry-after", "1").send(errorBody("SERVICE_UNAVAILABLE", "temporarily unavailable; retry shortly"));

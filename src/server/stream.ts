@@ -3,7 +3,7 @@
 // so a client sees every message exactly once and in seq order.
 
 import type { WebSocket } from "@fastify/websocket";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requireRole } from "../app/auth-service.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Conversation, Message } from "../domain/model.ts";
@@ -12,9 +12,18 @@ import type { RouteContext } from "./app.ts";
 import { errorBody, httpStatusOf } from "./errors.ts";
 import { conversationView, messageView, streamQuery } from "./wire.ts";
 
+/** Told about every authenticated agent console socket: returns the function to call when that socket closes. */
+export interface AgentSocketListener {
+  agentConnected(userId: string): () => void;
+}
+
 export interface StreamHub {
   closeAll(): void;
+  /** Closes this node's agent streams of a user (logout revokes every session, so its sockets end too). */
+  closeUser(userId: string): void;
   count(): number;
+  /** Reports agent console sockets opening and closing (presence tracking); set once at composition. */
+  trackAgentSockets(listener: AgentSocketListener): void;
 }
 
 /** A socket with more than this much unsent data is too slow: close it; it reconnects with `after`. */
@@ -22,6 +31,8 @@ const MAX_BUFFERED = 4 * 1024 * 1024;
 
 export function registerStreams(app: FastifyInstance, ctx: RouteContext): StreamHub {
   const sockets = new Set<WebSocket>();
+  const agentSockets = new Map<WebSocket, string>();
+  let agentListener: AgentSocketListener | null = null;
 
   function send(ws: WebSocket, payload: unknown): void {
     if (ws.readyState !== ws.OPEN) return;
@@ -48,13 +59,15 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
     });
   }
 
-  app.get(
-    "/api/v1/stream",
-    {
-      websocket: true,
-      schema: { tags: ["customer"], summary: "WebSocket: a conversation's message and status events, resuming after a seq", querystring: streamQuery },
-    },
-    (ws, req: FastifyRequest<{ Querystring: { token: string; after: number } }>) => {
+  // A plain HTTP request to a stream gets a coded 426 (@fastify/websocket's default is an empty 404).
+  const upgradeRequired = async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.code(426).header("upgrade", "websocket").send(errorBody("UPGRADE_REQUIRED", "this is a WebSocket endpoint: connect with Upgrade: websocket"));
+
+  app.route({
+    method: "GET",
+    url: "/api/v1/stream",
+    schema: { tags: ["customer"], summary: "WebSocket: a conversation's message and status events, resuming after a seq", querystring: streamQuery },
+    wsHandler: (ws, req: FastifyRequest<{ Querystring: { token: string; after: number } }>) => {
       // Subscribe first and buffer, so nothing published while the backlog loads is missed.
       const queue: StreamEvent[] = [];
       let unsubscribe: (() => void) | null = null;
@@ -112,6 +125,8 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
           const p = await ctx.auth.authenticate(req.query.token);
           if (p.kind !== "customer") throw new AppError("FORBIDDEN", "use /api/v1/agent/stream for agents");
           conversationId = p.conversationId;
+          // Closed while authenticating: subscribing now would leak a subscription nobody unsubscribes.
+          if (ws.readyState !== ws.OPEN) return;
           track(ws, "customer");
           unsubscribe = ctx.bus.subscribe(topics.conversation(conversationId), handle);
           if (!(await ctx.store.getConversation(conversationId))) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
@@ -134,22 +149,30 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
         }
       });
     },
-  );
+    handler: upgradeRequired,
+  });
 
-  app.get(
-    "/api/v1/agent/stream",
-    {
-      websocket: true,
-      schema: { tags: ["agent"], summary: "WebSocket for the agent console: every conversation's events, notes and triage" },
-    },
-    (ws, req: FastifyRequest<{ Querystring: { token?: string } }>) => {
+  app.route({
+    method: "GET",
+    url: "/api/v1/agent/stream",
+    schema: { tags: ["agent"], summary: "WebSocket for the agent console: every conversation's events, notes and triage" },
+    wsHandler: (ws, req: FastifyRequest<{ Querystring: { token?: string } }>) => {
       let unsubscribe: (() => void) | null = null;
-      ws.on("close", () => unsubscribe?.());
+      let left: (() => void) | null = null;
+      ws.on("close", () => {
+        unsubscribe?.();
+        left?.();
+      });
       void (async () => {
         try {
           const token = req.query.token ?? req.cookies?.tandem_session;
           const user = requireRole(await ctx.auth.authenticate(token), "agent");
+          // Closed while authenticating: the close handler already ran, so take nothing that it would release.
+          if (ws.readyState !== ws.OPEN) return;
           track(ws, "agent");
+          agentSockets.set(ws, user.id);
+          ws.on("close", () => agentSockets.delete(ws));
+          left = agentListener?.agentConnected(user.id) ?? null;
           send(ws, { type: "hello", user: { id: user.id, displayName: user.displayName, role: user.role } });
           unsubscribe = ctx.bus.subscribe(topics.agents, (e) => {
             if (e.type === "message") send(ws, { type: "message", message: messageView(e.message, "agent") });
@@ -161,12 +184,19 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
         }
       })();
     },
-  );
+    handler: upgradeRequired,
+  });
 
   return {
     closeAll() {
       for (const ws of sockets) ws.close(1001, "server shutting down");
     },
+    closeUser(userId) {
+      for (const [ws, id] of agentSockets) if (id === userId) ws.close(4401, "session ended");
+    },
     count: () => sockets.size,
+    trackAgentSockets(listener) {
+      agentListener = listener;
+    },
   };
 }

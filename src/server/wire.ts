@@ -88,7 +88,8 @@ export const createConversationBody = z
       .optional(),
     channel: z.literal("web").optional(),
   })
-  .strict();
+  .strict()
+  .optional();
 
 export const postMessageBody = z
   .object({ clientMessageId, text: messageText, internal: z.boolean().optional() })

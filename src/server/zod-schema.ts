@@ -6,14 +6,16 @@ import { type ZodType, z } from "zod";
 import { AppError } from "../domain/errors.ts";
 
 export function installZodValidation(app: FastifyInstance): void {
-  app.setValidatorCompiler(({ schema }) => {
+  app.setValidatorCompiler(({ schema, httpPart }) => {
     const zod = schema as unknown as ZodType;
     return (data: unknown) => {
-      const r = zod.safeParse(data);
+      // Fastify hands a request without a body over as null; to an optional body schema that is "no body".
+      const r = zod.safeParse(httpPart === "body" && data === null ? undefined : data);
       if (r.success) return { value: r.data };
       const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
       const first = issues[0];
-      const message = first ? `${first.path || "body"}: ${first.message}` : "invalid request";
+      const part = httpPart === "querystring" ? "query" : (httpPart ?? "request");
+      const message = first ? `${first.path || part}: ${first.message}` : "invalid request";
       const tooLong = r.error.issues.find((i) => i.code === "too_big" && i.path.at(-1) === "text");
       return { error: tooLong ? new AppError("TEXT_TOO_LONG", message, issues) : new AppError("VALIDATION_FAILED", message, issues) };
     };

@@ -4,7 +4,10 @@ import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../../src/config.ts";
 import { buildTandem, type Tandem, type TandemOverrides } from "../../src/main.ts";
 
-export async function startTandem(env: Record<string, string> = {}, overrides: TandemOverrides = {}): Promise<Tandem> {
+export async function startTandem(
+  env: Record<string, string> = {},
+  overrides: TandemOverrides = {},
+): Promise<Tandem> {
   const config = loadConfig({
     DATABASE_URL: "sqlite::memory:",
     LOG_LEVEL: "silent",
@@ -23,9 +26,19 @@ export async function newConversation(app: FastifyInstance, customer: Record<str
   return { id: body.conversation.id, token: body.token, conversation: body.conversation };
 }
 
-export async function addAgent(t: Tandem, email: string, opts: { role?: "agent" | "supervisor" | "admin"; tier?: 1 | 2 | 3; name?: string } = {}) {
+export async function addAgent(
+  t: Tandem,
+  email: string,
+  opts: { role?: "agent" | "supervisor" | "admin"; tier?: 1 | 2 | 3; name?: string } = {},
+) {
   const password = "correct-horse-battery";
-  await t.users.create({ email, password, displayName: opts.name ?? email.split("@")[0] ?? "Agent", role: opts.role ?? "agent", tier: opts.tier ?? 1 });
+  await t.users.create({
+    email,
+    password,
+    displayName: opts.name ?? email.split("@")[0] ?? "Agent",
+    role: opts.role ?? "agent",
+    tier: opts.tier ?? 1,
+  });
   const res = await t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login: ${res.statusCode} ${res.body}`);
   const body = res.json() as { token: string; user: { id: string; displayName: string } };
@@ -33,3 +46,47 @@ export async function addAgent(t: Tandem, email: string, opts: { role?: "agent" 
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A clock the test moves by hand (token expiry, SLA timers). */
+export function manualClock(start = Date.parse("2026-03-02T09:00:00Z")) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+/** A promise with its resolve exposed: lets a test hold a responder or a bus publish until it says so. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export async function postMessage(
+  app: FastifyInstance,
+  id: string,
+  token: string,
+  body: Record<string, unknown>,
+) {
+  return app.inject({
+    method: "POST",
+    url: `/api/v1/conversations/${id}/messages`,
+    headers: bearer(token),
+    payload: body,
+  });
+}
+
+/** Everything stored about a conversation, read straight from the store: compared before and after a refused request. */
+export async function storedState(t: Tandem, id: string) {
+  const [conversation, messages, events] = await Promise.all([
+    t.store.getConversation(id),
+    t.store.listMessages(id, { includeInternal: true, limit: 10_000 }),
+    t.store.listEvents(id),
+  ]);
+  return { conversation, messages, events };
+}

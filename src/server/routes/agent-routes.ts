@@ -18,6 +18,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
         rateLimit: {
           max: config.RATE_LIMIT_LOGIN_PER_MINUTE,
           timeWindow: "1 minute",
+          // After parsing, so the key can include the email: one account guessed at does not lock out colleagues.
+          hook: "preHandler",
           keyGenerator: (req: FastifyRequest) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
         },
       },
@@ -31,11 +33,12 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
     },
   );
 
-  app.post("/api/v1/auth/logout", { schema: { tags: ["agent"], summary: "Revoke the current session", security: [{ bearer: [] }] } }, async (req, reply) => {
+  app.post("/api/v1/auth/logout", { schema: { tags: ["agent"], summary: "Log out: revokes every session of this user and closes their streams", security: [{ bearer: [] }] } }, async (req, reply) => {
     const p = await ctx.principal(req);
     if (p.kind !== "user") throw new AppError("FORBIDDEN", "agents only");
     const header = req.headers.authorization?.replace(/^Bearer\s+/i, "") ?? req.cookies?.[cookieName];
     if (header) await auth.logout(header);
+    ctx.hub.closeUser(p.user.id);
     reply.clearCookie(cookieName, { path: "/" });
     return { ok: true };
   });
