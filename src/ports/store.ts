@@ -81,8 +81,8 @@ export interface ConversationFilter {
   assigneeId?: string;
   customerId?: string;
   limit?: number;
-  /** Keyset pagination on updatedAt (epoch ms). */
-  updatedBefore?: number;
+  /** Keyset pagination on (updatedAt desc, id desc): rows strictly after this one in that order. */
+  before?: { updatedAt: number; id: string };
 }
 
 export interface NewUser {

@@ -129,7 +129,11 @@ export const inboxQuery = z
     tier: z.coerce.number().int().min(1).max(3).optional(),
     assignee: z.string().max(64).optional().describe("an agent id, or `me`"),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    before: z.coerce.number().int().optional().describe("keyset cursor: updatedAt in epoch ms"),
+    before: z
+      .string()
+      .regex(/^\d{1,15}:[\w-]{1,64}$/, "a cursor returned as nextBefore")
+      .optional()
+      .describe("keyset cursor from the previous page's nextBefore"),
   })
   .strict();
 

@@ -317,8 +317,13 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
       if (filter.tier !== undefined) q = q.where("tier", "=", filter.tier);
       if (filter.assigneeId !== undefined) q = q.where("assignee_id", "=", filter.assigneeId);
       if (filter.customerId !== undefined) q = q.where("customer_id", "=", filter.customerId);
-      if (filter.updatedBefore !== undefined) q = q.where("updated_at", "<", filter.updatedBefore);
-      const rows = await q.orderBy("updated_at", "desc").limit(filter.limit ?? 100).execute();
+      const before = filter.before;
+      if (before) {
+        q = q.where((eb) =>
+          eb.or([eb("updated_at", "<", before.updatedAt), eb.and([eb("updated_at", "=", before.updatedAt), eb("id", "<", before.id)])]),
+        );
+      }
+      const rows = await q.orderBy("updated_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 100).execute();
       return rows.map(toConversation);
     },
     async countOpenByAssignee() {

@@ -62,7 +62,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
   app.get(
     "/api/v1/conversations",
     { schema: { tags: ["agent"], summary: "Inbox: conversations by status, tier and assignee, newest activity first", querystring: inboxQuery, security: [{ bearer: [] }] } },
-    async (req: FastifyRequest<{ Querystring: { status?: string; tier?: number; assignee?: string; limit: number; before?: number } }>) => {
+    async (req: FastifyRequest<{ Querystring: { status?: string; tier?: number; assignee?: string; limit: number; before?: string } }>) => {
       const user = requireRole(await ctx.principal(req), "agent");
       const q = req.query;
       const list = await store.listConversations({
@@ -70,13 +70,13 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
         tier: q.tier as Tier | undefined,
         assigneeId: q.assignee === "me" ? user.id : q.assignee,
         limit: q.limit,
-        updatedBefore: q.before,
+        before: q.before ? { updatedAt: Number(q.before.split(":")[0]), id: q.before.slice(q.before.indexOf(":") + 1) } : undefined,
       });
       const names = new Map((await store.listUsers()).map((u) => [u.id, u.displayName]));
       const last = list.at(-1);
       return {
         conversations: list.map((c) => conversationView(c, "agent", c.assigneeId ? names.get(c.assigneeId) : null)),
-        nextBefore: list.length === q.limit && last ? Date.parse(last.updatedAt) : null,
+        nextBefore: list.length === q.limit && last ? `${Date.parse(last.updatedAt)}:${last.id}` : null,
       };
     },
   );
