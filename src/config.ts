@@ -19,6 +19,7 @@ export const configSchema = z.object({
     .optional()
     .describe("Redis for fan-out between several nodes; unset = in-process bus (single node)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REDACT_PII: bool.default(false).describe("mask emails, phone numbers and card numbers in logs and exports"),
   PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default("*").describe("comma-separated origins allowed to call the customer API (the widget's sites), or *"),
   TANDEM_AI: z.enum(["on", "off"]).default("on"),
@@ -37,6 +38,7 @@ export const configSchema = z.object({
   TRUST_PROXY: bool.default(false),
   RESPONDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  AGENT_DISCONNECT_GRACE_MS: z.coerce.number().int().min(100).default(60_000).describe("how long an agent may have no console socket on any node before their conversations return to the queue"),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -98,14 +98,17 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
         const name = c.assigneeId ? (await ctx.store.getUser(c.assigneeId))?.displayName : null;
         send(ws, { type: "status", conversation: conversationView(c, "customer", name) });
       };
-      const catchUp = async (id: string): Promise<void> => {
+      /** Sends the current status and every message after lastSeq; false when the conversation does not exist. */
+      const catchUp = async (id: string): Promise<boolean> => {
         const c = await ctx.store.getConversation(id);
-        if (c) await deliverStatus(c);
+        if (!c) return false;
+        await deliverStatus(c);
         for (;;) {
           const page = await ctx.store.listMessages(id, { afterSeq: lastSeq, limit: 500 });
           for (const m of page) sendMessage(m);
           if (page.length < 500) break;
         }
+        return true;
       };
       const handle = (e: StreamEvent): void => {
         if (!ready) {
@@ -129,8 +132,8 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
           if (ws.readyState !== ws.OPEN) return;
           track(ws, "customer");
           unsubscribe = ctx.bus.subscribe(topics.conversation(conversationId), handle);
-          if (!(await ctx.store.getConversation(conversationId))) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
-          await catchUp(conversationId);
+          // One read of the conversation serves both the existence check and the initial status event.
+          if (!(await catchUp(conversationId))) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
           ready = true;
           for (const e of queue.splice(0)) handle(e);
         } catch (err) {
