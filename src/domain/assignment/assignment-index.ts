@@ -26,6 +26,8 @@ import type { Tier } from "../model.ts";
 const ANY = "*";
 const SEP = "\u0001";
 const TIERS: readonly Tier[] = [1, 2, 3];
+/** Up to this many free agents, draining asks agents; beyond it, it walks the queue (see drain). */
+const BY_AGENT_MAX_FREE = 16;
 
 export function normalizeSkill(skill: string | null | undefined): string | null {
   const s = skill?.trim().toLowerCase();
@@ -79,6 +81,9 @@ const convBefore = (a: WaitingConversation, b: WaitingConversation): boolean =>
     : a.queuedAt !== b.queuedAt
       ? a.queuedAt < b.queuedAt
       : a.id < b.id;
+
+const convOrder = (a: WaitingConversation, b: WaitingConversation): number =>
+  b.priority - a.priority || a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class AssignmentIndex {
   readonly #config: AssignmentConfig;
@@ -138,8 +143,16 @@ export class AssignmentIndex {
 
   /** Adds or replaces an agent (presence, capacity, load, hours changed). */
   upsertAgent(agent: AssignableAgent, now: number): void {
-    if (!Number.isInteger(agent.capacity) || agent.capacity < 0 || !Number.isInteger(agent.load) || agent.load < 0) {
-      throw new AssignmentError("INVALID_AGENT", `agent ${agent.id}: capacity and load must be non-negative integers`);
+    if (
+      !Number.isInteger(agent.capacity) ||
+      agent.capacity < 0 ||
+      !Number.isInteger(agent.load) ||
+      agent.load < 0
+    ) {
+      throw new AssignmentError(
+        "INVALID_AGENT",
+        `agent ${agent.id}: capacity and load must be non-negative integers`,
+      );
     }
     this.removeAgent(agent.id);
     const skills = [...new Set(agent.skills.map(normalizeSkill).filter((s): s is string => s !== null))];
@@ -147,7 +160,8 @@ export class AssignmentIndex {
       ...new Set(agent.languages.map(normalizeLanguage).filter((l): l is string => l !== null)),
     ];
     const heapKeys: string[] = [];
-    for (const s of [ANY, ...skills]) for (const l of [ANY, ...languages]) heapKeys.push(key(agent.tier, s, l));
+    for (const s of [ANY, ...skills])
+      for (const l of [ANY, ...languages]) heapKeys.push(key(agent.tier, s, l));
     const servesKeys = new Map<Tier, string[]>();
     for (const r of this.#servedBy.get(agent.tier) ?? []) {
       const keys: string[] = [];
@@ -169,7 +183,8 @@ export class AssignmentIndex {
       servesKeys,
     };
     this.#agents.set(agent.id, rec);
-    if (hours.changesAt !== null && hours.changesAt < this.#hoursCheckAt) this.#hoursCheckAt = hours.changesAt;
+    if (hours.changesAt !== null && hours.changesAt < this.#hoursCheckAt)
+      this.#hoursCheckAt = hours.changesAt;
     this.#syncAvailability(rec);
   }
 
@@ -260,7 +275,10 @@ export class AssignmentIndex {
     const rec = this.#agents.get(agentId);
     if (!rec) throw new AssignmentError("UNKNOWN_AGENT", `no agent ${agentId} in the routing index`);
     if (rec.load >= rec.agent.capacity) {
-      throw new AssignmentError("AGENT_AT_CAPACITY", `agent ${agentId} holds ${rec.load}/${rec.agent.capacity}`);
+      throw new AssignmentError(
+        "AGENT_AT_CAPACITY",
+        `agent ${agentId} holds ${rec.load}/${rec.agent.capacity}`,
+      );
     }
     const conv = this.#convs.get(conversationId);
     // A manual claim of a conversation routing never saw (e.g. straight from the AI) still counts as load.
@@ -292,11 +310,34 @@ export class AssignmentIndex {
   /**
    * Assigns every waiting conversation that has an eligible agent, best-ranked conversation first, and returns
    * the assignments made. Afterwards no waiting conversation has an eligible agent with free capacity.
+   *
+   * Two strategies give the same result (the greedy order above; agents only lose capacity while draining, so a
+   * conversation nobody could take stays untakeable): "by_agent" asks each free agent for its best conversation
+   * and costs microseconds when few agents are free (the usual event: one agent finished a conversation);
+   * "by_conversation" walks the queue in rank order and wins when many agents are free at once, where asking
+   * every agent would make them all chase the same top conversation. "auto" picks by the number of free agents.
    */
-  drain(now: number): Assignment[] {
+  drain(now: number, strategy: "auto" | "by_agent" | "by_conversation" = "auto"): Assignment[] {
     this.#advance(now);
+    if (this.#convs.size === 0 || this.#available.size === 0) return [];
+    const byAgent =
+      strategy === "by_agent" || (strategy === "auto" && this.#available.size <= BY_AGENT_MAX_FREE);
+    return byAgent ? this.#drainByAgent(now) : this.#drainByConversation(now);
+  }
+
+  #drainByConversation(now: number): Assignment[] {
     const out: Assignment[] = [];
-    if (this.#convs.size === 0 || this.#available.size === 0) return out;
+    const order = [...this.#convs.values()].sort((a, b) => convOrder(a.conv, b.conv));
+    for (const c of order) {
+      if (this.#available.size === 0) break;
+      const agent = this.#pickAgentRec(c.conv, c.skill ?? ANY, c.language ?? ANY, now);
+      if (agent) out.push(this.assign(c.conv.id, agent.agent.id, now));
+    }
+    return out;
+  }
+
+  #drainByAgent(now: number): Assignment[] {
+    const out: Assignment[] = [];
     // Each available agent proposes the best conversation it could serve; the best proposal overall is the
     // best-ranked conversation that anyone can serve. It goes to its own best agent (maybe not the proposer).
     interface Proposal {
@@ -316,7 +357,8 @@ export class AssignmentIndex {
         continue;
       }
       if (!p.agent.available) continue;
-      const best = this.#pickAgentRec(p.conv.conv, p.conv.skill ?? ANY, p.conv.language ?? ANY, now) ?? p.agent;
+      const best =
+        this.#pickAgentRec(p.conv.conv, p.conv.skill ?? ANY, p.conv.language ?? ANY, now) ?? p.agent;
       out.push(this.assign(p.conv.conv.id, best.agent.id, now));
       propose(p.agent);
     }
@@ -342,7 +384,10 @@ export class AssignmentIndex {
       if (rec.inHours) {
         if (rec.agent.presence === "online") workingCapacity += rec.agent.capacity;
         else if (rec.agent.presence === "away") workingCapacity += rec.agent.capacity / 2;
-      } else if (rec.hoursChangeAt !== null && (nextOpeningAt === null || rec.hoursChangeAt < nextOpeningAt)) {
+      } else if (
+        rec.hoursChangeAt !== null &&
+        (nextOpeningAt === null || rec.hoursChangeAt < nextOpeningAt)
+      ) {
         nextOpeningAt = rec.hoursChangeAt;
       }
     }

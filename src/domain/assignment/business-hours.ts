@@ -91,7 +91,10 @@ function openIntervals(hours: BusinessHours, at: number): Array<[number, number]
     const open = minutes(window[0]);
     let close = minutes(window[1]);
     if (close <= open) close += 24 * 60; // runs past midnight
-    raw.push([wallToInstant(hours.tz, dayStart + open * 60_000), wallToInstant(hours.tz, dayStart + close * 60_000)]);
+    raw.push([
+      wallToInstant(hours.tz, dayStart + open * 60_000),
+      wallToInstant(hours.tz, dayStart + close * 60_000),
+    ]);
   }
   raw.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
@@ -103,26 +106,35 @@ function openIntervals(hours: BusinessHours, at: number): Array<[number, number]
   return merged;
 }
 
-// Agents share a handful of schedules, and routing asks about all of them at once: memoise per schedule and
-// wall-clock day. Bounded so a long-running process does not grow it without limit.
-const intervalCache = new Map<string, Array<[number, number]>>();
+// Agents share a handful of schedules, and routing asks about all of them at once: memoise per schedule. An
+// entry computed at instant `from` covers wall days from the day before to eight days after, so it answers any
+// instant in [from, from + 1 day) with a full week ahead. Schedules are treated as immutable values.
+interface CacheEntry {
+  from: number;
+  until: number;
+  intervals: Array<[number, number]>;
+}
+const intervalCache = new Map<string, CacheEntry>();
+const scheduleKeys = new WeakMap<BusinessHours, string>();
 const CACHE_LIMIT = 5_000;
 
 function cachedIntervals(hours: BusinessHours, at: number): Array<[number, number]> | null {
-  let wallDay: number;
+  let key = scheduleKeys.get(hours);
+  if (key === undefined) {
+    key = `${hours.tz}\u0000${JSON.stringify(hours.days)}`;
+    scheduleKeys.set(hours, key);
+  }
+  const hit = intervalCache.get(key);
+  if (hit && at >= hit.from && at < hit.until) return hit.intervals;
+  let intervals: Array<[number, number]>;
   try {
-    wallDay = Math.floor(wallClockAsUtc(hours.tz, at) / DAY_MS);
+    intervals = openIntervals(hours, at);
   } catch {
     return null; // unknown time zone: callers treat the agent as off shift rather than guess
   }
-  const key = `${hours.tz}\u0000${JSON.stringify(hours.days)}\u0000${wallDay}`;
-  let iv = intervalCache.get(key);
-  if (!iv) {
-    iv = openIntervals(hours, at);
-    if (intervalCache.size >= CACHE_LIMIT) intervalCache.clear();
-    intervalCache.set(key, iv);
-  }
-  return iv;
+  if (intervalCache.size >= CACHE_LIMIT) intervalCache.clear();
+  intervalCache.set(key, { from: at, until: at + DAY_MS, intervals });
+  return intervals;
 }
 
 /** Whether the schedule is open at `at` and when that next changes. `null` hours means always available. */

@@ -88,7 +88,11 @@ export type ReplyExpectation =
   | { kind: "after_hours"; nextOpeningAt: number }
   | { kind: "no_agent" };
 
-export type AssignmentErrorCode = "UNKNOWN_AGENT" | "UNKNOWN_CONVERSATION" | "AGENT_AT_CAPACITY" | "INVALID_AGENT";
+export type AssignmentErrorCode =
+  | "UNKNOWN_AGENT"
+  | "UNKNOWN_CONVERSATION"
+  | "AGENT_AT_CAPACITY"
+  | "INVALID_AGENT";
 
 export class AssignmentError extends Error {
   readonly code: AssignmentErrorCode;

@@ -1,0 +1,178 @@
+// The canned-response library: validated at load, rendered with conversation variables, and ranked for the
+// current conversation by issue type (triage intent and reasons) and wording.
+
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { tokenize } from "./text.ts";
+
+export interface CannedResponse {
+  id: string;
+  /** Typed in the composer to insert it, e.g. "/refund". */
+  shortcut: string;
+  title: string;
+  /** Triage intents it answers; an entry also matches intents that contain it ("refund" ⊂ "refund_dispute"). */
+  intents: string[];
+  /** Escalation reason codes it suits, e.g. "complaint". */
+  reasons: string[];
+  /** Extra words that make it relevant when the customer uses them. */
+  keywords: string[];
+  /** Body with {{variables}}; `{{customer.firstName | there}}` falls back to "there" when unknown. */
+  text: string;
+}
+
+const cannedSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, - and _"),
+    shortcut: z.string().regex(/^\/[a-z0-9][a-z0-9_-]*$/, "a slash then lower-case letters, digits, - or _"),
+    title: z.string().min(1),
+    intents: z.array(z.string().min(1)).default([]),
+    reasons: z.array(z.string().min(1)).default([]),
+    keywords: z.array(z.string().min(1)).default([]),
+    text: z.string().min(1),
+  })
+  .strict();
+
+const librarySchema = z.object({ responses: z.array(cannedSchema).min(1) }).strict();
+
+export interface CannedLibraryError {
+  code: "CANNED_LIBRARY_INVALID";
+  message: string;
+}
+
+/** Parses and validates a library (YAML or JSON text). Duplicate ids or shortcuts are errors. */
+export function parseCannedLibrary(
+  text: string,
+): { ok: true; responses: CannedResponse[] } | { ok: false; error: CannedLibraryError } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    return {
+      ok: false,
+      error: { code: "CANNED_LIBRARY_INVALID", message: `not valid YAML: ${(e as Error).message}` },
+    };
+  }
+  const parsed = librarySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join(".") ?? "";
+    return {
+      ok: false,
+      error: { code: "CANNED_LIBRARY_INVALID", message: `${where}: ${issue?.message ?? "invalid"}` },
+    };
+  }
+  const ids = new Set<string>();
+  const shortcuts = new Set<string>();
+  for (const r of parsed.data.responses) {
+    if (ids.has(r.id))
+      return { ok: false, error: { code: "CANNED_LIBRARY_INVALID", message: `duplicate id ${r.id}` } };
+    if (shortcuts.has(r.shortcut)) {
+      return {
+        ok: false,
+        error: { code: "CANNED_LIBRARY_INVALID", message: `duplicate shortcut ${r.shortcut}` },
+      };
+    }
+    ids.add(r.id);
+    shortcuts.add(r.shortcut);
+  }
+  return { ok: true, responses: parsed.data.responses };
+}
+
+/** Values for template variables, looked up by dotted path: { customer: { name } } serves {{customer.name}}. */
+export type TemplateVars = Record<string, unknown>;
+
+const VAR = /\{\{\s*([a-zA-Z][\w.]*)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
+
+function lookup(vars: TemplateVars, path: string): string | null {
+  let cur: unknown = vars;
+  for (const part of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return null;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  if (typeof cur === "string") return cur.trim() === "" ? null : cur;
+  if (typeof cur === "number" && Number.isFinite(cur)) return String(cur);
+  return null;
+}
+
+/**
+ * Fills {{variables}}. An unknown variable with a fallback uses the fallback; without one it stays visible
+ * as written and is listed in `missing`, so the agent fills it in rather than sending a blank.
+ */
+export function renderTemplate(template: string, vars: TemplateVars): { text: string; missing: string[] } {
+  const missing: string[] = [];
+  const text = template.replace(VAR, (whole, path: string, fallback: string | undefined) => {
+    const value = lookup(vars, path);
+    if (value !== null) return value;
+    if (fallback !== undefined) return fallback;
+    missing.push(path);
+    return whole;
+  });
+  return { text, missing };
+}
+
+/** Derived variables every template may use: first names from display names. */
+export function templateVars(input: {
+  customer?: { name?: string | null; email?: string | null } | null;
+  agent?: { displayName?: string | null } | null;
+  order?: { id?: string | null } | null;
+  conversationId?: string;
+  company?: { name?: string } | null;
+  extra?: TemplateVars;
+}): TemplateVars {
+  const first = (name: string | null | undefined) => name?.trim().split(/\s+/)[0] ?? null;
+  return {
+    ...input.extra,
+    customer: {
+      name: input.customer?.name ?? null,
+      firstName: first(input.customer?.name),
+      email: input.customer?.email ?? null,
+    },
+    agent: { name: input.agent?.displayName ?? null, firstName: first(input.agent?.displayName) },
+    order: { id: input.order?.id ?? null },
+    conversation: { id: input.conversationId ?? null },
+    company: { name: input.company?.name ?? null },
+  };
+}
+
+export interface ReplyContext {
+  intent?: string | null;
+  reasons?: readonly string[];
+  /** Recent customer text. */
+  text: string;
+}
+
+export interface RankedResponse {
+  response: CannedResponse;
+  score: number;
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+
+/** Ranks the library for this conversation: intent match first, then reasons, then shared wording. */
+export function rankCannedResponses(
+  library: readonly CannedResponse[],
+  ctx: ReplyContext,
+  k = 3,
+): RankedResponse[] {
+  const intent = ctx.intent ? norm(ctx.intent) : null;
+  const reasons = new Set((ctx.reasons ?? []).map(norm));
+  const words = new Set(tokenize(ctx.text));
+  const ranked: RankedResponse[] = [];
+  for (const r of library) {
+    let score = 0;
+    if (intent && r.intents.some((i) => intent === norm(i))) score += 3;
+    else if (intent && r.intents.some((i) => intent.includes(norm(i)))) score += 2;
+    for (const reason of r.reasons) if (reasons.has(norm(reason))) score += 1;
+    let overlap = 0;
+    for (const t of new Set(tokenize(`${r.keywords.join(" ")} ${r.title}`))) if (words.has(t)) overlap++;
+    score += Math.min(overlap, 4) * 0.5;
+    if (score > 0) ranked.push({ response: r, score });
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.response.id.localeCompare(b.response.id)).slice(0, k);
+}
+
+/** The response behind a composer shortcut such as "/refund". */
+export function findByShortcut(library: readonly CannedResponse[], shortcut: string): CannedResponse | null {
+  const s = shortcut.trim().toLowerCase();
+  return library.find((r) => r.shortcut === s) ?? null;
+}

@@ -1,0 +1,58 @@
+// Public API of agent assist: the per-message refresh, its parts, the similar-case index and ratings.
+
+export {
+  type AssistDeps,
+  type AssistInput,
+  type AssistOptions,
+  type AssistPanel,
+  DEFAULT_ASSIST_OPTIONS,
+  findOrderId,
+  issueQuery,
+  type KnowledgeHit,
+  type KnowledgeSearch,
+  refreshAssist,
+  suggestionId,
+} from "./assist.ts";
+export {
+  type CannedLibraryError,
+  type CannedResponse,
+  findByShortcut,
+  parseCannedLibrary,
+  type RankedResponse,
+  rankCannedResponses,
+  renderTemplate,
+  type ReplyContext,
+  type TemplateVars,
+  templateVars,
+} from "./canned-responses.ts";
+export {
+  type CriticalFlag,
+  criticalFlags,
+  DEFAULT_FLAG_THRESHOLDS,
+  type FlagKind,
+  type FlagThresholds,
+} from "./flags.ts";
+export {
+  aggregateRatings,
+  type Rating,
+  type RatingAggregate,
+  RATINGS,
+  SUGGESTION_TYPES,
+  type SuggestionRating,
+  suggestionRatingInputSchema,
+  type SuggestionType,
+} from "./ratings.ts";
+export {
+  type NextStep,
+  type ResolvedCase,
+  type SimilarCase,
+  SimilarCaseIndex,
+  type SimilarCaseOptions,
+} from "./similar-cases.ts";
+export {
+  type ConversationSummary,
+  type ScoredSentence,
+  type SummaryMessage,
+  summarizeConversation,
+} from "./summary.ts";
+export { tokenize } from "./text.ts";

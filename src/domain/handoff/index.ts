@@ -1,0 +1,22 @@
+// Public API of the handoff: the packet shown at claim, the AI message meta it reads, customer context,
+// and the customer-facing handoff messages.
+
+export { type AiAction, type AiCitation, type AiMessageMeta, describeAction, readAiMeta } from "./ai-meta.ts";
+export {
+  type CustomerContext,
+  type OpenOrder,
+  type PreviousConversation,
+  readCustomerContext,
+} from "./customer-context.ts";
+export { agentJoinedMessage, customerWaitMessage } from "./customer-messages.ts";
+export {
+  type AiAttempts,
+  buildHandoffPacket,
+  type EscalationInfo,
+  type HandoffInput,
+  type HandoffPacket,
+  type HistoryEntry,
+  type SentimentFlag,
+  type SentimentInfo,
+  type SentimentTrend,
+} from "./packet.ts";

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import { readAiMeta } from "./ai-meta.ts";
+import { agentJoinedMessage, customerWaitMessage } from "./customer-messages.ts";
+import { readCustomerContext } from "./customer-context.ts";
+import { buildHandoffPacket } from "./packet.ts";
+import {
+  conversation,
+  customer,
+  events,
+  message,
+  messages,
+  previousConversations,
+  triage,
+} from "./test-fixtures.ts";
+
+const packet = () =>
+  buildHandoffPacket({
+    conversation: conversation(),
+    messages: [...messages].reverse(), // order must not matter
+    events,
+    customer,
+    previousConversations,
+    actionsTried: [{ name: "carrier_trace", status: "failed", error: "carrier API timeout" }],
+  });
+
+describe("buildHandoffPacket", () => {
+  it("carries the full history in order, internal notes marked", () => {
+    const p = packet();
+    expect(p.history.map((h) => h.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(p.history.find((h) => h.seq === 5)).toMatchObject({ internal: true, authorName: "Sam" });
+  });
+
+  it("explains the escalation with its reasons, tier, trigger and the cues that fired, strongest first", () => {
+    const { escalation } = packet();
+    expect(escalation.reasons).toEqual(["frustration", "human_requested"]);
+    expect(escalation.tier).toBe(2);
+    expect(escalation.triggerSeq).toBe(6);
+    expect(escalation.escalatedAt).toBe(events[1]?.createdAt);
+    expect(escalation.cues.map((c) => c.text)).toEqual([
+      "talk to a real person",
+      "this is ridiculous",
+      "!!!",
+      "NOW",
+    ]);
+    expect(escalation.trail).toEqual([
+      {
+        type: "escalated",
+        at: events[1]?.createdAt,
+        reasons: ["frustration", "human_requested"],
+        tier: 2,
+        note: null,
+      },
+    ]);
+  });
+
+  it("flags a very negative, worsening customer", () => {
+    const { sentiment } = packet();
+    expect(sentiment).toMatchObject({
+      flag: "very_negative",
+      current: -0.85,
+      frustration: 0.9,
+      trend: "worsening",
+    });
+    expect(sentiment.slope).toBeLessThan(-0.1);
+    expect(sentiment.series.map((s) => s.seq)).toEqual([1, 3, 6]);
+  });
+
+  it("reports an improving customer and an unknown trend without triage", () => {
+    const calmer = [
+      message(1, "customer", "It broke.", { triage: triage({ sentiment: -0.7, frustration: 0.5 }) }),
+      message(2, "customer", "OK, that helps.", { triage: triage({ sentiment: 0.1, frustration: 0.2 }) }),
+      message(3, "customer", "Great, thanks!", { triage: triage({ sentiment: 0.6, frustration: 0 }) }),
+    ];
+    const base = { conversation: conversation(), events: [], customer: null };
+    expect(buildHandoffPacket({ ...base, messages: calmer }).sentiment).toMatchObject({
+      flag: "positive",
+      trend: "improving",
+    });
+    expect(
+      buildHandoffPacket({ ...base, messages: [message(1, "customer", "hello")] }).sentiment,
+    ).toMatchObject({
+      flag: "unknown",
+      trend: "unknown",
+      current: null,
+    });
+  });
+
+  it("lists what the AI tried: answers with citations, actions with results, malformed meta dropped", () => {
+    const { aiAttempts } = packet();
+    expect(aiAttempts.answers.map((a) => [a.seq, a.citations.map((c) => c.documentId)])).toEqual([
+      [2, ["kb-shipping"]],
+      [4, ["kb-shipping"]],
+    ]);
+    expect(aiAttempts.actions).toEqual([
+      expect.objectContaining({
+        name: "lookup_order",
+        status: "succeeded",
+        result: "in transit since Friday",
+        seq: 2,
+      }),
+      { name: "carrier_trace", status: "failed", error: "carrier API timeout", seq: null },
+    ]);
+  });
+
+  it("summarises the issue, the attempts and where things stand", () => {
+    const { summary } = packet();
+    expect(summary.issue).toContain("still hasn't arrived");
+    expect(summary.tried).toContain("AI ran lookup_order (succeeded: in transit since Friday)");
+    expect(summary.current).toContain("real person");
+    expect(summary.bullets).toHaveLength(3);
+    // Internal notes never leak into the summary.
+    expect(JSON.stringify(summary)).not.toContain("Leeds");
+  });
+
+  it("gathers customer context: value, plan, orders, contract, notes and complaint history", () => {
+    const { customerContext } = packet();
+    expect(customerContext).toMatchObject({
+      name: "Maria Lopez",
+      lifetimeValue: 12400,
+      plan: "Gold",
+      previousComplaints: 1,
+      contractTerms: "delivery: next-day guaranteed; credit: 10% on late delivery",
+      notes: "Prefers email follow-ups.",
+    });
+    expect(customerContext.openOrders).toEqual([
+      { id: "A-10442", status: "shipped", total: 129.9 },
+      { id: "junk-that-is-kept-as-id" },
+    ]);
+    expect(customerContext.previousConversations.map((c) => c.id)).toEqual(["conv-0", "conv-old"]);
+  });
+
+  it("lets a configured lookup override stored attributes", () => {
+    const ctx = readCustomerContext(customer, [], {
+      lifetime_value: 50,
+      plan: "Free",
+      previousComplaints: 4,
+    });
+    expect(ctx).toMatchObject({ lifetimeValue: 50, plan: "Free", previousComplaints: 4 });
+  });
+
+  it("scopes cues to the episode after the conversation last went back to the AI", () => {
+    const handedBack = [
+      ...events,
+      {
+        id: 3,
+        conversationId: "conv-1",
+        type: "handed_back",
+        actorKind: "agent" as const,
+        actorId: "u1",
+        data: {},
+        createdAt: messages[6]?.createdAt ?? "",
+      },
+    ];
+    const later = message(9, "customer", "Now the refund is wrong.", {
+      createdAt: new Date(Date.UTC(2026, 2, 4, 11, 0)).toISOString(),
+      triage: triage({
+        route: "human",
+        reasons: ["complaint"],
+        frustrationCues: [{ kind: "phrase", text: "is wrong", weight: 0.3 }],
+      }),
+    });
+    const p = buildHandoffPacket({
+      conversation: conversation({ reasons: ["complaint"] }),
+      messages: [...messages, later],
+      events: handedBack,
+      customer,
+    });
+    expect(p.escalation.cues.map((c) => c.text)).toEqual(["is wrong"]);
+    expect(p.escalation.reasons).toEqual(["complaint"]);
+    expect(p.escalation.triggerSeq).toBe(9);
+  });
+});
+
+describe("readAiMeta", () => {
+  it("reads citations and actions and ignores everything malformed", () => {
+    expect(readAiMeta(null)).toEqual({ citations: [], actions: [] });
+    expect(
+      readAiMeta({
+        citations: "x",
+        actions: [{ name: "a", status: "weird" }],
+        confidence: "high",
+        answered: false,
+      }),
+    ).toEqual({
+      citations: [],
+      actions: [],
+      answered: false,
+    });
+  });
+});
+
+describe("customer-facing handoff messages", () => {
+  const now = Date.UTC(2026, 2, 6, 20, 0); // Friday 20:00 UTC
+
+  it("tells the customer the expected wait", () => {
+    expect(customerWaitMessage({ kind: "queued", estimatedWaitMs: 7 * 60_000, position: 3 }, now)).toContain(
+      "The expected wait is about 7 minutes.",
+    );
+    expect(customerWaitMessage({ kind: "agent_available" }, now)).toContain("now");
+  });
+
+  it("tells the customer when a person will reply after hours, in their time zone", () => {
+    const monday9 = Date.UTC(2026, 2, 9, 8, 0);
+    expect(
+      customerWaitMessage({ kind: "after_hours", nextOpeningAt: monday9 }, now, "Europe/Paris"),
+    ).toContain("A person will reply on Monday at 9:00 AM GMT+1");
+    expect(customerWaitMessage({ kind: "after_hours", nextOpeningAt: now + 3_600_000 }, now)).toContain(
+      "today at 9:00 PM UTC",
+    );
+  });
+
+  it("introduces the agent by first name", () => {
+    expect(agentJoinedMessage("Sarah Connor")).toBe(
+      "Sarah from our team has joined and can see our conversation.",
+    );
+  });
+});
