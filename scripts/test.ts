@@ -24,7 +24,8 @@ function check(name: string, cmd: string, cmdArgs: string[]): void {
 
 if (!args.length) {
   check("typecheck", bin("tsc"), ["-p", ".", "--noEmit"]);
-  check("lint", bin("eslint"), ["--max-warnings=0", "src", "bench", "test", "scripts"]);
+  check("typecheck web", bin("tsc"), ["-p", "web", "--noEmit"]);
+  check("lint", bin("eslint"), ["--max-warnings=0", "src", "bench", "test", "scripts", "web"]);
 }
 
 const outDir = join(root, "test-artifacts");

@@ -17,7 +17,13 @@ import type { DatabaseHandle } from "./adapters/db/database.ts";
 import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
 import { createInboundTriage } from "./app/message-triage.ts";
+import { createHumanDesk, type HumanDesk } from "./app/human-desk.ts";
+import { createWebhookSender } from "./adapters/webhook/index.ts";
 import type { Config } from "./config.ts";
+import { type CannedResponse, parseCannedLibrary } from "./domain/assist/index.ts";
+import { deskRoutes } from "./server/routes/desk-routes.ts";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { createTriage } from "./domain/triage/triage.ts";
 import { type Bus, type StreamEvent, topics } from "./ports/bus.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
@@ -26,7 +32,17 @@ import type { Store } from "./ports/store.ts";
 import { createServer, type ServerDeps } from "./server/app.ts";
 import { createMetrics } from "./server/metrics.ts";
 
+/** Reads the canned-response library (YAML); a broken file stops start-up with its error. */
+export async function loadCannedResponses(path: string | undefined): Promise<CannedResponse[]> {
+  const file = path ?? fileURLToPath(new URL("../config/canned-responses.default.yaml", import.meta.url));
+  const parsed = parseCannedLibrary(await readFile(file, "utf8"));
+  if (!parsed.ok) throw Object.assign(new Error(`${file}: ${parsed.error.message}`), { code: parsed.error.code });
+  return parsed.responses;
+}
+
 export interface TandemOverrides {
+  /** How often SLA timers are checked (tests use a short tick). */
+  deskTickMs?: number;
   clock?: Clock;
   bus?: Bus;
   responder?: Responder | null;
@@ -41,6 +57,7 @@ export interface Tandem {
   conversations: ReturnType<typeof createConversationService>;
   presence: PresenceService;
   config: Config;
+  desk: HumanDesk;
   /** Listen to everything agents see (tests, in-process integrations). */
   subscribeAgents(handler: (e: StreamEvent) => void): () => void;
   /** Graceful stop: refuse new work, finish in-flight requests and AI work, close sockets and the database. */
@@ -91,12 +108,25 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     responder,
     triage,
     responderTimeoutMs: config.RESPONDER_TIMEOUT_MS,
-    onQueued: (c) => {
+    queueMessage: (c) => desk.queueMessage(c),
+    onEscalated: (c) => {
       for (const r of c.reasons) metrics.escalations.inc({ reason: r });
+      desk.escalated(c);
     },
+    onQueued: () => desk.kick(),
     onAiDropped: () => metrics.aiDropped.inc(),
   });
-  const { app, hub } = await createServer({ config, store, bus, auth, conversations, users, metrics, logger: overrides.logger });
+  const cannedResponses = await loadCannedResponses(config.CANNED_RESPONSES_FILE);
+  const desk = createHumanDesk({
+    store, bus, clock, conversations, cannedResponses,
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
+    webhook: config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null,
+    tickMs: overrides.deskTickMs,
+  });
+  const { app, hub } = await createServer({
+    config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,
+    plugins: [deskRoutes(desk, cannedResponses)],
+  });
   log = app.log;
   const presence = createPresenceService({
     heartbeats: createPresenceStore(handle), store, conversations, clock, graceMs: config.AGENT_DISCONNECT_GRACE_MS,
@@ -105,14 +135,16 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   });
   hub.trackAgentSockets(presence);
   presence.start();
+  await desk.start();
 
   let closed = false;
   return {
-    app, store, users, conversations, presence, config,
+    app, store, users, conversations, presence, desk, config,
     subscribeAgents: (handler) => bus.subscribe(topics.agents, handler),
     async close() {
       if (closed) return;
       closed = true;
+      await desk.stop();
       await app.close();
       // After the sockets closed (their last-seen writes are pending) and before the database goes.
       await presence.close();

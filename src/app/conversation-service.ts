@@ -29,6 +29,10 @@ export interface ConversationServiceDeps {
   triage?: InboundTriage | null;
   /** How long the responder may take before the conversation goes to a person. */
   responderTimeoutMs?: number;
+  /** The customer-facing text on escalation (with the expected wait when the assignment engine knows it). */
+  queueMessage?: (conversation: Conversation) => string;
+  /** Called once per escalation out of the AI, after commit (metrics, webhooks). */
+  onEscalated?: (conversation: Conversation) => void;
   /** Called after a conversation is queued for people (assignment engine hook). */
   onQueued?: (conversation: Conversation) => void;
   /** Called when an AI reply is dropped because the conversation left the AI (metrics hook). */
@@ -39,6 +43,8 @@ export type Actor = { kind: "customer"; customerId: string } | { kind: "agent"; 
 
 interface Outbox {
   events: StreamEvent[];
+  /** Conversations that left the AI for the queue in this unit (for metrics and webhooks, after commit). */
+  escalated: Conversation[];
 }
 
 const stateOf = (c: Conversation): OwnershipState => ({ status: c.status, assigneeId: c.assigneeId, tier: c.tier, reasons: c.reasons });
@@ -70,10 +76,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /** Runs fn under the conversation lock, then publishes what it queued. */
   async function mutate<T>(conversationId: string, fn: (unit: ConversationUnit, outbox: Outbox) => Promise<T>): Promise<T> {
-    const outbox: Outbox = { events: [] };
+    const outbox: Outbox = { events: [], escalated: [] };
     const result = await store.withConversation(conversationId, (unit) => fn(unit, outbox));
     if (!result.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
     await publish(outbox, conversationId);
+    for (const c of outbox.escalated) deps.onEscalated?.(c);
     return result.value;
   }
 
@@ -122,7 +129,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
       actor,
       { tier: t.next.tier, reasons: t.next.reasons, ...extra },
     );
-    if (firstQueue) await insert(unit, outbox, { author: "system", text: systemTexts.queued, meta: { kind: "queued", tier: t.next.tier } });
+    if (firstQueue) {
+      outbox.escalated.push(c);
+      const text = deps.queueMessage?.(c) ?? systemTexts.queued;
+      await insert(unit, outbox, { author: "system", text, meta: { kind: "queued", tier: t.next.tier } });
+    }
     return c;
   }
 
@@ -381,7 +392,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const c = await changeState(unit, outbox, "resolved", {
           status: "resolved", assigneeId: null, resolvedAt: clock.now(), resolutionCode: input.resolutionCode ?? null,
         }, actor, { resolutionCode: input.resolutionCode ?? null, resolvedBy, assigneeId: unit.conversation.assigneeId });
-        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved" } });
+        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved", csat: true } });
         return c;
       });
     },

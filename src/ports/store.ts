@@ -127,6 +127,8 @@ export interface Store {
 
   listMessages(conversationId: string, options: { afterSeq?: number; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
   listEvents(conversationId: string): Promise<ConversationEvent[]>;
+  /** Events of the given types across conversations, oldest first (reports, ratings, reviews). */
+  listEventsByType(types: string[], options?: { since?: number; limit?: number }): Promise<ConversationEvent[]>;
 
   createUser(input: NewUser): Promise<User>;
   getUser(id: string): Promise<User | null>;

@@ -47,7 +47,12 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, label: string, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  label: string,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -57,7 +62,10 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}${lastError ? `: ${(lastError as Error).message}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${label}${lastError ? `: ${(lastError as Error).message}` : ""}`,
+      );
     await sleep(everyMs);
   }
 }
@@ -85,9 +93,19 @@ export async function startPrivateServices(): Promise<PrivateServices> {
   const dir = mkdtempSync(join(tmpdir(), "tandem-faults-"));
   chmodSync(dir, 0o755);
   const [pgPort, redisPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, TANDEM_SERVICES_DIR: dir, TANDEM_PG_PORT: String(pgPort), TANDEM_REDIS_PORT: String(redisPort) };
-  const pgbin = (await run("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"])).stdout.trim();
-  const asPg = (args: string[]) => (process.getuid?.() === 0 ? run("runuser", ["-u", "postgres", "--", ...args]) : run(args[0] as string, args.slice(1)));
+  const env = {
+    ...process.env,
+    TANDEM_SERVICES_DIR: dir,
+    TANDEM_PG_PORT: String(pgPort),
+    TANDEM_REDIS_PORT: String(redisPort),
+  };
+  const pgbin = (
+    await run("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1"])
+  ).stdout.trim();
+  const asPg = (args: string[]) =>
+    process.getuid?.() === 0
+      ? run("runuser", ["-u", "postgres", "--", ...args])
+      : run(args[0] as string, args.slice(1));
   const start = async () => {
     await run("bash", [servicesScript, "start"], { env });
   };
@@ -104,7 +122,17 @@ export async function startPrivateServices(): Promise<PrivateServices> {
     startPostgres: start,
     async stopRedis() {
       await run("redis-cli", ["-p", String(redisPort), "shutdown", "nosave"]).catch(() => {});
-      await eventually(async () => ((await run("redis-cli", ["-p", String(redisPort), "ping"]).then(() => false, () => true)) ? true : undefined), "redis to stop", 5000);
+      await eventually(
+        async () =>
+          (await run("redis-cli", ["-p", String(redisPort), "ping"]).then(
+            () => false,
+            () => true,
+          ))
+            ? true
+            : undefined,
+        "redis to stop",
+        5000,
+      );
     },
     startRedis: start,
     async destroy() {
@@ -130,14 +158,41 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   let gone: Promise<void> = Promise.resolve();
   const start = async () => {
     if (child) return;
-    const c = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--loglevel", "warning"], { stdio: "ignore" });
+    const c = spawn(
+      "redis-server",
+      [
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+      ],
+      { stdio: "ignore" },
+    );
     child = c;
     liveChildren.add(c);
-    gone = new Promise((resolve) => c.once("exit", () => {
-      liveChildren.delete(c);
-      resolve();
-    }));
-    await eventually(async () => ((await run("redis-cli", ["-p", String(port), "ping"]).then(() => true, () => false)) ? true : undefined), "redis to start", 5000);
+    gone = new Promise((resolve) =>
+      c.once("exit", () => {
+        liveChildren.delete(c);
+        resolve();
+      }),
+    );
+    await eventually(
+      async () =>
+        (await run("redis-cli", ["-p", String(port), "ping"]).then(
+          () => true,
+          () => false,
+        ))
+          ? true
+          : undefined,
+      "redis to start",
+      5000,
+    );
   };
   await start();
   return {
@@ -204,7 +259,11 @@ export const nodeDefaults: Record<string, string> = {
   SHUTDOWN_GRACE_MS: "5000",
 };
 
-export async function startNode(name: string, env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<TandemNode> {
+export async function startNode(
+  name: string,
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<TandemNode> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [join(root, "bin", "tandem.js"), "serve"], {
     cwd: root,
@@ -230,7 +289,8 @@ export async function startNode(name: string, env: Record<string, string>, optio
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 40_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`node ${name} exited (${exitCode}) before it was ready:\n${lines.join("\n")}`);
+    if (exitCode !== undefined)
+      throw new Error(`node ${name} exited (${exitCode}) before it was ready:\n${lines.join("\n")}`);
     const res = await fetch(`${base}/readyz`).catch(() => null);
     if (res?.status === 200) break;
     if (Date.now() > deadline) {
@@ -268,7 +328,7 @@ export async function startNode(name: string, env: Record<string, string>, optio
 // ---------------------------------------------------------------------------------------------------------------
 // HTTP against nodes
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON of many shapes; tests narrow them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are JSON of many shapes; tests narrow them.
 export type Json = any;
 
 /** A response, or a network failure (refused, reset, timed out) as status 0: load loops retry those. */
@@ -279,12 +339,22 @@ export interface CallResult {
   networkError?: string;
 }
 
-export async function call(base: string, method: "GET" | "POST" | "PATCH", path: string, token?: string | null, body?: unknown, timeoutMs = 10_000): Promise<CallResult> {
+export async function call(
+  base: string,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  token?: string | null,
+  body?: unknown,
+  timeoutMs = 10_000,
+): Promise<CallResult> {
   const t0 = performance.now();
   try {
     const res = await fetch(base + path, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -303,13 +373,20 @@ export async function call(base: string, method: "GET" | "POST" | "PATCH", path:
 }
 
 /** Starts a conversation on a node; throws on anything but 201. */
-export async function startConversation(base: string, name = "Load customer"): Promise<{ id: string; token: string }> {
+export async function startConversation(
+  base: string,
+  name = "Load customer",
+): Promise<{ id: string; token: string }> {
   const r = await call(base, "POST", "/api/v1/conversations", null, { customer: { name } });
   if (r.status !== 201) throw new Error(`create conversation: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.conversation.id, token: r.body.token };
 }
 
-export async function login(base: string, email: string, password: string): Promise<{ token: string; user: { id: string; displayName: string } }> {
+export async function login(
+  base: string,
+  email: string,
+  password: string,
+): Promise<{ token: string; user: { id: string; displayName: string } }> {
   const r = await call(base, "POST", "/api/v1/auth/login", null, { email, password });
   if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
@@ -330,12 +407,23 @@ export async function storedMessages(base: string, id: string, token: string): P
 }
 
 /** Creates users straight in a database the nodes share (after a node has migrated it); returns their passwords. */
-export async function seedUsers(databaseUrl: string, users: { email: string; name: string; role?: "agent" | "supervisor" | "admin" }[]): Promise<string> {
+export async function seedUsers(
+  databaseUrl: string,
+  users: { email: string; name: string; role?: "agent" | "supervisor" | "admin" }[],
+): Promise<string> {
   const store = await openStore(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" }));
   const password = "correct-horse-battery";
   try {
     const service = createUserService({ store, crypto: cryptoAdapter });
-    for (const u of users) await service.create({ email: u.email, password, displayName: u.name, role: u.role ?? "agent", tier: 1, capacity: 100 });
+    for (const u of users)
+      await service.create({
+        email: u.email,
+        password,
+        displayName: u.name,
+        role: u.role ?? "agent",
+        tier: 1,
+        capacity: 100,
+      });
   } finally {
     await store.close();
   }
@@ -366,7 +454,14 @@ export async function postUntilAcked(
 ): Promise<CallResult> {
   const deadline = Date.now() + (options.deadlineMs ?? 20_000);
   for (let attempt = 0; ; attempt++) {
-    const r = await call(pickBase(), "POST", `/api/v1/conversations/${conv.id}/messages`, conv.token, { clientMessageId, text }, options.timeoutMs ?? 5000);
+    const r = await call(
+      pickBase(),
+      "POST",
+      `/api/v1/conversations/${conv.id}/messages`,
+      conv.token,
+      { clientMessageId, text },
+      options.timeoutMs ?? 5000,
+    );
     if (r.status === 200 || r.status === 201) return r;
     if (r.status === 0 || r.status === 503) {
       tally(failures, r.status === 0 ? `net ${r.networkError}` : `503 ${r.body?.error?.code}`);
@@ -392,7 +487,10 @@ export interface ResumingStream {
   close(): void;
 }
 
-export function resumingStream(pickWsBase: () => string, conv: { id: string; token: string }): ResumingStream {
+export function resumingStream(
+  pickWsBase: () => string,
+  conv: { id: string; token: string },
+): ResumingStream {
   let closed = false;
   let current: WebSocket | null = null;
   const state: ResumingStream = {
@@ -400,7 +498,12 @@ export function resumingStream(pickWsBase: () => string, conv: { id: string; tok
     lastSeq: 0,
     connections: 0,
     async waitForSeq(seq, timeoutMs = 20_000) {
-      await eventually(() => (state.lastSeq >= seq ? true : undefined), `stream of ${conv.id} to reach seq ${seq} (at ${state.lastSeq})`, timeoutMs, 20);
+      await eventually(
+        () => (state.lastSeq >= seq ? true : undefined),
+        `stream of ${conv.id} to reach seq ${seq} (at ${state.lastSeq})`,
+        timeoutMs,
+        20,
+      );
     },
     close() {
       closed = true;
@@ -463,6 +566,7 @@ export function ledgerDefects(acked: Map<string, number>, stored: Json[]): strin
     if (found.length !== 1) problems.push(`${cid}: stored ${found.length} times`);
     else if (found[0] !== seq) problems.push(`${cid}: acknowledged as seq ${seq}, stored as ${found[0]}`);
   }
-  for (const [cid, seqs] of byClientId) if (seqs.length > 1) problems.push(`${cid}: duplicated at ${seqs.join(",")}`);
+  for (const [cid, seqs] of byClientId)
+    if (seqs.length > 1) problems.push(`${cid}: duplicated at ${seqs.join(",")}`);
   return problems;
 }

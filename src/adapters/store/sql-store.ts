@@ -360,6 +360,19 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
       return rows.map(toEvent);
     },
 
+    async listEventsByType(types, { since = 0, limit = 100_000 } = {}) {
+      if (types.length === 0) return [];
+      const rows = await db
+        .selectFrom("events")
+        .selectAll()
+        .where("type", "in", types)
+        .where("created_at", ">=", since)
+        .orderBy("id", "asc")
+        .limit(limit)
+        .execute();
+      return rows.map(toEvent);
+    },
+
     async createUser(input: NewUser) {
       const row: UsersTable = {
         id: randomUUID(),

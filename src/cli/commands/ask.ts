@@ -43,14 +43,21 @@ export function queryLanguage(text: string, index: KnowledgeIndex, given?: strin
   const kbLanguages = index.languages();
   if (kbLanguages.length <= 1) {
     const d = detectLanguage(text);
-    return d.confidence >= 0.85 && d.language !== "und" && !kbLanguages.includes(d.language) ? d.language : (kbLanguages[0] ?? null);
+    return d.confidence >= 0.85 && d.language !== "und" && !kbLanguages.includes(d.language)
+      ? d.language
+      : (kbLanguages[0] ?? null);
   }
   const d = detectLanguage(text, kbLanguages[0]);
   return kbLanguages.includes(d.language) || d.confidence >= 0.85 ? d.language : (kbLanguages[0] ?? null);
 }
 
-export async function askLine(answerer: Answerer, index: KnowledgeIndex, line: string): Promise<AskOutput | AskError> {
-  if (line.length > MAX_LINE_CHARS) return { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
+export async function askLine(
+  answerer: Answerer,
+  index: KnowledgeIndex,
+  line: string,
+): Promise<AskOutput | AskError> {
+  if (line.length > MAX_LINE_CHARS)
+    return { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -60,18 +67,43 @@ export async function askLine(answerer: Answerer, index: KnowledgeIndex, line: s
   const parsed = lineSchema.safeParse(data);
   if (!parsed.success) {
     const id = (data as { id?: unknown } | null)?.id;
-    return { ...(typeof id === "string" ? { id } : {}), error: { code: "INPUT_INVALID", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
+    return {
+      ...(typeof id === "string" ? { id } : {}),
+      error: {
+        code: "INPUT_INVALID",
+        message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+      },
+    };
   }
   const { id, text, language } = parsed.data;
   const result = await answerer.answer({ text, language: queryLanguage(text, index, language) });
-  const passages = result.passages.map((p) => ({ documentId: p.documentId, score: p.score, text: p.text }));
+  // `ask` runs without routine actions, so every result is an answer or a refusal; an action turn has no passages.
+  const passages =
+    result.kind === "action"
+      ? []
+      : result.passages.map((p) => ({ documentId: p.documentId, score: p.score, text: p.text }));
   if (result.kind === "answer") {
-    return { id, answerable: true, answer: result.text, citations: result.citations.map((c) => ({ documentId: c.documentId, title: c.title, source: c.source })), passages };
+    return {
+      id,
+      answerable: true,
+      answer: result.text,
+      citations: result.citations.map((c) => ({
+        documentId: c.documentId,
+        title: c.title,
+        source: c.source,
+      })),
+      passages,
+    };
   }
   return { id, answerable: false, answer: null, citations: [], passages };
 }
 
-export async function runAsk(input: Readable, output: Writable, answerer: Answerer, index: KnowledgeIndex): Promise<void> {
+export async function runAsk(
+  input: Readable,
+  output: Writable,
+  answerer: Answerer,
+  index: KnowledgeIndex,
+): Promise<void> {
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of rl) {
     if (!line.trim()) continue;
@@ -83,12 +115,20 @@ export async function runAsk(input: Readable, output: Writable, answerer: Answer
 export function registerAskCommand(program: Command): void {
   program
     .command("ask")
-    .description('answer JSONL questions { "id", "text" } from stdin with the knowledge base (DATABASE_URL), one JSON line each')
-    .option("--k <n>", "passages per answer", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0 || n > 100) throw new Error("--k must be an integer from 1 to 100");
-      return n;
-    }, 5)
+    .description(
+      'answer JSONL questions { "id", "text" } from stdin with the knowledge base (DATABASE_URL), one JSON line each',
+    )
+    .option(
+      "--k <n>",
+      "passages per answer",
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0 || n > 100)
+          throw new Error("--k must be an integer from 1 to 100");
+        return n;
+      },
+      5,
+    )
     .action(async (opts: { k: number }) => {
       let llm: Llm | null;
       try {
@@ -97,9 +137,15 @@ export function registerAskCommand(program: Command): void {
         reportError(e);
         return;
       }
-      const ctx = await openKnowledgeBase({ load: true });
+      let ctx: Awaited<ReturnType<typeof openKnowledgeBase>>;
       try {
-        const answerer = new Answerer({ retriever: ctx.kb.index, llm, k: opts.k });
+        ctx = await openKnowledgeBase({ load: true });
+      } catch (e) {
+        reportError(e);
+        return;
+      }
+      try {
+        const answerer = new Answerer({ retriever: ctx.kb.retriever, llm, k: opts.k });
         await runAsk(process.stdin, process.stdout, answerer, ctx.kb.index);
       } finally {
         await ctx.close();

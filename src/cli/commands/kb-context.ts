@@ -2,6 +2,7 @@
 
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
 import { KnowledgeBase } from "../../adapters/knowledge/knowledge-base.ts";
+import { embedderFromEnv } from "../../adapters/knowledge/openai-embedder.ts";
 import { SqlKnowledgeStore } from "../../adapters/knowledge/sql-knowledge-store.ts";
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/tandem.db";
@@ -14,9 +15,11 @@ export interface KbContext {
 
 export async function openKnowledgeBase(options: { load: boolean }): Promise<KbContext> {
   const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  // Configuration is checked before the database is touched: a half-configured endpoint is an error, not a guess.
+  const embedder = embedderFromEnv(process.env);
   const handle = openDatabase(url);
   await migrateToLatest(handle);
-  const kb = new KnowledgeBase({ store: new SqlKnowledgeStore(handle.db) });
+  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder });
   if (options.load) await kb.load();
   return { handle, kb, close: () => handle.close() };
 }

@@ -2,12 +2,15 @@
 
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { loadSource } from "../../adapters/knowledge/ingest/load.ts";
+import { isUrl, loadSource } from "../../adapters/knowledge/ingest/load.ts";
 import { querySqlRows } from "../../adapters/knowledge/ingest/sql.ts";
-import { isUrl } from "../../adapters/knowledge/ingest/load.ts";
 import { openKnowledgeBase, reportError } from "./kb-context.ts";
 
-const list = (v: string): string[] => v.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (v: string): string[] =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 const positiveInt = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${v}`);
@@ -18,68 +21,104 @@ export function registerKbCommands(program: Command): void {
   const kb = program.command("kb").description("manage the knowledge base the AI answers from");
 
   kb.command("add")
-    .description("add or re-add sources: PDF, Markdown, text, HTML, CSV, JSON files, web pages or whole sites (start URL or sitemap.xml)")
+    .description(
+      "add or re-add sources: PDF, Markdown, text, HTML, CSV, JSON files, web pages or whole sites (start URL or sitemap.xml)",
+    )
     .argument("<targets...>", "file paths or http(s) URLs")
     .option("--columns <a,b>", "CSV/JSON columns to index (default: all but id and title)", list)
     .option("--language <code>", "language of the content (default: detected)")
     .option("--max-pages <n>", "pages to fetch per site", positiveInt, 200)
     .option("--max-depth <n>", "link depth from the start URL", positiveInt, 3)
     .option("--no-crawl", "for URLs: take only the given page")
-    .action(async (targets: string[], opts: { columns?: string[]; language?: string; maxPages: number; maxDepth: number; crawl: boolean }) => {
-      const ctx = await openKnowledgeBase({ load: false });
-      const bar = new SingleBar({ format: "{bar} {value}/{total} {target}", hideCursor: true, clearOnComplete: true, stream: process.stderr }, undefined);
-      const interactive = process.stderr.isTTY === true;
-      if (interactive) bar.start(targets.length, 0, { target: "" });
-      let failed = 0;
-      try {
-        for (const [i, target] of targets.entries()) {
-          if (interactive) bar.update(i, { target });
-          try {
-            const parsed = await loadSource(target, {
-              ...(opts.columns ? { columns: opts.columns } : {}),
-              ...(opts.language ? { language: opts.language } : {}),
-              crawl: opts.crawl,
-              maxPages: opts.maxPages,
-              maxDepth: opts.maxDepth,
-              ...(interactive && isUrl(target) ? { onPage: (_url: string, done: number) => bar.update(i, { target: `${target} (${done} pages)` }) } : {}),
-            });
-            const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
-            if (interactive) bar.update(i + 1, { target });
-            const skipped = parsed.skipped?.length ? `, ${parsed.skipped.length} pages skipped` : "";
-            const dup = report.duplicates ? `, ${report.duplicates} duplicate chunks dropped` : "";
-            process.stdout.write(`${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks${dup}${skipped}\n`);
-          } catch (e) {
-            failed++;
-            if (interactive) bar.update(i + 1, { target });
-            reportError(Object.assign(e as object, { message: `${target}: ${(e as Error).message}` }));
+    .action(
+      async (
+        targets: string[],
+        opts: { columns?: string[]; language?: string; maxPages: number; maxDepth: number; crawl: boolean },
+      ) => {
+        const ctx = await openKnowledgeBase({ load: false }).catch((e: unknown) => {
+          reportError(e);
+          return null;
+        });
+        if (!ctx) return;
+        const bar = new SingleBar(
+          {
+            format: "{bar} {value}/{total} {target}",
+            hideCursor: true,
+            clearOnComplete: true,
+            stream: process.stderr,
+          },
+          undefined,
+        );
+        const interactive = process.stderr.isTTY === true;
+        if (interactive) bar.start(targets.length, 0, { target: "" });
+        let failed = 0;
+        try {
+          for (const [i, target] of targets.entries()) {
+            if (interactive) bar.update(i, { target });
+            try {
+              const parsed = await loadSource(target, {
+                ...(opts.columns ? { columns: opts.columns } : {}),
+                ...(opts.language ? { language: opts.language } : {}),
+                crawl: opts.crawl,
+                maxPages: opts.maxPages,
+                maxDepth: opts.maxDepth,
+                ...(interactive && isUrl(target)
+                  ? {
+                      onPage: (_url: string, done: number) =>
+                        bar.update(i, { target: `${target} (${done} pages)` }),
+                    }
+                  : {}),
+              });
+              const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
+              if (interactive) bar.update(i + 1, { target });
+              const skipped = parsed.skipped?.length ? `, ${parsed.skipped.length} pages skipped` : "";
+              const dup = report.duplicates ? `, ${report.duplicates} duplicate chunks dropped` : "";
+              process.stdout.write(
+                `${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks${dup}${skipped}\n`,
+              );
+            } catch (e) {
+              failed++;
+              if (interactive) bar.update(i + 1, { target });
+              reportError(Object.assign(e as object, { message: `${target}: ${(e as Error).message}` }));
+            }
           }
+        } finally {
+          if (interactive) bar.stop();
+          await ctx.close();
         }
-      } finally {
-        if (interactive) bar.stop();
-        await ctx.close();
-      }
-      if (failed) process.exitCode = 1;
-    });
+        if (failed) process.exitCode = 1;
+      },
+    );
 
   kb.command("add-sql")
-    .description("add the rows of a read-only SQL query as documents (column id → document id, title → title)")
+    .description(
+      "add the rows of a read-only SQL query as documents (column id → document id, title → title)",
+    )
     .argument("<databaseUrl>", "sqlite:<path> or postgres://...")
     .argument("<query>", "a single SELECT")
     .option("--columns <a,b>", "columns to index", list)
     .option("--name <name>", "source name shown in citations")
     .option("--language <code>", "language of the content")
-    .action(async (databaseUrl: string, query: string, opts: { columns?: string[]; name?: string; language?: string }) => {
-      const ctx = await openKnowledgeBase({ load: false });
-      try {
-        const parsed = await querySqlRows(databaseUrl, query, opts);
-        const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
-        process.stdout.write(`${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks\n`);
-      } catch (e) {
-        reportError(e);
-      } finally {
-        await ctx.close();
-      }
-    });
+    .action(
+      async (
+        databaseUrl: string,
+        query: string,
+        opts: { columns?: string[]; name?: string; language?: string },
+      ) => {
+        const ctx = await openKnowledgeBase({ load: false });
+        try {
+          const parsed = await querySqlRows(databaseUrl, query, opts);
+          const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
+          process.stdout.write(
+            `${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks\n`,
+          );
+        } catch (e) {
+          reportError(e);
+        } finally {
+          await ctx.close();
+        }
+      },
+    );
 
   kb.command("list")
     .description("list sources")
@@ -94,7 +133,9 @@ export function registerKbCommands(program: Command): void {
         }
         if (sources.length === 0) process.stdout.write("no sources yet: tandem kb add <path|url>\n");
         for (const s of sources) {
-          process.stdout.write(`${s.id}  ${s.kind.padEnd(8)} ${String(s.documentCount).padStart(6)} docs ${String(s.chunkCount).padStart(7)} chunks  ${new Date(s.updatedAt).toISOString()}  ${s.name}  (${s.location})\n`);
+          process.stdout.write(
+            `${s.id}  ${s.kind.padEnd(8)} ${String(s.documentCount).padStart(6)} docs ${String(s.chunkCount).padStart(7)} chunks  ${new Date(s.updatedAt).toISOString()}  ${s.name}  (${s.location})\n`,
+          );
         }
       } finally {
         await ctx.close();

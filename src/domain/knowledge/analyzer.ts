@@ -1,12 +1,12 @@
 // Language-aware text analysis for retrieval: one function turns text into index terms, the same for chunks and queries.
 
+import { stemmer as stemNl } from "@orama/stemmers/dutch";
 import { stemmer as stemEn } from "@orama/stemmers/english";
-import { stemmer as stemEs } from "@orama/stemmers/spanish";
 import { stemmer as stemFr } from "@orama/stemmers/french";
 import { stemmer as stemDe } from "@orama/stemmers/german";
-import { stemmer as stemPt } from "@orama/stemmers/portuguese";
 import { stemmer as stemIt } from "@orama/stemmers/italian";
-import { stemmer as stemNl } from "@orama/stemmers/dutch";
+import { stemmer as stemPt } from "@orama/stemmers/portuguese";
+import { stemmer as stemEs } from "@orama/stemmers/spanish";
 import { STOPWORDS } from "./stopwords.ts";
 
 /** Languages with a Snowball stemmer and a stopword list; anything else is analysed without stemming. */
@@ -14,7 +14,13 @@ export const STEMMED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as c
 export type StemmedLanguage = (typeof STEMMED_LANGUAGES)[number];
 
 const STEMMERS: Record<StemmedLanguage, (w: string) => string> = {
-  en: stemEn, es: stemEs, fr: stemFr, de: stemDe, pt: stemPt, it: stemIt, nl: stemNl,
+  en: stemEn,
+  es: stemEs,
+  fr: stemFr,
+  de: stemDe,
+  pt: stemPt,
+  it: stemIt,
+  nl: stemNl,
 };
 
 // Words, numbers and identifiers with inner dots, hyphens or apostrophes ("2fa", "e-mail", "v1.2", "don't").

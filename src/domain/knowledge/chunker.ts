@@ -43,8 +43,33 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxWords: 140, overlapSente
 
 // Abbreviations that end in a dot without ending a sentence.
 const ABBREVIATIONS = new Set([
-  "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "no", "approx", "fig", "st", "jr", "sr",
-  "p.ej", "sr", "sra", "z.b", "bzw", "usw", "ca", "mme", "cf",
+  "e.g",
+  "i.e",
+  "etc",
+  "vs",
+  "mr",
+  "mrs",
+  "ms",
+  "dr",
+  "prof",
+  "inc",
+  "ltd",
+  "co",
+  "no",
+  "approx",
+  "fig",
+  "st",
+  "jr",
+  "sr",
+  "p.ej",
+  "sr",
+  "sra",
+  "z.b",
+  "bzw",
+  "usw",
+  "ca",
+  "mme",
+  "cf",
 ]);
 
 /** Sentences of a text: ends at . ! ? … followed by space and a capital/digit/quote, or at a line break. */
@@ -78,11 +103,24 @@ export function contentHash(text: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
-  return ((h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0"));
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
 const normaliseForHash = (text: string): string => text.toLowerCase().replace(/\s+/g, " ").trim();
 const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;
+
+/**
+ * Joins sentences back into text that splits the same way again: a line that does not end like a sentence (a list
+ * item, a PDF line, a label) keeps its line break, so an extractive answer never glues it to the next sentence.
+ */
+export function joinSentences(sentences: string[]): string {
+  let out = "";
+  for (const s of sentences) {
+    if (out) out += /[.!?…:;]["')\]]*$/.test(out) ? " " : "\n";
+    out += s;
+  }
+  return out;
+}
 
 /** Breaks an over-long sentence into word windows so no chunk grows without bound. */
 function capSentence(sentence: string, maxWords: number): string[] {
@@ -98,7 +136,10 @@ function capSentence(sentence: string, maxWords: number): string[] {
  * sentences are packed up to maxWords and the last `overlapSentences` are repeated at the start of the next chunk.
  * Duplicate chunk texts inside the document are dropped.
  */
-export function chunkDocument(doc: DocumentInput, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): ChunkDraft[] {
+export function chunkDocument(
+  doc: DocumentInput,
+  options: ChunkOptions = DEFAULT_CHUNK_OPTIONS,
+): ChunkDraft[] {
   const chunks: ChunkDraft[] = [];
   const seen = new Set<string>();
   for (const section of doc.sections) {
@@ -111,11 +152,19 @@ export function chunkDocument(doc: DocumentInput, options: ChunkOptions = DEFAUL
     let fresh = 0; // sentences in `current` not carried over from the previous chunk
     const flush = () => {
       if (fresh === 0) return;
-      const text = current.join(" ");
+      const text = joinSentences(current);
       const hash = contentHash(normaliseForHash(`${heading}\n${text}`));
       if (!seen.has(hash)) {
         seen.add(hash);
-        chunks.push({ documentId: doc.id, ordinal: chunks.length, title: doc.title, heading, location, text, hash });
+        chunks.push({
+          documentId: doc.id,
+          ordinal: chunks.length,
+          title: doc.title,
+          heading,
+          location,
+          text,
+          hash,
+        });
       }
       const keep = options.overlapSentences > 0 ? current.slice(-options.overlapSentences) : [];
       current = keep;

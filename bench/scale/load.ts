@@ -1,0 +1,481 @@
+// Scale benchmark (issue 8, "Show it"): open sockets and a ramped message rate against one Tandem node and two
+// nodes on PostgreSQL + Redis, side by side with the embedded single-node mode (SQLite, in-process bus) and a bare
+// `ws` floor, all in the same run on the same machine.
+//
+//   node bench/scale/load.ts [--conversations 1000] [--sockets 10000] [--rates 250,500,1000,2000] [--step-seconds 3]
+//        [--modes floor,embedded,one-node,two-nodes] [--out bench/results/scale]
+//
+// Per mode: start the server(s) as child processes; create the conversations and send each a first message (so the
+// load is plain appends to queued conversations); open --sockets customer streams (spread over the conversations,
+// and over both nodes in two-node mode) and measure server RSS per open socket; close all but one stream per
+// conversation; then ramp the message rate. Each message is posted by HTTP as the customer (to node A) and timed
+// until it arrives on an agent console stream (on node B in two-node mode: the cross-node path). There is no AI
+// responder in `tandem serve` (AI replies need an LLM endpoint), so customer→AI latency is reported as not measured.
+// Latency is measured from the scheduled send time (open loop), so a stalled server is charged for its delays.
+
+import type { Agent } from "node:http";
+import { writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import pg from "pg";
+import { z } from "zod";
+import { keepAliveAgent, request } from "../foundation/http-client.ts";
+import { closeSockets, forEachLimit, openLoop, openSockets } from "../foundation/load.ts";
+import { cpuTimeMs, freePort, type ServerChild, startChild } from "../foundation/processes.ts";
+import { type LatencySummary, summarize } from "../foundation/stats.ts";
+import {
+  createDatabase,
+  type PrivateServices,
+  seedUsers,
+  startPrivateServices,
+} from "../../test/support/cluster.ts";
+import { renderPlan, renderScaleMarkdown } from "./report.ts";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+const MODES = ["floor", "embedded", "one-node", "two-nodes"] as const;
+export type ScaleMode = (typeof MODES)[number];
+
+const rawArgs = parseArgs({
+  options: {
+    conversations: { type: "string", default: "1000" },
+    sockets: { type: "string", default: "10000" },
+    rates: { type: "string", default: "250,500,1000,2000" },
+    "step-seconds": { type: "string", default: "3" },
+    modes: { type: "string", default: MODES.join(",") },
+    out: { type: "string", default: join(root, "bench/results/scale") },
+  },
+}).values;
+const opts = z
+  .object({
+    conversations: z.coerce.number().int().min(1).max(20_000),
+    sockets: z.coerce.number().int().min(0).max(19_000),
+    rates: z
+      .string()
+      .transform((s) => s.split(",").map(Number))
+      .pipe(z.array(z.number().positive().max(20_000)).min(1)),
+    stepSeconds: z.coerce.number().positive().max(60),
+    modes: z
+      .string()
+      .transform((s) => s.split(","))
+      .pipe(z.array(z.enum(MODES)).min(1)),
+    out: z.string(),
+  })
+  .parse({ ...rawArgs, stepSeconds: rawArgs["step-seconds"] });
+
+export interface RateStep {
+  rate: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+  errors: number;
+  /** Acknowledged messages that never reached the agent stream within the drain period. */
+  lost: number;
+  duplicates: number;
+  ack: LatencySummary;
+  delivery: LatencySummary;
+  deliveredPerSec: number;
+  serverCpuMsPerMessage: number | null;
+  /** Measured per message during the step (PostgreSQL transactions committed, Redis commands); null without them. */
+  pgTransactionsPerMessage: number | null;
+  redisCommandsPerMessage: number | null;
+  generatorLagP99: number;
+}
+
+export interface ModeResult {
+  mode: ScaleMode;
+  nodes: number;
+  sockets: {
+    opened: number;
+    openMs: number;
+    rssBeforeMb: number;
+    rssAfterMb: number;
+    rssPerSocketKb: number;
+    perNodeRssMb: number[];
+  };
+  setupMs: number;
+  steps: RateStep[];
+  stoppedEarly: string | null;
+}
+
+const rssMb = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const tandemEnv = (extra: Record<string, string>): Record<string, string> => ({
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "warn",
+  TANDEM_AI: "off",
+  RATE_LIMIT_MESSAGES_PER_MINUTE: "10000000",
+  RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "10000000",
+  RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
+  ...extra,
+});
+
+async function startTandemChild(name: string, env: Record<string, string>): Promise<ServerChild> {
+  return startChild({
+    name,
+    args: [join(root, "bin/tandem.js"), "serve"],
+    env: tandemEnv(env),
+    port: await freePort(),
+    readyPath: "/readyz",
+    timeoutMs: 60_000,
+  });
+}
+
+async function json(
+  port: number,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  token?: string,
+  agent?: Agent,
+) {
+  const r = await request({
+    port,
+    method,
+    path,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    agent,
+  });
+  return { status: r.status, body: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {} };
+}
+
+interface Counters {
+  pg: pg.Client | null;
+  redisPort: number | null;
+}
+
+async function pgCommits(c: pg.Client | null): Promise<number | null> {
+  if (!c) return null;
+  const r = await c.query("SELECT sum(xact_commit)::bigint AS n FROM pg_stat_database");
+  return Number(r.rows[0].n);
+}
+async function redisCommands(port: number | null): Promise<number | null> {
+  if (!port) return null;
+  const { stdout } = await run("redis-cli", ["-p", String(port), "info", "stats"]);
+  const m = /total_commands_processed:(\d+)/.exec(stdout);
+  return m ? Number(m[1]) : null;
+}
+
+/** The ramp: messages posted to `postPort`, timed until they arrive on the agent socket's frames. */
+async function ramp(
+  servers: ServerChild[],
+  post: (cid: string, i: number, agent: Agent) => Promise<number>,
+  arrivals: Arrivals,
+  counters: Counters,
+): Promise<{ steps: RateStep[]; stoppedEarly: string | null }> {
+  const steps: RateStep[] = [];
+  const agent = keepAliveAgent(128);
+  for (const rate of opts.rates) {
+    const scheduled = new Map<string, number>();
+    const ackLat: number[] = [];
+    let acked = 0;
+    let errors = 0;
+    arrivals.first.clear();
+    arrivals.repeats = 0;
+    const cpu0 = servers.map((s) => cpuTimeMs(s.pid) ?? Number.NaN);
+    const [pg0, redis0] = [await pgCommits(counters.pg), await redisCommands(counters.redisPort)];
+    const inflight: Promise<void>[] = [];
+    const schedule = await openLoop(rate, opts.stepSeconds, (i, at) => {
+      const cid = `r${rate}-${i}`;
+      scheduled.set(cid, at);
+      inflight.push(
+        post(cid, i, agent).then(
+          (status) => {
+            if (status === 201 || status === 200) {
+              acked++;
+              ackLat.push(performance.now() - at);
+            } else errors++;
+          },
+          () => {
+            errors++;
+          },
+        ),
+      );
+    });
+    await Promise.all(inflight);
+    // Drain: wait until every acknowledged message arrived, or 5 s.
+    const drainUntil = performance.now() + 5000;
+    while (performance.now() < drainUntil && arrivals.first.size < acked) await sleep(20);
+    let lastArrival = schedule.startedAt;
+    const delivery: number[] = [];
+    for (const [cid, at] of scheduled) {
+      const got = arrivals.first.get(cid);
+      if (got === undefined) continue;
+      delivery.push(got - at);
+      lastArrival = Math.max(lastArrival, got);
+    }
+    const elapsedS = (lastArrival - schedule.startedAt) / 1000;
+    const duplicates = arrivals.repeats;
+    const cpu1 = servers.map((s) => cpuTimeMs(s.pid) ?? Number.NaN);
+    const [pg1, redis1] = [await pgCommits(counters.pg), await redisCommands(counters.redisPort)];
+    const cpu = cpu1.reduce((s, v, k) => s + (v - (cpu0[k] as number)), 0);
+    const step: RateStep = {
+      rate,
+      sent: scheduled.size,
+      acked,
+      delivered: delivery.length,
+      errors,
+      lost: acked - delivery.length,
+      duplicates,
+      ack: summarize(ackLat),
+      delivery: summarize(delivery),
+      deliveredPerSec: delivery.length / Math.max(elapsedS, opts.stepSeconds),
+      serverCpuMsPerMessage: Number.isFinite(cpu) && acked ? cpu / acked : null,
+      pgTransactionsPerMessage: pg0 !== null && pg1 !== null && acked ? (pg1 - pg0) / acked : null,
+      redisCommandsPerMessage: redis0 !== null && redis1 !== null && acked ? (redis1 - redis0) / acked : null,
+      generatorLagP99: schedule.lag.p99,
+    };
+    steps.push(step);
+    console.log(
+      `    ${String(rate).padStart(5)}/s  acked ${acked}/${scheduled.size}  delivered ${delivery.length}  p50 ${step.delivery.p50.toFixed(1)} ms  p99 ${step.delivery.p99.toFixed(1)} ms  cpu ${step.serverCpuMsPerMessage?.toFixed(2)} ms/msg`,
+    );
+    if (errors > scheduled.size * 0.01 || step.delivery.p99 > 2000) {
+      agent.destroy();
+      return {
+        steps,
+        stoppedEarly: `stopped after ${rate}/s: ${errors} errors, delivery p99 ${step.delivery.p99.toFixed(0)} ms`,
+      };
+    }
+    await sleep(500);
+  }
+  agent.destroy();
+  return { steps, stoppedEarly: null };
+}
+
+/** First arrival time of each clientMessageId on the agent socket, and how many arrived more than once. */
+interface Arrivals {
+  first: Map<string, number>;
+  repeats: number;
+}
+
+function arrivalRecorder(arrivals: Arrivals) {
+  return (_k: number, frame: string) => {
+    if (!frame.startsWith('{"type":"message"')) return;
+    const m = JSON.parse(frame) as { message?: { clientMessageId?: string | null; author?: string } };
+    const cid = m.message?.clientMessageId;
+    if (!cid || m.message?.author !== "customer") return;
+    if (arrivals.first.has(cid)) arrivals.repeats++;
+    else arrivals.first.set(cid, performance.now());
+  };
+}
+
+async function runFloor(): Promise<ModeResult> {
+  const t0 = performance.now();
+  const server = await startChild({
+    name: "ws floor",
+    args: [join(root, "bench/foundation/floor-server.ts")],
+    env: {},
+    port: await freePort(),
+    readyPath: "/healthz",
+  });
+  try {
+    const arrivals: Arrivals = { first: new Map(), repeats: 0 };
+    const relay = await openSockets(
+      1,
+      () => `ws://127.0.0.1:${server.port}/relay?id=agent`,
+      arrivalRecorder(arrivals),
+      1,
+    );
+    const setupMs = performance.now() - t0;
+    const before = rssMb(server.pid);
+    const s0 = performance.now();
+    const idle = await openSockets(
+      opts.sockets,
+      () => `ws://127.0.0.1:${server.port}/echo`,
+      () => {},
+      100,
+    );
+    const openMs = performance.now() - s0;
+    await sleep(500);
+    const after = rssMb(server.pid);
+    await closeSockets(idle.slice(opts.conversations));
+    const kept = idle.slice(0, opts.conversations);
+    const post = async (cid: string, _i: number, agent: Agent) =>
+      (
+        await request({
+          port: server.port,
+          method: "POST",
+          path: "/relay/agent",
+          body: JSON.stringify({ clientMessageId: cid, text: "where is my order?" }),
+          agent,
+        })
+      ).status;
+    const r = await ramp([server], post, arrivals, { pg: null, redisPort: null });
+    await closeSockets([...kept, ...relay]);
+    return {
+      mode: "floor",
+      nodes: 1,
+      setupMs,
+      sockets: socketFigures(idle.length, openMs, before, after, [after]),
+      ...r,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function socketFigures(opened: number, openMs: number, before: number, after: number, perNode: number[]) {
+  return {
+    opened,
+    openMs,
+    rssBeforeMb: before,
+    rssAfterMb: after,
+    rssPerSocketKb: opened ? ((after - before) * 1024) / opened : Number.NaN,
+    perNodeRssMb: perNode,
+  };
+}
+
+async function runTandem(
+  mode: "embedded" | "one-node" | "two-nodes",
+  services: PrivateServices | null,
+): Promise<ModeResult> {
+  const t0 = performance.now();
+  let env: Record<string, string>;
+  let drop: (() => Promise<void>) | null = null;
+  if (mode === "embedded") {
+    env = { DATABASE_URL: `sqlite:${join(tmpdir(), `tandem-scale-${process.pid}-${Date.now()}.db`)}` };
+  } else {
+    if (!services) throw new Error("PostgreSQL and Redis are needed");
+    const db = await createDatabase(services.pgUrl);
+    drop = db.drop;
+    env = { DATABASE_URL: db.url, REDIS_URL: services.redisUrl, DB_POOL_SIZE: "20" };
+  }
+  const nodes: ServerChild[] = [await startTandemChild("A", env)];
+  if (mode === "two-nodes") nodes.push(await startTandemChild("B", env));
+  const [a, b] = [nodes[0] as ServerChild, (nodes[1] ?? nodes[0]) as ServerChild];
+  const pgClient =
+    services && mode !== "embedded" ? new pg.Client({ connectionString: services.pgUrl }) : null;
+  await pgClient?.connect();
+  try {
+    const password = await seedUsers(env.DATABASE_URL as string, [
+      { email: "bench@example.test", name: "Bench" },
+    ]);
+    const login = await json(b.port, "POST", "/api/v1/auth/login", { email: "bench@example.test", password });
+    const agentToken = login.body.token as string;
+    const httpAgent = keepAliveAgent(32);
+    const convs: { id: string; token: string }[] = new Array(opts.conversations);
+    await forEachLimit(
+      Array.from({ length: opts.conversations }, (_, i) => i),
+      16,
+      async (i) => {
+        const c = await json(
+          a.port,
+          "POST",
+          "/api/v1/conversations",
+          { customer: { name: `Load ${i}` } },
+          undefined,
+          httpAgent,
+        );
+        const conv = { id: (c.body.conversation as { id: string }).id, token: c.body.token as string };
+        convs[i] = conv;
+        // The first message queues the conversation (AI off); the measured load is then plain appends.
+        await json(
+          a.port,
+          "POST",
+          `/api/v1/conversations/${conv.id}/messages`,
+          { clientMessageId: "first", text: "hello" },
+          conv.token,
+          httpAgent,
+        );
+      },
+    );
+    httpAgent.destroy();
+    const arrivals: Arrivals = { first: new Map(), repeats: 0 };
+    const agentSocket = await openSockets(
+      1,
+      () => `ws://127.0.0.1:${b.port}/api/v1/agent/stream?token=${agentToken}`,
+      arrivalRecorder(arrivals),
+      1,
+    );
+    const setupMs = performance.now() - t0;
+
+    // Sockets: customer streams spread over the conversations (and over the nodes), after the history.
+    const before = nodes.map((n) => rssMb(n.pid));
+    const s0 = performance.now();
+    const streams = await openSockets(
+      opts.sockets,
+      (k) => {
+        const c = convs[k % convs.length] as { id: string; token: string };
+        const node = nodes[k % nodes.length] as ServerChild;
+        return `ws://127.0.0.1:${node.port}/api/v1/stream?token=${c.token}&after=2`;
+      },
+      () => {},
+      100,
+    );
+    const openMs = performance.now() - s0;
+    await sleep(1000);
+    const after = nodes.map((n) => rssMb(n.pid));
+    const sum = (xs: number[]) => xs.reduce((s, v) => s + v, 0);
+    const sockets = socketFigures(streams.length, openMs, sum(before), sum(after), after);
+    console.log(
+      `    ${streams.length} sockets open in ${(openMs / 1000).toFixed(1)} s; RSS ${sockets.rssBeforeMb.toFixed(0)} → ${sockets.rssAfterMb.toFixed(0)} MB (${sockets.rssPerSocketKb.toFixed(1)} KB/socket)`,
+    );
+    // Keep one customer stream per conversation for the ramp (on node A in two-node mode, where the customer posts).
+    const keep = new Set<number>();
+    for (let k = 0; k < streams.length && keep.size < convs.length; k++)
+      if (k % nodes.length === 0 && !keep.has(k % convs.length)) keep.add(k);
+    await closeSockets(streams.filter((_, k) => !keep.has(k)));
+
+    const post = async (cid: string, i: number, agent: Agent) => {
+      const c = convs[i % convs.length] as { id: string; token: string };
+      const r = await request({
+        port: a.port,
+        method: "POST",
+        path: `/api/v1/conversations/${c.id}/messages`,
+        headers: { authorization: `Bearer ${c.token}` },
+        body: JSON.stringify({ clientMessageId: cid, text: "where is my order?" }),
+        agent,
+      });
+      return r.status;
+    };
+    const r = await ramp(nodes, post, arrivals, {
+      pg: pgClient,
+      redisPort: services && mode !== "embedded" ? Number(new URL(services.redisUrl).port) : null,
+    });
+    await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSocket]);
+    return { mode, nodes: nodes.length, setupMs, sockets, ...r };
+  } finally {
+    await pgClient?.end();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await drop?.();
+  }
+}
+
+const loadAvgAtStart = loadavg()[0] as number;
+const results: ModeResult[] = [];
+const needServices = opts.modes.some((m) => m === "one-node" || m === "two-nodes");
+const services = needServices ? await startPrivateServices() : null;
+try {
+  for (const mode of opts.modes) {
+    console.log(`== ${mode}`);
+    results.push(mode === "floor" ? await runFloor() : await runTandem(mode, services));
+  }
+} finally {
+  await services?.destroy();
+}
+
+const report = {
+  generatedAt: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? "unknown",
+    loadavg: loadavg(),
+    loadAvgAtStart,
+    node: process.version,
+  },
+  options: opts,
+  results,
+};
+mkdirSync(dirname(opts.out), { recursive: true });
+writeFileSync(`${opts.out}.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(`${opts.out}.md`, renderScaleMarkdown(report));
+writeFileSync(`${opts.out}-plan.md`, renderPlan(report));
+console.log(`wrote ${opts.out}.json, ${opts.out}.md and ${opts.out}-plan.md`);

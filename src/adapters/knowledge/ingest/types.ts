@@ -1,0 +1,41 @@
+// What every ingestion parser returns: a named source and its documents, ready to chunk.
+
+import type { DocumentInput } from "../../../domain/knowledge/chunker.ts";
+
+export type SourceKind = "pdf" | "html" | "site" | "markdown" | "text" | "csv" | "json" | "sql";
+
+export interface ParsedSource {
+  kind: SourceKind;
+  /** Shown in citations: a file name, a site's host, a table. */
+  name: string;
+  /** Where it came from (absolute path, URL, database URL without credentials + query): re-adding it replaces it. */
+  location: string;
+  documents: DocumentInput[];
+  /** Pages fetched but skipped (robots.txt, errors, non-HTML), for the CLI's report. */
+  skipped?: { url: string; reason: string }[];
+}
+
+export type IngestErrorCode =
+  | "KB_UNSUPPORTED_FORMAT"
+  | "KB_PARSE_FAILED"
+  | "KB_FETCH_FAILED"
+  | "KB_NOT_FOUND"
+  | "KB_BAD_OPTIONS"
+  | "KB_SQL_NOT_READ_ONLY"
+  | "KB_EMPTY_SOURCE";
+
+export class IngestError extends Error {
+  readonly code: IngestErrorCode;
+  constructor(code: IngestErrorCode, message: string) {
+    super(message);
+    this.name = "IngestError";
+    this.code = code;
+  }
+}
+
+/** Options shared by the row formats (CSV, JSON, SQL). */
+export interface RowOptions {
+  /** Columns whose values make up the text; default: every column except id and title. */
+  columns?: string[];
+  language?: string;
+}

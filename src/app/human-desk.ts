@@ -1,0 +1,273 @@
+// The human side in motion: assigns waiting conversations to agents as capacity frees up, runs SLA timers,
+// builds the handoff packet and the assist panel, records CSAT and suggestion ratings, and sends webhooks.
+// No in-memory truth: every run re-reads agents and queues from the store, and each assignment is a claim under
+// the conversation's row lock with a capacity check, so several nodes can run this side by side.
+
+import {
+  AssignmentIndex,
+  type AssignmentConfig,
+  assignableAgentFrom,
+  DEFAULT_ASSIGNMENT_CONFIG,
+  waitingConversationFrom,
+} from "../domain/assignment/index.ts";
+import {
+  type AssistPanel,
+  aggregateRatings,
+  type CannedResponse,
+  type KnowledgeSearch,
+  refreshAssist,
+  type ResolvedCase,
+  SimilarCaseIndex,
+  type SuggestionRating,
+} from "../domain/assist/index.ts";
+import { AppError, isAppError } from "../domain/errors.ts";
+import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
+import type { Conversation, Message, User } from "../domain/model.ts";
+import { DEFAULT_SLA_POLICY, type SlaPolicy, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
+import { type Bus, topics } from "../ports/bus.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Store } from "../ports/store.ts";
+import type { ConversationService, Logger } from "./conversation-service.ts";
+
+export interface WebhookPort {
+  send(event: { type: string; data: Record<string, unknown> }): Promise<unknown>;
+}
+
+export interface HumanDeskDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+  conversations: ConversationService;
+  cannedResponses: readonly CannedResponse[];
+  searchKnowledge?: KnowledgeSearch;
+  webhook?: WebhookPort | null;
+  assignment?: AssignmentConfig;
+  sla?: SlaPolicy;
+  /** How often timers are checked; assignment also runs right after anything that changes the queue. */
+  tickMs?: number;
+}
+
+const ASSIGNABLE_ROLES = new Set(["agent", "supervisor"]);
+
+function resolvedCaseOf(c: Conversation, messages: readonly Message[]): ResolvedCase {
+  const customer = messages.filter((m) => m.author === "customer").slice(0, 3).map((m) => m.text);
+  const agentLines = messages.filter((m) => m.author === "agent").slice(-2).map((m) => m.text);
+  return {
+    conversationId: c.id,
+    issueText: customer.join(" "),
+    resolutionCode: c.resolutionCode ?? "resolved",
+    resolutionNotes: agentLines.join(" "),
+    resolvedAt: c.resolvedAt ?? undefined,
+  };
+}
+
+export function createHumanDesk(deps: HumanDeskDeps) {
+  const { store, bus, clock, log, conversations } = deps;
+  const assignment = deps.assignment ?? DEFAULT_ASSIGNMENT_CONFIG;
+  const sla = deps.sla ?? DEFAULT_SLA_POLICY;
+  const similar = new SimilarCaseIndex();
+  const indexed = new Set<string>();
+  let snapshot = new AssignmentIndex(assignment);
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let lastSlaCheck = clock.now();
+  const unsubscribers: (() => void)[] = [];
+
+  async function knownLanguages(users: User[]): Promise<Set<string>> {
+    return new Set(users.flatMap((u) => u.languages.map((l) => l.toLowerCase())));
+  }
+
+  /** One assignment pass: rebuild the routing snapshot from storage and claim what it decides. */
+  async function assignOnce(): Promise<number> {
+    const now = clock.now();
+    const [users, loads, waiting] = await Promise.all([
+      store.listUsers(),
+      store.countOpenByAssignee(),
+      store.listConversations({ status: ["waiting_human"], limit: 10_000 }),
+    ]);
+    const languages = await knownLanguages(users);
+    const index = new AssignmentIndex(assignment);
+    const byId = new Map<string, User>();
+    for (const u of users) {
+      if (!ASSIGNABLE_ROLES.has(u.role) || u.capacity <= 0) continue;
+      byId.set(u.id, u);
+      index.upsertAgent(assignableAgentFrom(u, loads.get(u.id) ?? 0), now);
+    }
+    for (const c of waiting) {
+      // Narrow by language only when somebody on the team speaks it; otherwise any agent beats no agent.
+      index.enqueue(waitingConversationFrom(c, { requireLanguage: Boolean(c.language && languages.has(c.language)) }));
+    }
+    snapshot = index;
+    let done = 0;
+    for (const a of index.drain(now)) {
+      const agent = byId.get(a.agentId);
+      if (!agent) continue;
+      try {
+        await conversations.claim(a.conversationId, agent, { auto: true });
+        done++;
+        void deps.webhook?.send({ type: "conversation.assigned", data: { conversationId: a.conversationId, agentId: agent.id, overflow: a.overflow, waitedMs: a.waitedMs } });
+      } catch (err) {
+        // Another node or a manual claim got there first, or the agent filled up meanwhile: the next pass decides again.
+        if (!isAppError(err)) log.warn({ err: (err as Error).message, conversationId: a.conversationId }, "auto-assignment failed");
+      }
+    }
+    return done;
+  }
+
+  /** Coalesces bursts of triggers into back-to-back passes. */
+  function kick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await assignOnce();
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, "assignment pass failed");
+        }
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+  }
+
+  async function checkSla(): Promise<void> {
+    const now = clock.now();
+    const from = lastSlaCheck;
+    lastSlaCheck = now;
+    const open = await store.listConversations({ status: ["waiting_human", "human"], limit: 10_000 });
+    for (const c of open) {
+      const { timestamps, targets } = slaInputFor(c, sla);
+      for (const e of slaEventsBetween(timestamps, targets, from, now, sla.warnAtFraction)) {
+        const dueAt = new Date(e.kind === "breached" ? e.at : e.at).toISOString();
+        await bus.publish(topics.agents, { type: "sla", conversationId: c.id, level: e.kind, metric: e.metric, dueAt });
+        if (e.kind === "breached") void deps.webhook?.send({ type: "sla.breached", data: { conversationId: c.id, metric: e.metric, tier: c.tier, at: dueAt } });
+      }
+    }
+  }
+
+  async function indexResolved(c: Conversation): Promise<void> {
+    if (indexed.has(c.id)) return;
+    indexed.add(c.id);
+    const messages = await store.listMessages(c.id, { limit: 200 });
+    similar.add(resolvedCaseOf(c, messages));
+  }
+
+  return {
+    kick,
+    assignOnce,
+
+    /** What the customer is told on escalation, from the latest routing snapshot. */
+    queueMessage(c: Conversation): string {
+      return customerWaitMessage(snapshot.replyExpectation(waitingConversationFrom(c, { requireLanguage: false }), clock.now()), clock.now());
+    },
+
+    /** After an escalation commits: tell the outside world. */
+    escalated(c: Conversation): void {
+      void deps.webhook?.send({ type: "conversation.escalated", data: { conversationId: c.id, tier: c.tier, reasons: c.reasons, at: c.queuedAt } });
+    },
+
+    async start(): Promise<void> {
+      const resolved = await store.listConversations({ status: ["resolved"], limit: 5_000 });
+      for (const c of resolved) await indexResolved(c);
+      unsubscribers.push(
+        bus.subscribe(topics.agents, (e) => {
+          if (e.type !== "status") return;
+          const c = e.conversation;
+          if (c.status === "waiting_human") {
+            kick();
+          } else if (c.status === "resolved" || c.status === "ai") {
+            kick(); // capacity freed
+            if (c.status === "resolved") void indexResolved(c).catch(() => {});
+          }
+        }),
+      );
+      const tick = deps.tickMs ?? 1000;
+      let ticks = 0;
+      timer = setInterval(() => {
+        ticks++;
+        void checkSla().catch((err) => log.warn({ err: (err as Error).message }, "SLA check failed"));
+        if (ticks % 5 === 0) kick(); // overflow targets and business hours move with time
+      }, tick);
+      timer.unref();
+      kick();
+    },
+
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      for (const off of unsubscribers.splice(0)) off();
+      await running;
+    },
+
+    async packet(conversationId: string): Promise<HandoffPacket> {
+      const conversation = await store.getConversation(conversationId);
+      if (!conversation) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+      const [messages, events, customer, previous] = await Promise.all([
+        store.listMessages(conversationId, { includeInternal: true, limit: 1000 }),
+        store.listEvents(conversationId),
+        store.getCustomer(conversation.customerId),
+        store.listConversations({ customerId: conversation.customerId, limit: 50 }),
+      ]);
+      return buildHandoffPacket({
+        conversation, messages, events, customer,
+        previousConversations: previous.filter((c) => c.id !== conversationId),
+      });
+    },
+
+    async assist(conversationId: string, agent: User | null): Promise<AssistPanel> {
+      const conversation = await store.getConversation(conversationId);
+      if (!conversation) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+      const [messages, customer, previous] = await Promise.all([
+        store.listMessages(conversationId, { includeInternal: true, afterSeq: Math.max(0, conversation.lastSeq - 200), limit: 200 }),
+        store.getCustomer(conversation.customerId),
+        store.listConversations({ customerId: conversation.customerId, limit: 50 }),
+      ]);
+      return refreshAssist(
+        { conversation, messages, customer, agent, previousConversations: previous.filter((c) => c.id !== conversationId) },
+        { cannedResponses: deps.cannedResponses, searchKnowledge: deps.searchKnowledge, similarCases: similar },
+      );
+    },
+
+    async rate(agent: User, conversationId: string, input: Pick<SuggestionRating, "suggestionId" | "suggestionType" | "rating">): Promise<void> {
+      const r = await store.withConversation(conversationId, (unit) =>
+        unit.appendEvent({ type: "assist_rating", actorKind: "agent", actorId: agent.id, data: { ...input } }),
+      );
+      if (!r.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+    },
+
+    async ratingSummary(since = 0) {
+      const events = await store.listEventsByType(["assist_rating"], { since });
+      const ratings: SuggestionRating[] = events.map((e) => ({
+        suggestionId: String(e.data.suggestionId),
+        suggestionType: e.data.suggestionType as SuggestionRating["suggestionType"],
+        rating: e.data.rating as SuggestionRating["rating"],
+        conversationId: e.conversationId,
+        agentId: e.actorId ?? "",
+        createdAt: e.createdAt,
+      }));
+      return aggregateRatings(ratings);
+    },
+
+    /** The customer's satisfaction answer, once per resolution. */
+    async csat(conversationId: string, input: { score: number; comment?: string }): Promise<void> {
+      const current = await store.getConversation(conversationId);
+      if (!current) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+      const answered = (await store.listEvents(conversationId)).some((e) => e.type === "csat" && e.data.resolvedAt === current.resolvedAt);
+      if (answered) throw new AppError("CSAT_ALREADY_ANSWERED", "this resolution was already rated");
+      const r = await store.withConversation(conversationId, async (unit) => {
+        if (unit.conversation.status !== "resolved") throw new AppError("INVALID_TRANSITION", "CSAT is asked once the conversation is resolved");
+        await unit.appendEvent({ type: "csat", actorKind: "customer", actorId: unit.conversation.customerId, data: { score: input.score, comment: input.comment ?? null, resolvedAt: unit.conversation.resolvedAt } });
+      });
+      if (!r.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
+    },
+
+    similarCases: similar,
+  };
+}
+
+export type HumanDesk = ReturnType<typeof createHumanDesk>;

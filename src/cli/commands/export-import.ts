@@ -1,0 +1,118 @@
+// `tandem export [--out FILE] [--redact-pii]` and `tandem import FILE`: the whole database as JSON Lines, for
+// backups and moves between SQLite and PostgreSQL (see src/adapters/store/export-import.ts for the format).
+
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
+import { exportDatabase, importDatabase } from "../../adapters/store/export-import.ts";
+import { type Config, ConfigError, loadConfig } from "../../config.ts";
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tandem: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function fail(err: unknown): never {
+  const code = (err as { code?: unknown }).code;
+  const msg =
+    typeof code === "string" && !code.startsWith("ERR_")
+      ? `${code}: ${(err as Error).message}`
+      : (err as Error).message;
+  process.stderr.write(`tandem: ${msg}\n`);
+  process.exit(1);
+}
+
+async function openMigrated(config: Config) {
+  const handle = openDatabase(config.DATABASE_URL, {
+    sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
+    poolSize: 2,
+  });
+  await migrateToLatest(handle);
+  return handle;
+}
+
+/** Writes with backpressure, so a large export streams instead of piling up in memory. */
+function lineWriter(out: WriteStream | NodeJS.WriteStream) {
+  return async (line: string) => {
+    if (!out.write(line)) await once(out, "drain");
+  };
+}
+
+const summary = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([k, n]) => `${n} ${k}${n === 1 ? "" : "s"}`)
+    .join(", ");
+
+export function registerExportImportCommands(program: Command): void {
+  program
+    .command("export")
+    .description(
+      "write the whole database (customers, users with password hashes, conversations, messages, events) as JSON Lines",
+    )
+    .option(
+      "--out <file>",
+      "write to this file (mode 600: it holds password hashes) instead of standard output",
+    )
+    .option(
+      "--redact-pii",
+      "mask emails, phone numbers and card numbers in customer data and messages (also on with REDACT_PII=1)",
+    )
+    .action(async (opts: { out?: string; redactPii?: boolean }) => {
+      const config = configOrExit();
+      let handle;
+      try {
+        handle = await openMigrated(config);
+      } catch (err) {
+        fail(err);
+      }
+      const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
+      try {
+        const counts = await exportDatabase(handle, lineWriter(out), {
+          redactPii: Boolean(opts.redactPii) || config.REDACT_PII,
+        });
+        if (opts.out) {
+          await new Promise<void>((resolve, reject) =>
+            (out as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())),
+          );
+          process.stderr.write(`exported ${summary(counts)} to ${opts.out}\n`);
+        }
+      } catch (err) {
+        await handle.close();
+        fail(err);
+      }
+      await handle.close();
+    });
+
+  program
+    .command("import")
+    .description("load an export into an empty database (all or nothing); - reads standard input")
+    .argument("<file>", "a file written by `tandem export`")
+    .action(async (file: string) => {
+      const config = configOrExit();
+      let handle;
+      try {
+        handle = await openMigrated(config);
+      } catch (err) {
+        fail(err);
+      }
+      try {
+        const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+        const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+        const counts = await importDatabase(handle, lines);
+        process.stderr.write(`imported ${summary(counts)}\n`);
+      } catch (err) {
+        await handle.close();
+        fail(err);
+      }
+      await handle.close();
+    });
+}

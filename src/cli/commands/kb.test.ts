@@ -1,0 +1,108 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = resolve(import.meta.dirname, "../../../bin/tandem.js");
+const DEMO = resolve(import.meta.dirname, "../../../demo/kb");
+const dir = mkdtempSync(join(tmpdir(), "kb-cli-"));
+const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, "t.db")}`, LLM_BASE_URL: "", LLM_MODEL: "" };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tandem = (args: string[], input?: string) =>
+  new Promise<{ stdout: string; stderr: string; code: number }>((res) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        res({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
+      },
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+
+describe("tandem kb and ask", () => {
+  it("adds files of every kind and lists the sources", async () => {
+    const r = await tandem([
+      "kb",
+      "add",
+      join(DEMO, "shipping.md"),
+      join(DEMO, "returns.md"),
+      join(DEMO, "warranty.pdf"),
+      join(DEMO, "catalogue.csv"),
+      "--columns",
+      "description,price_eur,care",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(4);
+    const list = JSON.parse((await tandem(["kb", "list", "--json"])).stdout) as {
+      name: string;
+      chunkCount: number;
+    }[];
+    expect(list.map((s) => s.name).sort()).toEqual([
+      "catalogue.csv",
+      "returns.md",
+      "shipping.md",
+      "warranty.pdf",
+    ]);
+  }, 30_000);
+
+  it("answers JSONL questions in order with the contract's shape", async () => {
+    const input = [
+      { id: "q1", text: "How long does standard delivery take?" },
+      { id: "q2", text: "Do you sell garden gnomes on the moon?" },
+      { id: "q3", text: "How should I care for the Fjord bath towels?" },
+    ]
+      .map((l) => JSON.stringify(l))
+      .join("\n");
+    const r = await tandem(["ask", "--k", "3"], `${input}\nnot json\n`);
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(["q1", "q2", "q3", undefined]);
+    const [q1, q2, q3, bad] = lines;
+    expect(Object.keys(q1).sort()).toEqual(["answer", "answerable", "citations", "id", "passages"]);
+    expect(q1.answerable).toBe(true);
+    expect(q1.answer).toContain("2 to 4 business days");
+    expect(q1.citations[0]).toEqual({
+      documentId: "shipping.md",
+      title: "Shipping and delivery",
+      source: "shipping.md",
+    });
+    expect(q1.passages.length).toBeLessThanOrEqual(3);
+    expect(Object.keys(q1.passages[0]).sort()).toEqual(["documentId", "score", "text"]);
+    expect(q2).toMatchObject({ answerable: false, answer: null, citations: [] });
+    expect(q3.answerable).toBe(true);
+    expect(q3.citations[0]).toMatchObject({ documentId: "LC-1006", source: "catalogue.csv" });
+    expect(bad.error.code).toBe("INPUT_INVALID_JSON");
+    // No answer is cited to a passage that does not contain it.
+    for (const l of [q1, q3])
+      for (const sentence of l.answer.split(/(?<=\.)\s+/))
+        expect(l.passages.some((p: { text: string }) => p.text.includes(sentence))).toBe(true);
+  }, 30_000);
+
+  it("replaces a source when it is added again and deletes it by id", async () => {
+    const file = join(dir, "hours.md");
+    writeFileSync(file, "# Opening hours\nOur support team answers from 9 to 17 on weekdays.\n");
+    await tandem(["kb", "add", file]);
+    writeFileSync(file, "# Opening hours\nOur support team answers from 8 to 20 every day.\n");
+    const added = await tandem(["kb", "add", file]);
+    const id = added.stdout.split(/\s+/)[0]!;
+    const r = await tandem(["ask"], JSON.stringify({ id: "h", text: "When does the support team answer?" }));
+    expect(JSON.parse(r.stdout).answer).toContain("8 to 20");
+    expect((await tandem(["kb", "delete", id])).stdout).toContain(`deleted ${id}`);
+    const gone = await tandem(["kb", "delete", id]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain("KB_NOT_FOUND");
+  }, 30_000);
+
+  it("reports a bad file with a coded error and a failing exit code", async () => {
+    const r = await tandem(["kb", "add", join(dir, "nope.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("KB_NOT_FOUND");
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { contentHash } from "../knowledge/chunker.ts";
+import { type IndexedChunk, KnowledgeIndex } from "../knowledge/knowledge-index.ts";
+import { Answerer, resolveCitations } from "./answerer.ts";
+import { boundaryMessage, followUpQuestion, MESSAGE_LANGUAGES, parseFollowUpReply } from "./messages.ts";
+
+const c = (id: string, title: string, text: string, language = "en"): IndexedChunk => ({
+  id,
+  sourceId: "s",
+  sourceName: "help.md",
+  documentId: id,
+  title,
+  heading: "",
+  location: "",
+  url: null,
+  text,
+  hash: contentHash(id + text),
+  language,
+});
+
+const index = new KnowledgeIndex();
+index.upsert([
+  c(
+    "pw",
+    "Account help",
+    "To reset your password, click Forgot password on the sign-in page. We email you a reset link that is valid for one hour.",
+  ),
+  c(
+    "ship",
+    "Shipping",
+    "Standard delivery takes 2 to 4 business days. Express delivery arrives the next business day.",
+  ),
+  c("es", "Envíos", "El envío estándar tarda de 2 a 4 días laborables.", "es"),
+]);
+const answerer = new Answerer({ retriever: index });
+
+describe("embedded answerer", () => {
+  it("answers with the sentences that answer and cites their source", async () => {
+    const r = await answerer.answer({ text: "I forgot my password, how do I reset it?", language: "en" });
+    expect(r.kind).toBe("answer");
+    if (r.kind !== "answer") return;
+    expect(r.mode).toBe("extractive");
+    expect(r.text).toContain("click Forgot password");
+    expect(r.text).not.toContain("Standard delivery");
+    expect(r.citations).toEqual([
+      expect.objectContaining({ documentId: "pw", title: "Account help", source: "help.md" }),
+    ]);
+    expect(r.passages[0]!.documentId).toBe("pw");
+  });
+
+  it("says it cannot answer, in the customer's language, when the knowledge base does not support it", async () => {
+    const r = await answerer.answer({ text: "Can I bring my dog to your warehouse party?", language: "en" });
+    expect(r).toMatchObject({ kind: "cannot_answer", reason: "not_in_knowledge_base" });
+    if (r.kind === "cannot_answer") expect(r.boundaryMessage).toBe(boundaryMessage("cannot_answer", "en"));
+  });
+
+  it("answers from the knowledge of the customer's language", async () => {
+    const r = await answerer.answer({ text: "¿Cuánto tarda el envío estándar?", language: "es" });
+    expect(r.kind).toBe("answer");
+    if (r.kind === "answer") expect(r.citations[0]!.title).toBe("Envíos");
+  });
+
+  it("routes to a human who speaks the language when there is no knowledge in it", async () => {
+    const r = await answerer.answer({ text: "Wie lange dauert der Versand?", language: "de" });
+    expect(r).toMatchObject({ kind: "cannot_answer", reason: "language_unsupported" });
+    if (r.kind === "cannot_answer") expect(r.boundaryMessage).toContain("Sprache");
+  });
+
+  it("declines empty or punctuation-only messages", async () => {
+    expect(await answerer.answer({ text: "?!" })).toMatchObject({
+      kind: "cannot_answer",
+      reason: "nothing_to_search",
+    });
+  });
+});
+
+describe("messages", () => {
+  it("has a boundary message and a follow-up question in every supported language", () => {
+    for (const lang of MESSAGE_LANGUAGES) {
+      expect(boundaryMessage("cannot_answer", lang).length).toBeGreaterThan(40);
+      expect(followUpQuestion(lang)).toMatch(/\?$/);
+    }
+    expect(boundaryMessage("cannot_answer", "en")).toBe(
+      "I can't fully resolve this, so I'm connecting you with a specialist who will see everything we've discussed.",
+    );
+    expect(boundaryMessage("cannot_answer", "ja")).toBe(boundaryMessage("cannot_answer", "en"));
+    expect(followUpQuestion("de-AT")).toBe("Hat das Ihr Problem gelöst?");
+  });
+
+  it("reads replies to the follow-up", () => {
+    expect(parseFollowUpReply("Yes, thanks!")).toBe("resolved");
+    expect(parseFollowUpReply("no it still fails")).toBe("unresolved");
+    expect(parseFollowUpReply("Sí")).toBe("resolved");
+    expect(parseFollowUpReply("nein")).toBe("unresolved");
+    expect(parseFollowUpReply("and what about invoices?")).toBe("unclear");
+  });
+
+  it("drops citation markers that point at no passage", () => {
+    const passages = index.search("password reset").passages;
+    const r = resolveCitations("Click Forgot password [1]. Also see [7].", passages);
+    expect(r.clean).toBe("Click Forgot password [1]. Also see .");
+    expect(r.citations.map((x) => x.documentId)).toEqual(["pw"]);
+  });
+});

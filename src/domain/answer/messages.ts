@@ -1,0 +1,138 @@
+// What the AI says at its limits, per language: the handoff boundary and the "did that solve it?" follow-up.
+
+export const MESSAGE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
+export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number];
+
+export type BoundaryKind =
+  /** The knowledge base does not support an answer. */
+  | "cannot_answer"
+  /** No knowledge in the customer's language (embedded mode cannot translate). */
+  | "language_unsupported"
+  /** Too many AI turns without the customer confirming a resolution. */
+  | "unresolved_after_turns"
+  /** The model or an action failed. */
+  | "technical_problem";
+
+const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
+  en: {
+    cannot_answer:
+      "I can't fully resolve this, so I'm connecting you with a specialist who will see everything we've discussed.",
+    language_unsupported:
+      "I can't answer this in your language myself, so I'm connecting you with a specialist who speaks it and will see everything we've discussed.",
+    unresolved_after_turns:
+      "I haven't been able to resolve this for you, so I'm connecting you with a specialist who will see everything we've discussed.",
+    technical_problem:
+      "Something went wrong on my side, so I'm connecting you with a specialist who will see everything we've discussed.",
+  },
+  es: {
+    cannot_answer:
+      "No puedo resolver esto por completo, así que te estoy poniendo en contacto con un especialista que verá todo lo que hemos hablado.",
+    language_unsupported:
+      "No puedo responder esto en tu idioma, así que te estoy poniendo en contacto con un especialista que lo habla y verá todo lo que hemos hablado.",
+    unresolved_after_turns:
+      "No he conseguido resolver esto, así que te estoy poniendo en contacto con un especialista que verá todo lo que hemos hablado.",
+    technical_problem:
+      "Algo ha fallado por mi parte, así que te estoy poniendo en contacto con un especialista que verá todo lo que hemos hablado.",
+  },
+  fr: {
+    cannot_answer:
+      "Je ne peux pas résoudre entièrement votre demande, je vous mets donc en relation avec un spécialiste qui verra tout ce que nous avons échangé.",
+    language_unsupported:
+      "Je ne peux pas répondre moi-même dans votre langue, je vous mets donc en relation avec un spécialiste qui la parle et verra tout ce que nous avons échangé.",
+    unresolved_after_turns:
+      "Je n'ai pas réussi à résoudre votre demande, je vous mets donc en relation avec un spécialiste qui verra tout ce que nous avons échangé.",
+    technical_problem:
+      "Un problème est survenu de mon côté, je vous mets donc en relation avec un spécialiste qui verra tout ce que nous avons échangé.",
+  },
+  de: {
+    cannot_answer:
+      "Ich kann das nicht vollständig lösen, deshalb verbinde ich Sie mit einer Fachperson, die alles sieht, was wir besprochen haben.",
+    language_unsupported:
+      "Ich kann das nicht selbst in Ihrer Sprache beantworten, deshalb verbinde ich Sie mit einer Fachperson, die sie spricht und alles sieht, was wir besprochen haben.",
+    unresolved_after_turns:
+      "Ich konnte das leider nicht lösen, deshalb verbinde ich Sie mit einer Fachperson, die alles sieht, was wir besprochen haben.",
+    technical_problem:
+      "Bei mir ist etwas schiefgelaufen, deshalb verbinde ich Sie mit einer Fachperson, die alles sieht, was wir besprochen haben.",
+  },
+  pt: {
+    cannot_answer:
+      "Não consigo resolver isto por completo, por isso estou a ligá-lo a um especialista que verá tudo o que conversámos.",
+    language_unsupported:
+      "Não consigo responder no seu idioma, por isso estou a ligá-lo a um especialista que o fala e verá tudo o que conversámos.",
+    unresolved_after_turns:
+      "Não consegui resolver isto, por isso estou a ligá-lo a um especialista que verá tudo o que conversámos.",
+    technical_problem:
+      "Algo correu mal do meu lado, por isso estou a ligá-lo a um especialista que verá tudo o que conversámos.",
+  },
+  it: {
+    cannot_answer:
+      "Non riesco a risolvere completamente la tua richiesta, quindi ti metto in contatto con uno specialista che vedrà tutto ciò di cui abbiamo parlato.",
+    language_unsupported:
+      "Non riesco a rispondere nella tua lingua, quindi ti metto in contatto con uno specialista che la parla e vedrà tutto ciò di cui abbiamo parlato.",
+    unresolved_after_turns:
+      "Non sono riuscito a risolvere la tua richiesta, quindi ti metto in contatto con uno specialista che vedrà tutto ciò di cui abbiamo parlato.",
+    technical_problem:
+      "Qualcosa è andato storto da parte mia, quindi ti metto in contatto con uno specialista che vedrà tutto ciò di cui abbiamo parlato.",
+  },
+  nl: {
+    cannot_answer:
+      "Ik kan dit niet volledig oplossen, dus ik verbind je met een specialist die alles ziet wat we hebben besproken.",
+    language_unsupported:
+      "Ik kan dit niet zelf in jouw taal beantwoorden, dus ik verbind je met een specialist die die taal spreekt en alles ziet wat we hebben besproken.",
+    unresolved_after_turns:
+      "Het is me niet gelukt dit op te lossen, dus ik verbind je met een specialist die alles ziet wat we hebben besproken.",
+    technical_problem:
+      "Er ging bij mij iets mis, dus ik verbind je met een specialist die alles ziet wat we hebben besproken.",
+  },
+};
+
+const FOLLOW_UP: Record<MessageLanguage, string> = {
+  en: "Did that solve it?",
+  es: "¿Se ha resuelto tu problema?",
+  fr: "Cela a-t-il résolu votre problème ?",
+  de: "Hat das Ihr Problem gelöst?",
+  pt: "Isto resolveu o seu problema?",
+  it: "Questo ha risolto il problema?",
+  nl: "Heeft dit je probleem opgelost?",
+};
+
+const SOURCES_LABEL: Record<MessageLanguage, string> = {
+  en: "Sources",
+  es: "Fuentes",
+  fr: "Sources",
+  de: "Quellen",
+  pt: "Fontes",
+  it: "Fonti",
+  nl: "Bronnen",
+};
+
+export function messageLanguage(language: string | null | undefined): MessageLanguage {
+  const base = (language ?? "en").toLowerCase().split(/[-_]/)[0] ?? "en";
+  return (MESSAGE_LANGUAGES as readonly string[]).includes(base) ? (base as MessageLanguage) : "en";
+}
+
+export function boundaryMessage(kind: BoundaryKind, language: string | null | undefined): string {
+  return BOUNDARY[messageLanguage(language)][kind];
+}
+
+export function followUpQuestion(language: string | null | undefined): string {
+  return FOLLOW_UP[messageLanguage(language)];
+}
+
+export function sourcesLabel(language: string | null | undefined): string {
+  return SOURCES_LABEL[messageLanguage(language)];
+}
+
+// JavaScript's \b only knows ASCII letters ("sí", "não"): the lookahead ends a word in any script.
+const YES =
+  /^(?:y|yes|yep|yeah|yup|sure|it did|that did|solved|resolved|perfect|great|thanks?|thank you|s[ií]|claro|oui|merci|ja|danke|sim|obrigad[oa]|grazie|bedankt|👍)(?![\p{L}\p{N}])/iu;
+const NO =
+  /^(?:n|no|nope|nah|not really|it didn'?t|didn'?t|still|non|nein|não|nao|niet|nee|👎)(?![\p{L}\p{N}])/iu;
+
+/** Reads a reply to the follow-up question: resolved, not resolved, or something else (a new question). */
+export function parseFollowUpReply(text: string): "resolved" | "unresolved" | "unclear" {
+  const t = text.trim();
+  if (NO.test(t)) return "unresolved";
+  if (YES.test(t)) return "resolved";
+  return "unclear";
+}

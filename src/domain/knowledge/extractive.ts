@@ -1,0 +1,153 @@
+// Extractive answers: the few sentences of the best passages that answer the question, each cited to its passage.
+
+import { analyzerFor } from "./analyzer.ts";
+import { splitSentences } from "./chunker.ts";
+import type { Passage } from "./knowledge-index.ts";
+
+export interface Citation {
+  documentId: string;
+  title: string;
+  /** Source name (file, site, table) the document came from. */
+  source: string;
+  url: string | null;
+  location: string;
+  chunkId: string;
+}
+
+export interface ExtractiveAnswer {
+  text: string;
+  /** Each answer sentence with the chunk it was copied from: the evidence that no sentence is uncited. */
+  sentences: { text: string; chunkId: string }[];
+  citations: Citation[];
+}
+
+export interface ExtractiveOptions {
+  /** Passages considered, best first. */
+  maxPassages: number;
+  /** A passage is considered only if its score is at least this share of the best passage's score. */
+  relativeScore: number;
+  maxSentences: number;
+  /** Word budget for the whole answer; the best sentence is always kept. */
+  maxWords: number;
+}
+
+export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
+  maxPassages: 3,
+  relativeScore: 0.6,
+  maxSentences: 2,
+  maxWords: 70,
+};
+
+/** How telling each query term is (idf from the index); without it every term counts the same. */
+export type TermWeights = ReadonlyMap<string, number>;
+
+interface Candidate {
+  text: string;
+  passage: number;
+  position: number;
+  relevance: number;
+  score: number;
+  chunkId: string;
+}
+
+/**
+ * Picks answer sentences by query-term overlap (idf-weighted), position (early sentences of a passage state the
+ * point) and passage rank. Sentences are copied verbatim from passages, so every sentence is backed by the
+ * passage it is cited to; returns null when no passage is usable.
+ */
+export function buildExtractiveAnswer(
+  question: string,
+  passages: Passage[],
+  language: string,
+  weights: TermWeights | null = null,
+  options: ExtractiveOptions = DEFAULT_EXTRACTIVE_OPTIONS,
+): ExtractiveAnswer | null {
+  if (passages.length === 0) return null;
+  const analyzer = analyzerFor(language);
+  const queryTerms = new Set(analyzer.terms(question));
+  const best = passages[0]!.score;
+  const usable = passages
+    .slice(0, options.maxPassages)
+    .filter((p) => p.score >= best * options.relativeScore);
+  const idfOf = (t: string) => weights?.get(t) ?? 1;
+  const queryMass = [...queryTerms].reduce((a, t) => a + idfOf(t), 0) || 1;
+
+  const candidates: Candidate[] = [];
+  usable.forEach((p, pi) => {
+    const sentences = splitSentences(p.chunk.text);
+    const titleTerms = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+    sentences.forEach((s, si) => {
+      const terms = new Set(analyzer.terms(s));
+      if (terms.size === 0) return;
+      // Words of the question already in the passage's title placed the passage; the answer sentence is the one that
+      // also covers the rest of the question ("wash" in "how should I wash the bath towels?").
+      let overlap = 0;
+      for (const t of terms) if (queryTerms.has(t)) overlap += idfOf(t) * (titleTerms.has(t) ? 0.3 : 1);
+      // A sentence that only repeats the question (title-like) is not an answer.
+      let novel = 0;
+      for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
+      if (novel === 0) return;
+      const relevance = overlap / queryMass;
+      const position = 1 / (1 + si * 0.5);
+      const rank = 1 / (1 + pi);
+      const length = Math.min(1, terms.size / 6); // fragments ("Yes.") explain nothing on their own
+      candidates.push({
+        text: s,
+        passage: pi,
+        position: si,
+        relevance,
+        score: relevance * 1.0 + position * 0.2 + rank * 0.2 + length * 0.1,
+        chunkId: p.chunk.id,
+      });
+    });
+  });
+  if (candidates.length === 0) return null;
+  candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
+
+  const chosen: Candidate[] = [candidates[0]!];
+  let words = wordCount(candidates[0]!.text);
+  for (const c of candidates.slice(1)) {
+    if (chosen.length >= options.maxSentences) break;
+    const w = wordCount(c.text);
+    if (words + w > options.maxWords) continue;
+    // A supporting sentence must itself speak to the question, not just sit near the best one.
+    if (c.relevance === 0 || c.relevance < chosen[0]!.relevance * 0.5 || c.score < chosen[0]!.score * 0.6)
+      continue;
+    chosen.push(c);
+    words += w;
+  }
+  // A sentence ending in ":" introduces steps: take the next sentence of the same passage with it.
+  const first = chosen[0]!;
+  if (first.text.trimEnd().endsWith(":") && chosen.length < options.maxSentences) {
+    const next = candidates.find((c) => c.passage === first.passage && c.position === first.position + 1);
+    if (next && !chosen.includes(next)) chosen.push(next);
+  }
+  // The best sentence leads; supporting sentences from the same passage keep their reading order after it.
+  const lead = chosen[0]!;
+  const rest = chosen.slice(1).sort((a, b) => a.passage - b.passage || a.position - b.position);
+  chosen.splice(0, chosen.length, lead, ...rest);
+
+  const citations: Citation[] = [];
+  const seen = new Set<string>();
+  for (const c of chosen) {
+    const p = usable[c.passage]!;
+    const key = `${p.chunk.sourceId}\u0000${p.chunk.documentId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    citations.push({
+      documentId: p.chunk.documentId,
+      title: p.chunk.title,
+      source: p.chunk.sourceName,
+      url: p.chunk.url,
+      location: p.chunk.location,
+      chunkId: p.chunk.id,
+    });
+  }
+  return {
+    text: chosen.map((c) => c.text).join(" "),
+    sentences: chosen.map((c) => ({ text: c.text, chunkId: c.chunkId })),
+    citations,
+  };
+}
+
+const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;

@@ -1,0 +1,335 @@
+// The in-memory retrieval index over every stored chunk: one BM25F index per language, kept current chunk by chunk.
+
+import { analyzerFor, baseLanguage } from "./analyzer.ts";
+import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
+
+/** A chunk as the index sees it: everything a citation needs travels with it. */
+export interface IndexedChunk {
+  id: string;
+  sourceId: string;
+  /** Name of the source shown in citations (file name, site, table). */
+  sourceName: string;
+  documentId: string;
+  title: string;
+  heading: string;
+  location: string;
+  url: string | null;
+  text: string;
+  hash: string;
+  language: string;
+  /** Embedding of the chunk text when an embedding endpoint is configured (hybrid retrieval). */
+  embedding?: Float32Array | null;
+}
+
+export interface Passage {
+  chunk: IndexedChunk;
+  score: number;
+  /** BM25 score over its ceiling for this query, in [0, 1). */
+  normScore: number;
+  /** Share of the query's information (idf mass) present in this chunk, in [0, 1]. */
+  coverage: number;
+  /** Cosine similarity to the query embedding in hybrid retrieval; null when no vectors were used. */
+  similarity: number | null;
+}
+
+export interface Retrieval {
+  /** The language whose chunks were searched. */
+  language: string;
+  /** True when the query's language has no chunks and another language's were searched instead. */
+  languageFallback: boolean;
+  passages: Passage[];
+  /** Idf mass of the query's own terms; 0 means nothing searchable was asked. */
+  queryMass: number;
+  queryTerms: string[];
+  /** Idf of each of the query's own terms, same order as queryTerms: how telling each word is in this knowledge base. */
+  queryIdf: number[];
+}
+
+export interface SearchOptions {
+  k?: number;
+  language?: string | null;
+  /** Query embedding: turns on hybrid retrieval over the chunks that have embeddings. */
+  vector?: Float32Array | null;
+}
+
+export interface KnowledgeIndexOptions {
+  bm25?: Partial<Bm25Params>;
+  /** Pseudo-relevance feedback; null turns it off. */
+  feedback?: FeedbackOptions | null;
+  /**
+   * Chunks of one document support each other: a document's rank is its best chunk plus this share of its other
+   * retrieved chunks' scores. FAQ entries with several answers and long pages with several matching sections win
+   * over a single lucky chunk.
+   */
+  documentFusion?: number;
+  /** Language searched when a query's language has no chunks. */
+  defaultLanguage?: string;
+  /**
+   * Re-ranking weight of title coverage: the idf share of a chunk's title (and heading) that the question covers.
+   * BM25 rewards a question's words found in a title; coverage also penalises titles about something more.
+   */
+  titleCoverage?: number;
+}
+
+export const DEFAULT_FEEDBACK: FeedbackOptions = { docs: 3, terms: 8, weight: 0.25 };
+
+export class KnowledgeIndex {
+  private readonly byLanguage = new Map<string, Bm25Index>();
+  private readonly chunks = new Map<string, IndexedChunk>();
+  private readonly bySource = new Map<string, Set<string>>();
+  /** Unit-length embeddings per language and chunk, for hybrid retrieval. */
+  private readonly vectors = new Map<string, Map<string, Float32Array>>();
+  /** Analysed title terms per chunk, for title-coverage re-ranking. */
+  private readonly titleTerms = new Map<string, string[]>();
+  private readonly options: Required<KnowledgeIndexOptions>;
+
+  constructor(options: KnowledgeIndexOptions = {}) {
+    this.options = {
+      bm25: options.bm25 ?? {},
+      // Off by default: on StackFAQ it cost 2-3 points of hit@1 (bench/results/knowledge.md).
+      feedback: options.feedback === undefined ? null : options.feedback,
+      documentFusion: options.documentFusion ?? 0.25,
+      defaultLanguage: options.defaultLanguage ?? "en",
+      // Any value from 0.3 to 1 gave the same +1 point of hit@1 on StackFAQ; 0.5 sits in the middle.
+      titleCoverage: options.titleCoverage ?? 0.5,
+    };
+  }
+
+  get size(): number {
+    return this.chunks.size;
+  }
+
+  /** Languages that have at least one chunk. */
+  languages(): string[] {
+    return [...this.byLanguage.entries()].filter(([, idx]) => idx.size > 0).map(([lang]) => lang);
+  }
+
+  get(chunkId: string): IndexedChunk | undefined {
+    return this.chunks.get(chunkId);
+  }
+
+  /** Adds or replaces chunks (by id). */
+  upsert(chunks: Iterable<IndexedChunk>): void {
+    for (const c of chunks) {
+      const lang = baseLanguage(c.language);
+      const prev = this.chunks.get(c.id);
+      if (prev) this.remove(prev.id);
+      let idx = this.byLanguage.get(lang);
+      if (!idx) {
+        idx = new Bm25Index(analyzerFor(lang), this.options.bm25);
+        this.byLanguage.set(lang, idx);
+      }
+      idx.add(c.id, c.heading ? `${c.title} ${c.heading}` : c.title, c.text);
+      const { embedding, ...rest } = c;
+      if (embedding && embedding.length > 0) {
+        let vecs = this.vectors.get(lang);
+        if (!vecs) {
+          vecs = new Map();
+          this.vectors.set(lang, vecs);
+        }
+        vecs.set(c.id, normalise(embedding));
+      }
+      this.chunks.set(c.id, { ...rest, language: lang });
+      let set = this.bySource.get(c.sourceId);
+      if (!set) {
+        set = new Set();
+        this.bySource.set(c.sourceId, set);
+      }
+      set.add(c.id);
+    }
+  }
+
+  remove(chunkId: string): boolean {
+    const c = this.chunks.get(chunkId);
+    if (!c) return false;
+    this.byLanguage.get(c.language)?.remove(chunkId);
+    this.vectors.get(c.language)?.delete(chunkId);
+    this.titleTerms.delete(chunkId);
+    this.chunks.delete(chunkId);
+    this.bySource.get(c.sourceId)?.delete(chunkId);
+    return true;
+  }
+
+  /** Drops every chunk of a source; returns how many. */
+  removeSource(sourceId: string): number {
+    const ids = this.bySource.get(sourceId);
+    if (!ids) return 0;
+    const n = ids.size;
+    for (const id of [...ids]) this.remove(id);
+    this.bySource.delete(sourceId);
+    return n;
+  }
+
+  /** Replaces a source's chunks with a new set (re-ingestion). */
+  replaceSource(sourceId: string, chunks: IndexedChunk[]): void {
+    this.removeSource(sourceId);
+    this.upsert(chunks);
+  }
+
+  /**
+   * Reciprocal-rank fusion of the lexical ranking with a brute-force cosine ranking. Vector-only passages carry
+   * their real BM25 evidence (usually none), so the answerability decision stays honest about lexical support.
+   */
+  private hybrid(
+    lexical: Passage[],
+    query: Float32Array,
+    vecs: Map<string, Float32Array>,
+    n: number,
+  ): Passage[] {
+    const sims: { id: string; sim: number }[] = [];
+    for (const [id, v] of vecs) sims.push({ id, sim: dot(query, v) });
+    sims.sort((a, b) => b.sim - a.sim);
+    const simOf = new Map(sims.map((s) => [s.id, s.sim]));
+    const RRF_K = 60;
+    const fused = new Map<string, { p: Passage; rrf: number }>();
+    lexical.forEach((p, i) => {
+      p.similarity = simOf.get(p.chunk.id) ?? null;
+      fused.set(p.chunk.id, { p, rrf: 1 / (RRF_K + i + 1) });
+    });
+    const seenHash = new Set(lexical.map((p) => p.chunk.hash));
+    sims.slice(0, n).forEach((s, i) => {
+      const entry = fused.get(s.id);
+      if (entry) {
+        entry.rrf += 1 / (RRF_K + i + 1);
+        return;
+      }
+      const chunk = this.chunks.get(s.id)!;
+      if (seenHash.has(chunk.hash)) return;
+      seenHash.add(chunk.hash);
+      fused.set(s.id, {
+        p: { chunk, score: 0, normScore: 0, coverage: 0, similarity: s.sim },
+        rrf: 1 / (RRF_K + i + 1),
+      });
+    });
+    // Scores become fused RRF values (scaled to stay comparable in size to BM25 for document fusion).
+    return [...fused.values()]
+      .sort((a, b) => b.rrf - a.rrf)
+      .map(({ p, rrf }) => ({ ...p, score: rrf * 100 }));
+  }
+
+  private rerankByTitleCoverage(idx: Bm25Index, passages: Passage[], query: Set<string>): void {
+    const gamma = this.options.titleCoverage;
+    for (const p of passages) {
+      const key = p.chunk.id;
+      let terms = this.titleTerms.get(key);
+      if (!terms) {
+        terms = [
+          ...new Set(
+            idx.analyzer.terms(p.chunk.heading ? `${p.chunk.title} ${p.chunk.heading}` : p.chunk.title),
+          ),
+        ];
+        if (this.titleTerms.size > 200_000) this.titleTerms.clear();
+        this.titleTerms.set(key, terms);
+      }
+      let all = 0;
+      let hit = 0;
+      for (const t of terms) {
+        const w = idx.idf(t);
+        all += w;
+        if (query.has(t)) hit += w;
+      }
+      if (all > 0) p.score *= 1 + gamma * (hit / all);
+    }
+    passages.sort((a, b) => b.score - a.score);
+  }
+
+  search(query: string, options: SearchOptions = {}): Retrieval {
+    const k = options.k ?? 5;
+    const wanted = baseLanguage(options.language ?? this.options.defaultLanguage);
+    let language = wanted;
+    let idx = this.byLanguage.get(wanted);
+    let languageFallback = false;
+    if (!idx || idx.size === 0) {
+      const fallback = this.byLanguage.get(this.options.defaultLanguage);
+      const any =
+        fallback && fallback.size > 0 ? fallback : [...this.byLanguage.values()].find((i) => i.size > 0);
+      if (!any)
+        return {
+          language: wanted,
+          languageFallback: false,
+          passages: [],
+          queryMass: 0,
+          queryTerms: [],
+          queryIdf: [],
+        };
+      idx = any;
+      language = any.analyzer.language;
+      languageFallback = language !== wanted;
+    }
+    let q: AnalysedQuery = idx.analyseQuery(query);
+    const own = q.terms.map((t, i) => [t, q.idf[i]!] as const).filter((_, i) => q.weight[i] === 1);
+    const queryTerms = own.map(([t]) => t);
+    const queryIdf = own.map(([, w]) => w);
+    if (q.terms.length === 0)
+      return { language, languageFallback, passages: [], queryMass: 0, queryTerms, queryIdf };
+    if (this.options.feedback) q = idx.expandQuery(q, this.options.feedback);
+    // Over-fetch so fusion and duplicate removal still leave k distinct passages.
+    const hits = idx.search(q, Math.max(k * 4, 40));
+    // Coverage and normScore judge the customer's words only: expansion terms must not make a query look answerable.
+    const passages: Passage[] = [];
+    const seenHash = new Set<string>();
+    for (const h of hits) {
+      const chunk = this.chunks.get(h.id)!;
+      if (seenHash.has(chunk.hash)) continue;
+      seenHash.add(chunk.hash);
+      passages.push({
+        chunk,
+        score: h.score,
+        normScore: h.normScore,
+        coverage: Math.min(1, h.coverage),
+        similarity: null,
+      });
+    }
+    const vecs = this.vectors.get(language);
+    if (options.vector && vecs && vecs.size > 0) {
+      const fusedHybrid = this.hybrid(passages, normalise(options.vector), vecs, Math.max(k * 4, 40));
+      passages.splice(0, passages.length, ...fusedHybrid);
+    }
+    if (this.options.titleCoverage > 0) this.rerankByTitleCoverage(idx, passages, new Set(queryTerms));
+    const fused = fuseByDocument(passages, this.options.documentFusion);
+    return {
+      language,
+      languageFallback,
+      passages: fused.slice(0, k),
+      queryMass: q.idfMass,
+      queryTerms,
+      queryIdf,
+    };
+  }
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+  const out = new Float32Array(v.length);
+  const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! * inv;
+  return out;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return -1;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Orders passages by their document's fused score, then by their own score inside the document. */
+function fuseByDocument(passages: Passage[], share: number): Passage[] {
+  if (share <= 0 || passages.length < 2) return passages;
+  const docScore = new Map<string, { best: number; rest: number; order: number }>();
+  passages.forEach((p, i) => {
+    const key = `${p.chunk.sourceId}\u0000${p.chunk.documentId}`;
+    const d = docScore.get(key);
+    if (!d) docScore.set(key, { best: p.score, rest: 0, order: i });
+    else if (d.rest === 0) d.rest = p.score; // only the runner-up: more chunks must not mean more score
+  });
+  const fusedOf = (p: Passage) => {
+    const d = docScore.get(`${p.chunk.sourceId}\u0000${p.chunk.documentId}`)!;
+    return { value: d.best + share * d.rest, order: d.order };
+  };
+  return passages
+    .map((p, i) => ({ p, i, f: fusedOf(p) }))
+    .sort((a, b) => b.f.value - a.f.value || a.f.order - b.f.order || b.p.score - a.p.score || a.i - b.i)
+    .map((x) => x.p);
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { analyzerFor } from "./analyzer.ts";
+import { decideAnswerable } from "./answerability.ts";
+import { Bm25Index } from "./bm25.ts";
+import { chunkDocument, contentHash, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
+import { buildExtractiveAnswer } from "./extractive.ts";
+import { type IndexedChunk, KnowledgeIndex } from "./knowledge-index.ts";
+
+const chunk = (id: string, title: string, text: string, extra: Partial<IndexedChunk> = {}): IndexedChunk => ({
+  id,
+  sourceId: "s1",
+  sourceName: "help.md",
+  documentId: id,
+  title,
+  heading: "",
+  location: "",
+  url: null,
+  text,
+  hash: contentHash(`${title}\n${text}`),
+  language: "en",
+  ...extra,
+});
+
+describe("analyzer", () => {
+  it("stems English words and drops stopwords", () => {
+    expect(analyzerFor("en").terms("How do I reset my passwords?")).toEqual(["reset", "password"]);
+  });
+  it("stems Spanish, French and German and folds accents", () => {
+    expect(analyzerFor("es").terms("contraseñas")).toEqual(analyzerFor("es").terms("contraseña"));
+    expect(analyzerFor("fr").terms("l'adresse de livraison")).toEqual(["adress", "livraison"]);
+    expect(analyzerFor("de").terms("Rücksendungen")).toEqual(analyzerFor("de").terms("Rücksendung"));
+  });
+  it("indexes hyphenated words in joined form too", () => {
+    expect(analyzerFor("en").terms("e-mail")).toContain("email");
+  });
+});
+
+describe("chunker", () => {
+  it("splits sentences but not at abbreviations", () => {
+    expect(splitSentences("Use a card, e.g. Visa. Then pay! Done")).toEqual([
+      "Use a card, e.g. Visa.",
+      "Then pay!",
+      "Done",
+    ]);
+  });
+  it("keeps heading paths from Markdown", () => {
+    const s = sectionsFromMarkdown(
+      "# Returns\nIntro.\n## Refunds\nRefunds take **5 days**.\n# Shipping\nShips fast.",
+    );
+    expect(s.map((x) => x.headings)).toEqual([["Returns"], ["Returns", "Refunds"], ["Shipping"]]);
+    expect(s[1]!.text).toBe("Refunds take 5 days.");
+  });
+  it("packs sentences up to the word bound with one sentence of overlap", () => {
+    const text = Array.from({ length: 12 }, (_, i) => `Sentence number ${i} has exactly seven words.`).join(
+      " ",
+    );
+    const chunks = chunkDocument(
+      { id: "d", title: "T", sections: [{ headings: ["H"], text }] },
+      { maxWords: 21, overlapSentences: 1 },
+    );
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const c of chunks) expect(c.text.split(/\s+/).length).toBeLessThanOrEqual(21);
+    // consecutive chunks share one sentence
+    const last = splitSentences(chunks[0]!.text).at(-1)!;
+    expect(chunks[1]!.text.startsWith(last)).toBe(true);
+    expect(chunks[0]!.heading).toBe("H");
+  });
+  it("drops duplicate chunks inside a document", () => {
+    const chunks = chunkDocument({
+      id: "d",
+      title: "T",
+      sections: [
+        { headings: ["A"], text: "Same text." },
+        { headings: ["A"], text: "Same  text." },
+      ],
+    });
+    expect(chunks).toHaveLength(1);
+  });
+});
+
+describe("bm25 index", () => {
+  it("ranks the chunk that matches rare query terms first", () => {
+    const idx = new Bm25Index(analyzerFor("en"));
+    idx.add("a", "Shipping", "We ship orders within two days. Shipping is free over 50 euros.");
+    idx.add("b", "Returns", "You can return items within 30 days for a full refund.");
+    idx.add("c", "Account", "Reset your password from the login page.");
+    expect(idx.search("how long do refunds take", 3)[0]!.id).toBe("b");
+    expect(idx.search("forgot password", 3)[0]!.id).toBe("c");
+  });
+  it("forgets removed chunks and replaces re-added ones", () => {
+    const idx = new Bm25Index(analyzerFor("en"));
+    idx.add("a", "Parcel lockers", "Pick up at a parcel locker.");
+    idx.add("b", "Other", "Unrelated words.");
+    expect(idx.remove("a")).toBe(true);
+    expect(idx.search("parcel locker", 5)).toEqual([]);
+    idx.add("b", "Parcel lockers", "Now b talks about parcel lockers.");
+    expect(idx.search("parcel locker", 5).map((h) => h.id)).toEqual(["b"]);
+    expect(idx.size).toBe(1);
+  });
+  it("reports normalised score and coverage within [0, 1]", () => {
+    const idx = new Bm25Index(analyzerFor("en"));
+    for (let i = 0; i < 50; i++) idx.add(`d${i}`, `Doc ${i}`, `filler text number ${i}`);
+    idx.add("x", "Gift cards", "Gift cards never expire.");
+    const [hit] = idx.search("do gift cards expire", 1);
+    expect(hit!.id).toBe("x");
+    expect(hit!.coverage).toBe(1);
+    expect(hit!.normScore).toBeGreaterThan(0.3);
+    expect(hit!.normScore).toBeLessThan(1);
+    const half = idx.search("gift zebra", 1)[0]!;
+    expect(half.coverage).toBeLessThan(0.6);
+  });
+  it("matches brute-force scoring after many random adds and removes", () => {
+    const idx = new Bm25Index(analyzerFor("en"), { bigramWeight: 0 });
+    const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
+    const live = new Map<string, string>();
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 400; i++) {
+      const id = `d${Math.floor(rnd() * 60)}`;
+      if (rnd() < 0.3) {
+        idx.remove(id);
+        live.delete(id);
+        continue;
+      }
+      const text = Array.from(
+        { length: 3 + Math.floor(rnd() * 6) },
+        () => words[Math.floor(rnd() * words.length)],
+      ).join(" ");
+      idx.add(id, "", text);
+      live.set(id, text);
+    }
+    expect(idx.size).toBe(live.size);
+    const hits = idx.search("alpha golf", 100);
+    const expected = [...live.entries()]
+      .filter(([, t]) => /alpha|golf/.test(t))
+      .map(([id]) => id)
+      .sort();
+    expect(hits.map((h) => h.id).sort()).toEqual(expected);
+  });
+});
+
+describe("knowledge index", () => {
+  const idx = new KnowledgeIndex();
+  idx.upsert([
+    chunk(
+      "ret",
+      "Returns policy",
+      "You can return any item within 30 days of delivery. Refunds are paid to the original payment method within 5 business days. Sale items are final.",
+    ),
+    chunk(
+      "ship",
+      "Shipping",
+      "Standard shipping takes 2 to 4 business days. Express shipping arrives the next day.",
+    ),
+    chunk(
+      "pw",
+      "Account help",
+      "To reset your password, click Forgot password on the sign-in page. We email you a reset link that is valid for one hour.",
+      { sourceId: "s2" },
+    ),
+    chunk("es1", "Devoluciones", "Puedes devolver cualquier artículo en un plazo de 30 días.", {
+      language: "es",
+    }),
+  ]);
+
+  it("searches the customer's language and falls back when it has no chunks", () => {
+    expect(idx.search("devolver artículo", { language: "es" }).passages[0]!.chunk.id).toBe("es1");
+    const fr = idx.search("return item", { language: "fr" });
+    expect(fr.languageFallback).toBe(true);
+    expect(fr.passages[0]!.chunk.id).toBe("ret");
+  });
+
+  it("decides answerable for supported questions and not for unrelated ones", () => {
+    expect(decideAnswerable(idx.search("when will my refund be paid")).answerable).toBe(true);
+    expect(decideAnswerable(idx.search("do you sell garden furniture in Norway")).answerable).toBe(false);
+    expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
+  });
+
+  it("removes a source's chunks", () => {
+    const local = new KnowledgeIndex();
+    local.upsert([chunk("a", "A", "alpha words"), chunk("b", "B", "alpha words again", { sourceId: "s2" })]);
+    expect(local.removeSource("s1")).toBe(1);
+    expect(local.search("alpha").passages.map((p) => p.chunk.id)).toEqual(["b"]);
+  });
+
+  it("builds an extractive answer from the sentences that answer, cited to their passage", () => {
+    const r = idx.search("how long until my refund is paid");
+    const a = buildExtractiveAnswer("how long until my refund is paid", r.passages, "en")!;
+    expect(a.text).toContain("Refunds are paid to the original payment method within 5 business days.");
+    expect(a.text).not.toContain("Sale items are final");
+    expect(a.citations[0]!.title).toBe("Returns policy");
+    for (const s of a.sentences) expect(idx.get(s.chunkId)!.text).toContain(s.text);
+    for (const s of a.sentences)
+      expect(a.citations.map((c) => c.documentId)).toContain(idx.get(s.chunkId)!.documentId);
+  });
+});

@@ -1,0 +1,77 @@
+// The human desk over HTTP: handoff packet, assist panel and its ratings, canned responses, and the CSAT answer.
+
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { requireConversationAccess, requireRole } from "../../app/auth-service.ts";
+import type { HumanDesk } from "../../app/human-desk.ts";
+import { type CannedResponse, suggestionRatingInputSchema } from "../../domain/assist/index.ts";
+import { AppError } from "../../domain/errors.ts";
+import type { RouteContext } from "../app.ts";
+import { idParams } from "../wire.ts";
+
+const ratingBody = suggestionRatingInputSchema.extend({ conversationId: z.string().min(1).max(64) }).strict();
+const csatBody = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }).strict();
+const sinceQuery = z.object({ since: z.coerce.number().int().min(0).optional() }).strict();
+
+export function deskRoutes(desk: HumanDesk, canned: readonly CannedResponse[]) {
+  return (app: FastifyInstance, ctx: RouteContext): void => {
+    app.get(
+      "/api/v1/conversations/:id/packet",
+      { schema: { tags: ["agent"], summary: "The handoff packet: history, why it was escalated, sentiment, summary, what the AI tried, customer context", params: idParams, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Params: { id: string } }>) => {
+        requireRole(await ctx.principal(req), "agent");
+        return { packet: await desk.packet(req.params.id) };
+      },
+    );
+
+    app.get(
+      "/api/v1/conversations/:id/assist",
+      { schema: { tags: ["agent"], summary: "Agent assist: summary, articles, suggested replies, critical flags, next steps from similar resolved cases", params: idParams, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Params: { id: string } }>) => {
+        const user = requireRole(await ctx.principal(req), "agent");
+        return { assist: await desk.assist(req.params.id, user) };
+      },
+    );
+
+    app.post(
+      "/api/v1/assist/ratings",
+      { schema: { tags: ["agent"], summary: "Rate an assist suggestion: helpful, not_helpful, used_as_is or edited", body: ratingBody, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Body: z.infer<typeof ratingBody> }>, reply) => {
+        const user = requireRole(await ctx.principal(req), "agent");
+        const { conversationId, ...rating } = req.body;
+        await desk.rate(user, conversationId, rating);
+        return reply.code(201).send({ ok: true });
+      },
+    );
+
+    app.get(
+      "/api/v1/assist/ratings/summary",
+      { schema: { tags: ["supervisor"], summary: "Suggestion ratings aggregated per suggestion type", querystring: sinceQuery, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Querystring: { since?: number } }>) => {
+        requireRole(await ctx.principal(req), "supervisor");
+        return { byType: await desk.ratingSummary(req.query.since) };
+      },
+    );
+
+    app.get(
+      "/api/v1/canned-responses",
+      { schema: { tags: ["agent"], summary: "The canned-response library (shortcuts and templates with {{variables}})", security: [{ bearer: [] }] } },
+      async (req: FastifyRequest) => {
+        requireRole(await ctx.principal(req), "agent");
+        return { responses: canned };
+      },
+    );
+
+    app.post(
+      "/api/v1/conversations/:id/csat",
+      { schema: { tags: ["customer"], summary: "The customer's satisfaction score (1-5) after resolution, once per resolution", params: idParams, body: csatBody, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Params: { id: string }; Body: z.infer<typeof csatBody> }>, reply) => {
+        const p = await ctx.principal(req);
+        if (p.kind !== "customer") throw new AppError("FORBIDDEN", "CSAT comes from the customer");
+        requireConversationAccess(p, req.params.id);
+        await desk.csat(req.params.id, req.body);
+        return reply.code(201).send({ ok: true });
+      },
+    );
+  };
+}

@@ -1,0 +1,118 @@
+// The Tandem wire format as the browser apps see it: a copy of the server's contract (src/server/wire.ts),
+// because web code must never import server code. Keep in step with the server when the contract changes.
+
+export type ConversationStatus = "ai" | "waiting_human" | "human" | "resolved";
+export type AuthorKind = "customer" | "ai" | "agent" | "system";
+export type Tier = 1 | 2 | 3;
+export type Presence = "online" | "away" | "offline";
+export type Role = "agent" | "supervisor" | "admin";
+
+export type Owner =
+  | { kind: "ai" }
+  | { kind: "queue"; tier: Tier | null }
+  | { kind: "agent"; agentId: string | null; name: string | null }
+  | { kind: "none" };
+
+/** What a customer's token may read of a conversation. */
+export interface CustomerConversation {
+  id: string;
+  status: ConversationStatus;
+  owner: Owner;
+  tier: Tier | null;
+  reasons: string[];
+  channel: string;
+  language: string | null;
+  lastSeq: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+/** The agent view adds routing and SLA timestamps. */
+export interface AgentConversation extends CustomerConversation {
+  customerId: string;
+  assigneeId: string | null;
+  priority: number;
+  aiTurnsUnresolved: number;
+  queuedAt: string | null;
+  assignedAt: string | null;
+  firstHumanResponseAt: string | null;
+  resolutionCode: string | null;
+}
+
+export interface Cue {
+  kind: string;
+  text: string;
+  weight: number;
+}
+
+export interface Triage {
+  language: string;
+  languageConfidence: number;
+  sentiment: number;
+  sentimentCues: Cue[];
+  frustration: number;
+  frustrationCues: Cue[];
+  frustrationTrend: number;
+  intent: string;
+  confidence: number;
+  outOfScope: boolean;
+  route: "ai" | "human";
+  reasons: string[];
+  tier: Tier;
+}
+
+export interface CustomerMessage {
+  id: string;
+  conversationId: string;
+  seq: number;
+  author: AuthorKind;
+  authorName: string | null;
+  text: string;
+  clientMessageId: string | null;
+  /** Free-form: citations, action confirmations, system message kinds (queued, agent_joined, handed_back, resolved). */
+  meta: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export interface AgentMessage extends CustomerMessage {
+  authorId: string | null;
+  internal: boolean;
+  triage: Triage | null;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  tier: Tier;
+  skills: string[];
+  languages: string[];
+  capacity: number;
+  presence: Presence;
+}
+
+/** Events on ws /api/v1/stream (customer). */
+export type CustomerStreamEvent =
+  | { type: "message"; message: CustomerMessage }
+  | { type: "status"; conversation: CustomerConversation }
+  | { type: "typing"; author: "ai" | "agent"; name: string | null }
+  | { type: "pong" }
+  | { type: "error"; error: { code: string; message: string } };
+
+/** Events on ws /api/v1/agent/stream. */
+export type AgentStreamEvent =
+  | { type: "hello"; user: { id: string; displayName: string; role: Role } }
+  | { type: "message"; message: AgentMessage }
+  | { type: "status"; conversation: AgentConversation }
+  | { type: "triage"; conversationId: string; messageSeq: number; triage: Triage }
+  | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
+  | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
+  | { type: "assist"; conversationId: string; assist: unknown }
+  | { type: "error"; error: { code: string; message: string } };
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
