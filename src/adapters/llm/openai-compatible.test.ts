@@ -259,7 +259,7 @@ describe("answerer in LLM mode", () => {
   it("hands over when the model calls the escalation tool", async () => {
     behaviour = "tool";
     const r = await new Answerer({ retriever: index, llm: llm() }).answer({ text: "when is my refund paid" });
-    expect(r).toMatchObject({ kind: "cannot_answer", reason: "llm_escalated" });
+    expect(r).toMatchObject({ kind: "cannot_answer", reason: "llm_escalated", detail: "legal question" });
   });
 
   it.each(["error", "hang", "uncited", "garbage"] as const)(

@@ -88,6 +88,8 @@ export type AnswerResult =
       kind: "cannot_answer";
       boundaryMessage: string;
       reason: CannotAnswerReason;
+      /** For agents, never the customer: the model's own reason when it called escalate_to_human. */
+      detail?: string;
       passages: PassageRef[];
       language: string;
       decision: AnswerabilityDecision;
@@ -258,12 +260,16 @@ export class Answerer {
         fallback: null,
       };
     }
-    if (generated.kind === "declined")
-      return cannot(
+    if (generated.kind === "declined") {
+      const result = cannot(
         generated.escalated ? "llm_escalated" : "not_in_knowledge_base",
         "cannot_answer",
         generated.usage,
       );
+      return generated.reason && result.kind === "cannot_answer"
+        ? { ...result, detail: generated.reason }
+        : result;
+    }
     // Provider error or timeout: the extractive answer is still grounded; a human if there is none (or the language differs).
     if (extractive && decision.answerable && !retrieval.languageFallback) {
       return {
@@ -344,7 +350,7 @@ export class Answerer {
     hooks: AnswerHooks,
   ): Promise<
     | { kind: "ok"; text: string; citations: Citation[]; usage: TokenUsage | null }
-    | { kind: "declined"; escalated: boolean; usage: TokenUsage | null }
+    | { kind: "declined"; escalated: boolean; reason?: string; usage: TokenUsage | null }
     | { kind: "action"; step: ActionStep; usage: TokenUsage | null }
     | { kind: "failed"; error: string }
   > {
@@ -379,8 +385,14 @@ export class Answerer {
         signal: controller.signal,
       });
       if (completion.usage) this.onUsage?.(completion.usage);
-      if (completion.toolCalls.some((c: ToolCall) => c.name === ESCALATE_TOOL.name))
-        return { kind: "declined", escalated: true, usage: completion.usage };
+      const escalation = completion.toolCalls.find((c: ToolCall) => c.name === ESCALATE_TOOL.name);
+      if (escalation)
+        return {
+          kind: "declined",
+          escalated: true,
+          reason: escalationReason(escalation.arguments),
+          usage: completion.usage,
+        };
       const call = this.actions
         ? completion.toolCalls.find((c) => this.actions!.dialog.find(c.name))
         : undefined;
@@ -408,6 +420,16 @@ export class Answerer {
       clearTimeout(timer);
       request.signal?.removeEventListener("abort", onAbort);
     }
+  }
+}
+
+/** The reason argument of an escalate_to_human call, bounded; malformed arguments give none. */
+function escalationReason(raw: string): string | undefined {
+  try {
+    const v = JSON.parse(raw) as { reason?: unknown };
+    return typeof v.reason === "string" && v.reason.trim() ? v.reason.trim().slice(0, 300) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
