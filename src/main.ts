@@ -19,6 +19,18 @@ import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
 import { createInboundTriage } from "./app/message-triage.ts";
 import { createHumanDesk, type HumanDesk } from "./app/human-desk.ts";
 import { createWebhookSender } from "./adapters/webhook/index.ts";
+import { randomUUID } from "node:crypto";
+import { HttpActionExecutor, SqlActionAudit } from "./adapters/actions/http-executor.ts";
+import { type MockShop, startMockShop } from "./adapters/actions/mock-shop.ts";
+import { loadActionRegistry } from "./adapters/actions/registry-file.ts";
+import { DEMO_ACTIONS_FILE, seedDemoKnowledge } from "./adapters/knowledge/demo-seed.ts";
+import { KnowledgeBase } from "./adapters/knowledge/knowledge-base.ts";
+import { embedderFromEnv } from "./adapters/knowledge/openai-embedder.ts";
+import { SqlKnowledgeStore } from "./adapters/knowledge/sql-knowledge-store.ts";
+import { llmFromEnv } from "./adapters/llm/openai-compatible.ts";
+import { createAiResponder } from "./app/ai-responder.ts";
+import { ActionDialog } from "./domain/actions/dialog.ts";
+import { Answerer } from "./domain/answer/answerer.ts";
 import type { Config } from "./config.ts";
 import { type CannedResponse, parseCannedLibrary } from "./domain/assist/index.ts";
 import { deskRoutes } from "./server/routes/desk-routes.ts";
@@ -32,6 +44,45 @@ import type { Store } from "./ports/store.ts";
 import { createServer, type ServerDeps } from "./server/app.ts";
 import { createMetrics } from "./server/metrics.ts";
 
+/**
+ * The knowledge base, the LLM (when configured) and routine actions, assembled into the Answerer. Changes made on
+ * this node fan out over the bus so every node's in-memory index stays current.
+ */
+async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, demo: boolean) {
+  const env = config as unknown as Record<string, string | undefined>;
+  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder: embedderFromEnv(env) });
+  await kb.load();
+  if (demo) await seedDemoKnowledge(kb, { onlyIfEmpty: true });
+  const origin = randomUUID();
+  const offLocal = kb.onChange((change) => void bus.publish(topics.knowledge, { type: "kb_change", origin, change }));
+  const offRemote = bus.subscribe(topics.knowledge, (e) => {
+    if (e.type === "kb_change" && e.origin !== origin) void kb.applyChange(e.change).catch(() => {});
+    if (e.type === "resync") void kb.load().catch(() => {});
+  });
+  let shop: MockShop | null = null;
+  let actions: { dialog: ActionDialog; runner: HttpActionExecutor } | null = null;
+  const actionsFile = config.ACTIONS_FILE ?? (demo ? DEMO_ACTIONS_FILE : undefined);
+  if (actionsFile) {
+    let baseUrl = config.ACTIONS_BASE_URL;
+    if (!baseUrl && demo) {
+      shop = await startMockShop({ port: 0, host: "127.0.0.1" });
+      baseUrl = shop.url;
+    }
+    if (!baseUrl) throw Object.assign(new Error("ACTIONS_FILE needs ACTIONS_BASE_URL"), { code: "CONFIG_INVALID" });
+    actions = { dialog: new ActionDialog(loadActionRegistry(actionsFile)), runner: new HttpActionExecutor({ baseUrl, audit: SqlActionAudit.over(handle.db) }) };
+  }
+  const answerer = new Answerer({ retriever: kb.retriever, llm: llmFromEnv(env), actions });
+  return {
+    kb,
+    answerer,
+    async close() {
+      offLocal();
+      offRemote();
+      await shop?.close();
+    },
+  };
+}
+
 /** Reads the canned-response library (YAML); a broken file stops start-up with its error. */
 export async function loadCannedResponses(path: string | undefined): Promise<CannedResponse[]> {
   const file = path ?? fileURLToPath(new URL("../config/canned-responses.default.yaml", import.meta.url));
@@ -41,6 +92,8 @@ export async function loadCannedResponses(path: string | undefined): Promise<Can
 }
 
 export interface TandemOverrides {
+  /** Seed the demo knowledge base and serve the demo actions from a built-in mock shop. */
+  demo?: boolean;
   /** How often SLA timers are checked (tests use a short tick). */
   deskTickMs?: number;
   clock?: Clock;
@@ -58,6 +111,7 @@ export interface Tandem {
   presence: PresenceService;
   config: Config;
   desk: HumanDesk;
+  knowledge: KnowledgeBase;
   /** Listen to everything agents see (tests, in-process integrations). */
   subscribeAgents(handler: (e: StreamEvent) => void): () => void;
   /** Graceful stop: refuse new work, finish in-flight requests and AI work, close sockets and the database. */
@@ -101,7 +155,17 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
 
   // The app logger is Fastify's pino instance; the service gets it once the server exists.
   let log: Logger = { info() {}, warn() {}, error() {} };
-  const responder = config.TANDEM_AI === "off" ? null : (overrides.responder ?? null);
+  const knowledge = await openKnowledge(config, handle, bus, overrides.demo ?? false);
+  const responder =
+    config.TANDEM_AI === "off"
+      ? null
+      : overrides.responder !== undefined
+        ? overrides.responder
+        : createAiResponder({
+            answerer: knowledge.answerer,
+            onDelta: (conversationId, text) => void bus.publish(topics.conversation(conversationId), { type: "ai_delta", conversationId, text }),
+            resolveByAi: async (id, text) => void (await conversations.resolveByAi(id, text)),
+          });
   const conversations = createConversationService({
     store, bus, clock,
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
@@ -119,6 +183,10 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   const cannedResponses = await loadCannedResponses(config.CANNED_RESPONSES_FILE);
   const desk = createHumanDesk({
     store, bus, clock, conversations, cannedResponses,
+    searchKnowledge: async (query, k) => {
+      const r = await knowledge.kb.retrieve(query, { k });
+      return r.passages.map((p) => ({ documentId: p.chunk.documentId, title: p.chunk.title, score: p.score, text: p.chunk.text }));
+    },
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
     webhook: config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null,
     tickMs: overrides.deskTickMs,
@@ -139,7 +207,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
 
   let closed = false;
   return {
-    app, store, users, conversations, presence, desk, config,
+    app, store, users, conversations, presence, desk, config, knowledge: knowledge.kb,
     subscribeAgents: (handler) => bus.subscribe(topics.agents, handler),
     async close() {
       if (closed) return;
@@ -150,6 +218,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
       await presence.close();
       await conversations.drain();
       await bus.close();
+      await knowledge.close();
       await store.close();
     },
   };

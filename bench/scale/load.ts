@@ -91,9 +91,14 @@ export interface ModeResult {
   sockets: {
     opened: number;
     openMs: number;
+    /** Right after start, before any conversation or socket: the baseline per-socket figures are charged against. */
+    rssFreshMb: number;
     rssBeforeMb: number;
     rssAfterMb: number;
+    /** (RSS with the sockets open − fresh RSS) / sockets: an upper bound, it also carries the conversations' state. */
     rssPerSocketKb: number;
+    /** (RSS after − RSS just before opening) / sockets: the marginal cost, blurred by garbage collection. */
+    marginalPerSocketKb: number;
     perNodeRssMb: number[];
   };
   setupMs: number;
@@ -286,6 +291,7 @@ async function runFloor(): Promise<ModeResult> {
     );
     const setupMs = performance.now() - t0;
     const before = rssMb(server.pid);
+    const fresh = before;
     const s0 = performance.now();
     const idle = await openSockets(
       opts.sockets,
@@ -314,7 +320,7 @@ async function runFloor(): Promise<ModeResult> {
       mode: "floor",
       nodes: 1,
       setupMs,
-      sockets: socketFigures(idle.length, openMs, before, after, [after]),
+      sockets: socketFigures(idle.length, openMs, fresh, before, after, [after]),
       ...r,
     };
   } finally {
@@ -322,13 +328,22 @@ async function runFloor(): Promise<ModeResult> {
   }
 }
 
-function socketFigures(opened: number, openMs: number, before: number, after: number, perNode: number[]) {
+function socketFigures(
+  opened: number,
+  openMs: number,
+  fresh: number,
+  before: number,
+  after: number,
+  perNode: number[],
+) {
   return {
     opened,
     openMs,
+    rssFreshMb: fresh,
     rssBeforeMb: before,
     rssAfterMb: after,
-    rssPerSocketKb: opened ? ((after - before) * 1024) / opened : Number.NaN,
+    rssPerSocketKb: opened ? ((after - fresh) * 1024) / opened : Number.NaN,
+    marginalPerSocketKb: opened ? ((after - before) * 1024) / opened : Number.NaN,
     perNodeRssMb: perNode,
   };
 }
@@ -350,6 +365,7 @@ async function runTandem(
   }
   const nodes: ServerChild[] = [await startTandemChild("A", env)];
   if (mode === "two-nodes") nodes.push(await startTandemChild("B", env));
+  const fresh = nodes.map((n) => rssMb(n.pid)).reduce((x, y) => x + y, 0);
   const [a, b] = [nodes[0] as ServerChild, (nodes[1] ?? nodes[0]) as ServerChild];
   const pgClient =
     services && mode !== "embedded" ? new pg.Client({ connectionString: services.pgUrl }) : null;
@@ -414,7 +430,7 @@ async function runTandem(
     await sleep(1000);
     const after = nodes.map((n) => rssMb(n.pid));
     const sum = (xs: number[]) => xs.reduce((s, v) => s + v, 0);
-    const sockets = socketFigures(streams.length, openMs, sum(before), sum(after), after);
+    const sockets = socketFigures(streams.length, openMs, fresh, sum(before), sum(after), after);
     console.log(
       `    ${streams.length} sockets open in ${(openMs / 1000).toFixed(1)} s; RSS ${sockets.rssBeforeMb.toFixed(0)} → ${sockets.rssAfterMb.toFixed(0)} MB (${sockets.rssPerSocketKb.toFixed(1)} KB/socket)`,
     );

@@ -52,13 +52,13 @@ export function renderScaleMarkdown(r: ScaleReport): string {
     ...contentionNote(r),
     "## Open sockets and memory",
     "",
-    "| mode | sockets opened | open time | server RSS before → after | RSS per open socket | RSS per node after |",
-    "|---|---:|---:|---:|---:|---|",
+    "| mode | sockets opened | open time | server RSS fresh → before sockets → with sockets | RSS per socket (upper bound) | marginal per socket (GC-blurred) | RSS per node with sockets |",
+    "|---|---:|---:|---:|---:|---:|---|",
   ];
   for (const m of r.results) {
     const s = m.sockets;
     lines.push(
-      `| ${LABEL[m.mode]} | ${s.opened} | ${f(s.openMs / 1000)} s | ${f(s.rssBeforeMb, 0)} → ${f(s.rssAfterMb, 0)} MB | ${f(s.rssPerSocketKb)} KB | ${s.perNodeRssMb.map((x) => `${f(x, 0)} MB`).join(", ")} |`,
+      `| ${LABEL[m.mode]} | ${s.opened} | ${f(s.openMs / 1000)} s | ${f(s.rssFreshMb, 0)} → ${f(s.rssBeforeMb, 0)} → ${f(s.rssAfterMb, 0)} MB | ${f(s.rssPerSocketKb)} KB | ${f(s.marginalPerSocketKb)} KB | ${s.perNodeRssMb.map((x) => `${f(x, 0)} MB`).join(", ")} |`,
     );
   }
   lines.push("", "## Ramped message rate: customer → agent stream", "");
@@ -117,7 +117,7 @@ export function renderPlan(r: ScaleReport): string {
   const base = two ?? one;
   if (!base) return "# Capacity plan\n\nNot computed: no PostgreSQL + Redis mode ran.\n";
   const perSocketKb = Math.max(one?.sockets.rssPerSocketKb ?? 0, two?.sockets.rssPerSocketKb ?? 0);
-  const fixedMb = (one ?? base).sockets.rssBeforeMb / (one ?? base).nodes;
+  const fixedMb = (one ?? base).sockets.rssFreshMb / (one ?? base).nodes;
   const sus = sustainable(base);
   const lowest = base.steps[0];
   const cpuMs = median(base.steps.map((s) => s.serverCpuMsPerMessage ?? Number.NaN));
@@ -150,7 +150,7 @@ export function renderPlan(r: ScaleReport): string {
     "",
     "## Measured per node (this run)",
     "",
-    `- Memory per open customer socket: **${f(perSocketKb)} KB** RSS (largest of the one- and two-node modes); a node's baseline RSS is about ${f(fixedMb, 0)} MB.`,
+    `- Memory per open customer socket: at most **${f(perSocketKb)} KB** RSS (RSS with 10,000 sockets minus a fresh node's, over the sockets; it also carries the 1,000 conversations' state, so it is an upper bound); a fresh node's RSS is about ${f(fixedMb, 0)} MB.`,
     `- Server CPU per message (customer POST, store, fan-out to the customer stream and an agent stream): **${f(cpuMs, 2)} ms** (median over the ramp steps, all nodes together).`,
     `- PostgreSQL transactions per message: **${f(pgX, 2)}** (pg_stat_database commits, so read-only statements count too: the route's conversation load, token lookups the 5 s auth cache missed, presence heartbeats; the write itself is one transaction).`,
     `- Redis commands per message: **${f(redisC, 2)}** (each event a message produces — the message and its triage result — is published to the conversation topic and to the agents topic).`,

@@ -397,6 +397,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
       });
     },
 
+    /** The customer confirmed the AI's answer: the AI says so and the conversation is resolved by the AI. */
+    async resolveByAi(conversationId: string, text: string): Promise<Conversation | null> {
+      return mutate(conversationId, async (unit, outbox) => {
+        if (unit.conversation.status !== "ai") return null;
+        await insert(unit, outbox, { author: "ai", text, meta: { kind: "resolution_confirmed" } });
+        transitionOrThrow(unit.conversation, { kind: "resolve", actorId: null, actorRole: "ai" });
+        const c = await changeState(unit, outbox, "resolved", {
+          status: "resolved", assigneeId: null, resolvedAt: clock.now(), resolutionCode: "customer_confirmed", aiTurnsUnresolved: 0,
+        }, { kind: "ai" }, { resolutionCode: "customer_confirmed", resolvedBy: "ai", customerConfirmed: true });
+        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved", csat: true } });
+        return c;
+      });
+    },
+
     /** Waits for in-flight AI work (graceful shutdown). */
     async drain(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);

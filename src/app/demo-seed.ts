@@ -24,7 +24,7 @@ export async function seedDemo(store: Store, users: UserService): Promise<User[]
   await store.createCustomer({
     externalId: "demo-customer-1",
     name: "Alex Rivera",
-    email: "alex@example.com",
+    email: "demo.customer@example.com",
     locale: "en",
     attributes: { lifetimeValue: 4200, plan: "premium", contractTerms: "Annual plan, renews 2027-03-01", notes: "Prefers email follow-ups" },
   });

@@ -8,6 +8,8 @@ import type { InboundTriage } from "./conversation-service.ts";
 export function createInboundTriage(triage: Triage): InboundTriage {
   return {
     triage({ text, history, conversation, customer }) {
+      const lastAi = [...history].reverse().find((m) => m.author === "ai" || m.author === "agent");
+      const expectingReply = Boolean(lastAi?.author === "ai" && (lastAi.meta?.askedResolved || lastAi.meta?.pendingAction));
       const turns: HistoryTurn[] = [];
       for (const m of history) {
         if (m.internal || m.author === "system") continue;
@@ -24,6 +26,7 @@ export function createInboundTriage(triage: Triage): InboundTriage {
         fallbackLanguage: conversation.language ?? localeLanguage,
         customer: { attributes: customer?.attributes ?? {} },
         aiTurnsUnresolved: conversation.aiTurnsUnresolved,
+        expectingReply,
       });
     },
   };

@@ -9,6 +9,10 @@ export type StreamEvent =
   | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
   | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
   | { type: "assist"; conversationId: string; assist: unknown }
+  /** LLM tokens as they are generated, ahead of the stored AI message. */
+  | { type: "ai_delta"; conversationId: string; text: string }
+  /** The knowledge base changed on some node: every node re-reads that source. */
+  | { type: "kb_change"; origin: string; change: { type: "source_replaced"; sourceId: string; chunkCount: number } | { type: "source_deleted"; sourceId: string } }
   /** Delivery may have had a gap (the bus reconnected): subscribers re-read from storage. Local, never published. */
   | { type: "resync" };
 
@@ -23,4 +27,5 @@ export const topics = {
   conversation: (id: string) => `conv:${id}`,
   /** Everything agents' consoles need: new, changed and escalated conversations, and their messages. */
   agents: "agents",
+  knowledge: "knowledge",
 } as const;

@@ -120,6 +120,7 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
           else if (e.type === "status") await deliverStatus(e.conversation);
           else if (e.type === "resync" && conversationId) await catchUp(conversationId);
           else if (e.type === "typing") send(ws, { type: "typing", author: e.author, name: e.name ?? null });
+          else if (e.type === "ai_delta") send(ws, { type: "ai_delta", text: e.text });
         }).catch((err) => req.log.warn({ err: (err as Error).message }, "stream delivery failed"));
       };
 

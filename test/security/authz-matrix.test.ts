@@ -51,6 +51,15 @@ const AGENT: Expectation = {
 };
 const SUPERVISOR: Expectation = { ...AGENT, agent: 403 };
 const ADMIN: Expectation = { ...SUPERVISOR, supervisor: 403 };
+/** Only the conversation's own customer: agents are refused (403), another customer's token reaches nothing (403). */
+const CUSTOMER_ONLY: Expectation = {
+  anonymous: 401,
+  customer: "ok",
+  otherCustomer: 403,
+  agent: 403,
+  supervisor: 403,
+  admin: 403,
+};
 /** A customer stream serves the token's own conversation, whichever customer holds it; agents use their own stream. */
 const CUSTOMER_STREAM: Expectation = {
   anonymous: 401,
@@ -66,7 +75,7 @@ const CUSTOMER_STREAM: Expectation = {
  * - ai: new, the AI owns it; queued: waiting for a person; mine: claimed by the calling user (another agent when
  *   the caller is not a user).
  */
-type Setup = "ai" | "queued" | "mine";
+type Setup = "ai" | "queued" | "mine" | "resolved";
 
 interface Row {
   expect: Expectation;
@@ -116,6 +125,15 @@ const MATRIX: Record<string, Row> = {
       role: "agent",
     }),
   },
+  "GET /api/v1/conversations/{id}/packet": { expect: AGENT, setup: "queued" },
+  "GET /api/v1/conversations/{id}/assist": { expect: AGENT, setup: "queued" },
+  "POST /api/v1/assist/ratings": {
+    expect: AGENT,
+    body: () => ({ conversationId: other.id, suggestionId: "sug_reply_1", suggestionType: "reply", rating: "helpful" }),
+  },
+  "GET /api/v1/assist/ratings/summary": { expect: SUPERVISOR },
+  "GET /api/v1/canned-responses": { expect: AGENT },
+  "POST /api/v1/conversations/{id}/csat": { expect: CUSTOMER_ONLY, setup: "resolved", body: () => ({ score: 5 }) },
   "GET /api/v1/stream": { expect: CUSTOMER_STREAM, ws: true },
   "GET /api/v1/agent/stream": { expect: AGENT, ws: true },
 };
@@ -149,7 +167,7 @@ const other = await newConversation(t.app);
 
 async function prepare(setup: Setup, principal: Principal, userToken: string | null) {
   const c = await newConversation(t.app, { name: "Cell" });
-  if (setup === "queued" || setup === "mine") {
+  if (setup === "queued" || setup === "mine" || setup === "resolved") {
     const r = await t.app.inject({
       method: "POST",
       url: `/api/v1/conversations/${c.id}/escalate`,
@@ -165,6 +183,12 @@ async function prepare(setup: Setup, principal: Principal, userToken: string | n
       headers: bearer(claimer),
     });
     expect(r.statusCode, r.body).toBe(200);
+  }
+  if (setup === "resolved") {
+    for (const step of ["claim", "resolve"]) {
+      const r = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/${step}`, headers: bearer(staff.agent.token) });
+      expect(r.statusCode, r.body).toBe(200);
+    }
   }
   return c;
 }

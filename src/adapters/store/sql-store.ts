@@ -194,7 +194,9 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
         .where("id", "=", this.row.id)
         .execute();
       this.row = { ...this.row, last_seq: row.seq, updated_at: now };
-      this.conversation = toConversation(this.row);
+      // Only these two columns changed: patch the view instead of re-mapping the whole row (every timestamp and
+      // the reasons JSON) on each message, which the foundation benchmark's profile showed on the hot path.
+      this.conversation = { ...this.conversation, lastSeq: row.seq, updatedAt: iso(now) as string };
       return toMessage(row);
     }
 

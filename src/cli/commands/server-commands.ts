@@ -35,7 +35,7 @@ export function registerServerCommands(program: Command): void {
       const config = configOrExit();
       let tandem;
       try {
-        tandem = await buildTandem(config);
+        tandem = await buildTandem(config, { demo: Boolean(opts.demo) });
       } catch (err) {
         fail(err);
       }

@@ -123,6 +123,13 @@ export class ActionDialog {
     return this.registry.actions.find((a) => a.triggers.some((t) => lower.includes(t.toLowerCase()))) ?? null;
   }
 
+  /** Whether the message names the action in so many words (a trigger phrase), not just its intent. */
+  triggered(message: string, actionName: string): boolean {
+    const action = this.find(actionName);
+    const lower = message.toLowerCase();
+    return Boolean(action?.triggers.some((t) => lower.includes(t.toLowerCase())));
+  }
+
   /** Whether parameters satisfy the action's JSON schema. */
   valid(action: ActionDefinition, params: Record<string, string>): boolean {
     return this.validators.get(action.name)!(params);

@@ -147,3 +147,19 @@ describe("countUnresolvedAiTurns", () => {
     ).toBe(2);
   });
 });
+
+describe("routing while the AI awaits an answer", () => {
+  const base = {
+    sentiment: 0, frustration: 0, frustrationTrend: 0, frustrationTurns: 1, humanRequested: false,
+    intent: "greeting", confidence: 0.1, outOfScope: true, hasText: true, aiTurnsUnresolved: 0, customerAttributes: undefined,
+  };
+  it("does not escalate a short reply the model cannot place when the AI asked a question", () => {
+    expect(decideRoute({ ...base, expectingReply: true }, DEFAULT_ROUTING_RULES).route).toBe("ai");
+  });
+  it("still escalates the same message when nothing was asked", () => {
+    expect(decideRoute({ ...base, expectingReply: false }, DEFAULT_ROUTING_RULES).reasons).toContain("out_of_scope");
+  });
+  it("still escalates a request for a person while a question is pending", () => {
+    expect(decideRoute({ ...base, expectingReply: true, humanRequested: true }, DEFAULT_ROUTING_RULES).route).toBe("human");
+  });
+});

@@ -17,6 +17,8 @@ export interface RoutingSignals {
   hasText: boolean;
   aiTurnsUnresolved: number;
   customerAttributes: Record<string, unknown> | undefined;
+  /** The AI is waiting for an answer to its own question (see TriageInput.expectingReply). */
+  expectingReply?: boolean;
 }
 
 export interface RoutingDecision {
@@ -59,8 +61,8 @@ export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDeci
     fired.add("predicted_frustration");
   }
   if (s.sentiment <= r.negative_sentiment.threshold) fired.add("negative_sentiment");
-  if (s.hasText && s.outOfScope) fired.add("out_of_scope");
-  else if (s.hasText && s.confidence < r.low_confidence.threshold) fired.add("low_confidence");
+  if (s.hasText && s.outOfScope && !s.expectingReply) fired.add("out_of_scope");
+  else if (s.hasText && s.confidence < r.low_confidence.threshold && !s.expectingReply) fired.add("low_confidence");
   if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired.add("unresolved_after_turns");
   const vip = isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
   if (vip) fired.add("vip_customer");

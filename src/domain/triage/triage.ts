@@ -68,6 +68,7 @@ export function createTriage(deps: TriageDeps): Triage {
         hasText: hasWords,
         aiTurnsUnresolved: aiTurns,
         customerAttributes: input.customer?.attributes,
+        expectingReply: input.expectingReply === true,
       },
       rules,
     );

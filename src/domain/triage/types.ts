@@ -38,6 +38,11 @@ export interface TriageInput {
   /** Language already known for the conversation or customer (BCP-47 primary tag, e.g. "en"). */
   fallbackLanguage?: string;
   customer?: { attributes?: Record<string, unknown> };
+  /**
+   * The AI asked the customer something last turn ("did that solve it?", an order number, a yes/no confirmation):
+   * short replies are expected then, so the model's uncertainty about them is not a reason to escalate.
+   */
+  expectingReply?: boolean;
   /** AI turns so far without the customer confirming resolution. */
   aiTurnsUnresolved?: number;
 }

@@ -5,11 +5,13 @@ import type { DialectName } from "../database.ts";
 import { coreMigration } from "./001-core.ts";
 import { knowledgeMigration } from "./002-knowledge.ts";
 import { presenceMigration } from "./003-presence.ts";
+import { reviewMigration } from "./004-review.ts";
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     "001-core": coreMigration(dialect),
     "002-knowledge": knowledgeMigration(dialect),
     "003-presence": presenceMigration(dialect),
+    "004-review": reviewMigration(dialect),
   };
 }

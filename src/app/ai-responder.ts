@@ -1,0 +1,152 @@
+// The AI front line: answers a customer message from the knowledge base (or an LLM grounded in it), runs routine
+// actions, asks "did that solve it?" and records the answer, and hands over plainly when it cannot resolve.
+
+import type { PendingAction } from "../domain/actions/dialog.ts";
+import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
+import { boundaryMessage, followUpQuestion, parseFollowUpReply } from "../domain/answer/messages.ts";
+import type { Message, Tier } from "../domain/model.ts";
+import type { Responder, ResponderContext, ResponderOutcome } from "../ports/responder.ts";
+
+/** Small talk the AI handles without the knowledge base. */
+const SMALL_TALK: Record<string, Record<string, string>> = {
+  greeting: {
+    en: "Hi! I'm the virtual assistant. How can I help you today?",
+    es: "¡Hola! Soy el asistente virtual. ¿En qué puedo ayudarte?",
+    fr: "Bonjour ! Je suis l'assistant virtuel. Comment puis-je vous aider ?",
+    de: "Hallo! Ich bin der virtuelle Assistent. Wie kann ich helfen?",
+  },
+  thanks: {
+    en: "You're welcome! Is there anything else I can help with?",
+    es: "¡De nada! ¿Puedo ayudarte con algo más?",
+    fr: "Avec plaisir ! Puis-je vous aider pour autre chose ?",
+    de: "Gern geschehen! Kann ich sonst noch helfen?",
+  },
+  goodbye: {
+    en: "Goodbye, and thanks for contacting us!",
+    es: "¡Adiós y gracias por contactarnos!",
+    fr: "Au revoir et merci de nous avoir contactés !",
+    de: "Auf Wiedersehen und danke für Ihre Nachricht!",
+  },
+};
+
+const RESOLVED_THANKS: Record<string, string> = {
+  en: "Great, I'm glad that helped! I'll close this conversation; write here any time if you need anything else.",
+  es: "¡Genial, me alegro de haber ayudado! Cierro esta conversación; escríbenos cuando quieras.",
+  fr: "Parfait, ravi d'avoir pu aider ! Je clôture cette conversation ; écrivez-nous quand vous voulez.",
+  de: "Super, freut mich, dass es geholfen hat! Ich schließe dieses Gespräch; schreiben Sie jederzeit wieder.",
+};
+
+const pick = (table: Record<string, string>, language: string) => table[language] ?? (table.en as string);
+
+export interface AiResponderDeps {
+  answerer: Answerer;
+  /** Streams LLM tokens to the customer as they are generated. */
+  onDelta?: (conversationId: string, text: string) => void;
+  /** Resolves the conversation on the AI's side once the customer confirmed the answer helped. */
+  resolveByAi: (conversationId: string, text: string) => Promise<void>;
+}
+
+/** The AI's last message, when it is awaiting the customer's answer to "did that solve it?" or an action step. */
+function lastAiTurn(history: readonly Message[], before: number): Message | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i] as Message;
+    if (m.seq >= before) continue;
+    if (m.author === "ai") return m;
+    if (m.author === "agent" || (m.author === "system" && m.meta?.kind !== "queued")) return null;
+  }
+  return null;
+}
+
+export function createAiResponder(deps: AiResponderDeps): Responder {
+  return {
+    async respond(ctx: ResponderContext): Promise<ResponderOutcome> {
+      const { conversation, customer, message, history, signal } = ctx;
+      const triage = message.triage;
+      const language = triage?.language ?? conversation.language ?? "en";
+      const tier = (triage?.tier ?? 1) as Tier;
+      const previous = lastAiTurn(history, message.seq);
+      const pendingAction = (previous?.meta?.pendingAction as PendingAction | undefined) ?? null;
+
+      // The customer answers "did that solve it?": resolution is measured, not assumed.
+      if (previous?.meta?.askedResolved && !pendingAction) {
+        const verdict = parseFollowUpReply(message.text);
+        if (verdict === "resolved") {
+          await deps.resolveByAi(conversation.id, pick(RESOLVED_THANKS, language));
+          return { kind: "none" };
+        }
+        if (verdict === "unresolved") {
+          return {
+            kind: "escalate", tier, reasons: ["cannot_answer"],
+            text: boundaryMessage("cannot_answer", language),
+            meta: { kind: "boundary", reason: "customer_said_unresolved" },
+          };
+        }
+      }
+
+      const intent = triage?.intent ?? null;
+      if (intent && SMALL_TALK[intent] && !pendingAction && (triage?.confidence ?? 0) >= 0.5) {
+        return { kind: "reply", text: pick(SMALL_TALK[intent] as Record<string, string>, language), meta: { kind: "small_talk", intent } };
+      }
+
+      const turns = history
+        .filter((m) => !m.internal && m.author !== "system" && m.seq < message.seq)
+        .slice(-10)
+        .map((m) => ({ role: m.author === "customer" ? ("customer" as const) : m.author === "ai" ? ("ai" as const) : ("agent" as const), text: m.text }));
+      const result: AnswerResult = await deps.answerer.answer(
+        {
+          text: message.text,
+          language,
+          history: turns,
+          signal,
+          identity: customer ? { customerId: customer.id, email: customer.email, externalId: customer.externalId } : null,
+          conversationId: conversation.id,
+          intent,
+          pendingAction,
+        },
+        { onDelta: deps.onDelta ? (t) => deps.onDelta?.(conversation.id, t) : undefined },
+      );
+
+      switch (result.kind) {
+        case "answer":
+          return {
+            kind: "reply",
+            text: `${result.text}\n\n${followUpQuestion(result.language)}`,
+            meta: {
+              kind: "answer",
+              mode: result.mode,
+              citations: result.citations,
+              passages: result.passages.slice(0, 3).map((p) => ({ documentId: p.documentId, title: p.title, score: p.score })),
+              askedResolved: true,
+              usage: result.usage,
+              answered: true,
+            },
+          };
+        case "action": {
+          const failed = result.status === "refused" && !result.pending;
+          const done = result.status === "done";
+          return {
+            kind: "reply",
+            text: done ? `${result.text}\n\n${followUpQuestion(result.language)}` : result.text,
+            meta: {
+              kind: result.status === "confirming" ? "action_confirmation" : "action",
+              actions: [{ name: result.action, status: result.status }],
+              pendingAction: result.pending,
+              usage: result.usage,
+              ...(result.status === "confirming" ? { options: [{ id: "yes", label: "Yes" }, { id: "no", label: "No" }] } : {}),
+              ...(failed ? { failed: true } : {}),
+              ...(done ? { askedResolved: true } : {}),
+            },
+          };
+        }
+        case "cannot_answer":
+          return {
+            kind: "escalate",
+            tier,
+            reasons: [result.reason === "action_failed" || result.reason === "action_incomplete" ? "action_failed" : "cannot_answer"],
+            text: result.boundaryMessage,
+            meta: { kind: "boundary", reason: result.reason, detail: result.detail ?? null, usage: result.usage },
+          };
+      }
+    },
+  };
+}

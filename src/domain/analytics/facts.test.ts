@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { deriveFacts } from "./facts.ts";
+import { ctx, DAY, fixtureLogs, LogBuilder, MIN, S, T0 } from "./fixtures.test-helper.ts";
+
+const byId = (id: string, now = T0 + 8 * DAY) => {
+  const entry = fixtureLogs().find((l) => l.log.conversationId === id);
+  if (!entry) throw new Error(id);
+  return deriveFacts(entry.log, ctx(now, entry.others));
+};
+
+describe("conversation facts", () => {
+  it("counts a resolution the customer confirmed at once, without waiting for the window", () => {
+    const f = byId("c1", T0 + 5 * MIN);
+    expect(f).toMatchObject({ aiOutcome: "confirmed", aiResolved: true, aiHandleMs: 2 * MIN, firstResponseMs: 30 * S, day: "2026-03-02", intent: "order_status" });
+    expect(f).toMatchObject({ csatScore: 5, csatResolvedBy: "ai", promptTokens: 1000, completionTokens: 200 });
+  });
+
+  it("leaves a silent AI answer pending until the return window has passed", () => {
+    const pending = byId("c2", T0 + 3 * DAY);
+    expect(pending).toMatchObject({ aiOutcome: "pending", aiResolved: false, recheckAt: T0 + 10 * S + 7 * DAY });
+    const decided = byId("c2", T0 + 10 * S + 7 * DAY);
+    expect(decided).toMatchObject({ aiOutcome: "no_return", aiResolved: true, aiHandleMs: 10 * S, recheckAt: null });
+  });
+
+  it("does not count an AI resolution the customer reopened within the window", () => {
+    expect(byId("c3")).toMatchObject({ aiOutcome: "returned", aiResolved: false, csatScore: 2, csatResolvedBy: "ai" });
+  });
+
+  it("treats a new conversation from the same customer inside the window as coming back", () => {
+    expect(byId("c4")).toMatchObject({ aiOutcome: "returned", aiResolved: false, recordedCostMicros: 2000 });
+  });
+
+  it("counts a reopening after the window as a resolution that stood", () => {
+    const log = new LogBuilder("late")
+      .customer(T0)
+      .msg("ai", T0 + S)
+      .event("resolved", T0 + MIN, { resolvedBy: "ai" }, "ai")
+      .event("reopened", T0 + MIN + 8 * DAY, {}, "customer")
+      .customer(T0 + MIN + 8 * DAY)
+      .build();
+    expect(deriveFacts(log, ctx(T0 + 9 * DAY))).toMatchObject({ aiOutcome: "no_return", aiHandleMs: MIN });
+  });
+
+  it("records escalation reasons, tier, agent time, assist use and the first human reply", () => {
+    const f = byId("c5");
+    expect(f).toMatchObject({
+      escalated: true, reasons: ["complaint", "frustration"], tier: 2, aiOutcome: null, aiResolved: false,
+      humanResolved: true, humanHandleMs: 41 * MIN, agentHandleMs: 40 * MIN, assisted: true,
+      firstResponseMs: 2 * MIN, firstHumanResponseMs: 2 * MIN - S, csatScore: 5, csatResolvedBy: "human",
+    });
+    // Alice holds it 40 minutes at capacity 4: a quarter of her time, 10 minutes of load.
+    expect(f?.agentSegments).toEqual([{ agentId: "alice", start: T0 + MIN, end: T0 + 41 * MIN, loadMs: 10 * MIN }]);
+  });
+
+  it("ignores internal notes and non-use ratings", () => {
+    const f = byId("c6");
+    // The internal note at 6 min is not a reply; the public one at 8 min is. "helpful" is not using the suggestion.
+    expect(f).toMatchObject({ firstResponseMs: 8 * MIN, firstHumanResponseMs: 8 * MIN - 2 * S, assisted: false, agentHandleMs: 20 * MIN });
+    expect(f?.agentSegments[0]?.loadMs).toBe(10 * MIN);
+  });
+
+  it("splits agent time across a transfer and counts an open assignment until now", () => {
+    const log = new LogBuilder("t")
+      .customer(T0)
+      .event("escalated", T0, { tier: 1, reasons: ["human_requested"] })
+      .event("claimed", T0 + MIN, { agentId: "alice" })
+      .event("transferred", T0 + 9 * MIN, { toAgentId: "bob" })
+      .build();
+    const f = deriveFacts(log, ctx(T0 + 15 * MIN));
+    expect(f?.agentSegments).toEqual([
+      { agentId: "alice", start: T0 + MIN, end: T0 + 9 * MIN, loadMs: 2 * MIN },
+      { agentId: "bob", start: T0 + 9 * MIN, end: T0 + 15 * MIN, loadMs: 3 * MIN },
+    ]);
+    expect(f?.humanResolved).toBe(false);
+    expect(f?.agentHandleMs).toBeNull();
+  });
+
+  it("calls an unanswered customer message unanswered once the window has passed, pending before", () => {
+    expect(byId("c7", T0 + DAY)?.aiOutcome).toBe("pending");
+    expect(byId("c7")?.aiOutcome).toBe("unanswered");
+    expect(byId("c7")?.firstResponseMs).toBeNull();
+  });
+
+  it("has no facts for a conversation in which the customer never wrote", () => {
+    expect(byId("c8")).toBeNull();
+  });
+});

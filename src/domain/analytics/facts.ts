@@ -1,0 +1,172 @@
+// Derives one conversation's facts from its event log and messages: the single definition every figure rests on,
+// so a number on the dashboard can be traced back to the events that made it.
+
+import type { AgentSegment, AiOutcome, ConversationFacts, ConversationLog, FactsContext, LogEvent, LogMessage } from "./types.ts";
+
+export const DAY_MS = 86_400_000;
+export const DEFAULT_RETURN_WINDOW_MS = 7 * DAY_MS;
+
+/** Ratings that mean an agent actually used a suggestion in a reply. */
+const USED_RATINGS = new Set(["used_as_is", "edited"]);
+
+export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+const isReply = (m: LogMessage) => !m.internal && (m.author === "ai" || m.author === "agent");
+
+/** The AI's first resolution and its fate: confirmed, stood for the window, or undone by the customer coming back. */
+function aiOutcomeOf(
+  log: ConversationLog,
+  msgs: readonly LogMessage[],
+  firstCustomer: LogMessage,
+  ctx: FactsContext,
+): { outcome: AiOutcome; candidateAt: number | null; recheckAt: number | null } {
+  const events = log.events;
+  const resolvedIdx = events.findIndex((e) => e.type === "resolved");
+  let candidateAt: number | null = null;
+  let confirmed = false;
+  let returnedAt: number | null = null;
+  if (resolvedIdx >= 0) {
+    const resolved = events[resolvedIdx] as LogEvent;
+    candidateAt = resolved.at;
+    // The customer closing it themselves is the confirmation; so is a satisfied CSAT answer to this resolution.
+    confirmed = resolved.actorKind === "customer";
+    for (const e of events.slice(resolvedIdx + 1)) {
+      if (e.type === "reopened") {
+        returnedAt = e.at;
+        break;
+      }
+      if (e.type === "csat" && typeof e.data.score === "number" && e.data.score >= 4) confirmed = true;
+    }
+  } else {
+    // Never closed: the AI's last word is a candidate resolution only if nothing from the customer followed it.
+    const lastPublic = [...msgs].reverse().find((m) => !m.internal && m.author !== "system");
+    if (lastPublic?.author === "ai") candidateAt = lastPublic.at;
+  }
+  if (candidateAt === null) {
+    const last = msgs.at(-1)?.at ?? firstCustomer.at;
+    return ctx.now - last >= ctx.returnWindowMs
+      ? { outcome: "unanswered", candidateAt: null, recheckAt: null }
+      : { outcome: "pending", candidateAt: null, recheckAt: last + ctx.returnWindowMs };
+  }
+  if (confirmed) return { outcome: "confirmed", candidateAt, recheckAt: null };
+  const windowEnd = candidateAt + ctx.returnWindowMs;
+  const cameBackHere = returnedAt !== null && returnedAt <= windowEnd;
+  const cameBackElsewhere = ctx.otherConversationsAt.some((t) => t > candidateAt && t <= windowEnd);
+  if (cameBackHere || cameBackElsewhere) return { outcome: "returned", candidateAt, recheckAt: null };
+  if (ctx.now >= windowEnd) return { outcome: "no_return", candidateAt, recheckAt: null };
+  return { outcome: "pending", candidateAt, recheckAt: windowEnd };
+}
+
+/** Who held the conversation and for how long, from claim/assign/transfer to release/hand-back/resolve. */
+function agentSegmentsOf(events: readonly LogEvent[], ctx: FactsContext): AgentSegment[] {
+  const out: AgentSegment[] = [];
+  let open: { agentId: string; start: number } | null = null;
+  const close = (at: number) => {
+    if (!open) return;
+    const end = Math.max(open.start, at);
+    out.push({ agentId: open.agentId, start: open.start, end, loadMs: (end - open.start) / Math.max(1, ctx.capacityOf(open.agentId)) });
+    open = null;
+  };
+  for (const e of events) {
+    if (e.type === "claimed" || e.type === "assigned") {
+      close(e.at);
+      const agentId = typeof e.data.agentId === "string" ? e.data.agentId : e.actorId;
+      if (agentId) open = { agentId, start: e.at };
+    } else if (e.type === "transferred") {
+      close(e.at);
+      if (typeof e.data.toAgentId === "string") open = { agentId: e.data.toAgentId, start: e.at };
+    } else if (e.type === "released" || e.type === "handed_back" || e.type === "resolved") {
+      close(e.at);
+    }
+  }
+  // Still with an agent: counted until now, so today's utilisation includes the work in progress.
+  close(ctx.now);
+  return out;
+}
+
+/** Null when the customer never wrote: an opened widget is not an interaction. */
+export function deriveFacts(log: ConversationLog, ctx: FactsContext): ConversationFacts | null {
+  const msgs = [...log.messages].sort((a, b) => a.seq - b.seq);
+  const firstCustomer = msgs.find((m) => m.author === "customer" && !m.internal);
+  if (!firstCustomer) return null;
+  const start = firstCustomer.at;
+  const events = log.events;
+
+  const escalation = events.find((e) => e.type === "escalated");
+  const escalated = escalation !== undefined;
+  const escalatedAt = escalation?.at ?? null;
+
+  const firstReply = msgs.find((m) => m.seq > firstCustomer.seq && isReply(m));
+  const firstHumanReply =
+    escalatedAt === null ? undefined : msgs.find((m) => m.author === "agent" && !m.internal && m.at >= escalatedAt);
+
+  let aiOutcome: AiOutcome | null = null;
+  let aiHandleMs: number | null = null;
+  let recheckAt: number | null = null;
+  if (!escalated) {
+    const o = aiOutcomeOf(log, msgs, firstCustomer, ctx);
+    aiOutcome = o.outcome;
+    recheckAt = o.recheckAt;
+    if ((o.outcome === "confirmed" || o.outcome === "no_return") && o.candidateAt !== null) aiHandleMs = o.candidateAt - start;
+  }
+  const aiResolved = aiOutcome === "confirmed" || aiOutcome === "no_return";
+
+  const humanResolution = escalated ? events.find((e) => e.type === "resolved" && e.data.resolvedBy === "human") : undefined;
+  const agentSegments = agentSegmentsOf(events, ctx);
+  const humanResolved = humanResolution !== undefined;
+  const agentHandleMs = humanResolved
+    ? agentSegments.filter((s) => s.start <= humanResolution.at).reduce((sum, s) => sum + (Math.min(s.end, humanResolution.at) - s.start), 0)
+    : null;
+
+  // CSAT: the last answer, attributed to whoever resolved the resolution it answered.
+  let csatScore: number | null = null;
+  let csatResolvedBy: "ai" | "human" | null = null;
+  let lastResolvedBy: "ai" | "human" | null = null;
+  for (const e of events) {
+    if (e.type === "resolved") lastResolvedBy = e.data.resolvedBy === "human" ? "human" : "ai";
+    if (e.type === "csat" && typeof e.data.score === "number" && lastResolvedBy) {
+      csatScore = e.data.score;
+      csatResolvedBy = lastResolvedBy;
+    }
+  }
+
+  let promptTokens = 0;
+  let completionTokens = 0;
+  let costUsd = 0;
+  for (const m of msgs) {
+    if (m.author !== "ai") continue;
+    promptTokens += m.promptTokens ?? 0;
+    completionTokens += m.completionTokens ?? 0;
+    costUsd += m.costUsd ?? 0;
+  }
+
+  const reasons = escalation && Array.isArray(escalation.data.reasons) ? escalation.data.reasons.map(String) : [];
+  const tier = escalation && typeof escalation.data.tier === "number" ? escalation.data.tier : null;
+  return {
+    conversationId: log.conversationId,
+    customerId: log.customerId,
+    day: utcDay(start),
+    startedAt: start,
+    intent: firstCustomer.intent ?? "unknown",
+    escalated,
+    escalatedAt,
+    reasons,
+    tier,
+    aiOutcome,
+    aiResolved,
+    aiHandleMs,
+    recheckAt,
+    humanResolved,
+    humanHandleMs: humanResolution ? humanResolution.at - start : null,
+    agentHandleMs,
+    assisted: events.some((e) => e.type === "assist_rating" && USED_RATINGS.has(String(e.data.rating))),
+    csatScore,
+    csatResolvedBy,
+    firstResponseMs: firstReply ? firstReply.at - start : null,
+    firstHumanResponseMs: firstHumanReply && escalatedAt !== null ? firstHumanReply.at - escalatedAt : null,
+    agentSegments,
+    promptTokens,
+    completionTokens,
+    recordedCostMicros: Math.round(costUsd * 1_000_000),
+  };
+}
