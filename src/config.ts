@@ -51,6 +51,16 @@ export const configSchema = z.object({
   RESPONDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   AGENT_DISCONNECT_GRACE_MS: z.coerce.number().int().min(100).default(60_000).describe("how long an agent may have no console socket on any node before their conversations return to the queue"),
+  ANALYTICS_RETURN_WINDOW_DAYS: z.coerce.number().positive().max(90).default(7).describe("an unconfirmed AI resolution counts only if the customer does not come back within this many days"),
+  ANALYTICS_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30).describe("how often the analytics rollup catches up with the event log (0 = only when a dashboard asks)"),
+  ANALYTICS_STAFFED_HOURS_PER_DAY: z.coerce.number().positive().max(24).default(8).describe("staffed hours per agent per active day, the denominator of utilisation"),
+  AGENT_COST_PER_HOUR: z.coerce.number().min(0).default(30).describe("fully loaded cost of one agent-hour, for cost per interaction"),
+  LLM_COST_PER_1K_PROMPT_TOKENS: z.coerce.number().min(0).default(0).describe("LLM price per 1,000 prompt tokens recorded on AI messages"),
+  LLM_COST_PER_1K_COMPLETION_TOKENS: z.coerce.number().min(0).default(0).describe("LLM price per 1,000 completion tokens recorded on AI messages"),
+  ESCALATION_TARGET_MIN: z.coerce.number().min(0).max(1).default(0.1).describe("lower edge of the escalation-rate target band"),
+  ESCALATION_TARGET_MAX: z.coerce.number().min(0).max(1).default(0.2).describe("upper edge of the escalation-rate target band"),
+  RETRAIN_BASE_DATA: z.string().min(1).optional().describe("labelled examples a retrain starts from (default: models/starter-data)"),
+  MODELS_DIR: z.string().min(1).default("./data/models").describe("where retrained intent models are written"),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -34,6 +34,7 @@ import { Answerer } from "./domain/answer/answerer.ts";
 import type { Config } from "./config.ts";
 import { type CannedResponse, parseCannedLibrary } from "./domain/assist/index.ts";
 import { deskRoutes } from "./server/routes/desk-routes.ts";
+import { adminRoutes, switchableTriage } from "./server/routes/admin-routes.ts";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createTriage } from "./domain/triage/triage.ts";
@@ -142,7 +143,7 @@ export async function loadTriage(config: Config): Promise<InboundTriage> {
 
 export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
   const clock = overrides.clock ?? systemClock;
-  const triage = overrides.triage === undefined ? await loadTriage(config) : overrides.triage;
+  const triage = overrides.triage === undefined ? await switchableTriage(config) : overrides.triage;
   const { store, handle } = await openStorage(config);
   const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();
@@ -193,7 +194,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   });
   const { app, hub } = await createServer({
     config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,
-    plugins: [deskRoutes(desk, cannedResponses)],
+    plugins: [deskRoutes(desk, cannedResponses), adminRoutes({ handle, clock, triage })],
   });
   log = app.log;
   const presence = createPresenceService({

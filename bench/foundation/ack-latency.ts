@@ -10,6 +10,7 @@
 // Servers run in child processes (the generator never shares their event loop). Results go to
 // bench/results/foundation.{md,json} (foundation-postgres / foundation-profile for those variants).
 
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -75,6 +76,23 @@ function parseCli(): Args {
     process.exit(2);
   }
   return parsed.data;
+}
+
+/** The commit the figures belong to (with "+dirty" when the tree has uncommitted changes); null outside git. */
+function gitRevision(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
+  }
 }
 
 const log = (msg: string) => process.stderr.write(`[foundation] ${msg}\n`);
@@ -398,6 +416,7 @@ async function main(): Promise<void> {
         loadAverageAfter: loadavg(),
         db: args.db,
         platform: `${process.platform} ${process.arch}`,
+        gitRevision: gitRevision(),
       },
       config: {
         conversations: args.conversations,

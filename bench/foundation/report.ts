@@ -52,6 +52,7 @@ export interface BenchReport {
     loadAverageAfter: number[];
     db: string;
     platform: string;
+    gitRevision: string | null;
   };
   config: {
     conversations: number;
@@ -115,7 +116,7 @@ export function renderMarkdown(r: BenchReport): string {
   const out: string[] = [
     `# Foundation benchmark: acknowledgement and delivery latency${r.config.profiled ? " (profiled run)" : ""}`,
     "",
-    `Generated ${r.generatedAt} by \`${r.command}\` (see \`bench/foundation/\`).`,
+    `Generated ${r.generatedAt} by \`${r.command}\` (see \`bench/foundation/\`), code at ${r.environment.gitRevision ?? "an unknown revision"}.`,
     "",
     `${c.conversations} open conversations, an open-loop constant ${c.rate} messages/s spread round-robin over them, ` +
       `${c.seconds} s per mode, ${c.repeats} repeat(s) (figures are medians across repeats, after an unreported ` +

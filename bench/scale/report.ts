@@ -116,7 +116,8 @@ export function renderPlan(r: ScaleReport): string {
   const two = r.results.find((m) => m.mode === "two-nodes");
   const base = two ?? one;
   if (!base) return "# Capacity plan\n\nNot computed: no PostgreSQL + Redis mode ran.\n";
-  const perSocketKb = Math.max(one?.sockets.rssPerSocketKb ?? 0, two?.sockets.rssPerSocketKb ?? 0);
+  // The one-node figure: with two nodes the conversations' setup state is counted twice against half the sockets each.
+  const perSocketKb = (one ?? base).sockets.rssPerSocketKb;
   const fixedMb = (one ?? base).sockets.rssFreshMb / (one ?? base).nodes;
   const sus = sustainable(base);
   const lowest = base.steps[0];
@@ -150,7 +151,7 @@ export function renderPlan(r: ScaleReport): string {
     "",
     "## Measured per node (this run)",
     "",
-    `- Memory per open customer socket: at most **${f(perSocketKb)} KB** RSS (RSS with 10,000 sockets minus a fresh node's, over the sockets; it also carries the 1,000 conversations' state, so it is an upper bound); a fresh node's RSS is about ${f(fixedMb, 0)} MB.`,
+    `- Memory per open customer socket: at most **${f(perSocketKb)} KB** RSS (one node: RSS with 10,000 sockets minus a fresh node's, over the sockets; it also carries the 1,000 conversations' state, so it is an upper bound); a fresh node's RSS is about ${f(fixedMb, 0)} MB.`,
     `- Server CPU per message (customer POST, store, fan-out to the customer stream and an agent stream): **${f(cpuMs, 2)} ms** (median over the ramp steps, all nodes together).`,
     `- PostgreSQL transactions per message: **${f(pgX, 2)}** (pg_stat_database commits, so read-only statements count too: the route's conversation load, token lookups the 5 s auth cache missed, presence heartbeats; the write itself is one transaction).`,
     `- Redis commands per message: **${f(redisC, 2)}** (each event a message produces — the message and its triage result — is published to the conversation topic and to the agents topic).`,

@@ -368,8 +368,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     /** Returns a conversation to the queue when its agent went away. */
-    async release(conversationId: string, reason: string): Promise<Conversation> {
+    async release(conversationId: string, reason: string, options: { expectedAssigneeId?: string } = {}): Promise<Conversation> {
       const c = await mutate(conversationId, async (unit, outbox) => {
+        // Checked under the lock: a transfer since the caller looked makes it someone else's, who keeps it.
+        if (options.expectedAssigneeId && unit.conversation.assigneeId !== options.expectedAssigneeId) {
+          throw new AppError("NOT_ASSIGNEE", "the conversation changed hands");
+        }
         transitionOrThrow(unit.conversation, { kind: "release", reason });
         return changeState(unit, outbox, "released", { status: "waiting_human", assigneeId: null, queuedAt: clock.now(), assignedAt: null },
           { kind: "system" }, { reason, previousAssignee: unit.conversation.assigneeId });

@@ -76,6 +76,11 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
     const looked = new Set<string>();
     if (user && user.presence !== "offline") {
       released = [];
+      // Away first, so the assignment engine does not hand the released conversations straight back to them.
+      if (user.presence === "online") {
+        await store.updateUser(userId, { presence: "away" });
+        deps.onPresenceChanged?.(userId);
+      }
       // Re-list until none are left: releasing changes updated_at, which is the listing's order.
       for (let round = 0; round < 50; round++) {
         const held = await store.listConversations({ status: ["human"], assigneeId: userId, limit: 200 });
@@ -83,25 +88,19 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
         if (todo.length === 0) break;
         for (const c of todo) {
           looked.add(c.id);
-          // Re-read right before releasing: a transfer since the listing made it someone else's.
-          const fresh = await store.getConversation(c.id);
-          if (fresh?.status !== "human" || fresh.assigneeId !== userId) continue;
           try {
-            await conversations.release(c.id, DISCONNECT_REASON);
+            // The assignee is checked under the conversation lock: a transfer since the listing keeps its new owner.
+            await conversations.release(c.id, DISCONNECT_REASON, { expectedAssigneeId: userId });
             released.push(c.id);
           } catch (err) {
             // Resolved in the meantime: nothing to give back.
             if (
               !(err instanceof AppError) ||
-              !["INVALID_TRANSITION", "CONVERSATION_NOT_FOUND"].includes(err.code)
+              !["INVALID_TRANSITION", "CONVERSATION_NOT_FOUND", "NOT_ASSIGNEE"].includes(err.code)
             )
               throw err;
           }
         }
-      }
-      if (user.presence === "online") {
-        await store.updateUser(userId, { presence: "away" });
-        deps.onPresenceChanged?.(userId);
       }
       log.info(
         { userId, conversations: released.length },

@@ -46,7 +46,7 @@ function isUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "08006", "08001", "08003", "SQLITE_BUSY"];
   if (e?.code && codes.includes(e.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) up/i.test(e?.message ?? "");
+  return /timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated|connect ECONNREFUSED|the database system is (starting|shutting) up/i.test(e?.message ?? "");
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

@@ -57,6 +57,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   });
   // A broken idle client must not crash the process; the next query reports the failure instead.
   pool.on("error", () => {});
+  // The pool drops its own listener while a client is checked out: a server-side disconnect mid-transaction
+  // (PostgreSQL restarting) must fail that query, not crash the process with an unhandled 'error' event.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
 }
