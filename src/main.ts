@@ -133,17 +133,20 @@ export async function openStorage(config: Config): Promise<{ store: Store; handl
 }
 
 /** Loads the intent model and routing rules; a missing or corrupt model or bad rules refuse the start. */
-export async function loadTriage(config: Config): Promise<InboundTriage> {
+export async function loadTriage(config: Config, options: { answererAvailable?: boolean } = {}): Promise<InboundTriage> {
   const [intentModel, rules] = await Promise.all([
     loadModel(config.TRIAGE_MODEL_DIR ?? STARTER_MODEL_DIR),
     config.ROUTING_RULES_FILE ? loadRoutingRules(config.ROUTING_RULES_FILE) : Promise.resolve(undefined),
   ]);
-  return createInboundTriage(createTriage({ intentModel, rules }));
+  return createInboundTriage(createTriage({ intentModel, rules }), options);
 }
 
 export async function buildTandem(config: Config, overrides: TandemOverrides = {}): Promise<Tandem> {
   const clock = overrides.clock ?? systemClock;
-  const triage = overrides.triage === undefined ? await switchableTriage(config) : overrides.triage;
+  // With the knowledge-base responder on, its answerability check (not the intent model's uncertainty) decides
+  // whether an unfamiliar question needs a person.
+  const answererAvailable = config.TANDEM_AI === "on" && overrides.responder === undefined;
+  const triage = overrides.triage === undefined ? await switchableTriage(config, { answererAvailable }) : overrides.triage;
   const { store, handle } = await openStorage(config);
   const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();

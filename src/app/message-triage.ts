@@ -5,7 +5,8 @@ import type { Triage } from "../domain/triage/triage.ts";
 import type { HistoryTurn } from "../domain/triage/types.ts";
 import type { InboundTriage } from "./conversation-service.ts";
 
-export function createInboundTriage(triage: Triage): InboundTriage {
+/** `answererAvailable`: a knowledge-base responder judges answerability, so model uncertainty alone does not escalate. */
+export function createInboundTriage(triage: Triage, options: { answererAvailable?: boolean } = {}): InboundTriage {
   return {
     triage({ text, history, conversation, customer }) {
       const lastAi = [...history].reverse().find((m) => m.author === "ai" || m.author === "agent");
@@ -27,6 +28,7 @@ export function createInboundTriage(triage: Triage): InboundTriage {
         customer: { attributes: customer?.attributes ?? {} },
         aiTurnsUnresolved: conversation.aiTurnsUnresolved,
         expectingReply,
+        answererAvailable: options.answererAvailable === true,
       });
     },
   };

@@ -154,7 +154,13 @@ describe("routing while the AI awaits an answer", () => {
     intent: "greeting", confidence: 0.1, outOfScope: true, hasText: true, aiTurnsUnresolved: 0, customerAttributes: undefined,
   };
   it("does not escalate a short reply the model cannot place when the AI asked a question", () => {
-    expect(decideRoute({ ...base, expectingReply: true }, DEFAULT_ROUTING_RULES).route).toBe("ai");
+    const d = decideRoute({ ...base, expectingReply: true }, DEFAULT_ROUTING_RULES);
+    expect(d.route).toBe("ai");
+    expect(d.reasons).toContain("out_of_scope"); // still reported
+  });
+  it("leaves out-of-scope messages to the knowledge base's answerability check when there is one", () => {
+    expect(decideRoute({ ...base, answererAvailable: true }, DEFAULT_ROUTING_RULES).route).toBe("ai");
+    expect(decideRoute({ ...base, answererAvailable: true, intent: "complaint", outOfScope: false, confidence: 0.9 }, DEFAULT_ROUTING_RULES).route).toBe("human");
   });
   it("still escalates the same message when nothing was asked", () => {
     expect(decideRoute({ ...base, expectingReply: false }, DEFAULT_ROUTING_RULES).reasons).toContain("out_of_scope");

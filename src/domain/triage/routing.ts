@@ -19,6 +19,8 @@ export interface RoutingSignals {
   customerAttributes: Record<string, unknown> | undefined;
   /** The AI is waiting for an answer to its own question (see TriageInput.expectingReply). */
   expectingReply?: boolean;
+  /** See TriageInput.answererAvailable. */
+  answererAvailable?: boolean;
 }
 
 export interface RoutingDecision {
@@ -61,14 +63,19 @@ export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDeci
     fired.add("predicted_frustration");
   }
   if (s.sentiment <= r.negative_sentiment.threshold) fired.add("negative_sentiment");
-  if (s.hasText && s.outOfScope && !s.expectingReply) fired.add("out_of_scope");
-  else if (s.hasText && s.confidence < r.low_confidence.threshold && !s.expectingReply) fired.add("low_confidence");
+  if (s.hasText && s.outOfScope) fired.add("out_of_scope");
+  else if (s.hasText && s.confidence < r.low_confidence.threshold) fired.add("low_confidence");
   if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired.add("unresolved_after_turns");
   const vip = isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
   if (vip) fired.add("vip_customer");
 
   const reasons = ORDER.filter((code) => fired.has(code));
-  const escalating = reasons.filter((code) => r[code].escalate);
+  // The model's uncertainty is reported but does not escalate when something better placed judges the message:
+  // the AI's own pending question expects a short reply, and a knowledge base decides answerability itself.
+  const deferUncertainty = s.expectingReply === true || s.answererAvailable === true;
+  const escalating = reasons.filter(
+    (code) => r[code].escalate && !(deferUncertainty && (code === "out_of_scope" || code === "low_confidence")),
+  );
   const route: Route = escalating.length > 0 ? "human" : "ai";
 
   let tier: number = intentRule?.tier ?? rules.defaultTier;

@@ -69,6 +69,7 @@ export function createTriage(deps: TriageDeps): Triage {
         aiTurnsUnresolved: aiTurns,
         customerAttributes: input.customer?.attributes,
         expectingReply: input.expectingReply === true,
+        answererAvailable: input.answererAvailable === true,
       },
       rules,
     );

@@ -43,6 +43,11 @@ export interface TriageInput {
    * short replies are expected then, so the model's uncertainty about them is not a reason to escalate.
    */
   expectingReply?: boolean;
+  /**
+   * A knowledge-base answerer will see the message if it stays with the AI, and escalates itself when the knowledge
+   * base does not support an answer: out_of_scope and low_confidence are then reported, not escalated.
+   */
+  answererAvailable?: boolean;
   /** AI turns so far without the customer confirming resolution. */
   aiTurnsUnresolved?: number;
 }
