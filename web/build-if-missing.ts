@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const here = import.meta.dirname;
-const SOURCES = ["widget", "console", "shared", "demo"].map((d) => join(here, d));
+const SOURCES = ["widget", "console", "admin", "shared", "demo"].map((d) => join(here, d));
 const STAMP = join(here, "dist", "build.json");
 
 function newestSource(dir: string): number {

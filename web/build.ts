@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "vite";
-import { consoleConfig, webDist, widgetConfig } from "./vite.config.ts";
+import { adminConfig, consoleConfig, webDist, widgetConfig } from "./vite.config.ts";
 
 export async function buildWeb(log: (line: string) => void = console.log): Promise<void> {
   const started = Date.now();
@@ -15,6 +15,7 @@ export async function buildWeb(log: (line: string) => void = console.log): Promi
   try {
     await build(widgetConfig());
     await build(consoleConfig());
+    await build(adminConfig());
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
@@ -25,6 +26,7 @@ export async function buildWeb(log: (line: string) => void = console.log): Promi
   cpSync(join(import.meta.dirname, "demo"), demoOut, { recursive: true });
   precompress(join(webDist, "widget"));
   precompress(join(webDist, "console", "assets"));
+  precompress(join(webDist, "admin", "assets"));
   // Written last: its presence means the whole build finished (build-if-missing checks it).
   writeFileSync(join(webDist, "build.json"), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);
   log(`web apps built in ${((Date.now() - started) / 1000).toFixed(1)} s → ${webDist}`);

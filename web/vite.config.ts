@@ -60,4 +60,9 @@ export function consoleConfig(): InlineConfig {
   };
 }
 
-export default defineConfig(({ mode }) => (mode === "widget" ? widgetConfig() : consoleConfig()));
+/** The admin and analytics SPA under /admin/ (same React build as the console). */
+export function adminConfig(): InlineConfig {
+  return { ...consoleConfig(), root: `${here}admin`, base: "/admin/", build: { ...consoleConfig().build, outDir: `${webDist}/admin` } };
+}
+
+export default defineConfig(({ mode }) => (mode === "widget" ? widgetConfig() : mode === "admin" ? adminConfig() : consoleConfig()));

@@ -8,7 +8,6 @@ import { TOTAL_KEYS } from "../../domain/analytics/types.ts";
 import { totalsOfOne } from "../../domain/analytics/figures.ts";
 import type {
   AnalyticsStore,
-  DayRange,
   EscalationRow,
   LogBundle,
   ReviewRecord,
@@ -226,18 +225,26 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
     },
 
     async totalsBy(range, groupBy) {
-      const key = groupBy === "day" ? sql.raw("day") : groupBy === "intent" ? sql.raw("intent") : sql.raw("'all'");
+      // PostgreSQL refuses GROUP BY a constant: the grand total is a plain aggregate.
+      if (groupBy === "all") {
+        const r = await rows(sql`SELECT COUNT(*) AS n, ${sumList} FROM analytics_daily WHERE day >= ${range.from} AND day <= ${range.to}`);
+        return r.filter((x) => Number(x.n) > 0).map((x) => ({ key: "all", totals: totalsFromRow(x) }));
+      }
+      const key = sql.raw(groupBy === "day" ? "day" : "intent");
       const r = await rows(sql`
         SELECT ${key} AS k, ${sumList} FROM analytics_daily WHERE day >= ${range.from} AND day <= ${range.to}
         GROUP BY ${key} ORDER BY ${key}`);
-      return r.filter((x) => x.k !== null).map((x) => ({ key: String(x.k), totals: totalsFromRow(x) }));
+      return r.map((x) => ({ key: String(x.k), totals: totalsFromRow(x) }));
     },
     async reasonsBy(range, groupBy) {
-      const keyExpr =
-        groupBy === "day" ? "day" : groupBy === "intent" ? "intent" : groupBy === "tier" ? "COALESCE(tier, 0)" : groupBy === "week" ? "day" : "'all'";
-      const r = await rows<{ k: string | number; reason: string; n: number }>(sql`
-        SELECT ${sql.raw(keyExpr)} AS k, reason, COUNT(*) AS n FROM analytics_reasons
-        WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY ${sql.raw(keyExpr)}, reason ORDER BY 1, 2`);
+      const keyExpr = groupBy === "day" || groupBy === "week" ? "day" : groupBy === "intent" ? "intent" : groupBy === "tier" ? "COALESCE(tier, 0)" : null;
+      const r = await rows<{ k: string | number; reason: string; n: number }>(
+        keyExpr === null
+          ? sql`SELECT 'all' AS k, reason, COUNT(*) AS n FROM analytics_reasons
+                WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY reason ORDER BY reason`
+          : sql`SELECT ${sql.raw(keyExpr)} AS k, reason, COUNT(*) AS n FROM analytics_reasons
+                WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY ${sql.raw(keyExpr)}, reason ORDER BY 1, 2`,
+      );
       if (groupBy !== "week") return r.map((x) => ({ key: String(x.k), reason: x.reason, count: Number(x.n) }));
       // Weeks from days in JS: a few hundred rows at most, and no dialect-specific date functions.
       const weeks = new Map<string, number>();

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, type SqliteDatabase as SqliteDialectDatabase, SqliteDialect } from "kysely";
 import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { migrationsFor } from "./migrations/index.ts";
@@ -23,6 +23,30 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+/**
+ * Kysely's SQLite driver prepares every query from scratch; preparing was a fifth of the server's CPU per message
+ * (bench/results/foundation-profile.md). Kysely emits parameterised SQL, so a small cache by SQL text serves
+ * almost every query. Safe because statements are only run with all()/run(): nothing here uses Kysely's stream(),
+ * which would iterate a statement while another query reused it.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql); // re-insert: Map order is then least recently used first
+      } else {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 export function dialectOf(url: string): DialectName {
   if (url.startsWith("sqlite:")) return "sqlite";
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return "postgres";
@@ -39,7 +63,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "normal"}`);
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect, close: () => db.destroy() };
   }
   // int8 (epoch-ms timestamps, counts) as numbers: well inside 2^53 for any realistic value.

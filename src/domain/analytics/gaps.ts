@@ -23,12 +23,26 @@ export interface GapCluster {
 
 const ALL_STOPWORDS = new Set(Object.values(STOPWORDS).flatMap((s) => [...s]));
 
+/**
+ * A light English suffix fold ("payments" ~ "pay", "shipping" ~ "ship", "accepted" ~ "accept") so short questions
+ * about the same thing share words; other languages pass through mostly unchanged, which only makes clusters finer.
+ */
+function fold(word: string): string {
+  let w = word;
+  if (w.length > 4 && w.endsWith("s") && !w.endsWith("ss")) w = w.slice(0, -1);
+  if (w.length > 6 && w.endsWith("ment")) w = w.slice(0, -4);
+  else if (w.length > 5 && w.endsWith("ing")) w = w.slice(0, -3);
+  else if (w.length > 5 && w.endsWith("ed")) w = w.slice(0, -2);
+  // "shipp" -> "ship", but keep "ll"/"ss" endings ("bill", "pass").
+  if (w.length > 3 && w.at(-1) === w.at(-2) && !/[ls]/.test(w.at(-1) as string) && w !== word) w = w.slice(0, -1);
+  return w;
+}
+
 export function gapTokens(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}]+/u)) {
     if (raw.length < 2 || ALL_STOPWORDS.has(raw) || /^\d+$/.test(raw)) continue;
-    // A light plural fold ("refunds" ~ "refund") without a language-specific stemmer.
-    out.push(raw.length > 4 && raw.endsWith("s") && !raw.endsWith("ss") ? raw.slice(0, -1) : raw);
+    out.push(fold(raw));
   }
   return out;
 }

@@ -44,11 +44,11 @@ export interface SwitchableTriage extends InboundTriage {
 }
 
 /** Loads the configured model and rules like main's loadTriage, but keeps them replaceable. */
-export async function switchableTriage(config: Config): Promise<SwitchableTriage> {
+export async function switchableTriage(config: Config, options: { answererAvailable?: boolean } = {}): Promise<SwitchableTriage> {
   const rules = config.ROUTING_RULES_FILE ? await loadRoutingRules(config.ROUTING_RULES_FILE) : DEFAULT_ROUTING_RULES;
   let dir = config.TRIAGE_MODEL_DIR ?? STARTER_MODEL_DIR;
   let model = await loadModel(dir);
-  let inner = createInboundTriage(createTriage({ intentModel: model, rules }));
+  let inner = createInboundTriage(createTriage({ intentModel: model, rules }), options);
   return {
     switchable: true,
     triage: (input) => inner.triage(input),
@@ -59,7 +59,7 @@ export async function switchableTriage(config: Config): Promise<SwitchableTriage
       if (next === dir) return;
       const m = await loadModel(next);
       model = m;
-      inner = createInboundTriage(createTriage({ intentModel: m, rules }));
+      inner = createInboundTriage(createTriage({ intentModel: m, rules }), options);
       dir = next;
     },
   };

@@ -1,5 +1,6 @@
 // Serves the built browser apps (web/dist, from `npm run build:web`): the embeddable widget script at /widget.js,
-// the agent console SPA at /console (any deeper path falls back to its index.html), and the demo shop at /demo.
+// the agent console SPA at /console and the admin SPA at /admin (any deeper path falls back to its index.html), and
+// the demo shop at /demo.
 
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -90,6 +91,25 @@ export function registerWebRoutes(app: FastifyInstance, ctx: RouteContext, optio
     };
     scope.get("/console", hidden, consoleIndex);
     scope.get("/console/*", hidden, consoleIndex);
+
+    // The admin SPA: same policy and caching as the console.
+    scope.get("/admin/assets/:file", hidden, (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
+      if (!ASSET_NAME.test(req.params.file)) throw new AppError("NOT_FOUND", "no such file");
+      if (!existsSync(join(dist, "admin", "assets", req.params.file))) throw new AppError("NOT_FOUND", "no such file");
+      return sendAsset(reply, `admin/assets/${req.params.file}`, "public, max-age=31536000, immutable");
+    });
+    const adminIndex = async (_req: FastifyRequest, reply: FastifyReply) => {
+      const file = join(dist, "admin", "index.html");
+      if (!existsSync(file)) throw notBuilt();
+      return reply
+        .type("text/html; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .header("content-security-policy", CONSOLE_CSP)
+        .header("x-frame-options", "DENY")
+        .send(await readFile(file, "utf8"));
+    };
+    scope.get("/admin", hidden, adminIndex);
+    scope.get("/admin/*", hidden, adminIndex);
 
     const demo = async (req: FastifyRequest, reply: FastifyReply) => {
       const file = join(dist, "demo", "index.html");
