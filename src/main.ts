@@ -35,6 +35,8 @@ import type { Config } from "./config.ts";
 import { type CannedResponse, parseCannedLibrary } from "./domain/assist/index.ts";
 import { deskRoutes } from "./server/routes/desk-routes.ts";
 import { adminRoutes, switchableTriage } from "./server/routes/admin-routes.ts";
+import { actionAdminRoutes } from "./server/routes/action-admin-routes.ts";
+import { knowledgeRoutes } from "./server/routes/knowledge-routes.ts";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createTriage } from "./domain/triage/triage.ts";
@@ -76,6 +78,7 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
   return {
     kb,
     answerer,
+    actions,
     async close() {
       offLocal();
       offRemote();
@@ -97,6 +100,8 @@ export interface TandemOverrides {
   demo?: boolean;
   /** How often SLA timers are checked (tests use a short tick). */
   deskTickMs?: number;
+  /** How often the weekly-digest schedule is checked (tests use a short tick with a manual clock). */
+  digestTickMs?: number;
   clock?: Clock;
   bus?: Bus;
   responder?: Responder | null;
@@ -197,7 +202,12 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   });
   const { app, hub } = await createServer({
     config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,
-    plugins: [deskRoutes(desk, cannedResponses), adminRoutes({ handle, clock, triage })],
+    plugins: [
+      deskRoutes(desk, cannedResponses),
+      adminRoutes({ handle, clock, triage, digestTickMs: overrides.digestTickMs }),
+      knowledgeRoutes({ kb: knowledge.kb, answerer: knowledge.answerer, clock, maxUploadBytes: config.KB_UPLOAD_MAX_BYTES }),
+      actionAdminRoutes({ actions: knowledge.actions }),
+    ],
   });
   log = app.log;
   const presence = createPresenceService({

@@ -7,7 +7,7 @@ import type { Conversation, Customer, EscalationReason, Message, Tier, TriageRes
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
-import type { ConversationUnit, NewMessage, Store } from "../ports/store.ts";
+import type { ConversationUnit, NewMessage, Store, Turn } from "../ports/store.ts";
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -17,7 +17,7 @@ export interface Logger {
 
 /** Decides, for a new customer message in an AI-owned conversation, whether people must take over. */
 export interface InboundTriage {
-  triage(input: { text: string; history: Message[]; conversation: Conversation; customer: Customer | null }): TriageResult;
+  triage(input: { text: string; history: Turn[]; conversation: Conversation; customer: Customer | null }): TriageResult;
 }
 
 export interface ConversationServiceDeps {
@@ -233,7 +233,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         }
         let triage: TriageResult | null = null;
         if (deps.triage) {
-          const [history, customer] = await Promise.all([unit.recentMessages(20), unit.customer()]);
+          const [history, customer] = await Promise.all([unit.recentTurns(20), unit.customer()]);
           triage = deps.triage.triage({ text: input.text, history, conversation: unit.conversation, customer });
         }
         const message = await insert(unit, outbox, {

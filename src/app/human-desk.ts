@@ -49,6 +49,8 @@ export interface HumanDeskDeps {
 }
 
 const ASSIGNABLE_ROLES = new Set(["agent", "supervisor"]);
+/** Long enough to gather a burst of escalations into one assignment pass, short enough to be invisible. */
+const KICK_DELAY_MS = 10;
 
 function resolvedCaseOf(c: Conversation, messages: readonly Message[]): ResolvedCase {
   const customer = messages.filter((m) => m.author === "customer").slice(0, 3).map((m) => m.text);
@@ -72,6 +74,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
+  let kickTimer: NodeJS.Timeout | null = null;
   let lastSlaCheck = clock.now();
   const unsubscribers: (() => void)[] = [];
 
@@ -82,11 +85,16 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   /** One assignment pass: rebuild the routing snapshot from storage and claim what it decides. */
   async function assignOnce(): Promise<number> {
     const now = clock.now();
-    const [users, loads, waiting] = await Promise.all([
-      store.listUsers(),
-      store.countOpenByAssignee(),
-      store.listConversations({ status: ["waiting_human"], limit: 10_000 }),
-    ]);
+    const [users, loads] = await Promise.all([store.listUsers(), store.countOpenByAssignee()]);
+    // Nobody online with a free slot: nothing can be assigned, so the queue is not even read.
+    const anyFree = users.some((u) => ASSIGNABLE_ROLES.has(u.role) && u.presence === "online" && (loads.get(u.id) ?? 0) < u.capacity);
+    if (!anyFree) {
+      const index = new AssignmentIndex(assignment);
+      for (const u of users) if (ASSIGNABLE_ROLES.has(u.role) && u.capacity > 0) index.upsertAgent(assignableAgentFrom(u, loads.get(u.id) ?? 0), now);
+      snapshot = index;
+      return 0;
+    }
+    const waiting = await store.listConversations({ status: ["waiting_human"], limit: 10_000 });
     const languages = await knownLanguages(users);
     const index = new AssignmentIndex(assignment);
     const byId = new Map<string, User>();
@@ -116,12 +124,20 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     return done;
   }
 
-  /** Coalesces bursts of triggers into back-to-back passes. */
+  /** Coalesces bursts of triggers (a few ms apart) into one pass, and triggers during a pass into one more. */
   function kick(): void {
     if (running) {
       again = true;
       return;
     }
+    if (kickTimer) return;
+    kickTimer = setTimeout(() => {
+      kickTimer = null;
+      run();
+    }, KICK_DELAY_MS);
+  }
+
+  function run(): void {
     running = (async () => {
       do {
         again = false;
@@ -200,6 +216,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
 
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      if (kickTimer) clearTimeout(kickTimer);
       for (const off of unsubscribers.splice(0)) off();
       await running;
     },

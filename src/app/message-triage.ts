@@ -10,14 +10,14 @@ export function createInboundTriage(triage: Triage, options: { answererAvailable
   return {
     triage({ text, history, conversation, customer }) {
       const lastAi = [...history].reverse().find((m) => m.author === "ai" || m.author === "agent");
-      const expectingReply = Boolean(lastAi?.author === "ai" && (lastAi.meta?.askedResolved || lastAi.meta?.pendingAction));
+      const expectingReply = lastAi?.author === "ai" && lastAi.awaitsReply;
       const turns: HistoryTurn[] = [];
       for (const m of history) {
-        if (m.internal || m.author === "system") continue;
+        if (m.author === "system") continue;
         turns.push({
           role: m.author === "customer" ? "customer" : m.author === "ai" ? "ai" : "agent",
           text: m.text,
-          frustration: m.triage?.frustration,
+          frustration: m.frustration ?? undefined,
         });
       }
       const localeLanguage = customer?.locale ? customer.locale.split(/[-_]/)[0]?.toLowerCase() : undefined;

@@ -226,7 +226,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     /** Trains on the base examples plus the operator's; nothing changes until `activate` is called with its id. */
     async retrain(): Promise<RetrainCandidate> {
       const workshop = deps.workshop;
-      if (!workshop) throw new AppError("SERVICE_UNAVAILABLE", "retraining is not configured on this server");
+      if (!workshop) throw new AppError("NOT_CONFIGURED", "retraining is not configured on this server");
       const operator = (await analytics.listTrainingExamples(100_000)).map((e) => ({ text: e.text, label: e.label }));
       if (operator.length === 0) throw new AppError("VALIDATION_FAILED", "there are no operator examples yet: review escalations first");
       const heldOut = operator.filter((e) => isHeldOut(e.text));
@@ -244,7 +244,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
     async activate(candidateId: string): Promise<{ activated: string }> {
       const workshop = deps.workshop;
-      if (!workshop) throw new AppError("SERVICE_UNAVAILABLE", "retraining is not configured on this server");
+      if (!workshop) throw new AppError("NOT_CONFIGURED", "retraining is not configured on this server");
       if (!candidate || candidate.id !== candidateId || candidate.expiresAt < clock.now()) {
         throw new AppError("NOT_FOUND", "no such retrained model (it expires after an hour, or another retrain replaced it)");
       }

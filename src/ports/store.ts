@@ -17,6 +17,17 @@ import type {
   User,
 } from "../domain/model.ts";
 
+/** What triage needs of an earlier message: who wrote it, the text, its stored frustration, the AI's pending ask. */
+export interface Turn {
+  seq: number;
+  author: Message["author"];
+  text: string;
+  /** The frustration triage gave a customer message, without parsing the rest of its triage. */
+  frustration: number | null;
+  /** The AI asked something and awaits the answer ("did that solve it?", a slot or a confirmation). */
+  awaitsReply: boolean;
+}
+
 export interface NewCustomer {
   externalId?: string | null;
   name?: string | null;
@@ -63,8 +74,8 @@ export interface NewEvent {
 export interface ConversationUnit {
   readonly conversation: Conversation;
   findMessageByKey(idempotencyKey: string): Promise<Message | null>;
-  /** The last `limit` messages in seq order, internal notes excluded. */
-  recentMessages(limit: number): Promise<Message[]>;
+  /** The last `limit` customer-visible turns in seq order, read narrowly for triage on every message. */
+  recentTurns(limit: number): Promise<Turn[]>;
   customer(): Promise<Customer | null>;
   /** Appends with seq = lastSeq + 1 and advances the conversation's lastSeq. */
   insertMessage(message: NewMessage): Promise<Message>;

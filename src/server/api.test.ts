@@ -46,7 +46,7 @@ for (const target of testDatabases()) {
       const db = await target.create();
       drop = db.drop;
       // No triage: these tests pin the routing rules of the foundation (AI off, responder port), not the model's judgment.
-      t = await startTandem({ DATABASE_URL: db.url }, { triage: null });
+      t = await startTandem({ DATABASE_URL: db.url }, { triage: null, responder: null });
       call = api(t);
       alice = await addAgent(t, "alice@example.test", { name: "Alice", tier: 1 });
       bob = await addAgent(t, "bob@example.test", { name: "Bob", tier: 2 });
@@ -1046,7 +1046,7 @@ for (const target of testDatabases()) {
 describe("operations endpoints", () => {
   let t: Tandem;
   beforeAll(async () => {
-    t = await startTandem({}, { triage: null });
+    t = await startTandem({}, { triage: null, responder: null });
   });
   afterAll(async () => {
     await t?.close();

@@ -52,7 +52,7 @@ for (const target of testDatabases()) {
     beforeAll(async () => {
       const db = await target.create();
       drop = db.drop;
-      t = await startTandem({ DATABASE_URL: db.url }, { triage: null });
+      t = await startTandem({ DATABASE_URL: db.url }, { triage: null, responder: null });
       alice = await addAgent(t, "alice@example.test", { name: "Alice" });
       base = await t.app.listen({ port: 0, host: "127.0.0.1" });
       ws = base.replace(/^http/, "ws");
@@ -344,7 +344,7 @@ describe("graceful shutdown", () => {
       subscribe: (topic, handler) => memory.subscribe(topic, handler),
       close: () => memory.close(),
     };
-    const t = await startTandem({ DATABASE_URL: url }, { bus, triage: null });
+    const t = await startTandem({ DATABASE_URL: url }, { bus, triage: null, responder: null });
     const alice = await addAgent(t, "alice@example.test", { name: "Alice" });
     const base = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const http = client(base);
@@ -383,7 +383,7 @@ describe("graceful shutdown", () => {
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
 
     // The message survived the shutdown: a fresh server on the same database has it.
-    const reopened = await startTandem({ DATABASE_URL: url }, { triage: null });
+    const reopened = await startTandem({ DATABASE_URL: url }, { triage: null, responder: null });
     try {
       const stored = await reopened.store.listMessages(c.id, {});
       expect(stored.map((m) => m.text)).toContain("answer in flight");

@@ -83,6 +83,29 @@ for (const target of testDatabases()) {
       expect(found.found && found.value?.text).toBe("x");
     });
 
+    it("reads recent turns narrowly: stored frustration and whether the AI awaits a reply", async () => {
+      const cust = await store.createCustomer({});
+      const conv = await store.createConversation({ customerId: cust.id, channel: "web" });
+      const triage = { frustration: 0.42, sentiment: -0.3, cues: [{ kind: "phrase", text: "still" }] } as never;
+      await store.withConversation(conv.id, async (u) => {
+        await u.insertMessage({ author: "customer", text: "where is it", triage });
+        await u.insertMessage({ author: "agent", text: "note", internal: true });
+        await u.insertMessage({ author: "ai", text: "Here. Did that solve it?", meta: { askedResolved: true } });
+        await u.insertMessage({ author: "ai", text: "Order number?", meta: { pendingAction: { action: "lookup_order" } } });
+        await u.insertMessage({ author: "ai", text: "plain", meta: { pendingAction: null, citations: [] } });
+      });
+      const r = await store.withConversation(conv.id, (u) => u.recentTurns(10));
+      const turns = r.found ? r.value : [];
+      expect(turns.map((t) => [t.seq, t.author, t.frustration, t.awaitsReply])).toEqual([
+        [1, "customer", 0.42, false],
+        [3, "ai", null, true],
+        [4, "ai", null, true],
+        [5, "ai", null, false],
+      ]);
+      const last2 = await store.withConversation(conv.id, (u) => u.recentTurns(2));
+      expect(last2.found && last2.value.map((t) => t.seq)).toEqual([4, 5]);
+    });
+
     it("reports a missing conversation instead of running the unit", async () => {
       expect(await store.withConversation("nope", async () => 1)).toEqual({ found: false });
     });

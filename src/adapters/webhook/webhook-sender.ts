@@ -11,6 +11,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "conversation.resolved",
   "sla.warning",
   "sla.breached",
+  "digest.weekly",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sql } from "kysely";
 import { Gauge } from "prom-client";
 import { stringify as toYaml } from "yaml";
 import { z } from "zod";
@@ -14,7 +15,8 @@ import type { DatabaseHandle } from "../../adapters/db/database.ts";
 import { loadModel, saveModel, STARTER_MODEL_DIR } from "../../adapters/model/model-files.ts";
 import { readTrainingData } from "../../adapters/model/training-data.ts";
 import { loadRoutingRules, parseRoutingRulesText } from "../../adapters/rules/rules-file.ts";
-import { createWebhookSender } from "../../adapters/webhook/index.ts";
+import { createWebhookSender, newWebhookEvent } from "../../adapters/webhook/index.ts";
+import { createDigestScheduler } from "../../app/digest-scheduler.ts";
 import { createAnalyticsService, dayRange } from "../../app/analytics-service.ts";
 import { requireRole } from "../../app/auth-service.ts";
 import type { InboundTriage } from "../../app/conversation-service.ts";
@@ -71,6 +73,8 @@ export interface AdminRoutesDeps {
   handle: DatabaseHandle;
   clock: Clock;
   triage?: InboundTriage | null;
+  /** How often the weekly-digest schedule is checked (default one minute). */
+  digestTickMs?: number;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day is YYYY-MM-DD");
@@ -139,9 +143,12 @@ export function adminRoutes(deps: AdminRoutesDeps) {
           },
         }
       : null;
+    const sender = config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null;
+    // The sender wants a full event (id for receivers to deduplicate on, timestamp); the review service gives type + data.
+    const webhook = sender && { send: (e: { type: string; data: Record<string, unknown> }) => sender.send(newWebhookEvent(e.type as "digest.weekly", e.data, clock.now())) };
     const review = createReviewService({
       analytics: analyticsStore, analyticsService: analytics, store, clock, log,
-      webhook: config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null,
+      webhook,
       rules: () => triage?.rules() ?? DEFAULT_ROUTING_RULES,
       workshop,
     });
@@ -163,8 +170,24 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     const followTimer = setInterval(() => void followActiveModel().catch(() => {}), 30_000);
     followTimer.unref();
     analytics.start(config.ANALYTICS_REFRESH_SECONDS * 1000);
+    const digestTimer =
+      webhook && config.DIGEST_WEEKDAY !== "off"
+        ? createDigestScheduler({
+            clock, log, weekday: config.DIGEST_WEEKDAY, hourUtc: config.DIGEST_HOUR_UTC, tickMs: deps.digestTickMs,
+            // INSERT .. ON CONFLICT DO NOTHING is the cross-node claim: one row per week, one sender.
+            claim: async (key) =>
+              Number((await sql`INSERT INTO analytics_state (key, value) VALUES (${key}, ${String(clock.now())}) ON CONFLICT (key) DO NOTHING`.execute(deps.handle.db)).numAffectedRows ?? 0) === 1,
+            release: async (key) => void (await sql`DELETE FROM analytics_state WHERE key = ${key}`.execute(deps.handle.db)),
+            send: async (weekEnd) => {
+              const delivery = await webhook.send({ type: "digest.weekly", data: (await review.digest(weekEnd)) as unknown as Record<string, unknown> });
+              return delivery.ok ? { ok: true } : { ok: false, error: delivery.error.message };
+            },
+          })
+        : null;
+    digestTimer?.start();
     app.addHook("onClose", async () => {
       clearInterval(followTimer);
+      await digestTimer?.stop();
       await analytics.stop();
     });
 
@@ -240,7 +263,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     app.post("/api/v1/admin/digest/send", { schema: { tags: ["admin"], summary: "Send the weekly digest to WEBHOOK_URL now (event digest.weekly)", querystring: digestQuery, ...sec } },
       async (req: FastifyRequest<{ Querystring: Q<typeof digestQuery> }>) => {
         await admin(req);
-        if (!config.WEBHOOK_URL) throw new AppError("SERVICE_UNAVAILABLE", "no WEBHOOK_URL is configured");
+        if (!config.WEBHOOK_URL) throw new AppError("NOT_CONFIGURED", "no WEBHOOK_URL is configured: set it to send the digest");
         return review.sendDigest(req.query.weekEnd);
       });
 

@@ -138,7 +138,14 @@ export async function crawlSite(start: string, options: CrawlOptions = {}): Prom
     if (!fromSitemap && depth < maxDepth)
       for (const link of extractLinks(page.body, page.url)) enqueue(link, depth + 1);
   }
-  if (documents.length === 0)
+  if (documents.length === 0) {
+    // Say why nothing came back, so an admin can tell a blocked site from an unreachable or an empty one.
+    if (skipped.length > 0 && skipped.every((s) => s.reason === "robots.txt"))
+      throw new IngestError("KB_ROBOTS_DISALLOWED", `robots.txt at ${origin} disallows ${CRAWLER_USER_AGENT} from ${start}`);
+    const unreachable = (s: { reason: string }) => !["robots.txt", "redirected off-site"].includes(s.reason) && !s.reason.startsWith("not HTML");
+    if (skipped.length > 0 && skipped.every(unreachable))
+      throw new IngestError("KB_FETCH_FAILED", `could not fetch ${start}: ${skipped[0]!.reason}`);
     throw new IngestError("KB_EMPTY_SOURCE", `no readable page found from ${start}`);
+  }
   return { kind: "site", name: startUrl.host, location: startUrl.toString(), documents, skipped };
 }

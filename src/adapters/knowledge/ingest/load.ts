@@ -54,32 +54,44 @@ export async function loadSource(target: string, options: LoadOptions = {}): Pro
   const path = resolve(target);
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) throw new IngestError("KB_NOT_FOUND", `no such file: ${target}`);
-  const name = basename(path);
-  const ext = extname(path).toLowerCase();
+  return parseBytes(new Uint8Array(await readFile(path)), basename(path), path, options);
+}
+
+/** File extensions parseBytes understands. */
+export const FILE_EXTENSIONS = [".pdf", ".md", ".markdown", ".txt", ".text", ".html", ".htm", ".csv", ".json", ".jsonl"] as const;
+
+/**
+ * Parses a file's bytes by its name's extension: the shared path of `tandem kb add FILE` and the admin upload.
+ * `location` identifies the source (re-adding the same location replaces it).
+ */
+export async function parseBytes(bytes: Uint8Array, name: string, location: string, options: LoadOptions = {}): Promise<ParsedSource> {
+  const ext = extname(name).toLowerCase();
   const rowOptions = {
     ...(options.columns ? { columns: options.columns } : {}),
     ...(options.language ? { language: options.language } : {}),
   };
+  // Lenient like readFile(path, "utf8"): a stray invalid byte becomes U+FFFD rather than refusing the file.
+  const text = () => new TextDecoder("utf-8").decode(bytes);
   switch (ext) {
     case ".pdf":
-      return parsePdf(new Uint8Array(await readFile(path)), name, path, options.language);
+      return parsePdf(bytes, name, location, options.language);
     case ".md":
     case ".markdown":
-      return parseMarkdown(await readFile(path, "utf8"), name, path, options.language);
+      return parseMarkdown(text(), name, location, options.language);
     case ".txt":
     case ".text":
-      return parsePlainText(await readFile(path, "utf8"), name, path, options.language);
+      return parsePlainText(text(), name, location, options.language);
     case ".html":
     case ".htm":
       return {
-        ...parseHtmlPage(await readFile(path, "utf8"), `file://${path}`, name, options.language),
-        location: path,
+        ...parseHtmlPage(text(), location.startsWith("/") ? `file://${location}` : location, name, options.language),
+        location,
       };
     case ".csv":
-      return rowsToSource(parseCsvRows(await readFile(path, "utf8")), "csv", name, path, rowOptions);
+      return rowsToSource(parseCsvRows(text()), "csv", name, location, rowOptions);
     case ".json":
     case ".jsonl":
-      return rowsToSource(parseJsonRows(await readFile(path, "utf8")), "json", name, path, rowOptions);
+      return rowsToSource(parseJsonRows(text()), "json", name, location, rowOptions);
     default:
       throw new IngestError(
         "KB_UNSUPPORTED_FORMAT",
