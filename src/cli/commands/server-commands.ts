@@ -47,6 +47,7 @@ export function registerServerCommands(program: Command): void {
         `  Tandem is running on ${base}  (database: ${tandem.store.dialect})`,
         `    API docs        ${base}/api/docs`,
         `    Agent console   ${base}/console`,
+        `    Admin           ${base}/admin`,
         `    Demo shop       ${base}/demo`,
         `    Health          ${base}/healthz`,
       ];

@@ -52,7 +52,7 @@ describe("web routes", () => {
   it("hosts the demo shop with the one-line snippet pointing at this server", async () => {
     const res = await t.app.inject({ url: "/demo", headers: { host: "support.example:3000" } });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain("Northwind Outfitters");
+    expect(res.body).toContain("Lumen &amp; Co.");
     expect(res.body).toContain('<script src="http://support.example:3000/widget.js" data-tandem-url="http://support.example:3000" async></script>');
     expect(res.body).not.toContain("{{SNIPPET");
   });
