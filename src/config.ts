@@ -32,6 +32,7 @@ export const configSchema = z.object({
   LLM_MODEL: z.string().min(1).optional().describe("model name at LLM_BASE_URL"),
   LLM_API_KEY: z.string().optional().describe("API key for LLM_BASE_URL (and embeddings when EMBEDDINGS_API_KEY is unset)"),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().optional().describe("budget for one model call; past it the embedded answer or a person takes over"),
+  ASSIST_LLM_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(4000).describe("budget of the agent-assist co-pilot's model call (summary and draft reply) per panel refresh; past it the panel shows without them (0 = co-pilot off)"),
   EMBEDDINGS_BASE_URL: z.string().url().optional().describe("OpenAI-compatible /v1/embeddings endpoint; turns on hybrid (BM25 + vector) retrieval"),
   EMBEDDINGS_MODEL: z.string().min(1).optional().describe("embedding model name"),
   EMBEDDINGS_API_KEY: z.string().optional().describe("API key for the embeddings endpoint"),

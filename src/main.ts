@@ -74,9 +74,11 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
     if (!baseUrl) throw Object.assign(new Error("ACTIONS_FILE needs ACTIONS_BASE_URL"), { code: "CONFIG_INVALID" });
     actions = { dialog: new ActionDialog(loadActionRegistry(actionsFile)), runner: new HttpActionExecutor({ baseUrl, audit: SqlActionAudit.over(handle.db) }) };
   }
-  const answerer = new Answerer({ retriever: kb.retriever, llm: llmFromEnv(env), actions });
+  const llm = llmFromEnv(env);
+  const answerer = new Answerer({ retriever: kb.retriever, llm, actions });
   return {
     kb,
+    llm,
     answerer,
     actions,
     async close() {
@@ -198,6 +200,8 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     },
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
     webhook: config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null,
+    llm: knowledge.llm,
+    assistLlmTimeoutMs: config.ASSIST_LLM_TIMEOUT_MS,
     tickMs: overrides.deskTickMs,
   });
   const { app, hub } = await createServer({

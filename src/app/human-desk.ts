@@ -14,11 +14,13 @@ import {
   type AssistPanel,
   aggregateRatings,
   type CannedResponse,
+  type KnowledgeHit,
   type KnowledgeSearch,
   refreshAssist,
   type ResolvedCase,
   SimilarCaseIndex,
   type SuggestionRating,
+  suggestionId,
 } from "../domain/assist/index.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
@@ -26,7 +28,9 @@ import type { Conversation, Message, User } from "../domain/model.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
 import { type Bus, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
+import type { Llm } from "../ports/llm.ts";
 import type { Store } from "../ports/store.ts";
+import { createAssistCopilot } from "./assist-copilot.ts";
 import type { ConversationService, Logger } from "./conversation-service.ts";
 
 export interface WebhookPort {
@@ -42,6 +46,10 @@ export interface HumanDeskDeps {
   cannedResponses: readonly CannedResponse[];
   searchKnowledge?: KnowledgeSearch;
   webhook?: WebhookPort | null;
+  /** The configured LLM: adds the co-pilot's summary and draft reply to the assist panel. */
+  llm?: Llm | null;
+  /** Budget of the co-pilot's model call per panel refresh (ASSIST_LLM_TIMEOUT_MS); 0 turns the co-pilot off. */
+  assistLlmTimeoutMs?: number;
   assignment?: AssignmentConfig;
   sla?: SlaPolicy;
   /** How often timers are checked; assignment also runs right after anything that changes the queue. */
@@ -69,6 +77,11 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   const assignment = deps.assignment ?? DEFAULT_ASSIGNMENT_CONFIG;
   const sla = deps.sla ?? DEFAULT_SLA_POLICY;
   const similar = new SimilarCaseIndex();
+  const assistLlmTimeoutMs = deps.assistLlmTimeoutMs ?? 4000;
+  const copilot =
+    deps.llm && assistLlmTimeoutMs > 0
+      ? createAssistCopilot({ llm: deps.llm, store, clock, log, timeoutMs: assistLlmTimeoutMs })
+      : null;
   const indexed = new Set<string>();
   let snapshot = new AssignmentIndex(assignment);
   let running: Promise<void> | null = null;
@@ -244,10 +257,29 @@ export function createHumanDesk(deps: HumanDeskDeps) {
         store.getCustomer(conversation.customerId),
         store.listConversations({ customerId: conversation.customerId, limit: 50 }),
       ]);
-      return refreshAssist(
+      // The co-pilot grounds its draft in the same passages the panel suggests: keep them from the one search.
+      let passages: KnowledgeHit[] = [];
+      const search = deps.searchKnowledge;
+      const searchKnowledge: KnowledgeSearch | undefined = search
+        ? async (query, k) => (passages = await search(query, k))
+        : undefined;
+      const panel = await refreshAssist(
         { conversation, messages, customer, agent, previousConversations: previous.filter((c) => c.id !== conversationId) },
-        { cannedResponses: deps.cannedResponses, searchKnowledge: deps.searchKnowledge, similarCases: similar },
+        { cannedResponses: deps.cannedResponses, searchKnowledge, similarCases: similar },
       );
+      if (!copilot) return panel;
+      const language = conversation.language ?? [...messages].reverse().find((m) => m.author === "customer" && m.triage)?.triage?.language ?? null;
+      const extra = await copilot.refresh({ conversationId, messages, passages, language, customerName: customer?.name ?? null });
+      if (!extra) return panel;
+      return {
+        ...panel,
+        ...(extra.summary
+          ? { llmSummary: { id: suggestionId("summary", conversationId, `llm\u0000${extra.basedOnSeq}`), type: "summary" as const, ...extra.summary } }
+          : {}),
+        ...(extra.draft
+          ? { draft: { id: suggestionId("draft", conversationId, String(extra.basedOnSeq)), type: "draft" as const, ...extra.draft } }
+          : {}),
+      };
     },
 
     async rate(agent: User, conversationId: string, input: Pick<SuggestionRating, "suggestionId" | "suggestionType" | "rating">): Promise<void> {

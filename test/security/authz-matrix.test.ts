@@ -171,6 +171,33 @@ const MATRIX: Record<string, Row> = {
   "POST /api/v1/admin/model/retrain": { expect: ADMIN, okStatus: 409 },
   // 409 NOT_CONFIGURED: this test server runs without a trainable model.
   "POST /api/v1/admin/model/activate": { expect: ADMIN, body: () => ({ candidateId: randomUUID() }), okStatus: 409 },
+  "GET /api/v1/admin/knowledge/sources": { expect: ADMIN },
+  // Port 9 (discard) refuses connections: the job is accepted and then fails on its own.
+  "POST /api/v1/admin/knowledge/sources": { expect: ADMIN, body: () => ({ url: "http://127.0.0.1:9/", maxPages: 1 }) },
+  "GET /api/v1/admin/knowledge/jobs/{id}": {
+    expect: ADMIN,
+    path: async () => {
+      const r = await t.app.inject({ method: "POST", url: "/api/v1/admin/knowledge/sources", headers: bearer(staff.admin.token), payload: { url: "http://127.0.0.1:9/", maxPages: 1 } });
+      return `/api/v1/admin/knowledge/jobs/${(r.json() as { job: { id: string } }).job.id}`;
+    },
+  },
+  "DELETE /api/v1/admin/knowledge/sources/{id}": {
+    expect: ADMIN,
+    path: async () => {
+      const doc = { id: "m", title: "Matrix", sections: [{ headings: [], text: "This source exists to be deleted by the matrix." }] };
+      const r = await t.knowledge.ingest({ kind: "text", name: "matrix.txt", location: `matrix:${randomUUID()}`, documents: [doc] });
+      return `/api/v1/admin/knowledge/sources/${r.source.id}`;
+    },
+  },
+  "POST /api/v1/admin/knowledge/ask": { expect: ADMIN, body: () => ({ text: "How long does shipping take?" }) },
+  "GET /api/v1/admin/actions": { expect: ADMIN },
+  // 409 NOT_CONFIGURED: this test server has no ACTIONS_FILE.
+  "POST /api/v1/admin/actions/{name}/test": {
+    expect: ADMIN,
+    okStatus: 409,
+    path: async () => "/api/v1/admin/actions/lookup_order/test",
+    body: () => ({ customerId: "any", params: {} }),
+  },
   "GET /api/v1/stream": { expect: CUSTOMER_STREAM, ws: true },
   "GET /api/v1/agent/stream": { expect: AGENT, ws: true },
 };

@@ -7,10 +7,14 @@ import { api, type UserView } from "./api.ts";
 import { Dashboard } from "./Dashboard.tsx";
 import { AgentsPage, CannedPage, ModelPage, ProvidersPage, RulesPage } from "./Settings.tsx";
 import { ReviewPage } from "./Review.tsx";
+import { KnowledgePage } from "./Knowledge.tsx";
+import { ActionsPage } from "./Actions.tsx";
 
 const PAGES = [
   { id: "dashboard", label: "Dashboard", admin: false },
   { id: "review", label: "Escalation review", admin: false },
+  { id: "knowledge", label: "Knowledge", admin: true },
+  { id: "actions", label: "Actions", admin: true },
   { id: "rules", label: "Routing rules", admin: true },
   { id: "agents", label: "Agents", admin: true },
   { id: "canned", label: "Canned responses", admin: true },
@@ -73,6 +77,8 @@ export function App() {
       <main className="content">
         {current === "dashboard" && <Dashboard />}
         {current === "review" && <ReviewPage />}
+        {current === "knowledge" && <KnowledgePage />}
+        {current === "actions" && <ActionsPage />}
         {current === "rules" && <RulesPage />}
         {current === "agents" && <AgentsPage />}
         {current === "canned" && <CannedPage />}

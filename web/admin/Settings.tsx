@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from "react";
 import { useLoad } from "./App.tsx";
-import { api, type Candidate, type Preview } from "./api.ts";
+import { api, type BusinessHours, type Candidate, type Preview, type UserView, type Weekday } from "./api.ts";
 
 export function RulesPage() {
   const rules = useLoad(() => api.rules(), []);
@@ -73,7 +73,8 @@ export function RulesPage() {
 export function AgentsPage() {
   const users = useLoad(() => api.users(), []);
   const [error, setError] = useState<string | null>(null);
-  const save = async (id: string, body: { tier?: 1 | 2 | 3; capacity?: number }) => {
+  const [editing, setEditing] = useState<string | null>(null);
+  const save = async (id: string, body: { tier?: 1 | 2 | 3; capacity?: number; businessHours?: BusinessHours | null }) => {
     setError(null);
     try {
       await api.patchUser(id, body);
@@ -88,7 +89,7 @@ export function AgentsPage() {
       {error && <p className="form-error" role="alert">{error}</p>}
       <table className="table">
         <thead>
-          <tr><th>Name</th><th>Role</th><th>Tier</th><th>Capacity</th><th>Skills</th><th>Languages</th><th>Presence</th></tr>
+          <tr><th>Name</th><th>Role</th><th>Tier</th><th>Capacity</th><th>Skills</th><th>Languages</th><th>Business hours</th><th>Presence</th></tr>
         </thead>
         <tbody>
           {(users.data?.users ?? []).map((u) => (
@@ -105,12 +106,78 @@ export function AgentsPage() {
               </td>
               <td>{u.skills.join(", ") || "—"}</td>
               <td>{u.languages.join(", ")}</td>
+              <td>
+                {editing === u.id ? (
+                  <HoursEditor
+                    user={u}
+                    onCancel={() => setEditing(null)}
+                    onSave={(hours) => void save(u.id, { businessHours: hours }).then(() => setEditing(null))}
+                  />
+                ) : (
+                  <>
+                    <span data-testid={`hours-${u.email}`}>{hoursSummary(u.businessHours)}</span>{" "}
+                    <button type="button" className="btn small" onClick={() => setEditing(u.id)} aria-label={`Edit business hours of ${u.displayName}`}>
+                      Edit
+                    </button>
+                  </>
+                )}
+              </td>
               <td>{u.presence}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+const WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/** "mon–fri 09:00–17:00 (Europe/Berlin)", or "always" when the agent has no hours (available whenever online). */
+function hoursSummary(h: BusinessHours | null): string {
+  if (!h) return "always";
+  const parts = WEEKDAYS.filter((d) => h.days[d]).map((d) => `${d} ${h.days[d]![0]}–${h.days[d]![1]}`);
+  return parts.length ? `${parts.join(", ")} (${h.tz})` : `never (${h.tz})`;
+}
+
+/** Edits one agent's weekly hours: a time zone and, per day, a start and end (or off). */
+function HoursEditor({ user, onSave, onCancel }: { user: UserView; onSave: (h: BusinessHours | null) => void; onCancel: () => void }) {
+  const initial = user.businessHours ?? { tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", days: { mon: ["09:00", "17:00"], tue: ["09:00", "17:00"], wed: ["09:00", "17:00"], thu: ["09:00", "17:00"], fri: ["09:00", "17:00"] } };
+  const [tz, setTz] = useState(initial.tz);
+  const [days, setDays] = useState<BusinessHours["days"]>(initial.days);
+  const setDay = (d: Weekday, value: [string, string] | undefined) => setDays((prev) => {
+    const next = { ...prev };
+    if (value) next[d] = value;
+    else delete next[d];
+    return next;
+  });
+  return (
+    <div className="hours" data-testid="hours-editor">
+      <label>
+        Time zone <input value={tz} onChange={(e) => setTz(e.target.value)} aria-label="Time zone" />
+      </label>
+      {WEEKDAYS.map((d) => {
+        const span = days[d];
+        return (
+          <div key={d} className="range">
+            <label>
+              <input type="checkbox" checked={Boolean(span)} onChange={(e) => setDay(d, e.target.checked ? ["09:00", "17:00"] : undefined)} aria-label={`Works on ${d}`} /> {d}
+            </label>
+            {span && (
+              <>
+                <input type="time" value={span[0]} onChange={(e) => setDay(d, [e.target.value, span[1]])} aria-label={`${d} start`} />
+                <input type="time" value={span[1]} onChange={(e) => setDay(d, [span[0], e.target.value])} aria-label={`${d} end`} />
+              </>
+            )}
+          </div>
+        );
+      })}
+      <div className="range">
+        <button type="button" className="btn primary" onClick={() => onSave({ tz: tz.trim(), days })}>Save hours</button>
+        <button type="button" className="btn" onClick={() => onSave(null)}>Always available</button>
+        <button type="button" className="btn" onClick={onCancel}>Cancel</button>
+      </div>
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 // The admin app's API client: session cookie auth (set by the login), typed calls to the admin endpoints.
 
-import { requestJson } from "../shared/http.ts";
+import { ApiError, requestJson } from "../shared/http.ts";
 
 const call = <T,>(path: string, options: Parameters<typeof requestJson>[2] = {}) => requestJson<T>("", path, { credentials: "same-origin", ...options });
 
@@ -14,6 +14,80 @@ export interface UserView {
   languages: string[];
   capacity: number;
   presence: string;
+  businessHours: BusinessHours | null;
+}
+
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export interface BusinessHours {
+  tz: string;
+  days: Partial<Record<Weekday, [string, string]>>;
+}
+
+export interface KnowledgeSource {
+  id: string;
+  kind: string;
+  name: string;
+  location: string;
+  documentCount: number;
+  chunkCount: number;
+  updatedAt: number;
+}
+export interface IngestJob {
+  id: string;
+  kind: "url" | "file";
+  target: string;
+  state: "queued" | "running" | "succeeded" | "failed";
+  pages: number;
+  documents: number;
+  chunks: number;
+  duplicates: number;
+  skipped: { url: string; reason: string }[];
+  sourceId: string | null;
+  error: { code: string; message: string } | null;
+}
+export interface AskResult {
+  language: string;
+  passages: { chunkId: string; title: string; source: string; location: string; score: number; coverage: number; text: string }[];
+  answerable: boolean;
+  answer: string | null;
+  citations: { documentId: string; title: string; source: string; location: string }[];
+  mode: string | null;
+  reason?: string;
+  boundaryMessage?: string;
+  action?: { name: string; status: string; text: string };
+}
+export interface ActionView {
+  name: string;
+  description: string;
+  intents: string[];
+  triggers: string[];
+  sideEffect: boolean;
+  params: { properties: Record<string, { type?: string; pattern?: string; description?: string }>; required: string[] };
+  slots: Record<string, { extract: string; identity?: string }>;
+  http: { method: string; url: string; timeoutMs: number };
+}
+export interface ActionTestResult {
+  action: string;
+  customerId: string;
+  params: Record<string, string>;
+  durationMs: number;
+  result: { ok: true; status: number; data: unknown; reply: string } | { ok: false; status: number | null; error: { code: string; message: string } };
+}
+
+/** A file upload (multipart/form-data); the browser sets the boundary. Errors come back coded like every call. */
+async function uploadFile(file: File, fields: Record<string, string>): Promise<{ job: IngestJob }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
+  form.append("file", file, file.name);
+  let res: Response;
+  try {
+    res = await fetch("/api/v1/admin/knowledge/sources", { method: "POST", body: form, credentials: "same-origin", headers: { accept: "application/json" } });
+  } catch (err) {
+    throw new ApiError("NETWORK_ERROR", (err as Error).message || "network error", 0);
+  }
+  const data = (await res.json().catch(() => null)) as { job?: IngestJob; error?: { code: string; message: string } } | null;
+  if (!res.ok || !data?.job) throw new ApiError(data?.error?.code ?? `HTTP_${res.status}`, data?.error?.message ?? res.statusText, res.status);
+  return { job: data.job };
 }
 
 export type Figures = Record<string, number | null>;
@@ -119,10 +193,20 @@ export const api = {
   rules: () => call<{ yaml: string; source: string }>("/api/v1/admin/routing-rules"),
   preview: (yaml: string) => call<{ preview: Preview }>("/api/v1/admin/routing-rules/preview", { method: "POST", body: { yaml, limit: 200 } }),
   users: () => call<{ users: UserView[] }>("/api/v1/users"),
-  patchUser: (id: string, body: Partial<Pick<UserView, "tier" | "capacity" | "skills">>) => call<{ user: UserView }>(`/api/v1/admin/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+  patchUser: (id: string, body: Partial<Pick<UserView, "tier" | "capacity" | "skills" | "businessHours">>) => call<{ user: UserView }>(`/api/v1/admin/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
   canned: () => call<{ responses: { shortcut?: string; id?: string; title?: string; text?: string; body?: string }[] }>("/api/v1/canned-responses"),
   providers: () => call<Record<string, unknown>>("/api/v1/admin/providers"),
   examples: () => call<{ examples: { text: string; label: string; source: string }[] }>("/api/v1/admin/training-examples"),
   retrain: () => call<{ candidate: Candidate }>("/api/v1/admin/model/retrain", { method: "POST" }),
+  sources: () => call<{ sources: KnowledgeSource[]; jobs: IngestJob[] }>("/api/v1/admin/knowledge/sources"),
+  addUrl: (url: string, maxPages?: number, maxDepth?: number) =>
+    call<{ job: IngestJob }>("/api/v1/admin/knowledge/sources", { method: "POST", body: { url, ...(maxPages ? { maxPages } : {}), ...(maxDepth !== undefined ? { maxDepth } : {}) } }),
+  upload: uploadFile,
+  job: (id: string) => call<{ job: IngestJob }>(`/api/v1/admin/knowledge/jobs/${encodeURIComponent(id)}`),
+  deleteSource: (id: string) => call<{ deleted: string }>(`/api/v1/admin/knowledge/sources/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  ask: (text: string) => call<AskResult>("/api/v1/admin/knowledge/ask", { method: "POST", body: { text } }),
+  actions: () => call<{ configured: boolean; actions: ActionView[] }>("/api/v1/admin/actions"),
+  testAction: (name: string, customerId: string, params: Record<string, string>, confirm: boolean) =>
+    call<ActionTestResult>(`/api/v1/admin/actions/${encodeURIComponent(name)}/test`, { method: "POST", body: { customerId, params, ...(confirm ? { confirm } : {}) } }),
   activate: (candidateId: string) => call<{ activated: string }>("/api/v1/admin/model/activate", { method: "POST", body: { candidateId } }),
 };

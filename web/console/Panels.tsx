@@ -1,6 +1,6 @@
 // The side panels: the handoff packet (why it was escalated, sentiment, summary, what the AI tried, who the
-// customer is) and real-time assist (summary, flags, replies, articles, next steps) with rating buttons. Both
-// hide themselves when the server does not offer them.
+// customer is) and real-time assist (summary, flags, replies, articles, next steps, and in LLM mode the AI's
+// summary and draft reply) with rating buttons. Both hide themselves when the server does not offer them.
 
 import { useEffect, useRef, useState } from "react";
 import { safeHttpUrl } from "../shared/safe.ts";
@@ -185,6 +185,8 @@ export function AssistPanel({
   };
 
   if (!data) return null;
+  // The co-pilot's summary, when the server had one in time, reads better than the extracted sentences.
+  const summary = data.llmSummary && (data.llmSummary.bullets?.length ?? 0) > 0 ? data.llmSummary : data.summary;
   return (
     <section className="panel" aria-labelledby="assist-title" data-testid="assist">
       <h2 id="assist-title">Assist</h2>
@@ -199,26 +201,33 @@ export function AssistPanel({
           ))}
         </ul>
       )}
-      {data.summary && (data.summary.bullets?.length ?? 0) > 0 && (
-        <div className="kv">
+      {summary && (summary.bullets?.length ?? 0) > 0 && (
+        <div className="kv" data-testid="assist-summary" data-source={summary === data.llmSummary ? "llm" : "extractive"}>
           <h3>
-            Summary <RateButtons id={data.summary.id} type={data.summary.type} ratings={ratings} onRate={rate} />
+            Summary {summary === data.llmSummary && <span className="badge" title="Written by the AI from this conversation">AI</span>}{" "}
+            <RateButtons id={summary.id} type={summary.type} ratings={ratings} onRate={rate} />
           </h3>
           <ul>
-            {data.summary.bullets!.map((b, i) => (
+            {summary.bullets!.map((b, i) => (
               <li key={i}>{b}</li>
             ))}
           </ul>
         </div>
       )}
       {data.draft && (
-        <div className="kv">
-          <h3>Draft reply</h3>
+        <div className="kv" data-testid="assist-draft">
+          <h3>
+            Draft reply <span className="badge" title="Written by the AI from this conversation and the knowledge base: check it before sending">AI</span>
+          </h3>
           <div className="suggestion">
             <p>{data.draft.text}</p>
+            {(data.draft.citations?.length ?? 0) > 0 && (
+              <p className="muted small">From: {data.draft.citations!.map((c) => c.title).join(", ")}</p>
+            )}
             <div className="sug-actions">
-              <button type="button" className="btn small" onClick={() => onUse(data.draft!)}>
-                Use
+              {/* Sending it unchanged rates it "used as is", changing it first "edited" (see Composer). */}
+              <button type="button" className="btn small" title="Put the draft in the composer to send or edit" onClick={() => onUse(data.draft!)}>
+                Use draft
               </button>
               <RateButtons id={data.draft.id} type={data.draft.type} ratings={ratings} onRate={rate} />
             </div>

@@ -51,7 +51,9 @@ export interface AssistPanel {
   replies?: Array<Suggestion & { shortcut?: string; title?: string; text: string; missingVariables?: string[] }>;
   flags?: Array<Suggestion & { kind?: string; severity?: "info" | "warning" | "critical"; label: string; evidence?: string }>;
   nextSteps?: Array<Suggestion & { resolutionCode: string; confidence?: number; caseCount?: number; notes?: string }>;
-  draft?: (Suggestion & { text: string }) | null;
+  /** LLM mode: the co-pilot's summary (shown instead of the extractive one) and a draft reply grounded in the KB. */
+  llmSummary?: (Suggestion & { bullets?: string[]; issue?: string; current?: string }) | null;
+  draft?: (Suggestion & { text: string; citations?: Array<{ documentId: string; title: string }> }) | null;
 }
 
 export interface CannedResponse {

@@ -4,6 +4,9 @@
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MockShop, startMockShop } from "../../src/adapters/actions/mock-shop.ts";
+import { makePdf } from "../../src/adapters/knowledge/ingest/test-pdf.ts";
+import { DEMO_ACTIONS_FILE } from "../../src/adapters/knowledge/demo-seed.ts";
 import { bearer } from "../../test/support/tandem.ts";
 import { browserAvailable, ensureWebBuilt, launchBrowser, type RunningTandem, screenshot, scriptedResponder, serve } from "./support.ts";
 
@@ -28,10 +31,12 @@ describe.skipIf(!run)("admin app in Chromium", () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let shop: MockShop;
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    srv = await serve({ ANALYTICS_REFRESH_SECONDS: "0" }, { responder: scriptedResponder });
+    shop = await startMockShop({ port: 0, host: "127.0.0.1" });
+    srv = await serve({ ANALYTICS_REFRESH_SECONDS: "0", ACTIONS_FILE: DEMO_ACTIONS_FILE, ACTIONS_BASE_URL: shop.url }, { responder: scriptedResponder });
     await srv.tandem.users.create({ email: "boss@example.com", password: "correct-horse-battery", displayName: "Bo Admin", role: "admin", tier: 3 });
     await srv.tandem.desk.stop();
     await customerWrites(srv.url, "Where is my order NW-1042?");
@@ -50,6 +55,7 @@ describe.skipIf(!run)("admin app in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await srv?.close();
+    await shop?.close();
   });
 
   it("shows the dashboard with the escalation target band and today's figures", async () => {
@@ -102,5 +108,62 @@ describe.skipIf(!run)("admin app in Chromium", () => {
     await page.getByRole("link", { name: "Providers" }).click();
     await expect.poll(() => page.getByTestId("providers").innerText()).toContain("intentModel");
     await screenshot(page, "admin-providers");
+  });
+
+  it("uploads a PDF and sees it answer a test question with passages and scores", async () => {
+    await page.getByRole("link", { name: "Knowledge", exact: true }).click();
+    const pdf = await makePdf("Kettle warranty", [
+      ["Kettle warranty", "Every Northwind kettle carries a three year warranty against manufacturing defects."],
+      ["Making a claim", "To claim the warranty, email the serial number and a photo of the fault to our service team."],
+    ]);
+    await page.getByLabel("File to upload").setInputFiles({ name: "kettle-warranty.pdf", mimeType: "application/pdf", buffer: Buffer.from(pdf) });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.locator('[data-testid="job-row"][data-state="succeeded"]').waitFor();
+    expect(await page.getByTestId("job-row").first().innerText()).toMatch(/2 pages · 1 documents/);
+    await page.locator('[data-testid="source-row"][data-name="kettle-warranty.pdf"]').waitFor();
+
+    await page.getByLabel("Test question", { exact: true }).fill("What warranty does a kettle have?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await expect.poll(() => page.getByTestId("answer").innerText()).toMatch(/three year warranty/i);
+    expect(await page.getByTestId("citation").first().innerText()).toContain("Kettle warranty");
+    expect(Number(await page.getByTestId("passage-score").first().innerText())).toBeGreaterThan(0);
+    await screenshot(page, "admin-knowledge");
+
+    // A file that only claims to be a PDF is refused with its code, and nothing is queued.
+    await page.getByLabel("File to upload").setInputFiles({ name: "fake.pdf", mimeType: "application/pdf", buffer: Buffer.from("hello") });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").first().innerText()).toContain("not a PDF");
+  });
+
+  it("runs a test call of an action as a chosen customer", async () => {
+    const c = (await (await fetch(`${srv.url}/api/v1/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { name: "Dee", email: "demo.customer@example.com" } }) })).json()) as {
+      conversation: { id: string };
+    };
+    const customerId = (await srv.tandem.store.getConversation(c.conversation.id))!.customerId;
+    await page.getByRole("link", { name: "Actions", exact: true }).click();
+    const card = page.locator('[data-testid="action-card"][data-name="lookup_order"]');
+    await card.waitFor();
+    await card.getByLabel("Customer id for lookup_order").fill(customerId);
+    await card.getByLabel("orderId for lookup_order").fill("LC-10234");
+    await card.getByRole("button", { name: "Test call" }).click();
+    await expect.poll(() => card.getByTestId("action-result").getAttribute("data-ok")).toBe("true");
+    expect(await card.getByTestId("action-result").innerText()).toContain("Order LC-10234 is");
+    await screenshot(page, "admin-actions");
+  });
+
+  it("edits an agent's business hours", async () => {
+    await page.getByRole("link", { name: "Agents", exact: true }).click();
+    await page.getByRole("button", { name: "Edit business hours of Bo Admin" }).click();
+    const editor = page.getByTestId("hours-editor");
+    await editor.getByLabel("Time zone").fill("Europe/Berlin");
+    await editor.getByLabel("Works on fri").uncheck();
+    await editor.getByLabel("Works on sat").check();
+    await editor.getByLabel("sat start").fill("10:00");
+    await editor.getByLabel("sat end").fill("14:00");
+    await screenshot(page, "admin-agents-hours");
+    await editor.getByRole("button", { name: "Save hours" }).click();
+    await expect.poll(() => page.getByTestId("hours-boss@example.com").innerText()).toContain("sat 10:00–14:00");
+    const stored = (await srv.tandem.store.listUsers()).find((u) => u.email === "boss@example.com")!.businessHours;
+    expect(stored).toEqual({ tz: "Europe/Berlin", days: { mon: ["09:00", "17:00"], tue: ["09:00", "17:00"], wed: ["09:00", "17:00"], thu: ["09:00", "17:00"], sat: ["10:00", "14:00"] } });
   });
 });

@@ -2,9 +2,12 @@
 // for `tandem triage --model DIR`, and prints how well it did on examples it did not train on.
 
 import { type Command, InvalidArgumentError } from "commander";
+import { createSqlAnalyticsStore } from "../../adapters/analytics/sql-analytics-store.ts";
+import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
 import { saveModel } from "../../adapters/model/model-files.ts";
 import { readTrainingData } from "../../adapters/model/training-data.ts";
-import { type TrainReport, trainIntentModel } from "../../domain/triage/intent/index.ts";
+import { type LabelledExample, type TrainReport, trainIntentModel } from "../../domain/triage/intent/index.ts";
+import { DEFAULT_DATABASE_URL } from "./kb-context.ts";
 
 interface TrainCliOptions {
   data: string;
@@ -14,6 +17,18 @@ interface TrainCliOptions {
   hashBits?: number;
   epochs?: number;
   json?: boolean;
+  fromDb?: boolean;
+}
+
+/** The operator's labelled examples (reviewed escalations, corrected intents) stored in DATABASE_URL. */
+export async function operatorExamples(databaseUrl: string): Promise<LabelledExample[]> {
+  const handle = openDatabase(databaseUrl);
+  try {
+    await migrateToLatest(handle);
+    return (await createSqlAnalyticsStore(handle).listTrainingExamples(1_000_000)).map((e) => ({ text: e.text, label: e.label }));
+  } finally {
+    await handle.close();
+  }
 }
 
 function numberIn(name: string, min: number, max: number, integer: boolean) {
@@ -71,9 +86,13 @@ export function registerTrainCommand(program: Command): void {
     )
     .option("--epochs <n>", "passes over the data", numberIn("--epochs", 1, 1000, true))
     .option("--json", "print the full training report as JSON")
+    .option("--from-db", "also train on the operator's reviewed examples stored in DATABASE_URL (escalations marked unnecessary, corrected intents)")
     .action(async (opts: TrainCliOptions) => {
       try {
-        const { examples } = await readTrainingData(opts.data);
+        const { examples: base } = await readTrainingData(opts.data);
+        const stored = opts.fromDb ? await operatorExamples(process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL) : [];
+        if (opts.fromDb && !opts.json) process.stdout.write(`adding ${stored.length} operator examples from the database\n`);
+        const examples = [...base, ...stored];
         const { model, report } = trainIntentModel(examples, {
           holdout: opts.holdout,
           seed: opts.seed,

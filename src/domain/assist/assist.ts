@@ -10,6 +10,7 @@ import {
   renderTemplate,
   templateVars,
 } from "./canned-responses.ts";
+import type { CopilotDraft, CopilotSummary } from "./copilot.ts";
 import { type CriticalFlag, criticalFlags, DEFAULT_FLAG_THRESHOLDS, type FlagThresholds } from "./flags.ts";
 import type { SuggestionType } from "./ratings.ts";
 import type { NextStep, SimilarCaseIndex } from "./similar-cases.ts";
@@ -80,6 +81,9 @@ export interface AssistPanel {
   >;
   flags: Array<Suggestion & CriticalFlag>;
   nextSteps: Array<Suggestion & NextStep>;
+  /** LLM mode only, when the model answered in time: its summary (type "summary") and a draft reply (type "draft"). */
+  llmSummary?: Suggestion & CopilotSummary;
+  draft?: Suggestion & CopilotDraft;
 }
 
 /** Stable per conversation and item: the same article suggested again keeps its id (and its rating). */

@@ -1,4 +1,4 @@
-// Public API of agent assist: the per-message refresh, its parts, the similar-case index and ratings.
+// Public API of agent assist: the per-message refresh, its parts, the LLM co-pilot, the similar-case index and ratings.
 
 export {
   type AssistDeps,
@@ -25,6 +25,22 @@ export {
   type TemplateVars,
   templateVars,
 } from "./canned-responses.ts";
+export {
+  type CopilotDraft,
+  type CopilotInput,
+  type CopilotIssue,
+  type CopilotLimits,
+  type CopilotMessage,
+  type CopilotParse,
+  type CopilotSummary,
+  copilotPrompt,
+  copilotTranscript,
+  DEFAULT_COPILOT_LIMITS,
+  type DraftCitation,
+  NO_DRAFT_MARKER,
+  parseCopilotOutput,
+  stripHtml,
+} from "./copilot.ts";
 export {
   type CriticalFlag,
   criticalFlags,

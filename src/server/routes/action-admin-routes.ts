@@ -43,7 +43,7 @@ export function actionAdminRoutes(deps: ActionAdminDeps) {
     app.post("/api/v1/admin/actions/:name/test", { schema: { tags: ["admin"], summary: "Run an action once as a given customer (identity parameters are that customer's own); audited", params: nameParams, body: testBody, ...sec } },
       async (req: FastifyRequest<{ Params: z.infer<typeof nameParams>; Body: z.infer<typeof testBody> }>) => {
         const user = await admin(req);
-        if (!deps.actions) throw new AppError("SERVICE_UNAVAILABLE", "no routine actions are configured (ACTIONS_FILE)");
+        if (!deps.actions) throw new AppError("NOT_CONFIGURED", "no routine actions are configured: set ACTIONS_FILE and ACTIONS_BASE_URL");
         const { dialog, runner } = deps.actions;
         const action = dialog.find(req.params.name);
         if (!action) throw new AppError("NOT_FOUND", "no such action");

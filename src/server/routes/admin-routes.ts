@@ -96,14 +96,24 @@ const previewBody = z
   .strict()
   .refine((b) => (b.yaml === undefined) !== (b.rules === undefined), "give either yaml or rules");
 const activateBody = z.object({ candidateId: z.string().uuid() }).strict();
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time is HH:MM (00:00-23:59)");
+const timeZone = z.string().min(1).max(64).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not an IANA time zone (e.g. Europe/Berlin)");
 const userPatchBody = z
   .object({
     tier: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
     skills: z.array(z.string().min(1).max(40)).max(50).optional(),
     languages: z.array(z.string().regex(/^[a-z]{2,3}$/)).max(20).optional(),
     capacity: z.number().int().min(0).max(100).optional(),
+    // partialRecord: a week with days off (zod 4's record over an enum demands every key).
     businessHours: z
-      .object({ tz: z.string().min(1).max(64), days: z.record(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), z.tuple([z.string().regex(/^\d\d:\d\d$/), z.string().regex(/^\d\d:\d\d$/)])) })
+      .object({ tz: timeZone, days: z.partialRecord(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), z.tuple([clockTime, clockTime])) })
       .nullable()
       .optional(),
   })

@@ -1,7 +1,7 @@
 // The knowledge admin API in-process: upload a generated PDF and see the test question cite it, CSV columns, a
 // crawled site with progress, coded refusals for bad files and URLs, deletion, and the admin-only guard.
 
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "../../adapters/knowledge/ingest/test-pdf.ts";
@@ -30,7 +30,7 @@ function startSite(): Promise<{ url: string; blockedUrl: string; close(): Promis
     "/redeem": `<html><head><title>Redeeming a gift card</title></head><body><main><h1>Redeeming a gift card</h1><p>Enter the sixteen digit gift card code at checkout in the field labelled payment code, then press apply.</p></main></body></html>`,
   };
   const servers: Server[] = [];
-  const start = (handler: Parameters<typeof createServer>[0] & object) =>
+  const start = (handler: RequestListener) =>
     new Promise<string>((resolve) => {
       const s = createServer(handler);
       servers.push(s);
