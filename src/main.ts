@@ -17,8 +17,8 @@ import type { DatabaseHandle } from "./adapters/db/database.ts";
 import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
 import { createInboundTriage } from "./app/message-triage.ts";
-import { createHumanDesk, type HumanDesk } from "./app/human-desk.ts";
-import { createWebhookSender } from "./adapters/webhook/index.ts";
+import { createHumanDesk, type HumanDesk, type WebhookPort } from "./app/human-desk.ts";
+import { createWebhookSender, newWebhookEvent, type WebhookEventType } from "./adapters/webhook/index.ts";
 import { randomUUID } from "node:crypto";
 import { HttpActionExecutor, SqlActionAudit } from "./adapters/actions/http-executor.ts";
 import { type MockShop, startMockShop } from "./adapters/actions/mock-shop.ts";
@@ -87,6 +87,13 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
       await shop?.close();
     },
   };
+}
+
+/** Signed outgoing webhooks: the desk names the event, the adapter adds the envelope (id, createdAt) and signs it. */
+function webhookPort(config: Config, clock: Clock): WebhookPort | null {
+  if (!config.WEBHOOK_URL) return null;
+  const sender = createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" });
+  return { send: (e) => sender.send(newWebhookEvent(e.type as WebhookEventType, e.data, clock.now())) };
 }
 
 /** Reads the canned-response library (YAML); a broken file stops start-up with its error. */
@@ -199,7 +206,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
       return r.passages.map((p) => ({ documentId: p.chunk.documentId, title: p.chunk.title, score: p.score, text: p.chunk.text }));
     },
     log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
-    webhook: config.WEBHOOK_URL ? createWebhookSender({ url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? "" }) : null,
+    webhook: webhookPort(config, clock),
     llm: knowledge.llm,
     assistLlmTimeoutMs: config.ASSIST_LLM_TIMEOUT_MS,
     tickMs: overrides.deskTickMs,

@@ -138,7 +138,8 @@ describe("the human desk", () => {
           return;
         }
         const ok = verifySignature(req.headers["x-tandem-signature"] as string, body, secret).ok;
-        received.push({ type: JSON.parse(body).type, ok });
+        const event = JSON.parse(body);
+        received.push({ type: event.type, ok: ok && /^evt_/.test(event.id) && !Number.isNaN(Date.parse(event.createdAt)) });
         res.writeHead(200).end();
       });
     });
