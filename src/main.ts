@@ -18,6 +18,9 @@ import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
 import { createInboundTriage } from "./app/message-triage.ts";
 import { createHumanDesk, type HumanDesk, type WebhookPort } from "./app/human-desk.ts";
+import { type CannedLibrary, createCannedLibrary } from "./app/canned-library.ts";
+import { createCannedStore } from "./adapters/store/canned-store.ts";
+import { cannedRoutes } from "./server/routes/canned-routes.ts";
 import { createWebhookSender, newWebhookEvent, type WebhookEventType } from "./adapters/webhook/index.ts";
 import { randomUUID } from "node:crypto";
 import { HttpActionExecutor, SqlActionAudit } from "./adapters/actions/http-executor.ts";
@@ -96,7 +99,7 @@ function webhookPort(config: Config, clock: Clock): WebhookPort | null {
   return { send: (e) => sender.send(newWebhookEvent(e.type as WebhookEventType, e.data, clock.now())) };
 }
 
-/** Reads the canned-response library (YAML); a broken file stops start-up with its error. */
+/** Reads the canned-response library file (YAML) that seeds an empty database; a broken file stops start-up. */
 export async function loadCannedResponses(path: string | undefined): Promise<CannedResponse[]> {
   const file = path ?? fileURLToPath(new URL("../config/canned-responses.default.yaml", import.meta.url));
   const parsed = parseCannedLibrary(await readFile(file, "utf8"));
@@ -127,6 +130,7 @@ export interface Tandem {
   config: Config;
   desk: HumanDesk;
   knowledge: KnowledgeBase;
+  canned: CannedLibrary;
   /** Listen to everything agents see (tests, in-process integrations). */
   subscribeAgents(handler: (e: StreamEvent) => void): () => void;
   /** Graceful stop: refuse new work, finish in-flight requests and AI work, close sockets and the database. */
@@ -198,9 +202,14 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     onQueued: () => desk.kick(),
     onAiDropped: () => metrics.aiDropped.inc(),
   });
-  const cannedResponses = await loadCannedResponses(config.CANNED_RESPONSES_FILE);
+  const canned = createCannedLibrary({
+    store: createCannedStore(handle), bus, clock,
+    log: { info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m) },
+    seed: () => loadCannedResponses(config.CANNED_RESPONSES_FILE),
+  });
+  await canned.start();
   const desk = createHumanDesk({
-    store, bus, clock, conversations, cannedResponses,
+    store, bus, clock, conversations, cannedResponses: canned.current,
     searchKnowledge: async (query, k) => {
       const r = await knowledge.kb.retrieve(query, { k });
       return r.passages.map((p) => ({ documentId: p.chunk.documentId, title: p.chunk.title, score: p.score, text: p.chunk.text }));
@@ -214,7 +223,8 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   const { app, hub } = await createServer({
     config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,
     plugins: [
-      deskRoutes(desk, cannedResponses),
+      deskRoutes(desk),
+      cannedRoutes(canned),
       adminRoutes({ handle, clock, triage, digestTickMs: overrides.digestTickMs }),
       knowledgeRoutes({ kb: knowledge.kb, answerer: knowledge.answerer, clock, maxUploadBytes: config.KB_UPLOAD_MAX_BYTES }),
       actionAdminRoutes({ actions: knowledge.actions }),
@@ -232,12 +242,13 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
 
   let closed = false;
   return {
-    app, store, users, conversations, presence, desk, config, knowledge: knowledge.kb,
+    app, store, users, conversations, presence, desk, config, knowledge: knowledge.kb, canned,
     subscribeAgents: (handler) => bus.subscribe(topics.agents, handler),
     async close() {
       if (closed) return;
       closed = true;
       await desk.stop();
+      canned.stop();
       await app.close();
       // After the sockets closed (their last-seen writes are pending) and before the database goes.
       await presence.close();

@@ -73,10 +73,12 @@ describe("assist co-pilot in LLM mode", () => {
   let t: Tandem;
   afterEach(async () => t?.close());
 
+  let agentToken = "";
   async function setup(timeoutMs = 1500) {
     t = await startTandem({ TANDEM_AI: "off", LLM_BASE_URL: baseURL, LLM_MODEL: "fake-model", ASSIST_LLM_TIMEOUT_MS: String(timeoutMs) });
     await t.knowledge.ingest(parseMarkdown(SHIPPING, "shipping.md", "/shipping.md"));
     const agent = await addAgent(t, "tom@desk.test", { name: "Tom" });
+    agentToken = agent.token;
     const c = await newConversation(t.app, { name: "Alex" });
     const sent = await t.app.inject({
       method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token),
@@ -119,6 +121,13 @@ describe("assist co-pilot in LLM mode", () => {
     const usage = (await t.store.listEvents(c.id)).filter((e) => e.type === "assist_usage");
     expect(usage).toHaveLength(1);
     expect(usage[0]!.data).toMatchObject({ promptTokens: 321, completionTokens: 54, model: "fake-model", outcome: "ok" });
+
+    // Claiming adds a system notice and the agent writes an internal note: neither reaches the model, so no new call.
+    expect((await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/claim`, headers: bearer(agentToken) })).statusCode).toBe(200);
+    const note = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(agentToken), payload: { clientMessageId: "n1", text: "VIP, be careful", internal: true } });
+    expect(note.statusCode).toBe(201);
+    expect((await load()).panel.draft).toEqual(panel.draft);
+    expect(requests).toHaveLength(1);
 
     // A new customer message is a new state: one more call, and a new draft id to rate.
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "Still nothing today." } });

@@ -39,7 +39,7 @@ export interface CopilotRequest {
 }
 
 export interface CopilotResult {
-  /** The last customer-visible message the result reflects. */
+  /** The last message the model saw (customer, AI or agent; not internal notes or system notices). */
   basedOnSeq: number;
   summary: CopilotSummary | null;
   draft: CopilotDraft | null;
@@ -126,8 +126,8 @@ export function createAssistCopilot(deps: CopilotDeps) {
   return {
     /**
      * The co-pilot's summary and draft for the conversation as it stands, or null (failure, timeout, nothing to
-     * say). Keyed on the last customer-visible message: internal notes do not reach the model, so they do not
-     * cost a new call either. Concurrent loads of one state share a single call.
+     * say). Keyed on the last message the model sees: internal notes and system notices do not reach it, so they
+     * do not cost a new call either. Concurrent loads of one state share a single call.
      */
     async refresh(req: CopilotRequest): Promise<CopilotResult | null> {
       const visible = copilotTranscript(req.messages);

@@ -43,7 +43,8 @@ export interface HumanDeskDeps {
   clock: Clock;
   log: Logger;
   conversations: ConversationService;
-  cannedResponses: readonly CannedResponse[];
+  /** The current canned-response library (admins edit it at run time, so it is read on every refresh). */
+  cannedResponses: () => readonly CannedResponse[];
   searchKnowledge?: KnowledgeSearch;
   webhook?: WebhookPort | null;
   /** The configured LLM: adds the co-pilot's summary and draft reply to the assist panel. */
@@ -265,7 +266,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
         : undefined;
       const panel = await refreshAssist(
         { conversation, messages, customer, agent, previousConversations: previous.filter((c) => c.id !== conversationId) },
-        { cannedResponses: deps.cannedResponses, searchKnowledge, similarCases: similar },
+        { cannedResponses: deps.cannedResponses(), searchKnowledge, similarCases: similar },
       );
       if (!copilot) return panel;
       const language = conversation.language ?? [...messages].reverse().find((m) => m.author === "customer" && m.triage)?.triage?.language ?? null;

@@ -13,6 +13,8 @@ export type StreamEvent =
   | { type: "ai_delta"; conversationId: string; text: string }
   /** The knowledge base changed on some node: every node re-reads that source. */
   | { type: "kb_change"; origin: string; change: { type: "source_replaced"; sourceId: string; chunkCount: number } | { type: "source_deleted"; sourceId: string } }
+  /** An admin changed the canned-response library on some node: every other node re-reads it. */
+  | { type: "canned_change"; origin: string; responseId: string }
   /** Delivery may have had a gap (the bus reconnected): subscribers re-read from storage. Local, never published. */
   | { type: "resync" };
 
@@ -28,4 +30,5 @@ export const topics = {
   /** Everything agents' consoles need: new, changed and escalated conversations, and their messages. */
   agents: "agents",
   knowledge: "knowledge",
+  canned: "canned",
 } as const;

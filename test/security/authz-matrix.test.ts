@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { cannedInputSchema } from "../../src/domain/assist/index.ts";
 import { addAgent, bearer, newConversation, startTandem } from "../support/tandem.ts";
 import { openStream } from "../support/ws-client.ts";
 import {
@@ -95,6 +96,9 @@ interface Row {
 const LOGIN_EMAIL = "login-only@matrix.test";
 const PASSWORD = "correct-horse-battery";
 const message = () => ({ clientMessageId: randomUUID(), text: "hello from the matrix" });
+/** A canned response with a shortcut no other cell uses; cannedId() stores one for PUT and DELETE to act on. */
+const cannedBody = () => ({ shortcut: `/m-${randomUUID().slice(0, 8)}`, title: "Matrix", text: "Hello {{customer.firstName | there}}" });
+const cannedId = async () => (await t.canned.create(cannedInputSchema.parse(cannedBody()), staff.admin.user.id)).id;
 
 /** THE TABLE. Keys are `METHOD /path` exactly as in the OpenAPI document. */
 const MATRIX: Record<string, Row> = {
@@ -137,6 +141,10 @@ const MATRIX: Record<string, Row> = {
   },
   "GET /api/v1/assist/ratings/summary": { expect: SUPERVISOR },
   "GET /api/v1/canned-responses": { expect: AGENT },
+  "POST /api/v1/admin/canned-responses": { expect: ADMIN, body: () => cannedBody() },
+  "PUT /api/v1/admin/canned-responses/{id}": { expect: ADMIN, body: () => cannedBody(), path: async () => `/api/v1/admin/canned-responses/${await cannedId()}` },
+  "DELETE /api/v1/admin/canned-responses/{id}": { expect: ADMIN, path: async () => `/api/v1/admin/canned-responses/${await cannedId()}` },
+  "POST /api/v1/admin/canned-responses/preview": { expect: ADMIN, body: () => ({ text: "Hi {{customer.firstName | there}}" }) },
   "POST /api/v1/conversations/{id}/csat": { expect: CUSTOMER_ONLY, setup: "resolved", body: () => ({ score: 5 }) },
   "GET /api/v1/admin/analytics/overview": { expect: SUPERVISOR },
   "GET /api/v1/admin/analytics/days": { expect: SUPERVISOR },

@@ -1,5 +1,5 @@
-// Admin settings pages: routing rules with a preview on recent messages, agents (tier and capacity), canned
-// responses, provider status and the retrain-then-confirm loop for operator feedback.
+// Admin settings pages: routing rules with a preview on recent messages, agents (tier and capacity), provider
+// status and the retrain-then-confirm loop for operator feedback (canned responses are in Canned.tsx).
 
 import { useEffect, useState } from "react";
 import { useLoad } from "./App.tsx";
@@ -178,30 +178,6 @@ function HoursEditor({ user, onSave, onCancel }: { user: UserView; onSave: (h: B
         <button type="button" className="btn" onClick={onCancel}>Cancel</button>
       </div>
     </div>
-  );
-}
-
-export function CannedPage() {
-  const canned = useLoad(() => api.canned(), []);
-  return (
-    <section aria-labelledby="canned-title">
-      <h1 id="canned-title">Canned responses</h1>
-      <p className="muted">From CANNED_RESPONSES_FILE (read-only here).</p>
-      <table className="table">
-        <thead>
-          <tr><th>Shortcut</th><th>Title</th><th>Text</th></tr>
-        </thead>
-        <tbody>
-          {(canned.data?.responses ?? []).map((r) => (
-            <tr key={r.shortcut ?? r.id}>
-              <td><code>{r.shortcut}</code></td>
-              <td>{r.title}</td>
-              <td className="quote">{r.text ?? r.body}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
   );
 }
 

@@ -74,6 +74,28 @@ export interface ActionTestResult {
   result: { ok: true; status: number; data: unknown; reply: string } | { ok: false; status: number | null; error: { code: string; message: string } };
 }
 
+/** What an admin edits; the server adds the id and who changed it when. */
+export interface CannedInput {
+  shortcut: string;
+  title: string;
+  text: string;
+  intents: string[];
+  reasons: string[];
+  keywords: string[];
+  language: string | null;
+}
+export interface CannedView extends CannedInput {
+  id: string;
+  updatedAt: number;
+  updatedBy: string | null;
+}
+export interface CannedPreview {
+  text: string;
+  missing: string[];
+  problems: string[];
+  sample: Record<string, Record<string, string>>;
+}
+
 /** A file upload (multipart/form-data); the browser sets the boundary. Errors come back coded like every call. */
 async function uploadFile(file: File, fields: Record<string, string>): Promise<{ job: IngestJob }> {
   const form = new FormData();
@@ -194,7 +216,11 @@ export const api = {
   preview: (yaml: string) => call<{ preview: Preview }>("/api/v1/admin/routing-rules/preview", { method: "POST", body: { yaml, limit: 200 } }),
   users: () => call<{ users: UserView[] }>("/api/v1/users"),
   patchUser: (id: string, body: Partial<Pick<UserView, "tier" | "capacity" | "skills" | "businessHours">>) => call<{ user: UserView }>(`/api/v1/admin/users/${encodeURIComponent(id)}`, { method: "PATCH", body }),
-  canned: () => call<{ responses: { shortcut?: string; id?: string; title?: string; text?: string; body?: string }[] }>("/api/v1/canned-responses"),
+  canned: () => call<{ responses: CannedView[]; variables: string[] }>("/api/v1/canned-responses"),
+  createCanned: (body: CannedInput) => call<{ response: CannedView }>("/api/v1/admin/canned-responses", { method: "POST", body }),
+  updateCanned: (id: string, body: CannedInput) => call<{ response: CannedView }>(`/api/v1/admin/canned-responses/${encodeURIComponent(id)}`, { method: "PUT", body }),
+  deleteCanned: (id: string) => call<{ deleted: string }>(`/api/v1/admin/canned-responses/${encodeURIComponent(id)}`, { method: "DELETE" }),
+  previewCanned: (text: string) => call<CannedPreview>("/api/v1/admin/canned-responses/preview", { method: "POST", body: { text } }),
   providers: () => call<Record<string, unknown>>("/api/v1/admin/providers"),
   examples: () => call<{ examples: { text: string; label: string; source: string }[] }>("/api/v1/admin/training-examples"),
   retrain: () => call<{ candidate: Candidate }>("/api/v1/admin/model/retrain", { method: "POST" }),

@@ -112,7 +112,7 @@ export function Composer({
       attempt.current = null;
       const s = suggestion.current;
       if (s && !internal) {
-        void api.rate({ suggestionId: s.suggestionId, suggestionType: s.suggestionType, rating: text === s.text.trim() ? "used_as_is" : "edited" }).catch(() => {});
+        void api.rate({ conversationId, suggestionId: s.suggestionId, suggestionType: s.suggestionType, rating: text === s.text.trim() ? "used_as_is" : "edited" }).catch(() => {});
       }
       suggestion.current = null;
       setDraft("");

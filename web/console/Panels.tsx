@@ -181,7 +181,7 @@ export function AssistPanel({
 
   const rate = (id: string, type: string, rating: Rating) => {
     setRatings((r) => ({ ...r, [id]: rating }));
-    void api.rate({ suggestionId: id, suggestionType: type, rating }).catch(() => {});
+    void api.rate({ conversationId, suggestionId: id, suggestionType: type, rating }).catch(() => {});
   };
 
   if (!data) return null;

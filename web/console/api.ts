@@ -77,7 +77,8 @@ export const api = {
   },
   packet: (id: string) => optional(call<{ packet?: HandoffPacket } & Partial<HandoffPacket>>(`/api/v1/conversations/${encodeURIComponent(id)}/packet`)).then(unwrap<HandoffPacket>("packet")),
   assist: (id: string) => optional(call<{ assist?: AssistPanel } & Partial<AssistPanel>>(`/api/v1/conversations/${encodeURIComponent(id)}/assist`)).then(unwrap<AssistPanel>("assist")),
-  rate: (body: { suggestionId: string; suggestionType: string; rating: Rating }) => optional(call<unknown>("/api/v1/assist/ratings", { method: "POST", body })),
+  /** The server attaches the rating to its conversation (the event log analytics reads), so conversationId is required. */
+  rate: (body: { conversationId: string; suggestionId: string; suggestionType: string; rating: Rating }) => optional(call<unknown>("/api/v1/assist/ratings", { method: "POST", body })),
   canned: async (): Promise<CannedResponse[] | null> => {
     const r = await optional(call<unknown>("/api/v1/canned-responses"));
     if (r === null) return null;

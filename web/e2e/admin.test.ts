@@ -1,6 +1,6 @@
 // The admin app in Chromium against a real server: the dashboard with its target band, marking an escalation and
-// seeing the pattern chart change, editing a routing rule and seeing the preview change, and a screenshot of every
-// page (test-artifacts/screenshots/admin-*.png).
+// seeing the pattern chart change, editing a routing rule and seeing the preview change, managing canned responses,
+// and a screenshot of every page (test-artifacts/screenshots/admin-*.png).
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -108,6 +108,53 @@ describe.skipIf(!run)("admin app in Chromium", () => {
     await page.getByRole("link", { name: "Providers" }).click();
     await expect.poll(() => page.getByTestId("providers").innerText()).toContain("intentModel");
     await screenshot(page, "admin-providers");
+  });
+
+  it("creates a canned response with a live preview, and agents get it", async () => {
+    await page.getByRole("link", { name: "Canned responses" }).click();
+    await page.getByTestId("canned-row").first().waitFor();
+    await page.getByRole("button", { name: "New response" }).click();
+    const editor = page.getByTestId("canned-editor");
+    await editor.getByLabel("Shortcut").fill("/kettle");
+    await editor.getByLabel("Title").fill("Kettle warranty");
+    await editor.getByLabel("Text").fill("Hi {{customer.firstName | there}}, order {{order.id}} is covered by the {{warranty.years}} year warranty.");
+    await expect.poll(() => editor.getByTestId("canned-problems").innerText()).toContain("unknown variable {{warranty.years}}");
+    await editor.getByRole("button", { name: "Save response" }).click();
+    await expect.poll(() => editor.getByRole("alert").innerText()).toContain("unknown variable");
+    await editor.getByLabel("Text").fill("Hi {{customer.firstName | there}}, order {{order.id}} is covered by our three year warranty.");
+    await expect.poll(() => editor.getByTestId("canned-preview").innerText()).toBe("Hi Alex, order NW-1042 is covered by our three year warranty.");
+    expect(await editor.getByTestId("canned-problems").count()).toBe(0);
+    await editor.getByLabel("Intents").fill("warranty");
+    await screenshot(page, "admin-canned-editor");
+    await editor.getByRole("button", { name: "Save response" }).click();
+    const row = page.locator('[data-testid="canned-row"][data-shortcut="/kettle"]');
+    await row.waitFor();
+    expect(await page.getByTestId("canned-editor").count()).toBe(0);
+    expect(await row.innerText()).toContain("Bo Admin");
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, "admin-canned-created");
+
+    // A second response may not take the same shortcut: the coded refusal is shown in the editor.
+    await page.getByRole("button", { name: "New response" }).click();
+    await page.getByTestId("canned-editor").getByLabel("Shortcut").fill("/kettle");
+    await page.getByTestId("canned-editor").getByLabel("Title").fill("Duplicate");
+    await page.getByTestId("canned-editor").getByLabel("Text").fill("Hello.");
+    await page.getByTestId("canned-editor").getByRole("button", { name: "Save response" }).click();
+    await expect.poll(() => page.getByTestId("canned-editor").getByRole("alert").innerText()).toContain("/kettle belongs to another response");
+    await page.getByTestId("canned-editor").getByRole("button", { name: "Cancel" }).click();
+
+    // Agents read the new response from their library endpoint (the console's /shortcut list).
+    await srv.tandem.users.create({ email: "kim@example.com", password: "correct-horse-battery", displayName: "Kim Agent", role: "agent", tier: 1 });
+    const login = (await (await fetch(`${srv.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "kim@example.com", password: "correct-horse-battery" }) })).json()) as { token: string };
+    const library = (await (await fetch(`${srv.url}/api/v1/canned-responses`, { headers: bearer(login.token) })).json()) as { responses: { shortcut: string; text: string; intents: string[] }[] };
+    expect(library.responses.find((r) => r.shortcut === "/kettle")).toMatchObject({ intents: ["warranty"], text: expect.stringContaining("three year warranty") });
+
+    // Deleting it takes it away from agents too.
+    page.once("dialog", (d) => void d.accept());
+    await page.getByRole("button", { name: "Delete /kettle" }).click();
+    await expect.poll(() => page.locator('[data-testid="canned-row"][data-shortcut="/kettle"]').count()).toBe(0);
+    const after = (await (await fetch(`${srv.url}/api/v1/canned-responses`, { headers: bearer(login.token) })).json()) as { responses: { shortcut: string }[] };
+    expect(after.responses.map((r) => r.shortcut)).not.toContain("/kettle");
   });
 
   it("uploads a PDF and sees it answer a test question with passages and scores", async () => {

@@ -108,7 +108,7 @@ describe.skipIf(!run)("assist co-pilot in the console", () => {
     await expect.poll(ratings).toEqual(["used_as_is", "edited"]);
 
     // The thumbs rate the draft directly, with its own suggestion type.
-    await draft.getByRole("button", { name: "Helpful" }).click();
+    await draft.getByRole("button", { name: "Helpful", exact: true }).click();
     await expect.poll(ratings).toEqual(["used_as_is", "edited", "helpful"]);
     expect(watch).toEqual({ dialogs: [], errors: [] });
     await context.close();

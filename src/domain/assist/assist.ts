@@ -153,6 +153,7 @@ export async function refreshAssist(
       intent: latestTriage?.intent ?? null,
       reasons: input.conversation.reasons,
       text: customerTexts.slice(-3).join(" "),
+      language: latestTriage?.language ?? null,
     },
     options.replies,
   ).map(({ response }) => {

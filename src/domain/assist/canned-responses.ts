@@ -18,6 +18,8 @@ export interface CannedResponse {
   keywords: string[];
   /** Body with {{variables}}; `{{customer.firstName | there}}` falls back to "there" when unknown. */
   text: string;
+  /** The language it is written in (ISO 639-1/-3); not suggested for conversations in another language. */
+  language?: string | null;
 }
 
 const cannedSchema = z
@@ -29,6 +31,7 @@ const cannedSchema = z
     reasons: z.array(z.string().min(1)).default([]),
     keywords: z.array(z.string().min(1)).default([]),
     text: z.string().min(1),
+    language: z.string().regex(/^[a-z]{2,3}$/, "an ISO 639 code such as en").optional(),
   })
   .strict();
 
@@ -110,6 +113,66 @@ export function renderTemplate(template: string, vars: TemplateVars): { text: st
   return { text, missing };
 }
 
+/** Every variable templateVars() provides: a template naming anything else can never be filled. */
+export const TEMPLATE_VARIABLES: readonly string[] = [
+  "customer.name",
+  "customer.firstName",
+  "customer.email",
+  "agent.name",
+  "agent.firstName",
+  "order.id",
+  "conversation.id",
+  "company.name",
+];
+
+/**
+ * Problems that would make a template render wrongly, found with the same pattern renderTemplate uses: a variable
+ * no conversation provides, or braces that are not a well-formed {{variable}} (they would reach the customer raw).
+ */
+export function templateProblems(template: string, known: readonly string[] = TEMPLATE_VARIABLES): string[] {
+  const problems: string[] = [];
+  for (const m of template.matchAll(VAR)) {
+    const path = m[1] ?? "";
+    if (!known.includes(path)) problems.push(`unknown variable {{${path}}}; known: ${known.join(", ")}`);
+  }
+  const rest = template.replace(VAR, "");
+  if (rest.includes("{{") || rest.includes("}}")) problems.push("malformed placeholder: write {{name}} or {{name | fallback}}");
+  return problems;
+}
+
+/** What an admin sends to create or replace a response; the id and the audit fields are the server's. */
+export const cannedInputSchema = z
+  .object({
+    shortcut: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^\/[a-z0-9][a-z0-9_-]{0,39}$/, "a slash then up to 40 lower-case letters, digits, - or _ (e.g. /refund)"),
+    title: z.string().trim().min(1).max(120),
+    text: z
+      .string()
+      .min(1)
+      .max(4000)
+      .superRefine((text, ctx) => {
+        for (const message of templateProblems(text)) ctx.addIssue({ code: "custom", message });
+      }),
+    intents: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
+    reasons: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
+    keywords: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
+    language: z.string().regex(/^[a-z]{2,3}$/, "an ISO 639 code such as en").nullable().default(null),
+  })
+  .strict();
+export type CannedInput = z.infer<typeof cannedInputSchema>;
+
+/** Sample values for previewing a template in the admin app, shaped like a real conversation's. */
+export const SAMPLE_TEMPLATE_VARS: TemplateVars = {
+  customer: { name: "Alex Morgan", firstName: "Alex", email: "alex@example.com" },
+  agent: { name: "Sam Lee", firstName: "Sam" },
+  order: { id: "NW-1042" },
+  conversation: { id: "c_3f9a" },
+  company: { name: "Northwind" },
+};
+
 /** Derived variables every template may use: first names from display names. */
 export function templateVars(input: {
   customer?: { name?: string | null; email?: string | null } | null;
@@ -139,6 +202,8 @@ export interface ReplyContext {
   reasons?: readonly string[];
   /** Recent customer text. */
   text: string;
+  /** The conversation's language, when known: responses written in another language are left out. */
+  language?: string | null;
 }
 
 export interface RankedResponse {
@@ -159,6 +224,7 @@ export function rankCannedResponses(
   const words = new Set(tokenize(ctx.text));
   const ranked: RankedResponse[] = [];
   for (const r of library) {
+    if (ctx.language && r.language && r.language !== ctx.language) continue;
     let score = 0;
     if (intent && r.intents.some((i) => intent === norm(i))) score += 3;
     else if (intent && r.intents.some((i) => intent.includes(norm(i)))) score += 2;

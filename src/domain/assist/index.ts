@@ -14,6 +14,8 @@ export {
   suggestionId,
 } from "./assist.ts";
 export {
+  type CannedInput,
+  cannedInputSchema,
   type CannedLibraryError,
   type CannedResponse,
   findByShortcut,
@@ -22,7 +24,10 @@ export {
   rankCannedResponses,
   renderTemplate,
   type ReplyContext,
+  SAMPLE_TEMPLATE_VARS,
+  TEMPLATE_VARIABLES,
   type TemplateVars,
+  templateProblems,
   templateVars,
 } from "./canned-responses.ts";
 export {

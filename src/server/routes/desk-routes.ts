@@ -1,10 +1,11 @@
-// The human desk over HTTP: handoff packet, assist panel and its ratings, canned responses, and the CSAT answer.
+// The human desk over HTTP: handoff packet, assist panel and its ratings, and the CSAT answer (canned responses are
+// in canned-routes.ts).
 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { requireConversationAccess, requireRole } from "../../app/auth-service.ts";
 import type { HumanDesk } from "../../app/human-desk.ts";
-import { type CannedResponse, suggestionRatingInputSchema } from "../../domain/assist/index.ts";
+import { suggestionRatingInputSchema } from "../../domain/assist/index.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { RouteContext } from "../app.ts";
 import { idParams } from "../wire.ts";
@@ -13,7 +14,7 @@ const ratingBody = suggestionRatingInputSchema.extend({ conversationId: z.string
 const csatBody = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }).strict();
 const sinceQuery = z.object({ since: z.coerce.number().int().min(0).optional() }).strict();
 
-export function deskRoutes(desk: HumanDesk, canned: readonly CannedResponse[]) {
+export function deskRoutes(desk: HumanDesk) {
   return (app: FastifyInstance, ctx: RouteContext): void => {
     app.get(
       "/api/v1/conversations/:id/packet",
@@ -50,15 +51,6 @@ export function deskRoutes(desk: HumanDesk, canned: readonly CannedResponse[]) {
       async (req: FastifyRequest<{ Querystring: { since?: number } }>) => {
         requireRole(await ctx.principal(req), "supervisor");
         return { byType: await desk.ratingSummary(req.query.since) };
-      },
-    );
-
-    app.get(
-      "/api/v1/canned-responses",
-      { schema: { tags: ["agent"], summary: "The canned-response library (shortcuts and templates with {{variables}})", security: [{ bearer: [] }] } },
-      async (req: FastifyRequest) => {
-        requireRole(await ctx.principal(req), "agent");
-        return { responses: canned };
       },
     );
 

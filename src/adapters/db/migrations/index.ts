@@ -6,6 +6,7 @@ import { coreMigration } from "./001-core.ts";
 import { knowledgeMigration } from "./002-knowledge.ts";
 import { presenceMigration } from "./003-presence.ts";
 import { reviewMigration } from "./004-review.ts";
+import { cannedMigration } from "./005-canned.ts";
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
@@ -13,5 +14,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "002-knowledge": knowledgeMigration(dialect),
     "003-presence": presenceMigration(dialect),
     "004-review": reviewMigration(dialect),
+    "005-canned": cannedMigration(dialect),
   };
 }
