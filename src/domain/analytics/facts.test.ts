@@ -15,6 +15,17 @@ describe("conversation facts", () => {
     expect(f).toMatchObject({ csatScore: 5, csatResolvedBy: "ai", promptTokens: 1000, completionTokens: 200 });
   });
 
+  it("adds the agents' co-pilot token usage to the conversation's tokens", () => {
+    const entry = fixtureLogs().find((l) => l.log.conversationId === "c1");
+    if (!entry) throw new Error("c1");
+    const withCopilot = {
+      ...entry.log,
+      events: [...entry.log.events, { type: "assist_usage", actorKind: "system", actorId: null, data: { promptTokens: 300, completionTokens: 50 }, at: T0 + MIN }],
+    };
+    const f = deriveFacts(withCopilot as typeof entry.log, ctx(T0 + 5 * MIN, entry.others));
+    expect(f).toMatchObject({ promptTokens: 1300, completionTokens: 250 });
+  });
+
   it("leaves a silent AI answer pending until the return window has passed", () => {
     const pending = byId("c2", T0 + 3 * DAY);
     expect(pending).toMatchObject({ aiOutcome: "pending", aiResolved: false, recheckAt: T0 + 10 * S + 7 * DAY });

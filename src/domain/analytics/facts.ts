@@ -139,6 +139,12 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
     completionTokens += m.completionTokens ?? 0;
     costUsd += m.costUsd ?? 0;
   }
+  // The agents' co-pilot (summary and draft in LLM mode) spends tokens too: they count in the interaction's cost.
+  for (const e of events) {
+    if (e.type !== "assist_usage") continue;
+    if (typeof e.data.promptTokens === "number") promptTokens += e.data.promptTokens;
+    if (typeof e.data.completionTokens === "number") completionTokens += e.data.completionTokens;
+  }
 
   const reasons = escalation && Array.isArray(escalation.data.reasons) ? escalation.data.reasons.map(String) : [];
   const tier = escalation && typeof escalation.data.tier === "number" ? escalation.data.tier : null;
