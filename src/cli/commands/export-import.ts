@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
-import { exportDatabase, importDatabase } from "../../adapters/store/export-import.ts";
+import { describeCounts, exportDatabase, importDatabase } from "../../adapters/store/export-import.ts";
 import { type Config, ConfigError, loadConfig } from "../../config.ts";
 
 function configOrExit(): Config {
@@ -47,24 +47,19 @@ function lineWriter(out: WriteStream | NodeJS.WriteStream) {
   };
 }
 
-const summary = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([k, n]) => `${n} ${k}${n === 1 ? "" : "s"}`)
-    .join(", ");
-
 export function registerExportImportCommands(program: Command): void {
   program
     .command("export")
     .description(
-      "write the whole database (customers, users with password hashes, conversations, messages, events) as JSON Lines",
+      "write the whole database as JSON Lines: customers, users (with password hashes), conversations, messages, events, sign-in token hashes, the knowledge base, audits, reviews, training examples, canned responses and stored settings",
     )
     .option(
       "--out <file>",
-      "write to this file (mode 600: it holds password hashes) instead of standard output",
+      "write to this file (mode 600: it holds password and token hashes) instead of standard output",
     )
     .option(
       "--redact-pii",
-      "mask emails, phone numbers and card numbers in customer data and messages (also on with REDACT_PII=1)",
+      "mask emails, phone numbers and card numbers in customer data, messages, events, action parameters, review notes and training examples (also on with REDACT_PII=1)",
     )
     .action(async (opts: { out?: string; redactPii?: boolean }) => {
       const config = configOrExit();
@@ -83,7 +78,7 @@ export function registerExportImportCommands(program: Command): void {
           await new Promise<void>((resolve, reject) =>
             (out as WriteStream).end((err?: Error | null) => (err ? reject(err) : resolve())),
           );
-          process.stderr.write(`exported ${summary(counts)} to ${opts.out}\n`);
+          process.stderr.write(`exported ${describeCounts(counts)} to ${opts.out}\n`);
         }
       } catch (err) {
         await handle.close();
@@ -108,7 +103,7 @@ export function registerExportImportCommands(program: Command): void {
         const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
         const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
         const counts = await importDatabase(handle, lines);
-        process.stderr.write(`imported ${summary(counts)}\n`);
+        process.stderr.write(`imported ${describeCounts(counts)}\n`);
       } catch (err) {
         await handle.close();
         fail(err);
