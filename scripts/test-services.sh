@@ -2,6 +2,7 @@
 # Starts throwaway PostgreSQL and Redis servers on loopback for the test suites, and prints the env to use them.
 # Usage: eval "$(scripts/test-services.sh start)"   |   scripts/test-services.sh stop
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"   # runuser lives in /usr/sbin, absent from minimal PATHs
 dir="${TANDEM_SERVICES_DIR:-/tmp/tandem-services}"
 pg_port="${TANDEM_PG_PORT:-54329}"
 redis_port="${TANDEM_REDIS_PORT:-63799}"

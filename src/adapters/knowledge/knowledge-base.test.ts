@@ -9,12 +9,10 @@ import { parseMarkdown } from "./ingest/markdown.ts";
 import { parseCsvRows, rowsToSource } from "./ingest/rows.ts";
 import { KnowledgeBase, sourceIdFor } from "./knowledge-base.ts";
 import { SqlKnowledgeStore } from "./sql-knowledge-store.ts";
+import { requireService } from "../../../test/support/databases.ts";
 
-const PG_URL = process.env.TANDEM_TEST_PG_URL;
-if (!PG_URL)
-  console.warn(
-    "\n⚠️  TANDEM_TEST_PG_URL is not set: the knowledge store suite runs on SQLite only (PostgreSQL SKIPPED).\n",
-  );
+// Loud skip on a developer machine; a failure under TANDEM_STRICT=1 (CI).
+const PG_URL = requireService("PostgreSQL", "TANDEM_TEST_PG_URL");
 
 interface Dialect {
   name: string;

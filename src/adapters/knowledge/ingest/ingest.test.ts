@@ -11,6 +11,7 @@ import { crawlSite, parseSitemap } from "./crawler.ts";
 import { loadSource } from "./load.ts";
 import { querySqlRows } from "./sql.ts";
 import { makePdf } from "./test-pdf.ts";
+import { requireService } from "../../../../test/support/databases.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kb-ingest-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -229,7 +230,7 @@ describe("SQL rows", () => {
     ).rejects.toMatchObject({ code: "KB_SQL_NOT_READ_ONLY" });
   });
 
-  const PG_URL = process.env.TANDEM_TEST_PG_URL;
+  const PG_URL = requireService("PostgreSQL", "TANDEM_TEST_PG_URL");
   it.skipIf(!PG_URL)("reads rows from PostgreSQL in a read-only transaction and cannot write", async () => {
     const name = `kb_sql_${randomBytes(4).toString("hex")}`;
     const admin = new pg.Client({ connectionString: PG_URL });
