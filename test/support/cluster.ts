@@ -3,7 +3,7 @@
 // client that reports network failures as values so load loops can count and retry them.
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,7 +104,7 @@ export async function startPrivateServices(): Promise<PrivateServices> {
   ).stdout.trim();
   const asPg = (args: string[]) =>
     process.getuid?.() === 0
-      ? run("runuser", ["-u", "postgres", "--", ...args])
+      ? run(existsSync("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser", ["-u", "postgres", "--", ...args])
       : run(args[0] as string, args.slice(1));
   const start = async () => {
     await run("bash", [servicesScript, "start"], { env });
