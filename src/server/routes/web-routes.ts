@@ -72,44 +72,27 @@ export function registerWebRoutes(app: FastifyInstance, ctx: RouteContext, optio
       return sendAsset(reply, `widget/${req.params.file}`, "public, max-age=31536000, immutable").header("cross-origin-resource-policy", "cross-origin");
     });
 
-    // Vite fingerprints the console's assets: cache them for a year.
-    scope.get("/console/assets/:file", hidden, (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
-      if (!ASSET_NAME.test(req.params.file)) throw new AppError("NOT_FOUND", "no such file");
-      if (!existsSync(join(dist, "console", "assets", req.params.file))) throw new AppError("NOT_FOUND", "no such file");
-      return sendAsset(reply, `console/assets/${req.params.file}`, "public, max-age=31536000, immutable");
-    });
-
-    const consoleIndex = async (_req: FastifyRequest, reply: FastifyReply) => {
-      const file = join(dist, "console", "index.html");
-      if (!existsSync(file)) throw notBuilt();
-      return reply
-        .type("text/html; charset=utf-8")
-        .header("cache-control", "no-cache")
-        .header("content-security-policy", CONSOLE_CSP)
-        .header("x-frame-options", "DENY")
-        .send(await readFile(file, "utf8"));
-    };
-    scope.get("/console", hidden, consoleIndex);
-    scope.get("/console/*", hidden, consoleIndex);
-
-    // The admin SPA: same policy and caching as the console.
-    scope.get("/admin/assets/:file", hidden, (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
-      if (!ASSET_NAME.test(req.params.file)) throw new AppError("NOT_FOUND", "no such file");
-      if (!existsSync(join(dist, "admin", "assets", req.params.file))) throw new AppError("NOT_FOUND", "no such file");
-      return sendAsset(reply, `admin/assets/${req.params.file}`, "public, max-age=31536000, immutable");
-    });
-    const adminIndex = async (_req: FastifyRequest, reply: FastifyReply) => {
-      const file = join(dist, "admin", "index.html");
-      if (!existsSync(file)) throw notBuilt();
-      return reply
-        .type("text/html; charset=utf-8")
-        .header("cache-control", "no-cache")
-        .header("content-security-policy", CONSOLE_CSP)
-        .header("x-frame-options", "DENY")
-        .send(await readFile(file, "utf8"));
-    };
-    scope.get("/admin", hidden, adminIndex);
-    scope.get("/admin/*", hidden, adminIndex);
+    // The console and admin SPAs: fingerprinted assets cached for a year, the page itself never cached, strict CSP,
+    // and every deep link served the app's index.
+    for (const app of ["console", "admin"] as const) {
+      scope.get(`/${app}/assets/:file`, hidden, (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
+        if (!ASSET_NAME.test(req.params.file)) throw new AppError("NOT_FOUND", "no such file");
+        if (!existsSync(join(dist, app, "assets", req.params.file))) throw new AppError("NOT_FOUND", "no such file");
+        return sendAsset(reply, `${app}/assets/${req.params.file}`, "public, max-age=31536000, immutable");
+      });
+      const index = async (_req: FastifyRequest, reply: FastifyReply) => {
+        const file = join(dist, app, "index.html");
+        if (!existsSync(file)) throw notBuilt();
+        return reply
+          .type("text/html; charset=utf-8")
+          .header("cache-control", "no-cache")
+          .header("content-security-policy", CONSOLE_CSP)
+          .header("x-frame-options", "DENY")
+          .send(await readFile(file, "utf8"));
+      };
+      scope.get(`/${app}`, hidden, index);
+      scope.get(`/${app}/*`, hidden, index);
+    }
 
     const demo = async (req: FastifyRequest, reply: FastifyReply) => {
       const file = join(dist, "demo", "index.html");
