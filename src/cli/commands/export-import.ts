@@ -7,29 +7,8 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
 import { describeCounts, exportDatabase, importDatabase } from "../../adapters/store/export-import.ts";
-import { type Config, ConfigError, loadConfig } from "../../config.ts";
-
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`tandem: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-function fail(err: unknown): never {
-  const code = (err as { code?: unknown }).code;
-  const msg =
-    typeof code === "string" && !code.startsWith("ERR_")
-      ? `${code}: ${(err as Error).message}`
-      : (err as Error).message;
-  process.stderr.write(`tandem: ${msg}\n`);
-  process.exit(1);
-}
+import type { Config } from "../../config.ts";
+import { configOrExit, fail } from "../exit.ts";
 
 async function openMigrated(config: Config) {
   const handle = openDatabase(config.DATABASE_URL, {

@@ -3,28 +3,9 @@
 import type { Command } from "commander";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "../../app/demo-seed.ts";
 import { createUserService } from "../../app/user-service.ts";
-import { type Config, ConfigError, loadConfig } from "../../config.ts";
+import { configOrExit, fail } from "../exit.ts";
 import { AppError } from "../../domain/errors.ts";
 import { buildTandem, cryptoAdapter, openStore } from "../../main.ts";
-
-function configOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`tandem: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-function fail(err: unknown): never {
-  const code = (err as { code?: unknown }).code;
-  const msg = typeof code === "string" && !code.startsWith("ERR_") ? `${code}: ${(err as Error).message}` : (err as Error).message;
-  process.stderr.write(`tandem: ${msg}\n`);
-  process.exit(1);
-}
 
 export function registerServerCommands(program: Command): void {
   program
