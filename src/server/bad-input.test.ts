@@ -81,6 +81,9 @@ for (const target of testDatabases()) {
       code: string,
       request: () => Promise<LightMyRequestResponse>,
     ) {
+      // The AI's reply to the last customer message runs after the request returns; let it land first so the
+      // only thing that could change the stored state is the refused request.
+      await t.conversations.drain();
       const before = await storedState(t, id);
       const res = await request();
       expectError(res, status, code);
@@ -499,6 +502,8 @@ for (const target of testDatabases()) {
       it("refuses a handback of a queued conversation with 409 INVALID_TRANSITION", async () => {
         const c = await newConversation(t.app);
         await postMessage(t.app, c.id, c.token, { clientMessageId: "q", text: "queued" });
+        await t.conversations.drain();
+        expect((await storedState(t, c.id)).conversation?.status).toBe("waiting_human");
         await refusedWithoutChange(c.id, 409, "INVALID_TRANSITION", () =>
           move(c.id, "handback", alice.token),
         );
