@@ -7,7 +7,10 @@ import type { Conversation, Customer, EscalationReason, Message, Tier, TriageRes
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
-import type { ConversationUnit, NewMessage, Store, Turn } from "../ports/store.ts";
+import type { ConversationUnit, NewMessage, Store, Turn, UnitPrefetch } from "../ports/store.ts";
+
+/** Turns of history triage reads for trend and repetition cues. */
+const TRIAGE_TURNS = 20;
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -67,17 +70,26 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const pending = new Set<Promise<unknown>>();
 
   async function publish(outbox: Outbox, conversationId: string): Promise<void> {
+    // Issued together rather than one await each: a bus keeps per-topic order in call order (Redis on its one
+    // connection, which also pipelines them into one write), and a message's events then cost one round trip.
+    const sends: Promise<void>[] = [];
     for (const e of outbox.events) {
-      await bus.publish(topics.conversation(conversationId), e);
+      sends.push(bus.publish(topics.conversation(conversationId), e));
       // Agents see customer-facing traffic and status changes of every conversation; internal notes too.
-      await bus.publish(topics.agents, e);
+      sends.push(bus.publish(topics.agents, e));
     }
+    await Promise.all(sends);
   }
 
   /** Runs fn under the conversation lock, then publishes what it queued. */
-  async function mutate<T>(conversationId: string, fn: (unit: ConversationUnit, outbox: Outbox) => Promise<T>): Promise<T> {
-    const outbox: Outbox = { events: [], escalated: [] };
-    const result = await store.withConversation(conversationId, (unit) => fn(unit, outbox));
+  async function mutate<T>(
+    conversationId: string,
+    fn: (unit: ConversationUnit, outbox: Outbox) => Promise<T>,
+    prefetch?: UnitPrefetch,
+  ): Promise<T> {
+    let outbox: Outbox = { events: [], escalated: [] };
+    // Fresh per run: the store may run the unit again after a write conflict, and only the run that committed speaks.
+    const result = await store.withConversation(conversationId, (unit) => fn(unit, (outbox = { events: [], escalated: [] })), prefetch);
     if (!result.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
     await publish(outbox, conversationId);
     for (const c of outbox.escalated) deps.onEscalated?.(c);
@@ -216,6 +228,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
       let needsResponder = false;
       let queued: Conversation | null = null;
       const result = await mutate(conversationId, async (unit, outbox) => {
+        // A unit may run more than once (the store retries it on a write conflict): start each run afresh.
+        needsResponder = false;
+        queued = null;
         const existing = await unit.findMessageByKey(key);
         if (existing) {
           if (existing.text !== input.text) {
@@ -233,7 +248,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         }
         let triage: TriageResult | null = null;
         if (deps.triage) {
-          const [history, customer] = await Promise.all([unit.recentTurns(20), unit.customer()]);
+          const [history, customer] = await Promise.all([unit.recentTurns(TRIAGE_TURNS), unit.customer()]);
           triage = deps.triage.triage({ text: input.text, history, conversation: unit.conversation, customer });
         }
         const message = await insert(unit, outbox, {
@@ -258,7 +273,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           }
         }
         return { created: true, message };
-      });
+      }, { idempotencyKey: key, recentTurns: deps.triage ? TRIAGE_TURNS : 0, customer: Boolean(deps.triage) });
       if (queued) deps.onQueued?.(queued);
       if (needsResponder) track(runResponder(conversationId, result.message).catch((err) => log.error({ conversationId, err: (err as Error).message }, "AI pipeline failed")));
       return result;

@@ -70,7 +70,23 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/** Work on one conversation inside a transaction that holds its row lock: no other writer interleaves. */
+/**
+ * What the unit's work will read first, so the store can fetch it together with the conversation instead of one
+ * round trip each (on PostgreSQL every statement is a network round trip, and a customer message needs all three).
+ * A hint only: the unit's methods return the same answers with or without it.
+ */
+export interface UnitPrefetch {
+  idempotencyKey?: string;
+  recentTurns?: number;
+  customer?: boolean;
+}
+
+/**
+ * Work on one conversation, isolated from every other unit on it: no other writer interleaves, and its writes
+ * land all together or not at all. The store may run a unit's function more than once (optimistic concurrency
+ * retries after a write conflict), and only the last run's writes land: the function must keep its effects
+ * inside the unit, or reset them at its start.
+ */
 export interface ConversationUnit {
   readonly conversation: Conversation;
   findMessageByKey(idempotencyKey: string): Promise<Message | null>;
@@ -133,8 +149,12 @@ export interface Store {
   getConversation(id: string): Promise<Conversation | null>;
   listConversations(filter: ConversationFilter): Promise<Conversation[]>;
   countOpenByAssignee(): Promise<Map<string, number>>;
-  /** Runs fn with the conversation locked; null when it does not exist. A throw rolls everything back. */
-  withConversation<T>(id: string, fn: (unit: ConversationUnit) => Promise<T>): Promise<{ found: true; value: T } | { found: false }>;
+  /** Runs fn as one isolated unit of work on the conversation (see ConversationUnit); found: false when it does not exist. A throw discards every write. */
+  withConversation<T>(
+    id: string,
+    fn: (unit: ConversationUnit) => Promise<T>,
+    prefetch?: UnitPrefetch,
+  ): Promise<{ found: true; value: T } | { found: false }>;
 
   listMessages(conversationId: string, options: { afterSeq?: number; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
   listEvents(conversationId: string): Promise<ConversationEvent[]>;

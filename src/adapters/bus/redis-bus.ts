@@ -14,7 +14,9 @@ export interface RedisBusOptions {
 
 export async function createRedisBus({ url, prefix = "tandem:", onError }: RedisBusOptions): Promise<Bus> {
   const common = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) };
-  const pub = new Redis(url, common);
+  // Auto-pipelining: publishes issued in the same tick (a message's events, many conversations under load) go
+  // out in one write, in call order.
+  const pub = new Redis(url, { ...common, enableAutoPipelining: true });
   // The subscriber keeps an offline queue so SUBSCRIBE commands issued during an outage are replayed.
   const sub = new Redis(url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const handlers = new Map<string, Set<(e: StreamEvent) => void>>();

@@ -106,6 +106,46 @@ for (const target of testDatabases()) {
       expect(last2.found && last2.value.map((t) => t.seq)).toEqual([4, 5]);
     });
 
+
+    it("answers the same with a prefetch hint as without, and never from a stale prefetch", async () => {
+      const cust = await store.createCustomer({ name: "Pre", attributes: { plan: "pro" } });
+      const conv = await store.createConversation({ customerId: cust.id, channel: "web" });
+      const triage = { frustration: 0.5 } as never;
+      await store.withConversation(conv.id, async (u) => {
+        await u.insertMessage({ author: "customer", text: "one", idempotencyKey: "k1", triage });
+        await u.insertMessage({ author: "ai", text: "two", meta: { askedResolved: true } });
+      });
+      const read = (u: Parameters<Parameters<Store["withConversation"]>[1]>[0]) =>
+        Promise.all([u.findMessageByKey("k1"), u.findMessageByKey("k2"), u.recentTurns(20), u.recentTurns(1), u.customer()]);
+      const plain = await store.withConversation(conv.id, read);
+      const hinted = await store.withConversation(conv.id, read, { idempotencyKey: "k1", recentTurns: 20, customer: true });
+      expect(hinted).toEqual(plain);
+      expect(hinted.found && hinted.value[2].map((t) => [t.seq, t.frustration, t.awaitsReply])).toEqual([[1, 0.5, false], [2, null, true]]);
+      expect(hinted.found && hinted.value[4]?.attributes).toEqual({ plan: "pro" });
+
+      const after = await store.withConversation(conv.id, async (u) => {
+        await u.insertMessage({ author: "customer", text: "three", idempotencyKey: "k3" });
+        return Promise.all([u.findMessageByKey("k3"), u.recentTurns(20)]);
+      }, { idempotencyKey: "k3", recentTurns: 20 });
+      expect(after.found && after.value[0]?.text).toBe("three");
+      expect(after.found && after.value[1].map((t) => t.seq)).toEqual([1, 2, 3]);
+    });
+
+    it("sees what the previous lock holder committed when prefetching (retries of one message make one row)", async () => {
+      const cust = await store.createCustomer({});
+      const conv = await store.createConversation({ customerId: cust.id, channel: "web" });
+      const post = () =>
+        store.withConversation(conv.id, async (u) => {
+          const existing = await u.findMessageByKey("same");
+          if (existing) return "existing";
+          const turns = await u.recentTurns(20);
+          await u.insertMessage({ author: "customer", text: `after ${turns.length}`, idempotencyKey: "same" });
+          return "created";
+        }, { idempotencyKey: "same", recentTurns: 20, customer: true });
+      const outcomes = await Promise.all(Array.from({ length: 8 }, post));
+      expect(outcomes.filter((o) => o.found && o.value === "created")).toHaveLength(1);
+      expect((await store.listMessages(conv.id, {})).map((m) => m.text)).toEqual(["after 0"]);
+    });
     it("reports a missing conversation instead of running the unit", async () => {
       expect(await store.withConversation("nope", async () => 1)).toEqual({ found: false });
     });
