@@ -13,6 +13,7 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from "./adapters/security/pa
 import { hashToken, newToken } from "./adapters/security/tokens.ts";
 import { createSqlStore } from "./adapters/store/sql-store.ts";
 import { createPresenceStore } from "./adapters/store/presence-store.ts";
+import { createSlaNoticeStore } from "./adapters/store/sla-notice-store.ts";
 import type { DatabaseHandle } from "./adapters/db/database.ts";
 import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
@@ -219,6 +220,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     llm: knowledge.llm,
     assistLlmTimeoutMs: config.ASSIST_LLM_TIMEOUT_MS,
     tickMs: overrides.deskTickMs,
+    slaNotices: createSlaNoticeStore(handle),
   });
   const { app, hub } = await createServer({
     config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,

@@ -8,8 +8,10 @@
 // Per mode: start the server(s) as child processes; create the conversations and send each a first message (so the
 // load is plain appends to queued conversations); open --sockets customer streams (spread over the conversations,
 // and over both nodes in two-node mode) and measure server RSS per open socket; close all but one stream per
-// conversation; then ramp the message rate. Each message is posted by HTTP as the customer (to node A) and timed
-// until it arrives on an agent console stream (on node B in two-node mode: the cross-node path). There is no AI
+// conversation; then ramp the message rate. Each message is posted by HTTP as the customer and timed until it
+// arrives on an agent console stream. In two-node mode customers are spread over both nodes, as a load balancer
+// would, an agent console is open on each node, and a message is timed on the console of the node it was NOT
+// posted to: every timed delivery crosses Redis (the cross-node path), and both nodes share the work. There is no AI
 // responder in `tandem serve` (AI replies need an LLM endpoint), so customer→AI latency is reported as not measured.
 // Latency is measured from the scheduled send time (open loop), so a stalled server is charged for its delays.
 
@@ -261,12 +263,12 @@ interface Arrivals {
   repeats: number;
 }
 
-function arrivalRecorder(arrivals: Arrivals) {
+function arrivalRecorder(arrivals: Arrivals, timed: (cid: string) => boolean = () => true) {
   return (_k: number, frame: string) => {
     if (!frame.startsWith('{"type":"message"')) return;
     const m = JSON.parse(frame) as { message?: { clientMessageId?: string | null; author?: string } };
     const cid = m.message?.clientMessageId;
-    if (!cid || m.message?.author !== "customer") return;
+    if (!cid || m.message?.author !== "customer" || !timed(cid)) return;
     if (arrivals.first.has(cid)) arrivals.repeats++;
     else arrivals.first.set(cid, performance.now());
   };
@@ -405,12 +407,20 @@ async function runTandem(
     );
     httpAgent.destroy();
     const arrivals: Arrivals = { first: new Map(), repeats: 0 };
-    const agentSocket = await openSockets(
-      1,
-      () => `ws://127.0.0.1:${b.port}/api/v1/agent/stream?token=${agentToken}`,
-      arrivalRecorder(arrivals),
-      1,
-    );
+    // Which node each timed message was posted to; a console records only what was posted to another node.
+    const postedTo = new Map<string, number>();
+    const agentSockets = (
+      await Promise.all(
+        nodes.map((n, k) =>
+          openSockets(
+            1,
+            () => `ws://127.0.0.1:${n.port}/api/v1/agent/stream?token=${agentToken}`,
+            arrivalRecorder(arrivals, (cid) => nodes.length === 1 || postedTo.get(cid) !== k),
+            1,
+          ),
+        ),
+      )
+    ).flat();
     const setupMs = performance.now() - t0;
 
     // Sockets: customer streams spread over the conversations (and over the nodes), after the history.
@@ -434,16 +444,26 @@ async function runTandem(
     console.log(
       `    ${streams.length} sockets open in ${(openMs / 1000).toFixed(1)} s; RSS ${sockets.rssBeforeMb.toFixed(0)} → ${sockets.rssAfterMb.toFixed(0)} MB (${sockets.rssPerSocketKb.toFixed(1)} KB/socket)`,
     );
-    // Keep one customer stream per conversation for the ramp (on node A in two-node mode, where the customer posts).
+    // Keep one customer stream per conversation for the ramp, on the node that customer posts to.
+    const homeNode = (conv: number) => conv % nodes.length;
     const keep = new Set<number>();
-    for (let k = 0; k < streams.length && keep.size < convs.length; k++)
-      if (k % nodes.length === 0 && !keep.has(k % convs.length)) keep.add(k);
+    const kept = new Set<number>();
+    for (let k = 0; k < streams.length && kept.size < convs.length; k++) {
+      const conv = k % convs.length;
+      if (k % nodes.length === homeNode(conv) && !kept.has(conv)) {
+        keep.add(k);
+        kept.add(conv);
+      }
+    }
     await closeSockets(streams.filter((_, k) => !keep.has(k)));
 
     const post = async (cid: string, i: number, agent: Agent) => {
-      const c = convs[i % convs.length] as { id: string; token: string };
+      const conv = i % convs.length;
+      const c = convs[conv] as { id: string; token: string };
+      const node = homeNode(conv);
+      postedTo.set(cid, node);
       const r = await request({
-        port: a.port,
+        port: (nodes[node] as ServerChild).port,
         method: "POST",
         path: `/api/v1/conversations/${c.id}/messages`,
         headers: { authorization: `Bearer ${c.token}` },
@@ -456,7 +476,7 @@ async function runTandem(
       pg: pgClient,
       redisPort: services && mode !== "embedded" ? Number(new URL(services.redisUrl).port) : null,
     });
-    await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSocket]);
+    await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSockets]);
     return { mode, nodes: nodes.length, setupMs, sockets, ...r };
   } finally {
     await pgClient?.end();

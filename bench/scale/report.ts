@@ -17,7 +17,7 @@ const LABEL: Record<string, string> = {
   floor: "bare `ws` floor",
   embedded: "embedded (SQLite, in-process bus)",
   "one-node": "1 node, PostgreSQL + Redis",
-  "two-nodes": "2 nodes, PostgreSQL + Redis (customer on A, agent on B)",
+  "two-nodes": "2 nodes, PostgreSQL + Redis (customers on both, each timed on the other node's agent console)",
 };
 
 /** The highest rate whose delivery p99 stayed under `p99Ms` with nothing lost; null when none did. */
@@ -47,7 +47,7 @@ export function renderScaleMarkdown(r: ScaleReport): string {
     `Generated ${r.generatedAt} by \`node bench/scale/load.ts\` on ${r.machine.cpus} × ${r.machine.model} (Node ${r.machine.node}, load average at the end ${r.machine.loadavg.map((x) => x.toFixed(2)).join(" / ")}).`,
     `The machine is shared and has 2 cores: the load generator, every server, PostgreSQL and Redis run on them together, so absolute figures are pessimistic; the modes ran back to back in one run and compare fairly.`,
     "",
-    `Per mode: ${o.conversations} conversations (each queued for people by a first message), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step. Each message is a customer POST (to node A) timed until it arrives on an agent console stream (on node B in two-node mode, so it crosses Redis). Latencies are from the scheduled send (open loop).`,
+    `Per mode: ${o.conversations} conversations (each queued for people by a first message), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step. Each message is a customer POST timed until it arrives on an agent console stream; in two-node mode customers are spread over both nodes (as a load balancer would), each node has an agent console, and a message is timed on the console of the node it was not posted to, so every timed delivery crosses Redis. Latencies are from the scheduled send (open loop).`,
     "",
     ...contentionNote(r),
     "## Open sockets and memory",

@@ -1,7 +1,10 @@
 // The human desk end to end on a real Tandem: assignment as capacity frees up, the customer told the wait and
 // the agent's name, the packet and assist for the agent, ratings, CSAT, SLA events and signed webhooks.
 
+import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { addAgent, bearer, manualClock, newConversation, startTandem } from "../../test/support/tandem.ts";
@@ -123,6 +126,27 @@ describe("the human desk", () => {
     await until(() => seen.some((e) => e.type === "sla" && e.level === "breached" && e.conversationId === c.id));
     const breaches = seen.filter((e) => e.type === "sla" && e.level === "breached" && e.conversationId === c.id && e.metric === "waiting");
     expect(breaches).toHaveLength(1); // each event once
+  });
+
+  it("announces each SLA warning and breach once across nodes sharing a database, not once per node", async () => {
+    const file = join(tmpdir(), `tandem-sla-nodes-${process.pid}-${Date.now()}.db`);
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off", DATABASE_URL: `sqlite:${file}` }, { clock, deskTickMs: 10 });
+    const other = await startTandem({ TANDEM_AI: "off", DATABASE_URL: `sqlite:${file}` }, { clock, deskTickMs: 10 });
+    try {
+      const seen: StreamEvent[] = [];
+      t.subscribeAgents((e) => e.type === "sla" && seen.push(e));
+      other.subscribeAgents((e) => e.type === "sla" && seen.push(e));
+      const c = await escalate(t);
+      clock.advance(3.5 * 60_000); // past tier 1's waiting warning and deadline
+      await until(() => seen.some((e) => e.type === "sla" && e.level === "breached" && e.metric === "waiting" && e.conversationId === c.id));
+      await new Promise((r) => setTimeout(r, 100)); // several more ticks on both nodes
+      const waiting = seen.filter((e) => e.type === "sla" && e.metric === "waiting" && e.conversationId === c.id);
+      expect(waiting.map((e) => e.type === "sla" && e.level).sort()).toEqual(["breached", "warning"]);
+    } finally {
+      await other.close();
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    }
   });
 
   it("sends a signed webhook on escalation and on assignment, retrying a failing receiver", async () => {

@@ -25,10 +25,11 @@ import {
 import { AppError, isAppError } from "../domain/errors.ts";
 import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
 import type { Conversation, Message, User } from "../domain/model.ts";
-import { DEFAULT_SLA_POLICY, type SlaPolicy, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
+import { DEFAULT_SLA_POLICY, type SlaPolicy, slaDueWindows, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
 import { type Bus, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Llm } from "../ports/llm.ts";
+import type { SlaNoticeLedger } from "../ports/sla-notices.ts";
 import type { Store } from "../ports/store.ts";
 import { createAssistCopilot } from "./assist-copilot.ts";
 import type { ConversationService, Logger } from "./conversation-service.ts";
@@ -55,7 +56,12 @@ export interface HumanDeskDeps {
   sla?: SlaPolicy;
   /** How often timers are checked; assignment also runs right after anything that changes the queue. */
   tickMs?: number;
+  /** Shared record of announced SLA notices, so several nodes announce each once; without it, every check announces. */
+  slaNotices?: SlaNoticeLedger;
 }
+
+/** Notices older than this are forgotten: their instants lie behind every node's check window. */
+const SLA_PRUNE_EVERY_MS = 60 * 60_000;
 
 const ASSIGNABLE_ROLES = new Set(["agent", "supervisor"]);
 /** Long enough to gather a burst of escalations into one assignment pass, short enough to be invisible. */
@@ -90,6 +96,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   let timer: NodeJS.Timeout | null = null;
   let kickTimer: NodeJS.Timeout | null = null;
   let lastSlaCheck = clock.now();
+  let lastSlaPrune = lastSlaCheck;
   const unsubscribers: (() => void)[] = [];
 
   async function knownLanguages(users: User[]): Promise<Set<string>> {
@@ -170,14 +177,24 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     const now = clock.now();
     const from = lastSlaCheck;
     lastSlaCheck = now;
-    const open = await store.listConversations({ status: ["waiting_human", "human"], limit: 10_000 });
-    for (const c of open) {
+    // Only conversations with a warning or breach falling due in this tick: reading every open conversation each
+    // second was a visible stall under load (and grows with the queue).
+    const due = await store.listConversations({
+      status: ["waiting_human", "human"], queuedWithin: slaDueWindows(sla, from, now), limit: 10_000,
+    });
+    for (const c of due) {
       const { timestamps, targets } = slaInputFor(c, sla);
       for (const e of slaEventsBetween(timestamps, targets, from, now, sla.warnAtFraction)) {
-        const dueAt = new Date(e.kind === "breached" ? e.at : e.at).toISOString();
+        // Every node checks the same timers; the ledger lets exactly one of them announce each notice.
+        if (deps.slaNotices && !(await deps.slaNotices.claim({ conversationId: c.id, metric: e.metric, kind: e.kind, dueAt: e.at }))) continue;
+        const dueAt = new Date(e.at).toISOString();
         await bus.publish(topics.agents, { type: "sla", conversationId: c.id, level: e.kind, metric: e.metric, dueAt });
         if (e.kind === "breached") void deps.webhook?.send({ type: "sla.breached", data: { conversationId: c.id, metric: e.metric, tier: c.tier, at: dueAt } });
       }
+    }
+    if (deps.slaNotices && now - lastSlaPrune > SLA_PRUNE_EVERY_MS) {
+      lastSlaPrune = now;
+      await deps.slaNotices.prune(now - SLA_PRUNE_EVERY_MS);
     }
   }
 

@@ -108,6 +108,8 @@ export interface ConversationFilter {
   assigneeId?: string;
   customerId?: string;
   limit?: number;
+  /** Only conversations whose queuedAt falls in one of these ranges (after, upTo] (epoch ms). */
+  queuedWithin?: { after: number; upTo: number }[];
   /** Keyset pagination on (updatedAt desc, id desc): rows strictly after this one in that order. */
   before?: { updatedAt: number; id: string };
 }

@@ -455,6 +455,8 @@ export const EXCLUDED_TABLES: Readonly<Record<string, string>> = {
   analytics_facts:
     "derived: recomputed from conversations, messages and events by the analytics refresh (the watermark is not exported, so the first refresh rebuilds everything)",
   analytics_daily: "derived: the per-day rollup of analytics_facts, rebuilt with them",
+  sla_notices:
+    "bookkeeping: which SLA warnings the cluster already announced; only notices falling due from now on are checked",
   analytics_reasons: "derived: escalation reasons per conversation, rebuilt with analytics_facts",
   analytics_segments: "derived: agent handling segments, rebuilt with analytics_facts",
   kysely_migration: "the migrator's own bookkeeping: the target database is migrated before import",

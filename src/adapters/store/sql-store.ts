@@ -470,6 +470,11 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
       if (filter.tier !== undefined) q = q.where("tier", "=", filter.tier);
       if (filter.assigneeId !== undefined) q = q.where("assignee_id", "=", filter.assigneeId);
       if (filter.customerId !== undefined) q = q.where("customer_id", "=", filter.customerId);
+      const within = filter.queuedWithin;
+      if (within) {
+        if (within.length === 0) return [];
+        q = q.where((eb) => eb.or(within.map((w) => eb.and([eb("queued_at", ">", w.after), eb("queued_at", "<=", w.upTo)]))));
+      }
       const before = filter.before;
       if (before) {
         q = q.where((eb) =>

@@ -8,6 +8,7 @@ export {
   type SlaEvent,
   type SlaMetric,
   type SlaPolicy,
+  slaDueWindows,
   slaEventsBetween,
   slaInputFor,
   slaPolicySchema,

@@ -6,6 +6,7 @@ import {
   nextSlaDeadline,
   type SlaEvent,
   type SlaTimestamps,
+  slaDueWindows,
   slaEventsBetween,
   slaInputFor,
   slaPolicySchema,
@@ -126,6 +127,45 @@ describe("scheduling", () => {
         },
       ),
     );
+  });
+});
+
+describe("due windows", () => {
+  const policy = DEFAULT_SLA_POLICY;
+  const inWindows = (queuedAt: number, from: number, to: number) =>
+    slaDueWindows(policy, from, to).some((w) => queuedAt > w.after && queuedAt <= w.upTo);
+
+  it("covers every conversation with a warning or breach falling due in the checked interval", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 * MIN }),
+        fc.integer({ min: 1, max: 10 * MIN }),
+        fc.constantFrom(1, 2, 3),
+        fc.option(fc.integer({ min: 0, max: 40 * MIN }), { nil: null }),
+        (queuedAgo, interval, tier, assignAfter) => {
+          const to = T0 + 60 * MIN;
+          const from = to - interval;
+          const queuedAt = to - queuedAgo;
+          const ts = queued({ queuedAt, assignedAt: assignAfter === null ? null : queuedAt + assignAfter });
+          const events = slaEventsBetween(ts, policy.tiers[tier as 1 | 2 | 3], from, to, policy.warnAtFraction);
+          if (events.length > 0) expect(inWindows(queuedAt, from, to)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it("leaves out what has nothing due: a fresh escalation and one long past every deadline", () => {
+    const to = T0 + 60 * MIN;
+    const from = to - 1000;
+    expect(inWindows(to - 5000, from, to)).toBe(false);
+    expect(inWindows(to - 45 * MIN, from, to)).toBe(false);
+    expect(inWindows(to - 3 * MIN - 500, from, to)).toBe(true); // tier 1 waiting deadline fell inside the checked second
+  });
+
+  it("merges overlapping windows so a long gap between checks reads each conversation once", () => {
+    const windows = slaDueWindows(policy, T0, T0 + 60 * MIN);
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toEqual({ after: T0 - 30 * MIN, upTo: T0 + 60 * MIN - Math.floor(3 * MIN * 0.8) });
   });
 });
 

@@ -179,6 +179,31 @@ export function slaEventsBetween(
   return out.sort((a, b) => a.at - b.at);
 }
 
+/**
+ * The queuedAt ranges (after, upTo] of conversations that can have a warning or breach falling due in (from, to]
+ * under this policy: one range per distinct offset (each tier's warning and deadline per metric), overlapping
+ * ones merged. Lets a scheduler read only the conversations with something due instead of every open one.
+ * Timers start at queuedAt (first response may start earlier, at escalatedAt, which is never after queuedAt, so
+ * a caller passing escalatedAt must widen its own query).
+ */
+export function slaDueWindows(policy: SlaPolicy, from: number, to: number): { after: number; upTo: number }[] {
+  const offsets = new Set<number>();
+  for (const t of Object.values(policy.tiers)) {
+    for (const target of [t.firstResponseMs, t.waitingMs]) {
+      offsets.add(target);
+      offsets.add(Math.floor(target * policy.warnAtFraction));
+    }
+  }
+  const windows = [...offsets].map((o) => ({ after: from - o, upTo: to - o })).sort((a, b) => a.after - b.after);
+  const merged: { after: number; upTo: number }[] = [];
+  for (const w of windows) {
+    const last = merged.at(-1);
+    if (last && w.after <= last.upTo) last.upTo = Math.max(last.upTo, w.upTo);
+    else merged.push({ ...w });
+  }
+  return merged;
+}
+
 const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
 /** Reads the timers' timestamps from a stored conversation (ISO strings) and the policy's targets for its tier. */

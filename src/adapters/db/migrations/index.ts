@@ -7,6 +7,7 @@ import { knowledgeMigration } from "./002-knowledge.ts";
 import { presenceMigration } from "./003-presence.ts";
 import { reviewMigration } from "./004-review.ts";
 import { cannedMigration } from "./005-canned.ts";
+import { slaNoticesMigration } from "./006-sla-notices.ts";
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
@@ -15,5 +16,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "003-presence": presenceMigration(dialect),
     "004-review": reviewMigration(dialect),
     "005-canned": cannedMigration(dialect),
+    "006-sla-notices": slaNoticesMigration(dialect),
   };
 }
