@@ -2,7 +2,7 @@
 // never shares their event loop, and every child is stopped by its own pid when the run ends.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { request } from "./http-client.ts";
 
@@ -88,6 +88,27 @@ export async function startChild(opts: {
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on every Linux build Node supports
 
 /** CPU time (user + system) a process has used so far, in ms; null off Linux. */
+/**
+ * CPU time (ms) of every live process with this command name, plus what they reaped from exited children (so a
+ * PostgreSQL backend that ends mid-step still counts, through its postmaster).
+ */
+export function cpuTimeOfCommandMs(command: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (name !== command) continue;
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) * TICK_MS;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
+
 export function cpuTimeMs(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

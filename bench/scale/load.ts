@@ -26,7 +26,7 @@ import pg from "pg";
 import { z } from "zod";
 import { keepAliveAgent, request } from "../foundation/http-client.ts";
 import { closeSockets, forEachLimit, openLoop, openSockets } from "../foundation/load.ts";
-import { cpuTimeMs, freePort, type ServerChild, startChild } from "../foundation/processes.ts";
+import { cpuTimeMs, cpuTimeOfCommandMs, freePort, type ServerChild, startChild } from "../foundation/processes.ts";
 import { type LatencySummary, summarize } from "../foundation/stats.ts";
 import {
   createDatabase,
@@ -85,6 +85,12 @@ export interface RateStep {
   pgTransactionsPerMessage: number | null;
   redisCommandsPerMessage: number | null;
   generatorLagP99: number;
+  /** CPU per acknowledged message of the other processes on the machine: PostgreSQL, Redis and this load generator. */
+  pgCpuMsPerMessage: number | null;
+  redisCpuMsPerMessage: number | null;
+  generatorCpuMsPerMessage: number;
+  /** The servers' worst event-loop delay during the step (prom-client's histogram, reset by each scrape); null for the floor. */
+  serverLoopLagMaxMs: number | null;
 }
 
 export interface ModeResult {
@@ -157,6 +163,20 @@ async function json(
 interface Counters {
   pg: pg.Client | null;
   redisPort: number | null;
+  /** Tandem servers expose /metrics with prom-client's event-loop delay; the floor does not. */
+  tandem: boolean;
+}
+
+/** The worst event-loop delay any server saw since the previous scrape (prom-client resets it when scraped). */
+async function loopLagMaxMs(servers: ServerChild[], tandem: boolean): Promise<number | null> {
+  if (!tandem) return null;
+  let worst = 0;
+  for (const s of servers) {
+    const r = await request({ port: s.port, method: "GET", path: "/metrics" });
+    const m = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(r.body);
+    if (m) worst = Math.max(worst, Number(m[1]) * 1000);
+  }
+  return worst;
 }
 
 async function pgCommits(c: pg.Client | null): Promise<number | null> {
@@ -187,7 +207,9 @@ async function ramp(
     let errors = 0;
     arrivals.first.clear();
     arrivals.repeats = 0;
+    await loopLagMaxMs(servers, counters.tandem); // resets the histograms: the next reading covers this step only
     const cpu0 = servers.map((s) => cpuTimeMs(s.pid) ?? Number.NaN);
+    const [pgCpu0, redisCpu0, gen0] = [cpuTimeOfCommandMs("postgres"), cpuTimeOfCommandMs("redis-server"), process.cpuUsage()];
     const [pg0, redis0] = [await pgCommits(counters.pg), await redisCommands(counters.redisPort)];
     const inflight: Promise<void>[] = [];
     const schedule = await openLoop(rate, opts.stepSeconds, (i, at) => {
@@ -222,6 +244,8 @@ async function ramp(
     const elapsedS = (lastArrival - schedule.startedAt) / 1000;
     const duplicates = arrivals.repeats;
     const cpu1 = servers.map((s) => cpuTimeMs(s.pid) ?? Number.NaN);
+    const [pgCpu1, redisCpu1, gen1] = [cpuTimeOfCommandMs("postgres"), cpuTimeOfCommandMs("redis-server"), process.cpuUsage(gen0)];
+    const loopLag = await loopLagMaxMs(servers, counters.tandem);
     const [pg1, redis1] = [await pgCommits(counters.pg), await redisCommands(counters.redisPort)];
     const cpu = cpu1.reduce((s, v, k) => s + (v - (cpu0[k] as number)), 0);
     const step: RateStep = {
@@ -239,10 +263,14 @@ async function ramp(
       pgTransactionsPerMessage: pg0 !== null && pg1 !== null && acked ? (pg1 - pg0) / acked : null,
       redisCommandsPerMessage: redis0 !== null && redis1 !== null && acked ? (redis1 - redis0) / acked : null,
       generatorLagP99: schedule.lag.p99,
+      serverLoopLagMaxMs: loopLag,
+      pgCpuMsPerMessage: counters.pg && acked ? (pgCpu1 - pgCpu0) / acked : null,
+      redisCpuMsPerMessage: counters.redisPort && acked ? (redisCpu1 - redisCpu0) / acked : null,
+      generatorCpuMsPerMessage: acked ? (gen1.user + gen1.system) / 1000 / acked : Number.NaN,
     };
     steps.push(step);
     console.log(
-      `    ${String(rate).padStart(5)}/s  acked ${acked}/${scheduled.size}  delivered ${delivery.length}  p50 ${step.delivery.p50.toFixed(1)} ms  p99 ${step.delivery.p99.toFixed(1)} ms  cpu ${step.serverCpuMsPerMessage?.toFixed(2)} ms/msg`,
+      `    ${String(rate).padStart(5)}/s  acked ${acked}/${scheduled.size}  delivered ${delivery.length}  p50 ${step.delivery.p50.toFixed(1)} ms  p99 ${step.delivery.p99.toFixed(1)} ms  cpu ${step.serverCpuMsPerMessage?.toFixed(2)} ms/msg  loop lag max ${step.serverLoopLagMaxMs?.toFixed(0) ?? "—"} ms  pg ${step.pgCpuMsPerMessage?.toFixed(2) ?? "—"}  redis ${step.redisCpuMsPerMessage?.toFixed(2) ?? "—"}  gen ${step.generatorCpuMsPerMessage.toFixed(2)} ms/msg`,
     );
     if (errors > scheduled.size * 0.01 || step.delivery.p99 > 2000) {
       agent.destroy();
@@ -316,7 +344,7 @@ async function runFloor(): Promise<ModeResult> {
           agent,
         })
       ).status;
-    const r = await ramp([server], post, arrivals, { pg: null, redisPort: null });
+    const r = await ramp([server], post, arrivals, { pg: null, redisPort: null, tandem: false });
     await closeSockets([...kept, ...relay]);
     return {
       mode: "floor",
@@ -475,6 +503,7 @@ async function runTandem(
     const r = await ramp(nodes, post, arrivals, {
       pg: pgClient,
       redisPort: services && mode !== "embedded" ? Number(new URL(services.redisUrl).port) : null,
+      tandem: true,
     });
     await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSockets]);
     return { mode, nodes: nodes.length, setupMs, sockets, ...r };

@@ -63,13 +63,13 @@ export function renderScaleMarkdown(r: ScaleReport): string {
   }
   lines.push("", "## Ramped message rate: customer → agent stream", "");
   lines.push(
-    "| mode | offered msgs/s | acked | delivered/s | lost | dup | ack p50 / p99 ms | delivery p50 / p99 ms | server CPU ms/msg | PG xacts/msg | Redis cmds/msg | generator lag p99 ms |",
+    "| mode | offered msgs/s | acked | delivered/s | lost | dup | ack p50 / p99 ms | delivery p50 / p99 ms | server CPU ms/msg | server event-loop lag max ms | PG xacts/msg | Redis cmds/msg | generator lag p99 ms |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const m of r.results) {
     for (const s of m.steps) {
       lines.push(
-        `| ${LABEL[m.mode]} | ${s.rate} | ${s.acked}/${s.sent} | ${f(s.deliveredPerSec, 0)} | ${s.lost} | ${s.duplicates} | ${f(s.ack.p50)} / ${f(s.ack.p99)} | ${f(s.delivery.p50)} / ${f(s.delivery.p99)} | ${f(s.serverCpuMsPerMessage, 2)} | ${f(s.pgTransactionsPerMessage, 2)} | ${f(s.redisCommandsPerMessage, 2)} | ${f(s.generatorLagP99)} |`,
+        `| ${LABEL[m.mode]} | ${s.rate} | ${s.acked}/${s.sent} | ${f(s.deliveredPerSec, 0)} | ${s.lost} | ${s.duplicates} | ${f(s.ack.p50)} / ${f(s.ack.p99)} | ${f(s.delivery.p50)} / ${f(s.delivery.p99)} | ${f(s.serverCpuMsPerMessage, 2)} | ${f(s.serverLoopLagMaxMs ?? null, 0)} | ${f(s.pgTransactionsPerMessage, 2)} | ${f(s.redisCommandsPerMessage, 2)} | ${f(s.generatorLagP99)} |`,
       );
     }
     if (m.stoppedEarly) lines.push(`| ${LABEL[m.mode]} | ${m.stoppedEarly} |${" |".repeat(10)}`);

@@ -2,8 +2,9 @@
 // Concurrency: PostgreSQL takes `SELECT ... FOR UPDATE` row locks; Kysely's SQLite driver already runs one
 // transaction at a time on its single connection, which is the same guarantee for an embedded database.
 
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type pg from "pg";
 import type {
   Conversation,
   ConversationEvent,
@@ -153,8 +154,11 @@ function bufferedTurn(m: MessagesTable): Turn {
 }
 
 // JSON is extracted by the database: parsing 20 full triage blobs per message was a tenth of its CPU.
-const pgTurnFrustration = sql<number | null>`(triage::json->>'frustration')::float8`;
-const pgTurnAwaits = sql<number>`case when meta is not null and ((meta::json->>'askedResolved') = 'true' or (meta::json->'pendingAction') is not null and (meta::json->>'pendingAction') <> 'null') then 1 else 0 end`;
+const PG_TURN_FRUSTRATION = "(triage::json->>'frustration')::float8";
+const PG_TURN_AWAITS =
+  "case when meta is not null and ((meta::json->>'askedResolved') = 'true' or (meta::json->'pendingAction') is not null and (meta::json->>'pendingAction') <> 'null') then 1 else 0 end";
+const pgTurnFrustration = sql.raw<number | null>(PG_TURN_FRUSTRATION);
+const pgTurnAwaits = sql.raw<number>(PG_TURN_AWAITS);
 
 const OPTIMISTIC_ATTEMPTS = 4;
 /** Thrown inside an optimistic unit that needs a lock; the store re-runs the use case under locks. */
@@ -168,30 +172,44 @@ const EVENT_COLUMNS = ["conversation_id", "type", "actor_kind", "actor_id", "dat
 /** PostgreSQL types of the non-text columns written by a buffered unit (parameters in a SELECT need them). */
 const COLUMN_TYPES: Record<string, string> = { seq: "integer", internal: "integer", created_at: "bigint" };
 
-/**
- * The conversation with, in the same statement, what the unit said it will read first: its idempotency match,
- * its customer and its recent turns. One consistent snapshot, no lock.
- */
+/** A statement sent as a named prepared statement: PostgreSQL parses and plans it once per connection. */
+interface Prepared {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/** Names are derived from the text, so one name never stands for two texts (pg refuses that) and shapes share plans. */
+function prepared(text: string, values: unknown[]): Prepared {
+  return { name: `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text, values };
+}
+
+// The conversation with, in the same statement, what the unit said it will read first: its idempotency match,
+// its customer and its recent turns. One consistent snapshot, no lock. Fixed text: prepared once per connection.
+const READ_UNIT_SQL = `
+  SELECT c.*,
+    (SELECT row_to_json(m) FROM messages m WHERE $2::text IS NOT NULL AND m.conversation_id = c.id AND m.idempotency_key = $2) AS pre_message,
+    (SELECT row_to_json(cu) FROM customers cu WHERE $3::boolean AND cu.id = c.customer_id) AS pre_customer,
+    (SELECT json_agg(t ORDER BY t.seq) FROM (
+      SELECT seq, author, text, ${PG_TURN_FRUSTRATION} AS frustration, ${PG_TURN_AWAITS} AS awaits
+      FROM messages WHERE conversation_id = c.id AND internal = 0 ORDER BY seq DESC LIMIT $4::integer
+    ) t) AS pre_turns
+  FROM conversations c WHERE c.id = $1`;
+
+type ReadUnitRow = Selectable<ConversationsTable> & {
+  pre_message: MessagesTable | null;
+  pre_customer: CustomersTable | null;
+  pre_turns: Parameters<typeof toTurn>[0][] | null;
+};
+
 async function readPostgres(
-  db: Kysely<Database>,
+  pool: pg.Pool,
   id: string,
   want: UnitPrefetch,
 ): Promise<{ row: Selectable<ConversationsTable>; prefetched: Prefetched } | null> {
   const key = want.idempotencyKey ?? null;
   const limit = want.recentTurns ?? 0;
-  const { rows } = await sql<Selectable<ConversationsTable> & {
-    pre_message: MessagesTable | null;
-    pre_customer: CustomersTable | null;
-    pre_turns: Parameters<typeof toTurn>[0][] | null;
-  }>`
-    SELECT c.*,
-      (SELECT row_to_json(m) FROM messages m WHERE ${key}::text IS NOT NULL AND m.conversation_id = c.id AND m.idempotency_key = ${key}) AS pre_message,
-      (SELECT row_to_json(cu) FROM customers cu WHERE ${want.customer === true} AND cu.id = c.customer_id) AS pre_customer,
-      (SELECT json_agg(t ORDER BY t.seq) FROM (
-        SELECT seq, author, text, ${pgTurnFrustration} AS frustration, ${pgTurnAwaits} AS awaits
-        FROM messages WHERE conversation_id = c.id AND internal = 0 ORDER BY seq DESC LIMIT ${limit}
-      ) t) AS pre_turns
-    FROM conversations c WHERE c.id = ${id}`.execute(db);
+  const { rows } = await pool.query<ReadUnitRow>(prepared(READ_UNIT_SQL, [id, key, want.customer === true, limit]));
   const r = rows[0];
   if (!r) return null;
   const { pre_message, pre_customer, pre_turns, ...row } = r;
@@ -200,6 +218,46 @@ async function readPostgres(
   if (want.customer) prefetched.customer = pre_customer ? toCustomer(pre_customer) : null;
   if (limit > 0) prefetched.turns = { limit, turns: (pre_turns ?? []).map(toTurn) };
   return { row, prefetched };
+}
+
+/** Conversation columns a buffered unit may write (anything else is a programming error, never SQL). */
+const CONVERSATION_COLUMNS = new Set<string>([
+  "status", "assignee_id", "tier", "reasons", "language", "priority", "ai_turns_unresolved", "queued_at", "assigned_at",
+  "first_human_response_at", "resolved_at", "resolution_code", "version", "updated_at", "last_seq",
+]);
+
+/**
+ * A buffered unit's writes as one statement: the conversation's update, guarded by the version and lastSeq it
+ * was read with, and the message and event inserts, which select from the update's result so that they happen
+ * only if it matched. Returns n = 1 when applied, 0 when someone else wrote first (nothing applied).
+ */
+function flushStatement(
+  read: Selectable<ConversationsTable>,
+  row: Selectable<ConversationsTable>,
+  dirty: ReadonlySet<keyof ConversationsTable>,
+  messages: readonly MessagesTable[],
+  events: readonly Omit<EventsTable, "id">[],
+): Prepared {
+  const values: unknown[] = [];
+  const param = (v: unknown, type?: string) => {
+    values.push(v);
+    return type ? `$${values.length}::${type}` : `$${values.length}`;
+  };
+  const set = [...dirty].map((k) => {
+    if (!CONVERSATION_COLUMNS.has(k)) throw new Error(`unexpected conversation column ${String(k)}`);
+    return `${k} = ${param(row[k])}`;
+  });
+  let text = `WITH changed AS (UPDATE conversations SET ${set.length ? set.join(", ") : "updated_at = updated_at"}
+    WHERE id = ${param(read.id)} AND version = ${param(read.version)} AND last_seq = ${param(read.last_seq)} RETURNING id)`;
+  const insert = (table: string, columns: readonly string[], rows: readonly Record<string, unknown>[]) =>
+    `, new_${table} AS (INSERT INTO ${table} (${columns.join(", ")}) ${rows
+      .map((r) => `SELECT ${columns.map((c) => param(r[c], COLUMN_TYPES[c] ?? "text")).join(", ")} FROM changed`)
+      // UNION ALL branches run in order, so events keep their ids in the order they were appended.
+      .join(" UNION ALL ")})`;
+  if (messages.length) text += insert("messages", MESSAGE_COLUMNS, messages as unknown as Record<string, unknown>[]);
+  if (events.length) text += insert("events", EVENT_COLUMNS, events as unknown as Record<string, unknown>[]);
+  text += " SELECT count(*)::int AS n FROM changed";
+  return prepared(text, values);
 }
 
 export function createSqlStore(handle: DatabaseHandle, clock: () => number = Date.now): Store {
@@ -364,29 +422,9 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
      * lastSeq it was read with (every write to a conversation advances one of them). False: someone else wrote
      * first and nothing was applied.
      */
-    async flush(): Promise<boolean> {
-      const set = [...this.dirty].map((k) => sql`${sql.ref(k)} = ${this.row[k]}`);
-      if (set.length === 0) set.push(sql`updated_at = updated_at`);
-      const rows = (cols: readonly string[], types: Record<string, string>, values: Record<string, unknown>[]) =>
-        sql.join(
-          values.map((v) => sql`SELECT ${sql.join(cols.map((c) => sql`${v[c]}::${sql.raw(types[c] ?? "text")}`))} FROM changed`),
-          sql` UNION ALL `,
-        );
-      const insertMessages = this.messages.length
-        ? sql`, new_messages AS (INSERT INTO messages (${sql.join(MESSAGE_COLUMNS.map((c) => sql.ref(c)))}) ${rows(MESSAGE_COLUMNS, COLUMN_TYPES, this.messages as unknown as Record<string, unknown>[])})`
-        : sql``;
-      // UNION ALL branches run in order, so events keep their ids in the order they were appended.
-      const insertEvents = this.events.length
-        ? sql`, new_events AS (INSERT INTO events (${sql.join(EVENT_COLUMNS.map((c) => sql.ref(c)))}) ${rows(EVENT_COLUMNS, COLUMN_TYPES, this.events as unknown as Record<string, unknown>[])})`
-        : sql``;
-      const { rows: out } = await sql<{ n: number }>`
-        WITH changed AS (
-          UPDATE conversations SET ${sql.join(set)}
-          WHERE id = ${this.read.id} AND version = ${this.read.version} AND last_seq = ${this.read.last_seq}
-          RETURNING id
-        )${insertMessages}${insertEvents}
-        SELECT count(*)::int AS n FROM changed`.execute(this.exec);
-      return out[0]?.n === 1;
+    async flush(pool: pg.Pool): Promise<boolean> {
+      const { rows } = await pool.query<{ n: number }>(flushStatement(this.read, this.row, this.dirty, this.messages, this.events));
+      return rows[0]?.n === 1;
     }
   }
 
@@ -494,14 +532,15 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
       return new Map(rows.filter((r) => r.assignee_id).map((r) => [r.assignee_id as string, Number(r.n)]));
     },
     async withConversation(id, fn, prefetch) {
-      if (forUpdate) {
+      const pool = handle.pgPool;
+      if (forUpdate && pool) {
         // Optimistic first: read (one statement, no lock held while the use case runs, triage included), then
         // apply every write in one statement that checks nothing changed meanwhile. A customer message costs two
         // round trips instead of five (BEGIN, lock, reads, writes, COMMIT), and each round trip was ~10% of the
         // server's CPU in the PostgreSQL profile. On a conflict the use case runs again on fresh state; after a
         // few, or when it needs another row's lock, it runs under the conversation's row lock instead.
         for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-          const snapshot = await readPostgres(db, id, prefetch ?? {});
+          const snapshot = await readPostgres(pool, id, prefetch ?? {});
           if (!snapshot) return { found: false as const };
           const unit = new Unit(db, snapshot.row, snapshot.prefetched, true);
           let value;
@@ -511,7 +550,7 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
             if (err === NEEDS_LOCK) break;
             throw err;
           }
-          if (!unit.hasWrites || (await unit.flush())) return { found: true as const, value };
+          if (!unit.hasWrites || (await unit.flush(pool))) return { found: true as const, value };
         }
       }
       return db.transaction().execute(async (trx) => {
