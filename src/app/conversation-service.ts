@@ -70,15 +70,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const pending = new Set<Promise<unknown>>();
 
   async function publish(outbox: Outbox, conversationId: string): Promise<void> {
-    // Issued together rather than one await each: a bus keeps per-topic order in call order (Redis on its one
-    // connection, which also pipelines them into one write), and a message's events then cost one round trip.
-    const sends: Promise<void>[] = [];
-    for (const e of outbox.events) {
-      sends.push(bus.publish(topics.conversation(conversationId), e));
+    if (outbox.events.length === 0) return;
+    // One bus message per topic for all of a unit's events (Redis pipelines the two into one write), in order.
+    await Promise.all([
+      bus.publishAll(topics.conversation(conversationId), outbox.events),
       // Agents see customer-facing traffic and status changes of every conversation; internal notes too.
-      sends.push(bus.publish(topics.agents, e));
-    }
-    await Promise.all(sends);
+      bus.publishAll(topics.agents, outbox.events),
+    ]);
   }
 
   /** Runs fn under the conversation lock, then publishes what it queued. */

@@ -20,6 +20,8 @@ export type StreamEvent =
 
 export interface Bus {
   publish(topic: string, event: StreamEvent): Promise<void>;
+  /** Several events of one topic, delivered in this order; one bus message where the bus has messages (Redis). */
+  publishAll(topic: string, events: readonly StreamEvent[]): Promise<void>;
   /** Returns an unsubscribe function. Handlers must not throw. */
   subscribe(topic: string, handler: (event: StreamEvent) => void): () => void;
   close(): Promise<void>;

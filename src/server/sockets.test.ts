@@ -341,6 +341,9 @@ describe("graceful shutdown", () => {
         }
         return memory.publish(topic, event);
       },
+      async publishAll(topic, events) {
+        for (const e of events) await bus.publish(topic, e);
+      },
       subscribe: (topic, handler) => memory.subscribe(topic, handler),
       close: () => memory.close(),
     };

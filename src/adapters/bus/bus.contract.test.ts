@@ -45,6 +45,21 @@ for (const [name, make] of impls) {
       expect(c).toEqual(a);
     });
 
+    it("delivers batches and single events interleaved, in publish order, even when published without waiting", async () => {
+      const b = await bus();
+      const got: string[] = [];
+      b.subscribe("t2", (e) => e.type === "typing" && got.push(e.conversationId));
+      await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([
+        b.publishAll("t2", [typing(1), typing(2), typing(3)]),
+        b.publish("t2", typing(4)),
+        b.publishAll("t2", []),
+        b.publishAll("t2", [typing(5)]),
+      ]);
+      await until(() => got.length === 5);
+      expect(got).toEqual(["1", "2", "3", "4", "5"]);
+    });
+
     it("keeps topics apart and stops after unsubscribe", async () => {
       const b = await bus();
       const got: string[] = [];

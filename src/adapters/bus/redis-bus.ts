@@ -34,23 +34,30 @@ export async function createRedisBus({ url, prefix = "tandem:", onError }: Redis
   sub.on("messageBuffer", (channel: Buffer, message: Buffer) => {
     const set = handlers.get(channel.toString().slice(prefix.length));
     if (!set) return;
-    let event: StreamEvent;
+    let payload: StreamEvent | StreamEvent[];
     try {
-      event = JSON.parse(message.toString()) as StreamEvent;
+      payload = JSON.parse(message.toString()) as StreamEvent | StreamEvent[];
     } catch {
       return;
     }
-    for (const h of set) h(event);
+    // A batch (publishAll) arrives as one array: one parse and one wake-up for a message's events.
+    for (const event of Array.isArray(payload) ? payload : [payload]) for (const h of set) h(event);
   });
 
+  async function send(topic: string, payload: string): Promise<void> {
+    try {
+      await pub.publish(prefix + topic, payload);
+    } catch (err) {
+      // Not fatal: the event is in the database and subscribers resync when Redis is back.
+      report(err as Error);
+    }
+  }
+
   return {
-    async publish(topic, event) {
-      try {
-        await pub.publish(prefix + topic, JSON.stringify(event));
-      } catch (err) {
-        // Not fatal: the event is in the database and subscribers resync when Redis is back.
-        report(err as Error);
-      }
+    publish: (topic, event) => send(topic, JSON.stringify(event)),
+    async publishAll(topic, events) {
+      if (events.length === 0) return;
+      await send(topic, JSON.stringify(events.length === 1 ? events[0] : events));
     },
     subscribe(topic, handler) {
       let set = handlers.get(topic);

@@ -179,9 +179,18 @@ interface Prepared {
   values: unknown[];
 }
 
+/** Statement names by text: hashing the text on every message showed in the profile. Few shapes exist. */
+const preparedNames = new Map<string, string>();
+
 /** Names are derived from the text, so one name never stands for two texts (pg refuses that) and shapes share plans. */
 function prepared(text: string, values: unknown[]): Prepared {
-  return { name: `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`, text, values };
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `tandem_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    if (preparedNames.size >= 1000) preparedNames.clear();
+    preparedNames.set(text, name);
+  }
+  return { name, text, values };
 }
 
 // The conversation with, in the same statement, what the unit said it will read first: its idempotency match,
