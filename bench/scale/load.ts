@@ -47,6 +47,7 @@ const rawArgs = parseArgs({
     sockets: { type: "string", default: "10000" },
     rates: { type: "string", default: "250,500,1000,2000" },
     "step-seconds": { type: "string", default: "3" },
+    repeats: { type: "string", default: "1" },
     modes: { type: "string", default: MODES.join(",") },
     out: { type: "string", default: join(root, "bench/results/scale") },
   },
@@ -60,6 +61,7 @@ const opts = z
       .transform((s) => s.split(",").map(Number))
       .pipe(z.array(z.number().positive().max(20_000)).min(1)),
     stepSeconds: z.coerce.number().positive().max(60),
+    repeats: z.coerce.number().int().min(1).max(20),
     modes: z
       .string()
       .transform((s) => s.split(","))
@@ -85,6 +87,8 @@ export interface RateStep {
   pgTransactionsPerMessage: number | null;
   redisCommandsPerMessage: number | null;
   generatorLagP99: number;
+  /** Delivery p99 of this rate in every repeat of the ramp; the step's other figures are from the median one. */
+  deliveryP99Repeats: number[];
   /** CPU per acknowledged message of the other processes on the machine: PostgreSQL, Redis and this load generator. */
   pgCpuMsPerMessage: number | null;
   redisCpuMsPerMessage: number | null;
@@ -193,6 +197,8 @@ async function redisCommands(port: number | null): Promise<number | null> {
 
 /** The ramp: messages posted to `postPort`, timed until they arrive on the agent socket's frames. */
 async function ramp(
+  repeat: number,
+  rates: readonly number[],
   servers: ServerChild[],
   post: (cid: string, i: number, agent: Agent) => Promise<number>,
   arrivals: Arrivals,
@@ -200,7 +206,7 @@ async function ramp(
 ): Promise<{ steps: RateStep[]; stoppedEarly: string | null }> {
   const steps: RateStep[] = [];
   const agent = keepAliveAgent(128);
-  for (const rate of opts.rates) {
+  for (const rate of rates) {
     const scheduled = new Map<string, number>();
     const ackLat: number[] = [];
     let acked = 0;
@@ -213,7 +219,7 @@ async function ramp(
     const [pg0, redis0] = [await pgCommits(counters.pg), await redisCommands(counters.redisPort)];
     const inflight: Promise<void>[] = [];
     const schedule = await openLoop(rate, opts.stepSeconds, (i, at) => {
-      const cid = `r${rate}-${i}`;
+      const cid = `r${repeat}-${rate}-${i}`;
       scheduled.set(cid, at);
       inflight.push(
         post(cid, i, agent).then(
@@ -263,11 +269,13 @@ async function ramp(
       pgTransactionsPerMessage: pg0 !== null && pg1 !== null && acked ? (pg1 - pg0) / acked : null,
       redisCommandsPerMessage: redis0 !== null && redis1 !== null && acked ? (redis1 - redis0) / acked : null,
       generatorLagP99: schedule.lag.p99,
+      deliveryP99Repeats: [],
       serverLoopLagMaxMs: loopLag,
       pgCpuMsPerMessage: counters.pg && acked ? (pgCpu1 - pgCpu0) / acked : null,
       redisCpuMsPerMessage: counters.redisPort && acked ? (redisCpu1 - redisCpu0) / acked : null,
       generatorCpuMsPerMessage: acked ? (gen1.user + gen1.system) / 1000 / acked : Number.NaN,
     };
+    step.deliveryP99Repeats = [step.delivery.p99];
     steps.push(step);
     console.log(
       `    ${String(rate).padStart(5)}/s  acked ${acked}/${scheduled.size}  delivered ${delivery.length}  p50 ${step.delivery.p50.toFixed(1)} ms  p99 ${step.delivery.p99.toFixed(1)} ms  cpu ${step.serverCpuMsPerMessage?.toFixed(2)} ms/msg  loop lag max ${step.serverLoopLagMaxMs?.toFixed(0) ?? "—"} ms  pg ${step.pgCpuMsPerMessage?.toFixed(2) ?? "—"}  redis ${step.redisCpuMsPerMessage?.toFixed(2) ?? "—"}  gen ${step.generatorCpuMsPerMessage.toFixed(2)} ms/msg`,
@@ -283,6 +291,31 @@ async function ramp(
   }
   agent.destroy();
   return { steps, stoppedEarly: null };
+}
+
+/**
+ * Runs the ramp --repeats times on the same servers and keeps, for each rate, the repeat with the median delivery
+ * p99 (these machines are noisy: one ramp is one sample), recording every repeat's p99 beside it.
+ */
+async function repeatedRamps(
+  run: (repeat: number, rates: readonly number[]) => Promise<{ steps: RateStep[]; stoppedEarly: string | null }>,
+): Promise<{ steps: RateStep[]; stoppedEarly: string | null }> {
+  // Unreported warm-up at the lowest rate: JIT, connection pools and prepared statements, as a server in service has.
+  console.log("    warm-up");
+  await run(-1, [opts.rates[0] as number]);
+  const runs = [];
+  for (let k = 0; k < opts.repeats; k++) {
+    if (opts.repeats > 1) console.log(`    repeat ${k + 1}/${opts.repeats}`);
+    runs.push(await run(k, opts.rates));
+  }
+  const steps: RateStep[] = [];
+  for (const rate of opts.rates) {
+    const atRate = runs.flatMap((r) => r.steps.filter((s) => s.rate === rate)).sort((a, b) => a.delivery.p99 - b.delivery.p99);
+    if (atRate.length === 0) continue;
+    const median = atRate[Math.floor((atRate.length - 1) / 2)] as RateStep;
+    steps.push({ ...median, deliveryP99Repeats: atRate.map((s) => s.delivery.p99) });
+  }
+  return { steps, stoppedEarly: runs.map((r) => r.stoppedEarly).find((x) => x !== null) ?? null };
 }
 
 /** First arrival time of each clientMessageId on the agent socket, and how many arrived more than once. */
@@ -344,7 +377,7 @@ async function runFloor(): Promise<ModeResult> {
           agent,
         })
       ).status;
-    const r = await ramp([server], post, arrivals, { pg: null, redisPort: null, tandem: false });
+    const r = await repeatedRamps((k, rates) => ramp(k, rates, [server], post, arrivals, { pg: null, redisPort: null, tandem: false }));
     await closeSockets([...kept, ...relay]);
     return {
       mode: "floor",
@@ -500,11 +533,13 @@ async function runTandem(
       });
       return r.status;
     };
-    const r = await ramp(nodes, post, arrivals, {
-      pg: pgClient,
-      redisPort: services && mode !== "embedded" ? Number(new URL(services.redisUrl).port) : null,
-      tandem: true,
-    });
+    const r = await repeatedRamps((k, rates) =>
+      ramp(k, rates, nodes, post, arrivals, {
+        pg: pgClient,
+        redisPort: services && mode !== "embedded" ? Number(new URL(services.redisUrl).port) : null,
+        tandem: true,
+      }),
+    );
     await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSockets]);
     return { mode, nodes: nodes.length, setupMs, sockets, ...r };
   } finally {

@@ -7,7 +7,7 @@ import type { ModeResult, RateStep } from "./load.ts";
 export interface ScaleReport {
   generatedAt: string;
   machine: { cpus: number; model: string; loadavg: number[]; loadAvgAtStart?: number; node: string };
-  options: { conversations: number; sockets: number; rates: number[]; stepSeconds: number; modes: string[] };
+  options: { conversations: number; sockets: number; rates: number[]; stepSeconds: number; repeats?: number; modes: string[] };
   results: ModeResult[];
 }
 
@@ -47,7 +47,7 @@ export function renderScaleMarkdown(r: ScaleReport): string {
     `Generated ${r.generatedAt} by \`node bench/scale/load.ts\` on ${r.machine.cpus} × ${r.machine.model} (Node ${r.machine.node}, load average at the end ${r.machine.loadavg.map((x) => x.toFixed(2)).join(" / ")}).`,
     `The machine is shared and has 2 cores: the load generator, every server, PostgreSQL and Redis run on them together, so absolute figures are pessimistic; the modes ran back to back in one run and compare fairly.`,
     "",
-    `Per mode: ${o.conversations} conversations (each queued for people by a first message), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step. Each message is a customer POST timed until it arrives on an agent console stream; in two-node mode customers are spread over both nodes (as a load balancer would), each node has an agent console, and a message is timed on the console of the node it was not posted to, so every timed delivery crosses Redis. Latencies are from the scheduled send (open loop).`,
+    `Per mode: ${o.conversations} conversations (each queued for people by a first message), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step, the whole ramp run ${o.repeats ?? 1} time(s) on the same servers (each row is the repeat with the median delivery p99; every repeat's p99 is listed). Each message is a customer POST timed until it arrives on an agent console stream; in two-node mode customers are spread over both nodes (as a load balancer would), each node has an agent console, and a message is timed on the console of the node it was not posted to, so every timed delivery crosses Redis. Latencies are from the scheduled send (open loop).`,
     "",
     ...contentionNote(r),
     "## Open sockets and memory",
@@ -63,13 +63,13 @@ export function renderScaleMarkdown(r: ScaleReport): string {
   }
   lines.push("", "## Ramped message rate: customer → agent stream", "");
   lines.push(
-    "| mode | offered msgs/s | acked | delivered/s | lost | dup | ack p50 / p99 ms | delivery p50 / p99 ms | server CPU ms/msg | server event-loop lag max ms | PG xacts/msg | Redis cmds/msg | generator lag p99 ms |",
+    "| mode | offered msgs/s | acked | delivered/s | lost | dup | ack p50 / p99 ms | delivery p50 / p99 ms | delivery p99 in each repeat ms | server CPU ms/msg | server event-loop lag max ms | PG xacts/msg | Redis cmds/msg | generator lag p99 ms |",
   );
-  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const m of r.results) {
     for (const s of m.steps) {
       lines.push(
-        `| ${LABEL[m.mode]} | ${s.rate} | ${s.acked}/${s.sent} | ${f(s.deliveredPerSec, 0)} | ${s.lost} | ${s.duplicates} | ${f(s.ack.p50)} / ${f(s.ack.p99)} | ${f(s.delivery.p50)} / ${f(s.delivery.p99)} | ${f(s.serverCpuMsPerMessage, 2)} | ${f(s.serverLoopLagMaxMs ?? null, 0)} | ${f(s.pgTransactionsPerMessage, 2)} | ${f(s.redisCommandsPerMessage, 2)} | ${f(s.generatorLagP99)} |`,
+        `| ${LABEL[m.mode]} | ${s.rate} | ${s.acked}/${s.sent} | ${f(s.deliveredPerSec, 0)} | ${s.lost} | ${s.duplicates} | ${f(s.ack.p50)} / ${f(s.ack.p99)} | ${f(s.delivery.p50)} / ${f(s.delivery.p99)} | ${(s.deliveryP99Repeats ?? [s.delivery.p99]).map((v) => f(v)).join(", ")} | ${f(s.serverCpuMsPerMessage, 2)} | ${f(s.serverLoopLagMaxMs ?? null, 0)} | ${f(s.pgTransactionsPerMessage, 2)} | ${f(s.redisCommandsPerMessage, 2)} | ${f(s.generatorLagP99)} |`,
       );
     }
     if (m.stoppedEarly) lines.push(`| ${LABEL[m.mode]} | ${m.stoppedEarly} |${" |".repeat(10)}`);
