@@ -424,7 +424,7 @@ async function runTandem(
     if (!services) throw new Error("PostgreSQL and Redis are needed");
     const db = await createDatabase(services.pgUrl);
     drop = db.drop;
-    env = { DATABASE_URL: db.url, REDIS_URL: services.redisUrl, DB_POOL_SIZE: "20" };
+    env = { DATABASE_URL: db.url, REDIS_URL: services.redisUrl };
   }
   const nodes: ServerChild[] = [await startTandemChild("A", env)];
   if (mode === "two-nodes") nodes.push(await startTandemChild("B", env));
