@@ -70,13 +70,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const pending = new Set<Promise<unknown>>();
 
   async function publish(outbox: Outbox, conversationId: string): Promise<void> {
-    if (outbox.events.length === 0) return;
-    // One bus message per topic for all of a unit's events (Redis pipelines the two into one write), in order.
-    await Promise.all([
-      bus.publishAll(topics.conversation(conversationId), outbox.events),
-      // Agents see customer-facing traffic and status changes of every conversation; internal notes too.
-      bus.publishAll(topics.agents, outbox.events),
-    ]);
+    // One bus message per topic for all of a unit's events, in order. Agents see customer-facing traffic and
+    // status changes of every conversation; internal notes too.
+    await bus.publishAll([topics.conversation(conversationId), topics.agents], outbox.events);
   }
 
   /** Runs fn under the conversation lock, then publishes what it queued. */

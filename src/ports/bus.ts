@@ -20,8 +20,11 @@ export type StreamEvent =
 
 export interface Bus {
   publish(topic: string, event: StreamEvent): Promise<void>;
-  /** Several events of one topic, delivered in this order; one bus message where the bus has messages (Redis). */
-  publishAll(topic: string, events: readonly StreamEvent[]): Promise<void>;
+  /**
+   * The same events to each of several topics, delivered in this order on each; one bus message per topic where
+   * the bus has messages (Redis), so a unit's events cost one wake-up per subscriber, not one per event.
+   */
+  publishAll(topicList: readonly string[], events: readonly StreamEvent[]): Promise<void>;
   /** Returns an unsubscribe function. Handlers must not throw. */
   subscribe(topic: string, handler: (event: StreamEvent) => void): () => void;
   close(): Promise<void>;

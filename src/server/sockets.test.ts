@@ -341,8 +341,8 @@ describe("graceful shutdown", () => {
         }
         return memory.publish(topic, event);
       },
-      async publishAll(topic, events) {
-        for (const e of events) await bus.publish(topic, e);
+      async publishAll(topicList, events) {
+        for (const topic of topicList) for (const e of events) await bus.publish(topic, e);
       },
       subscribe: (topic, handler) => memory.subscribe(topic, handler),
       close: () => memory.close(),

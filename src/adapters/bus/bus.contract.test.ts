@@ -45,19 +45,22 @@ for (const [name, make] of impls) {
       expect(c).toEqual(a);
     });
 
-    it("delivers batches and single events interleaved, in publish order, even when published without waiting", async () => {
+    it("delivers batches to each of their topics and single events interleaved, in publish order, even when published without waiting", async () => {
       const b = await bus();
       const got: string[] = [];
+      const other: string[] = [];
       b.subscribe("t2", (e) => e.type === "typing" && got.push(e.conversationId));
+      b.subscribe("t3", (e) => e.type === "typing" && other.push(e.conversationId));
       await new Promise((r) => setTimeout(r, 50));
       await Promise.all([
-        b.publishAll("t2", [typing(1), typing(2), typing(3)]),
+        b.publishAll(["t2", "t3"], [typing(1), typing(2), typing(3)]),
         b.publish("t2", typing(4)),
-        b.publishAll("t2", []),
-        b.publishAll("t2", [typing(5)]),
+        b.publishAll(["t2"], []),
+        b.publishAll(["t2", "t3"], [typing(5)]),
       ]);
-      await until(() => got.length === 5);
+      await until(() => got.length === 5 && other.length === 4);
       expect(got).toEqual(["1", "2", "3", "4", "5"]);
+      expect(other).toEqual(["1", "2", "3", "5"]);
     });
 
     it("keeps topics apart and stops after unsubscribe", async () => {

@@ -10,10 +10,11 @@ export function createMemoryBus(): Bus {
       if (!set) return;
       for (const h of set) h(event);
     },
-    async publishAll(topic, events) {
-      const set = handlers.get(topic);
-      if (!set) return;
-      for (const e of events) for (const h of set) h(e);
+    async publishAll(topicList, events) {
+      for (const topic of topicList) {
+        const set = handlers.get(topic);
+        if (set) for (const e of events) for (const h of set) h(e);
+      }
     },
     subscribe(topic, handler) {
       let set = handlers.get(topic);

@@ -55,9 +55,11 @@ export async function createRedisBus({ url, prefix = "tandem:", onError }: Redis
 
   return {
     publish: (topic, event) => send(topic, JSON.stringify(event)),
-    async publishAll(topic, events) {
+    async publishAll(topicList, events) {
       if (events.length === 0) return;
-      await send(topic, JSON.stringify(events.length === 1 ? events[0] : events));
+      // Serialised once for every topic; the publishes are issued together and pipelined into one write.
+      const payload = JSON.stringify(events.length === 1 ? events[0] : events);
+      await Promise.all(topicList.map((topic) => send(topic, payload)));
     },
     subscribe(topic, handler) {
       let set = handlers.get(topic);
