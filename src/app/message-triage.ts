@@ -6,10 +6,18 @@ import type { HistoryTurn } from "../domain/triage/types.ts";
 import type { InboundTriage } from "./conversation-service.ts";
 
 /** `answererAvailable`: a knowledge-base responder judges answerability, so model uncertainty alone does not escalate. */
-export function createInboundTriage(triage: Triage, options: { answererAvailable?: boolean } = {}): InboundTriage {
+export function createInboundTriage(
+  triage: Triage,
+  options: { answererAvailable?: boolean } = {},
+): InboundTriage {
   return {
     triage({ text, history, conversation, customer }) {
-      const lastAi = [...history].reverse().find((m) => m.author === "ai" || m.author === "agent");
+      // The latest AI or agent message, found from the end: no copy of a long history per message.
+      let lastAi: (typeof history)[number] | undefined;
+      for (let i = history.length - 1; i >= 0 && lastAi === undefined; i--) {
+        const m = history[i];
+        if (m !== undefined && (m.author === "ai" || m.author === "agent")) lastAi = m;
+      }
       const expectingReply = lastAi?.author === "ai" && lastAi.awaitsReply;
       const turns: HistoryTurn[] = [];
       for (const m of history) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { scoreFrustration } from "./frustration.ts";
+import { CUE_REGEXES, cueGates, scoreFrustration } from "./frustration.ts";
+import { analyseText } from "./text.ts";
 import type { HistoryTurn } from "./types.ts";
 
 const f = (text: string, history?: HistoryTurn[]) => scoreFrustration(text, history);
@@ -139,5 +140,197 @@ describe("scoreFrustration", () => {
     );
     expect(r.score).toBeGreaterThan(0.9);
     expect(r.score).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("cue regex gates", () => {
+  // Pieces of every regex branch (and near misses), glued with separators that do and do not end a word.
+  const pieces = [
+    "this is ridiculous",
+    "that's absurd",
+    "so a joke",
+    "absolutely insane",
+    "useless",
+    "hopeless",
+    "incompetent",
+    "i've already tried",
+    "i have already told",
+    "already checked",
+    "did that already",
+    "tried everything",
+    "still not",
+    "still doesn't",
+    "still the same",
+    "isn't working yet",
+    "not fixed again",
+    "doesn't solved yet",
+    "third time",
+    "5th time",
+    "12 times",
+    "so many times",
+    "how many times",
+    "over and over",
+    "again and again",
+    "once again",
+    "fed up",
+    "sick of",
+    "had enough",
+    "enough is enough",
+    "i give up",
+    "last straw",
+    "losing my patience",
+    "never again",
+    "done with your",
+    "waste of my money",
+    "worst company",
+    "nobody cares",
+    "no one answers",
+    "no reply at all",
+    "for weeks now",
+    "been waiting for ages",
+    "are you kidding",
+    "seriously?",
+    "you guys never",
+    "you people keep",
+    "keeps crashing",
+    "keep getting",
+    "ridícula",
+    "todavía no",
+    "sigue igual",
+    "otra vez",
+    "ya lo intenté",
+    "estoy harta",
+    "toujours pas",
+    "encore une fois",
+    "j'ai déjà",
+    "j’ai déjà",
+    "j'en ai marre",
+    "n'importe quoi",
+    "lächerlich",
+    "immer noch nicht",
+    "schon wieder",
+    "habe das schon",
+    "es reicht",
+    "ainda não",
+    "já tentei",
+    "ancora non",
+    "di nuovo",
+    "ho già",
+    "nog steeds niet",
+    "alweer",
+    "heb al",
+    "talk to a human",
+    "speak with your manager",
+    "connect me through to an agent",
+    "transfer me to a live rep",
+    "get me to a real person",
+    "find me someone real",
+    "actual human",
+    "live support",
+    "human, please",
+    "agent please",
+    "need a human",
+    "requesting to speak with a supervisor",
+    "want person to talk to",
+    "are you a bot",
+    "am i chatting with ai",
+    "is this a real person",
+    "stop the bot",
+    "no more automated",
+    "not talking to a machine",
+    "human",
+    "live agent",
+    "real person",
+    "éhuman",
+    "humané",
+    "🙂agent🙂",
+    "operator?!",
+    "hablar con una persona",
+    "agente real",
+    "un humano",
+    "parler à un vrai conseiller",
+    "une vraie personne",
+    "mit einem echten menschen sprechen",
+    "einen menschen",
+    "falar com alguém",
+    "atendente humano",
+    "pessoa real",
+    "parlare con l'operatore",
+    "operatore umano",
+    "persona reale",
+    "praten met iemand",
+    "met een echte mens spreken",
+    "echt persoon",
+    "fucking",
+    "f**k",
+    "wtf",
+    "shit",
+    "sh*t",
+    "bullshit",
+    "crappy",
+    "damn",
+    "goddamned",
+    "hell no",
+    "bloody hell",
+    "pissed",
+    "asshole",
+    "arse",
+    "bastards",
+    "bitching",
+    "screw this",
+    "merde",
+    "putain",
+    "mierda",
+    "coño",
+    "scheiße",
+    "verdammt",
+    "caralho",
+    "cazzo",
+    "vaffanculo",
+    "godverdomme",
+    "fuck_you",
+    "xD",
+    ":p",
+    "d:",
+    "T_T",
+    "o.O",
+  ];
+  const glue = [" ", "", ",", "'", "’", "-", "_", "é", "\u0301", "?", "!", "*", "3", "🙂", "\n", ". "];
+  let seed = 11;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const texts: string[] = [...pieces, ...pieces.map((p) => p.toUpperCase())];
+  for (let i = 0; i < 3000; i++) {
+    let s = next() % 3 === 0 ? (glue[next() % glue.length] as string) : "";
+    for (let n = 1 + (next() % 4); n > 0; n--) {
+      const piece = pieces[next() % pieces.length] as string;
+      s += (next() % 5 === 0 ? piece.toUpperCase() : piece) + (glue[next() % glue.length] as string);
+    }
+    texts.push(s);
+  }
+
+  it("open for every cue regex that matches, so skipping the others changes no cue", () => {
+    let matched = 0;
+    const partsMatched = new Set<number>();
+    for (const text of texts) {
+      const analysed = analyseText(text);
+      const lower = analysed.text.toLowerCase().replaceAll("’", "'");
+      const gates = cueGates(analysed);
+      CUE_REGEXES.forEach((re, i) => {
+        if (!re.test(lower)) return;
+        matched++;
+        partsMatched.add(i);
+        expect(gates[i], `${JSON.stringify(text)} matches ${re.source.slice(0, 100)}`).toBe(true);
+      });
+    }
+    expect(matched).toBeGreaterThan(texts.length); // the generated texts do exercise the regexes
+    expect(partsMatched.size).toBe(CUE_REGEXES.length); // every one of them
+  });
+
+  it("keeps every regex closed for routine messages", () => {
+    expect(cueGates(analyseText("Where is my order? It was placed last week.")).some(Boolean)).toBe(false);
+    expect(cueGates(analyseText("How do I reset my password"))).not.toContain(true);
   });
 });

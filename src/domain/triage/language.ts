@@ -3,7 +3,7 @@
 // Hand-written rather than franc: franc's trigram profiles misread short support messages (it calls short English
 // Afrikaans) and cost tens of microseconds; function words plus script ranges decide the languages Tandem
 // supports in about a microsecond, and anything too short to judge falls back to what the conversation knows.
-import { type AnalysedText, analyseText, type ScriptCounts } from "./text.ts";
+import { type AnalysedText, analyseText, type ScriptCounts, WordTable } from "./text.ts";
 
 export const SUPPORTED_LATIN_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
 export type LatinLanguage = (typeof SUPPORTED_LATIN_LANGUAGES)[number];
@@ -42,10 +42,11 @@ const WORDS: Record<LatinLanguage, string> = {
 };
 
 const LANG_BIT: Record<LatinLanguage, number> = { en: 1, es: 2, fr: 4, de: 8, pt: 16, it: 32, nl: 64 };
-const WORD_LANGS = new Map<string, number>();
+const langsOfWord = new Map<string, number>();
 for (const lang of SUPPORTED_LATIN_LANGUAGES) {
-  for (const w of WORDS[lang].split(" ")) WORD_LANGS.set(w, (WORD_LANGS.get(w) ?? 0) | LANG_BIT[lang]);
+  for (const w of WORDS[lang].split(" ")) langsOfWord.set(w, (langsOfWord.get(w) ?? 0) | LANG_BIT[lang]);
 }
+const WORD_LANGS = new WordTable(langsOfWord);
 
 // Letters that only some of the languages use: one hit is worth half a function word.
 const CHAR_HINTS: [RegExp, LatinLanguage[]][] = [
@@ -104,18 +105,23 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
 
   if (analysed.wordCount < MIN_WORDS || s.latin < MIN_LETTERS) return undecided();
 
-  const scores = [0, 0, 0, 0, 0, 0, 0];
+  const scores = new Float64Array(7); // doubles from the start: the letter hints add 0.5
   let matchedWords = 0;
   for (const t of analysed.tokens) {
     if (t.kind !== "word") continue;
-    const mask = WORD_LANGS.get(t.norm);
+    const mask = WORD_LANGS.get(t.norm, t.hash);
     if (mask === undefined) continue;
     matchedWords++;
     for (let k = 0; k < 7; k++) if (mask & (1 << k)) (scores[k] as number)++;
   }
-  const lower = analysed.text.toLowerCase();
-  for (const [re, langs] of CHAR_HINTS) {
-    if (re.test(lower)) for (const l of langs) scores[SUPPORTED_LATIN_LANGUAGES.indexOf(l)]! += 0.5;
+  if (isAscii(analysed.text)) {
+    // Of the letter hints only Dutch "ij" is ASCII: look for it without lower-casing the whole message.
+    if (hasIj(analysed.text)) scores[NL]! += 0.5;
+  } else {
+    const lower = analysed.text.toLowerCase();
+    for (const [re, langs] of CHAR_HINTS) {
+      if (re.test(lower)) for (const l of langs) scores[SUPPORTED_LATIN_LANGUAGES.indexOf(l)]! += 0.5;
+    }
   }
   let bestK = 0;
   let second = 0;
@@ -137,6 +143,21 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
     return { language: fallback, confidence: FALLBACK_CONFIDENCE, source: "fallback" };
   }
   return { language, confidence, source: "detected" };
+}
+
+const NL = SUPPORTED_LATIN_LANGUAGES.indexOf("nl");
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** /ij/ on the lower-cased text, for ASCII text: "ij", "IJ", "Ij" or "iJ". */
+function hasIj(text: string): boolean {
+  for (let i = 1; i < text.length; i++) {
+    if ((text.charCodeAt(i) | 0x20) === 106 && (text.charCodeAt(i - 1) | 0x20) === 105) return true;
+  }
+  return false;
 }
 
 function normaliseTag(tag: string | undefined): string | undefined {

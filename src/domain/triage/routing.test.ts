@@ -150,8 +150,17 @@ describe("countUnresolvedAiTurns", () => {
 
 describe("routing while the AI awaits an answer", () => {
   const base = {
-    sentiment: 0, frustration: 0, frustrationTrend: 0, frustrationTurns: 1, humanRequested: false,
-    intent: "greeting", confidence: 0.1, outOfScope: true, hasText: true, aiTurnsUnresolved: 0, customerAttributes: undefined,
+    sentiment: 0,
+    frustration: 0,
+    frustrationTrend: 0,
+    frustrationTurns: 1,
+    humanRequested: false,
+    intent: "greeting",
+    confidence: 0.1,
+    outOfScope: true,
+    hasText: true,
+    aiTurnsUnresolved: 0,
+    customerAttributes: undefined,
   };
   it("does not escalate a short reply the model cannot place when the AI asked a question", () => {
     const d = decideRoute({ ...base, expectingReply: true }, DEFAULT_ROUTING_RULES);
@@ -160,12 +169,21 @@ describe("routing while the AI awaits an answer", () => {
   });
   it("leaves out-of-scope messages to the knowledge base's answerability check when there is one", () => {
     expect(decideRoute({ ...base, answererAvailable: true }, DEFAULT_ROUTING_RULES).route).toBe("ai");
-    expect(decideRoute({ ...base, answererAvailable: true, intent: "complaint", outOfScope: false, confidence: 0.9 }, DEFAULT_ROUTING_RULES).route).toBe("human");
+    expect(
+      decideRoute(
+        { ...base, answererAvailable: true, intent: "complaint", outOfScope: false, confidence: 0.9 },
+        DEFAULT_ROUTING_RULES,
+      ).route,
+    ).toBe("human");
   });
   it("still escalates the same message when nothing was asked", () => {
-    expect(decideRoute({ ...base, expectingReply: false }, DEFAULT_ROUTING_RULES).reasons).toContain("out_of_scope");
+    expect(decideRoute({ ...base, expectingReply: false }, DEFAULT_ROUTING_RULES).reasons).toContain(
+      "out_of_scope",
+    );
   });
   it("still escalates a request for a person while a question is pending", () => {
-    expect(decideRoute({ ...base, expectingReply: true, humanRequested: true }, DEFAULT_ROUTING_RULES).route).toBe("human");
+    expect(
+      decideRoute({ ...base, expectingReply: true, humanRequested: true }, DEFAULT_ROUTING_RULES).route,
+    ).toBe("human");
   });
 });

@@ -15,6 +15,8 @@ export interface Token {
   caps: boolean;
   /** A letter repeated three or more times ("sooo"): an intensifier on its own. */
   elongated: boolean;
+  /** wordHash(norm) for words (0 for other tokens): looks the word up in a WordTable without rehashing it. */
+  hash: number;
 }
 
 export interface AnalysedText {
@@ -43,6 +45,57 @@ export interface ScriptCounts {
   kana: number;
   han: number;
   other: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/** FNV-1a over a string's UTF-16 code units: the hash a WordTable is keyed by (and Token.hash holds). */
+export function wordHash(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/**
+ * A fixed set of words, each with a value, looked up with the hash the tokeniser already computed. Triage looks each
+ * word up in several vocabularies (language, frustration cues); a Map would hash the fresh token string first and
+ * then probe, per vocabulary, which cost more than the rest of language detection.
+ */
+export class WordTable<V> {
+  private readonly words: string[];
+  private readonly hashes: Int32Array;
+  private readonly values: (V | undefined)[];
+  private readonly mask: number;
+
+  constructor(entries: Iterable<readonly [string, V]>) {
+    const list = [...entries];
+    let size = 16;
+    while (size < 2 * list.length) size *= 2;
+    this.mask = size - 1;
+    this.words = new Array<string>(size).fill("");
+    this.hashes = new Int32Array(size);
+    this.values = new Array<V | undefined>(size).fill(undefined);
+    for (const [word, value] of list) {
+      if (word === "") throw new Error("a WordTable word cannot be empty");
+      const h = wordHash(word);
+      let i = h & this.mask;
+      while (this.words[i] !== "" && this.words[i] !== word) i = (i + 1) & this.mask;
+      this.words[i] = word;
+      this.hashes[i] = h;
+      this.values[i] = value;
+    }
+  }
+
+  /** The value of `word`, whose wordHash is `hash`. */
+  get(word: string, hash: number): V | undefined {
+    const mask = this.mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const w = this.words[i] as string;
+      if (w === "") return undefined;
+      if (this.hashes[i] === hash && w === word) return this.values[i];
+    }
+  }
 }
 
 // Groups: 1 emoticon, 2 word, 3 punctuation run, 4 emoji. Emoticons first so ":-(" is not split into punctuation; then words (letters, digits, inner apostrophes and
@@ -78,6 +131,8 @@ const HAS_LETTER_RE = /\p{L}/u;
 export function analyseText(input: string): AnalysedText {
   const truncated = input.length > MAX_ANALYSED_CHARS;
   let text = truncated ? input.slice(0, MAX_ANALYSED_CHARS) : input;
+  const fast = analysePlainAscii(text, truncated);
+  if (fast !== null) return fast;
   JUNK_RE.lastIndex = 0;
   if (JUNK_RE.test(text)) text = text.replace(JUNK_RE, " ");
   // Web forms and email bodies arrive HTML-escaped often enough that "&gt;" must not become the word "gt".
@@ -105,33 +160,199 @@ export function analyseText(input: string): AnalysedText {
         norm,
         caps,
         elongated: norm.length >= 3 && ELONGATION_RE.test(norm),
+        hash: wordHash(norm),
       });
     } else if (m[1] !== undefined) {
-      tokens.push({ kind: "emoticon", raw: m[1], norm: m[1], caps: false, elongated: false });
+      tokens.push({ kind: "emoticon", raw: m[1], norm: m[1], caps: false, elongated: false, hash: 0 });
     } else if (m[3] !== undefined) {
-      tokens.push({ kind: "punct", raw: m[3], norm: m[3], caps: false, elongated: false });
+      tokens.push({ kind: "punct", raw: m[3], norm: m[3], caps: false, elongated: false, hash: 0 });
     } else if (m[4] !== undefined) {
-      tokens.push({ kind: "emoji", raw: m[4], norm: m[4], caps: false, elongated: false });
+      tokens.push({ kind: "emoji", raw: m[4], norm: m[4], caps: false, elongated: false, hash: 0 });
     }
   }
   return { text, truncated, tokens, wordCount, capsWordCount, scripts: countScripts(text) };
 }
 
+// ---- Plain ASCII: the same tokens as TOKEN_RE, by hand ----
+//
+// Most messages are plain ASCII with no control characters and no HTML entities. For them the Unicode regex
+// above (and the junk, entity, letter and elongation regexes) cost more than everything else analysis does, so
+// one char-code scan reproduces TOKEN_RE exactly: at each position the emoticon alternatives in TOKEN_RE's order
+// (with the backtracking its greedy runs allow, and its "no letter or digit next" condition), then a word, then a
+// punctuation run, else the position is skipped. Anything else (emoji included) takes the regex path above.
+
+// Character classes, as bit flags per ASCII code.
+const ALNUM = 1; // [A-Za-z0-9]: \p{L}\p{M}\p{N} within ASCII
+const EYES = 2; // [:;=8xX]
+const NOSE = 4; // [-o'^]
+const MOUTH = 8; // [)(\][dDpP/\\|*3$@oO]
+const MOUTH_FIRST = 16; // [)(\][dD] (reversed emoticons "D:", "(:")
+const EYES_AFTER = 32; // [:;=]
+const PUNCT = 64; // [!?.,;:] (TOKEN_RE's ¡ and ¿ are not ASCII)
+const TEAR = 128; // [Tt;]
+const ASCII_CLASS = new Uint8Array(128);
+function mark(chars: string, flag: number): void {
+  for (let i = 0; i < chars.length; i++) ASCII_CLASS[chars.charCodeAt(i)]! |= flag;
+}
+mark("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", ALNUM);
+mark(":;=8xX", EYES);
+mark("-o'^", NOSE);
+mark(")(][dDpP/\\|*3$@oO", MOUTH);
+mark(")(][dD", MOUTH_FIRST);
+mark(":;=", EYES_AFTER);
+mark("!?.,;:", PUNCT);
+mark("Tt;", TEAR);
+
+function cls(text: string, i: number): number {
+  return i < text.length ? (ASCII_CLASS[text.charCodeAt(i)] as number) : 0;
+}
+
+/** TOKEN_RE's (?![\p{L}\p{N}]) after an emoticon ending before `end`. */
+function freeAfter(text: string, end: number): boolean {
+  return (cls(text, end) & ALNUM) === 0;
+}
+
+/** `[:;=8xX][-o'^]?[)(\][dD...]+` at i: tries the nose, then none; each with the longest mouth first. */
+function eyesNoseMouth(text: string, i: number): number {
+  for (let from = (cls(text, i + 1) & NOSE) !== 0 ? i + 2 : i + 1; from >= i + 1; from--) {
+    let end = from;
+    while (cls(text, end) & MOUTH) end++;
+    for (; end > from; end--) if (freeAfter(text, end)) return end;
+    if (from === i + 1) break;
+  }
+  return -1;
+}
+
+/** `[)(\][dD][-o'^]?[:;=]` at i. */
+function mouthNoseEyes(text: string, i: number): number {
+  if ((cls(text, i + 1) & NOSE) !== 0 && (cls(text, i + 2) & EYES_AFTER) !== 0 && freeAfter(text, i + 3))
+    return i + 3;
+  if ((cls(text, i + 1) & EYES_AFTER) !== 0 && freeAfter(text, i + 2)) return i + 2;
+  return -1;
+}
+
+/** End of the emoticon TOKEN_RE would take at i, or -1; alternatives in TOKEN_RE's order. */
+function emoticonAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  const k = ASCII_CLASS[c] as number;
+  let end: number;
+  if (c === 60) {
+    // <3 and </3
+    const j = text.charCodeAt(i + 1) === 47 ? i + 2 : i + 1;
+    if (text.charCodeAt(j) === 51 && freeAfter(text, j + 1)) return j + 1;
+  }
+  if (k & EYES && (end = eyesNoseMouth(text, i)) >= 0) return end;
+  if (k & MOUTH_FIRST && (end = mouthNoseEyes(text, i)) >= 0) return end;
+  if (c === 94) {
+    // ^_*^
+    let j = i + 1;
+    while (text.charCodeAt(j) === 95) j++;
+    if (text.charCodeAt(j) === 94 && freeAfter(text, j + 1)) return j + 1;
+  }
+  if (k & TEAR && text.charCodeAt(i + 1) === 95 && cls(text, i + 2) & TEAR && freeAfter(text, i + 3))
+    return i + 3;
+  if (c === 45 && text.charCodeAt(i + 1) === 95 && text.charCodeAt(i + 2) === 45 && freeAfter(text, i + 3))
+    return i + 3;
+  if (
+    (c === 111 || c === 79) &&
+    text.charCodeAt(i + 1) === 46 &&
+    text.charCodeAt(i + 2) === (c === 111 ? 79 : 111)
+  )
+    return freeAfter(text, i + 3) ? i + 3 : -1;
+  return -1;
+}
+
+/** The analysis of ASCII text without control characters or '&', or null when the text is anything else. */
+function analysePlainAscii(text: string, truncated: boolean): AnalysedText | null {
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x7f || c === 38 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) return null;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+  }
+  const tokens: Token[] = [];
+  let wordCount = 0;
+  let capsWordCount = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = ASCII_CLASS[c] as number;
+    const emoticonEnd = emoticonAt(text, i);
+    if (emoticonEnd >= 0) {
+      const raw = text.slice(i, emoticonEnd);
+      tokens.push({ kind: "emoticon", raw, norm: raw, caps: false, elongated: false, hash: 0 });
+      i = emoticonEnd;
+      continue;
+    }
+    // Word: [#@]?[alnum]+(?:['\-_][alnum]+)*
+    const start = i;
+    let j = (c === 35 || c === 64) && cls(text, i + 1) & ALNUM ? i + 1 : i;
+    if (cls(text, j) & ALNUM) {
+      let upper = 0;
+      let lower = 0;
+      let run = 1;
+      let elongated = false;
+      let prev = -1;
+      let hash = c === 64 ? Math.imul(FNV_OFFSET ^ 64, FNV_PRIME) : FNV_OFFSET; // wordHash(norm): '@' stays, '#' goes
+      for (;;) {
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (!((ASCII_CLASS[d] as number) & ALNUM)) break;
+          if (d >= 65 && d <= 90) upper++;
+          else if (d >= 97 && d <= 122) lower++;
+          // Three of the same letter in a row, case-insensitively: (\p{L})\1\1 on the lower-cased word.
+          const folded = d >= 65 && d <= 90 ? d + 32 : d;
+          hash = Math.imul(hash ^ folded, FNV_PRIME);
+          if (folded === prev && folded >= 97) {
+            if (++run >= 3) elongated = true;
+          } else run = 1;
+          prev = folded;
+          j++;
+        }
+        const joiner = j < n ? text.charCodeAt(j) : 0;
+        if ((joiner === 39 || joiner === 45 || joiner === 95) && cls(text, j + 1) & ALNUM) {
+          prev = -1; // a joiner breaks a run of letters
+          run = 1;
+          hash = Math.imul(hash ^ joiner, FNV_PRIME);
+          j++;
+          continue;
+        }
+        break;
+      }
+      const raw = text.slice(start, j);
+      const hasLetter = upper + lower > 0;
+      if (hasLetter) wordCount++;
+      const caps = hasLetter && raw.length >= 2 && lower === 0;
+      if (caps) capsWordCount++;
+      const lowered = upper > 0 ? raw.toLowerCase() : raw;
+      const norm = c === 35 ? lowered.slice(1) : lowered;
+      tokens.push({ kind: "word", raw, norm, caps, elongated: norm.length >= 3 && elongated, hash });
+      i = j;
+      continue;
+    }
+    if (k & PUNCT) {
+      let e = i + 1;
+      while (cls(text, e) & PUNCT) e++;
+      const raw = text.slice(i, e);
+      tokens.push({ kind: "punct", raw, norm: raw, caps: false, elongated: false, hash: 0 });
+      i = e;
+      continue;
+    }
+    i++;
+  }
+  const scripts = noScripts();
+  scripts.latin = letters;
+  return { text, truncated, tokens, wordCount, capsWordCount, scripts };
+}
+
+function noScripts(): ScriptCounts {
+  return { latin: 0, cyrillic: 0, greek: 0, arabic: 0, hebrew: 0, devanagari: 0, thai: 0, hangul: 0, kana: 0, han: 0, other: 0 };
+}
+
 /** Counts letters per script with code-point ranges: cheaper than a Unicode-property regex per character. */
 export function countScripts(text: string): ScriptCounts {
-  const c: ScriptCounts = {
-    latin: 0,
-    cyrillic: 0,
-    greek: 0,
-    arabic: 0,
-    hebrew: 0,
-    devanagari: 0,
-    thai: 0,
-    hangul: 0,
-    kana: 0,
-    han: 0,
-    other: 0,
-  };
+  const c = noScripts();
   for (let i = 0; i < text.length; i++) {
     const cp = text.charCodeAt(i);
     if (cp < 0x41) continue;

@@ -43,3 +43,89 @@ describe("FeatureHasher", () => {
     expect(f.length).toBeLessThan(hasher.capacity);
   });
 });
+
+/** The definition the fast hasher must reproduce: normaliseText, regex tokens, string hashing. */
+function referenceFeatures(text: string, hashBits: number) {
+  const FNV_PRIME = 16777619;
+  const fnv = (s: string, seed: number) => {
+    let h = 0x811c9dc5 ^ seed;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+    return h;
+  };
+  const fmix = (x: number) => {
+    let h = x;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  const mask = (1 << hashBits) - 1;
+  const block = (hashes: number[]) => {
+    const counts = new Map<number, number>();
+    for (const h of hashes) counts.set(h & mask, (counts.get(h & mask) ?? 0) + (h & 0x80000000 ? -1 : 1));
+    const entries: [number, number][] = [];
+    for (const [b, c] of counts) if (c !== 0) entries.push([b, Math.sign(c) * (1 + Math.log(Math.abs(c)))]);
+    return entries;
+  };
+  const tokens = (normaliseText(text, 2000).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 400);
+  const word: number[] = [];
+  tokens.forEach((t, i) => {
+    word.push(fmix(fnv(t, 0x2f6b1a3d)));
+    if (i > 0)
+      word.push(
+        fmix(
+          Math.imul(fnv(tokens[i - 1] as string, 0x2f6b1a3d) ^ 0x51ed270b, FNV_PRIME) ^ fnv(t, 0x2f6b1a3d),
+        ),
+      );
+  });
+  const char: number[] = [];
+  for (const t of tokens) {
+    const padded = ` ${t.slice(0, 40)} `;
+    for (let start = 0; start + 3 <= padded.length; start++)
+      for (let n = 3; n <= 5 && start + n <= padded.length; n++)
+        char.push(fmix(fnv(padded.slice(start, start + n), 0x1b873593)));
+  }
+  const w = block(word);
+  const c = block(char);
+  return { wordEnd: w.length, buckets: [...w, ...c].map((e) => e[0]), tf: [...w, ...c].map((e) => e[1]) };
+}
+
+describe("FeatureHasher against its definition", () => {
+  const texts = [
+    "Where is my order #12345? It's been 3 weeks!!",
+    "I can’t log in, I’ve reset it 2x already",
+    "ʼquotedʼ and 'quoted' and 1'000'000 dollars",
+    "a1b22c333 4 55 666 x9y",
+    "REEMBOLSÓ de mi pedido, ¿dónde está?",
+    "e\u0301te\u0301 ﬁle Ｆｕｌｌ",
+    "Где мой заказ 42",
+    "我的订单在哪里",
+    "emoji 😡 in the middle 🙂 of text",
+    "under_score-hyphen.dot,comma;semi:colon",
+    "x".repeat(60),
+    `${"word ".repeat(500)}tail`,
+    `${"ab ".repeat(700)}é`,
+    "",
+    "   \t\n ",
+  ];
+  // Printable ASCII with apostrophes and digits dense enough to exercise folding and joining.
+  let seed = 7;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  const alphabet = "ab cD9'0’ʼ-_.!xyzZ 1";
+  for (let i = 0; i < 300; i++) {
+    let s = "";
+    const n = next() % 40;
+    for (let k = 0; k < n; k++) s += alphabet[next() % alphabet.length];
+    texts.push(s);
+  }
+
+  it("matches normaliseText + regex tokens + string hashing on ASCII, apostrophes and other scripts", () => {
+    for (const text of texts)
+      expect(snapshot(text), JSON.stringify(text)).toEqual(referenceFeatures(text, 16));
+  });
+});

@@ -44,7 +44,7 @@ const SEED_BIGRAM = 0x51ed270b;
 const SEED_CHAR = 0x1b873593;
 const MAX_TOKENS = 400;
 const MAX_TOKEN_CHARS = 40;
-const SUBLINEAR_TABLE = Array.from({ length: 64 }, (_, c) => (c === 0 ? 0 : 1 + Math.log(c)));
+const SUBLINEAR_TABLE = Float64Array.from({ length: 64 }, (_, c) => (c === 0 ? 0 : 1 + Math.log(c)));
 
 // Letters and digits of any script make words; everything else (punctuation, emoji, symbols) separates them.
 const TOKEN_RE = /[\p{L}\p{N}]+/gu;
@@ -72,15 +72,6 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-function fnv1a(s: string, seed: number): number {
-  let h = FNV_OFFSET ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h;
-}
-
 export function validateFeatureConfig(c: FeatureConfig): string | null {
   if (!Number.isInteger(c.hashBits) || c.hashBits < 8 || c.hashBits > 22)
     return "hashBits must be an integer in [8, 22]";
@@ -100,54 +91,77 @@ export function validateFeatureConfig(c: FeatureConfig): string | null {
   return null;
 }
 
+/** A power-of-two table at most half full with `entries` keys (and at least 64 slots). */
+function tableSize(entries: number): number {
+  let size = 64;
+  while (size < 2 * entries) size *= 2;
+  return size;
+}
+
 /**
  * Stateful only for speed: it owns scratch buffers, so one instance must not be shared by interleaved calls
  * (JavaScript's single thread makes the usual synchronous use safe).
+ *
+ * Tokens are gathered first as character codes in a reused buffer (no substrings), then hashed: most support
+ * messages are plain ASCII (plus curly apostrophes), which one char-code loop normalises and tokenises exactly as
+ * normaliseText + [\p{L}\p{N}]+ would; anything else takes that general (regex) path, into the same buffers.
  */
 export class FeatureHasher {
   readonly config: FeatureConfig;
   readonly mask: number;
   /** Most entries one extract() can return. */
   readonly capacity: number;
-  private readonly counts: Float64Array;
-  private readonly stamp: Int32Array;
-  private generation = 0;
+  // Counting within a block: a small open-addressing table sized to the block, so a message touches a few KB that
+  // stay in L1 rather than random lines of a table as large as the hash space. Slot keys are bucket + 1 (0 = free).
+  private readonly slotKey: Int32Array;
+  private readonly slotCount: Int32Array;
+  private slotMask = 0;
+  /** Slots in the order their bucket was first seen: the order features are emitted in. */
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly out: HashedFeatures;
   private readonly codes = new Int32Array(MAX_TOKEN_CHARS + 2);
   private readonly tokenHashes = new Int32Array(MAX_TOKENS);
-  private readonly tokens: string[] = [];
+  /** Normalised characters of all tokens, back to back; grown on demand (NFKD can lengthen text). */
+  private chars: Uint16Array;
+  /** Token t spans chars[tokenStart[t], tokenStart[t + 1]). */
+  private readonly tokenStart = new Int32Array(MAX_TOKENS + 1);
+  private tokenCount = 0;
 
   constructor(config: FeatureConfig) {
     this.config = config;
     const size = 1 << config.hashBits;
     this.mask = size - 1;
-    this.counts = new Float64Array(size);
-    this.stamp = new Int32Array(size);
     const capacity =
       MAX_TOKENS *
       (config.wordNgramMax + (config.charNgramMax - config.charNgramMin + 1) * (MAX_TOKEN_CHARS + 2));
     this.capacity = capacity;
     this.touched = new Int32Array(capacity);
+    const slots = tableSize(Math.min(capacity, size));
+    this.slotKey = new Int32Array(slots);
+    this.slotCount = new Int32Array(slots);
     this.out = { buckets: new Int32Array(capacity), tf: new Float64Array(capacity), wordEnd: 0, length: 0 };
+    this.chars = new Uint16Array(config.maxChars);
   }
 
   extract(text: string): HashedFeatures {
     const { wordNgramMax, charNgramMin, charNgramMax, maxChars } = this.config;
-    const s = normaliseText(text, maxChars);
-    const tokens = this.tokens;
-    tokens.length = 0;
-    TOKEN_RE.lastIndex = 0;
-    for (let m = TOKEN_RE.exec(s); m !== null && tokens.length < MAX_TOKENS; m = TOKEN_RE.exec(s))
-      tokens.push(m[0]);
+    if (!this.tokeniseAscii(text, maxChars)) this.tokeniseGeneral(normaliseText(text, maxChars));
+    const chars = this.chars;
+    const starts = this.tokenStart;
+    const tokenCount = this.tokenCount;
 
     const out = this.out;
     out.length = 0;
 
-    this.beginBlock();
-    for (let t = 0; t < tokens.length; t++) {
-      const h = fnv1a(tokens[t] as string, SEED_WORD);
+    this.beginBlock(wordNgramMax >= 2 ? 2 * tokenCount : tokenCount);
+    for (let t = 0; t < tokenCount; t++) {
+      // fnv1a(token, SEED_WORD), straight from the buffer.
+      let h = FNV_OFFSET ^ SEED_WORD;
+      for (let i = starts[t] as number, end = starts[t + 1] as number; i < end; i++) {
+        h ^= chars[i] as number;
+        h = Math.imul(h, FNV_PRIME);
+      }
       this.tokenHashes[t] = h;
       this.add(fmix32(h));
       if (wordNgramMax >= 2 && t > 0)
@@ -157,13 +171,16 @@ export class FeatureHasher {
     out.wordEnd = out.length;
 
     if (charNgramMin > 0) {
-      this.beginBlock();
+      let expected = 0;
+      for (let t = 0; t < tokenCount; t++)
+        expected += Math.min((starts[t + 1] as number) - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
+      this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
       const codes = this.codes;
-      for (let t = 0; t < tokens.length; t++) {
-        const tok = tokens[t] as string;
-        const n = Math.min(tok.length, MAX_TOKEN_CHARS);
+      for (let t = 0; t < tokenCount; t++) {
+        const from = starts[t] as number;
+        const n = Math.min((starts[t + 1] as number) - from, MAX_TOKEN_CHARS);
         codes[0] = 32;
-        for (let i = 0; i < n; i++) codes[i + 1] = tok.charCodeAt(i);
+        for (let i = 0; i < n; i++) codes[i + 1] = chars[from + i] as number;
         codes[n + 1] = 32;
         const len = n + 2;
         for (let start = 0; start + charNgramMin <= len; start++) {
@@ -181,40 +198,119 @@ export class FeatureHasher {
     return out;
   }
 
-  private beginBlock(): void {
-    this.generation = (this.generation + 1) | 0;
-    if (this.generation === 0) {
-      // Wrapped after 2^32 blocks: clear stamps so an old generation can never look current.
-      this.stamp.fill(0);
-      this.generation = 1;
+  /**
+   * normaliseText + tokenising for text made of ASCII and curly or modifier apostrophes only, in one pass: for
+   * such text NFKD changes nothing, lower-casing is A-Z -> a-z, and the tokens are the runs of [a-z0-9].
+   * Returns false, having read nothing that matters, as soon as it meets any other character.
+   */
+  private tokeniseAscii(text: string, maxChars: number): boolean {
+    const end = text.length < maxChars ? text.length : maxChars;
+    const chars = this.chars;
+    const starts = this.tokenStart;
+    let n = 0;
+    let tokens = 0;
+    let inToken = false;
+    let afterDigit = false;
+    for (let i = 0; i < end; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        if (c === 0x2019 || c === 0x02bc) continue; // removed like "'": joins "don’t", keeps a digit run going
+        return false;
+      }
+      if (c === 39) continue;
+      if (c >= 65 && c <= 90) c += 32;
+      if (c >= 48 && c <= 57) {
+        if (afterDigit) continue; // a digit run folds to one "0"
+        afterDigit = true;
+        c = 48;
+      } else if (c >= 97 && c <= 122) {
+        afterDigit = false;
+      } else {
+        inToken = false;
+        afterDigit = false;
+        continue;
+      }
+      if (!inToken) {
+        if (tokens === MAX_TOKENS) break;
+        starts[tokens++] = n;
+        inToken = true;
+      }
+      chars[n++] = c;
     }
+    starts[tokens] = n;
+    this.tokenCount = tokens;
+    return true;
+  }
+
+  /** Tokens of already normalised text: runs of letters and digits of any script. */
+  private tokeniseGeneral(s: string): void {
+    if (this.chars.length < s.length) this.chars = new Uint16Array(s.length);
+    const chars = this.chars;
+    const starts = this.tokenStart;
+    let n = 0;
+    let tokens = 0;
+    TOKEN_RE.lastIndex = 0;
+    for (let m = TOKEN_RE.exec(s); m !== null && tokens < MAX_TOKENS; m = TOKEN_RE.exec(s)) {
+      starts[tokens++] = n;
+      const from = m.index;
+      const to = from + m[0].length;
+      for (let i = from; i < to; i++) chars[n++] = s.charCodeAt(i);
+    }
+    starts[tokens] = n;
+    this.tokenCount = tokens;
+  }
+
+  /** Starts counting a block of at most `expected` features. */
+  private beginBlock(expected: number): void {
+    this.slotMask = Math.min(tableSize(expected), this.slotKey.length) - 1;
     this.touchedCount = 0;
   }
 
   private add(h: number): void {
     const bucket = h & this.mask;
     // The top bit picks the sign, so colliding features tend to cancel instead of piling up (Weinberger et al.).
-    const sign = h & 0x80000000 ? -1 : 1;
-    if (this.stamp[bucket] !== this.generation) {
-      this.stamp[bucket] = this.generation;
-      this.counts[bucket] = sign;
-      this.touched[this.touchedCount++] = bucket;
-    } else {
-      this.counts[bucket] = (this.counts[bucket] as number) + sign;
+    // Arithmetic rather than a branch: the bit is a coin flip, which a branch predictor gets wrong half the time.
+    const sign = 1 - ((h >>> 31) << 1);
+    const key = bucket + 1;
+    const mask = this.slotMask;
+    const slotKey = this.slotKey;
+    let slot = bucket & mask; // buckets are fmix32 output bits: already well spread
+    for (;;) {
+      const k = slotKey[slot] as number;
+      if (k === key) {
+        this.slotCount[slot] = (this.slotCount[slot] as number) + sign;
+        return;
+      }
+      if (k === 0) {
+        slotKey[slot] = key;
+        this.slotCount[slot] = sign;
+        this.touched[this.touchedCount++] = slot;
+        return;
+      }
+      slot = (slot + 1) & mask;
     }
   }
 
   private endBlock(): void {
     const out = this.out;
-    for (let i = 0; i < this.touchedCount; i++) {
-      const bucket = this.touched[i] as number;
-      const c = this.counts[bucket] as number;
-      if (c === 0) continue; // two features cancelled out exactly
-      const a = c < 0 ? -c : c;
+    const buckets = out.buckets;
+    const tf = out.tf;
+    const slotKey = this.slotKey;
+    const slotCount = this.slotCount;
+    const touched = this.touched;
+    let length = out.length;
+    for (let i = 0, n = this.touchedCount; i < n; i++) {
+      const slot = touched[i] as number;
+      const bucket = (slotKey[slot] as number) - 1;
+      const c = slotCount[slot] as number;
+      slotKey[slot] = 0; // leaves the table empty for the next block
+      if (c === 0) continue; // two features cancelled out exactly (rare)
+      const a = Math.abs(c);
       const mag = a < 64 ? (SUBLINEAR_TABLE[a] as number) : 1 + Math.log(a);
-      out.buckets[out.length] = bucket;
-      out.tf[out.length] = c < 0 ? -mag : mag;
-      out.length++;
+      buckets[length] = bucket;
+      tf[length] = c < 0 ? -mag : mag; // c's sign follows the hash's coin flip, but cancels often enough to keep a branch
+      length++;
     }
+    out.length = length;
   }
 }

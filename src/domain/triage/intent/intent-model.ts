@@ -49,7 +49,6 @@ export interface IntentModelParams {
 
 export const INTENT_MODEL_FORMAT = "tandem-intent-model";
 export const INTENT_MODEL_VERSION = 1;
-const TOP_N = 3;
 
 export class HashedIntentModel implements IntentModel {
   readonly labels: readonly string[];
@@ -87,10 +86,16 @@ export class HashedIntentModel implements IntentModel {
     const p = this.params;
     const k = this.k;
     const f = this.hasher.extract(text);
+    const buckets = f.buckets;
+    const tf = f.tf;
     const rowOf = this.rowOf;
     const idf = p.idf;
+    const unseenIdf = p.unseenIdf;
     const w = p.weights;
-    for (let j = 0; j < k; j++) out[j] = p.bias[j] as number;
+    const bias = p.bias;
+    const bases = this.scratchRows;
+    const vals = this.scratchVals;
+    for (let j = 0; j < k; j++) out[j] = bias[j] as number;
     let coverageSum = 0;
     let blocks = 0;
     for (let block = 0; block < 2; block++) {
@@ -102,13 +107,13 @@ export class HashedIntentModel implements IntentModel {
       let knownSq = 0;
       let n = 0;
       for (let i = from; i < to; i++) {
-        const row = rowOf[f.buckets[i] as number] as number;
-        const v = (f.tf[i] as number) * (row >= 0 ? (idf[row] as number) : p.unseenIdf);
+        const row = rowOf[buckets[i] as number] as number;
+        const v = (tf[i] as number) * (row >= 0 ? (idf[row] as number) : unseenIdf);
         sq += v * v;
         if (row >= 0) {
           knownSq += v * v;
-          this.scratchRows[n] = row;
-          this.scratchVals[n] = v;
+          bases[n] = row * k;
+          vals[n] = v;
           n++;
         }
       }
@@ -116,9 +121,9 @@ export class HashedIntentModel implements IntentModel {
       if (n === 0) continue;
       const scale = (block === 0 ? p.blockWeights.word : p.blockWeights.char) / Math.sqrt(sq);
       for (let i = 0; i < n; i++) {
-        const v = (this.scratchVals[i] as number) * scale;
-        const base = (this.scratchRows[i] as number) * k;
-        for (let j = 0; j < k; j++) out[j] = (out[j] as number) + (w[base + j] as number) * v;
+        const v = (vals[i] as number) * scale;
+        const b = bases[i] as number;
+        for (let j = 0; j < k; j++) out[j] = (out[j] as number) + (w[b + j] as number) * v;
       }
     }
     return blocks === 0 ? 0 : coverageSum / blocks;
@@ -127,32 +132,36 @@ export class HashedIntentModel implements IntentModel {
   predict(text: string): IntentPrediction {
     const coverage = this.logitsInto(typeof text === "string" ? text : "", this.logits);
     const probs = softmaxInto(this.logits, this.params.temperature, this.probs);
-    // Top-N by selection: N is tiny, so this beats sorting K labels.
-    const topIdx: number[] = [];
-    for (let n = 0; n < Math.min(TOP_N, this.k); n++) {
-      let best = -1;
-      for (let j = 0; j < this.k; j++) {
-        if (topIdx.includes(j)) continue;
-        if (best < 0 || (probs[j] as number) > (probs[best] as number)) best = j;
+    // Top three by one scan, keeping the first of equal probabilities as a sort would; no arrays on the way.
+    let i1 = -1;
+    let i2 = -1;
+    let i3 = -1;
+    for (let j = 0; j < this.k; j++) {
+      const pj = probs[j] as number;
+      if (i1 < 0 || pj > (probs[i1] as number)) {
+        i3 = i2;
+        i2 = i1;
+        i1 = j;
+      } else if (i2 < 0 || pj > (probs[i2] as number)) {
+        i3 = i2;
+        i2 = j;
+      } else if (i3 < 0 || pj > (probs[i3] as number)) {
+        i3 = j;
       }
-      topIdx.push(best);
     }
-    const first = topIdx[0] as number;
-    const confidence = probs[first] as number;
-    const margin = confidence - (topIdx.length > 1 ? (probs[topIdx[1] as number] as number) : 0);
+    const confidence = probs[i1] as number;
+    const margin = confidence - (i2 >= 0 ? (probs[i2] as number) : 0);
     const t = this.params.thresholds;
     const outOfScope =
       coverage === 0 ||
-      first === this.oosIndex ||
+      i1 === this.oosIndex ||
       confidence < t.minConfidence ||
       margin < t.minMargin ||
       coverage < t.minCoverage;
-    return {
-      intent: this.labels[first] as string,
-      confidence,
-      outOfScope,
-      top: topIdx.map((j) => ({ intent: this.labels[j] as string, confidence: probs[j] as number })),
-    };
+    const top = [{ intent: this.labels[i1] as string, confidence }];
+    if (i2 >= 0) top.push({ intent: this.labels[i2] as string, confidence: probs[i2] as number });
+    if (i3 >= 0) top.push({ intent: this.labels[i3] as string, confidence: probs[i3] as number });
+    return { intent: this.labels[i1] as string, confidence, outOfScope, top };
   }
 }
 
