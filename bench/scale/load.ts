@@ -48,6 +48,8 @@ const rawArgs = parseArgs({
     rates: { type: "string", default: "250,500,1000,2000" },
     "step-seconds": { type: "string", default: "3" },
     repeats: { type: "string", default: "1" },
+    "ai-rate": { type: "string", default: "100" },
+    "ai-seconds": { type: "string", default: "3" },
     modes: { type: "string", default: MODES.join(",") },
     out: { type: "string", default: join(root, "bench/results/scale") },
   },
@@ -62,13 +64,15 @@ const opts = z
       .pipe(z.array(z.number().positive().max(20_000)).min(1)),
     stepSeconds: z.coerce.number().positive().max(60),
     repeats: z.coerce.number().int().min(1).max(20),
+    aiRate: z.coerce.number().positive().max(5_000),
+    aiSeconds: z.coerce.number().positive().max(60),
     modes: z
       .string()
       .transform((s) => s.split(","))
       .pipe(z.array(z.enum(MODES)).min(1)),
     out: z.string(),
   })
-  .parse({ ...rawArgs, stepSeconds: rawArgs["step-seconds"] });
+  .parse({ ...rawArgs, stepSeconds: rawArgs["step-seconds"], aiRate: rawArgs["ai-rate"], aiSeconds: rawArgs["ai-seconds"] });
 
 export interface RateStep {
   rate: number;
@@ -116,6 +120,19 @@ export interface ModeResult {
   setupMs: number;
   steps: RateStep[];
   stoppedEarly: string | null;
+  /** Customer → AI reply on fresh conversations the AI owns (embedded answers from the demo knowledge base). */
+  aiReply: AiReplyResult | null;
+}
+
+export interface AiReplyResult {
+  rate: number;
+  sent: number;
+  acked: number;
+  /** AI messages that reached the customer's stream: answers, and handovers when the AI could not answer. */
+  replied: number;
+  byKind: Record<string, number>;
+  latency: LatencySummary;
+  serverCpuMsPerMessage: number | null;
 }
 
 const rssMb = (pid: number): number => {
@@ -127,17 +144,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tandemEnv = (extra: Record<string, string>): Record<string, string> => ({
   HOST: "127.0.0.1",
   LOG_LEVEL: "warn",
-  TANDEM_AI: "off",
+  // The embedded AI answers from the demo knowledge base (no LLM); the ramp's conversations are queued for people.
+  TANDEM_AI: "on",
   RATE_LIMIT_MESSAGES_PER_MINUTE: "10000000",
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "10000000",
   RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
   ...extra,
 });
 
-async function startTandemChild(name: string, env: Record<string, string>): Promise<ServerChild> {
+async function startTandemChild(name: string, env: Record<string, string>, demo: boolean): Promise<ServerChild> {
   return startChild({
     name,
-    args: [join(root, "bin/tandem.js"), "serve"],
+    // --demo seeds the demo knowledge base (and demo agents) into the empty database, for the AI-reply phase.
+    args: [join(root, "bin/tandem.js"), "serve", ...(demo ? ["--demo"] : [])],
     env: tandemEnv(env),
     port: await freePort(),
     readyPath: "/readyz",
@@ -318,6 +337,95 @@ async function repeatedRamps(
   return { steps, stoppedEarly: runs.map((r) => r.stoppedEarly).find((x) => x !== null) ?? null };
 }
 
+/** A question the demo knowledge base answers (demo/kb/questions.jsonl, a1). */
+const AI_QUESTION = "How long does standard delivery take to Germany?";
+
+/**
+ * Customer → AI reply: fresh conversations (the AI owns them), spread over the nodes, each with its customer
+ * stream open on the node it posts to; one question each at --ai-rate for --ai-seconds, timed from the scheduled
+ * send to the AI's message on that stream. The AI path: triage, the embedded answerer over the knowledge base,
+ * the reply written as its own unit of work and delivered through the bus.
+ */
+async function measureAiReplies(nodes: ServerChild[]): Promise<AiReplyResult> {
+  const count = Math.round(opts.aiRate * opts.aiSeconds);
+  const httpAgent = keepAliveAgent(32);
+  const convs: { id: string; token: string; node: ServerChild }[] = new Array(count);
+  await forEachLimit(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (i) => {
+      const node = nodes[i % nodes.length] as ServerChild;
+      const c = await json(node.port, "POST", "/api/v1/conversations", { customer: { name: `AI ${i}` } }, undefined, httpAgent);
+      convs[i] = { id: (c.body.conversation as { id: string }).id, token: c.body.token as string, node };
+    },
+  );
+  const scheduled = new Map<string, number>();
+  const arrived = new Map<string, { at: number; kind: string }>();
+  const sockets = await openSockets(
+    count,
+    (k) => {
+      const c = convs[k] as { token: string; node: ServerChild };
+      return `ws://127.0.0.1:${c.node.port}/api/v1/stream?token=${c.token}&after=0`;
+    },
+    (k, frame) => {
+      if (!frame.startsWith('{"type":"message"')) return;
+      const m = JSON.parse(frame) as { message?: { author?: string; meta?: { kind?: string } | null } };
+      const id = (convs[k] as { id: string }).id;
+      if (m.message?.author !== "ai" || arrived.has(id) || !scheduled.has(id)) return;
+      arrived.set(id, { at: performance.now(), kind: m.message.meta?.kind ?? "reply" });
+    },
+    100,
+  );
+  const cpu0 = nodes.map((n) => cpuTimeMs(n.pid) ?? Number.NaN);
+  let acked = 0;
+  const inflight: Promise<void>[] = [];
+  await openLoop(opts.aiRate, opts.aiSeconds, (i, at) => {
+    const c = convs[i] as { id: string; token: string; node: ServerChild };
+    scheduled.set(c.id, at);
+    inflight.push(
+      request({
+        port: c.node.port,
+        method: "POST",
+        path: `/api/v1/conversations/${c.id}/messages`,
+        headers: { authorization: `Bearer ${c.token}` },
+        body: JSON.stringify({ clientMessageId: "q", text: AI_QUESTION }),
+        agent: httpAgent,
+      }).then(
+        (r) => {
+          if (r.status === 201) acked++;
+        },
+        () => {},
+      ),
+    );
+  });
+  await Promise.all(inflight);
+  const until = performance.now() + 10_000;
+  while (performance.now() < until && arrived.size < acked) await sleep(20);
+  const cpu1 = nodes.map((n) => cpuTimeMs(n.pid) ?? Number.NaN);
+  const cpu = cpu1.reduce((sum, v, k) => sum + (v - (cpu0[k] as number)), 0);
+  await closeSockets(sockets);
+  httpAgent.destroy();
+  const byKind: Record<string, number> = {};
+  const latencies: number[] = [];
+  for (const [id, got] of arrived) {
+    byKind[got.kind] = (byKind[got.kind] ?? 0) + 1;
+    latencies.push(got.at - (scheduled.get(id) as number));
+  }
+  const result: AiReplyResult = {
+    rate: opts.aiRate,
+    sent: scheduled.size,
+    acked,
+    replied: arrived.size,
+    byKind,
+    latency: summarize(latencies),
+    serverCpuMsPerMessage: Number.isFinite(cpu) && acked ? cpu / acked : null,
+  };
+  console.log(
+    `    AI replies at ${opts.aiRate}/s: ${result.replied}/${result.acked} ${JSON.stringify(byKind)}  p50 ${result.latency.p50.toFixed(1)} ms  p99 ${result.latency.p99.toFixed(1)} ms  cpu ${result.serverCpuMsPerMessage?.toFixed(2)} ms/msg`,
+  );
+  return result;
+}
+
 /** First arrival time of each clientMessageId on the agent socket, and how many arrived more than once. */
 interface Arrivals {
   first: Map<string, number>;
@@ -385,6 +493,7 @@ async function runFloor(): Promise<ModeResult> {
       setupMs,
       sockets: socketFigures(idle.length, openMs, fresh, before, after, [after]),
       ...r,
+      aiReply: null,
     };
   } finally {
     await server.stop();
@@ -426,8 +535,8 @@ async function runTandem(
     drop = db.drop;
     env = { DATABASE_URL: db.url, REDIS_URL: services.redisUrl };
   }
-  const nodes: ServerChild[] = [await startTandemChild("A", env)];
-  if (mode === "two-nodes") nodes.push(await startTandemChild("B", env));
+  const nodes: ServerChild[] = [await startTandemChild("A", env, true)];
+  if (mode === "two-nodes") nodes.push(await startTandemChild("B", env, false));
   const fresh = nodes.map((n) => rssMb(n.pid)).reduce((x, y) => x + y, 0);
   const [a, b] = [nodes[0] as ServerChild, (nodes[1] ?? nodes[0]) as ServerChild];
   const pgClient =
@@ -455,15 +564,8 @@ async function runTandem(
         );
         const conv = { id: (c.body.conversation as { id: string }).id, token: c.body.token as string };
         convs[i] = conv;
-        // The first message queues the conversation (AI off); the measured load is then plain appends.
-        await json(
-          a.port,
-          "POST",
-          `/api/v1/conversations/${conv.id}/messages`,
-          { clientMessageId: "first", text: "hello" },
-          conv.token,
-          httpAgent,
-        );
+        // The customer asks for a person first: the measured load is then plain appends to queued conversations.
+        await json(a.port, "POST", `/api/v1/conversations/${conv.id}/escalate`, {}, conv.token, httpAgent);
       },
     );
     httpAgent.destroy();
@@ -492,7 +594,7 @@ async function runTandem(
       (k) => {
         const c = convs[k % convs.length] as { id: string; token: string };
         const node = nodes[k % nodes.length] as ServerChild;
-        return `ws://127.0.0.1:${node.port}/api/v1/stream?token=${c.token}&after=2`;
+        return `ws://127.0.0.1:${node.port}/api/v1/stream?token=${c.token}&after=1`;
       },
       () => {},
       100,
@@ -541,7 +643,8 @@ async function runTandem(
       }),
     );
     await closeSockets([...streams.filter((_, k) => keep.has(k)), ...agentSockets]);
-    return { mode, nodes: nodes.length, setupMs, sockets, ...r };
+    const aiReply = await measureAiReplies(nodes);
+    return { mode, nodes: nodes.length, setupMs, sockets, ...r, aiReply };
   } finally {
     await pgClient?.end();
     await Promise.all(nodes.map((n) => n.stop()));

@@ -74,6 +74,23 @@ export function renderScaleMarkdown(r: ScaleReport): string {
     }
     if (m.stoppedEarly) lines.push(`| ${LABEL[m.mode]} | ${m.stoppedEarly} |${" |".repeat(10)}`);
   }
+  const withAi = r.results.filter((m) => m.aiReply);
+  if (withAi.length) {
+    lines.push(
+      "",
+      "## Customer → AI reply",
+      "",
+      "Fresh conversations the AI owns, spread over the nodes, one question each from the demo knowledge base's question set; timed from the scheduled send until the AI's message arrives on that customer's stream. The AI is the embedded answerer (retrieval and extraction over the knowledge base, no LLM).",
+      "",
+      "| mode | offered msgs/s | acked | AI replies | by kind | p50 / p99 ms | max ms | server CPU ms/msg |",
+      "|---|---:|---:|---:|---|---:|---:|---:|",
+    );
+    for (const m of withAi) {
+      const a = m.aiReply as NonNullable<ModeResult["aiReply"]>;
+      const kinds = Object.entries(a.byKind).map(([k, n]) => `${k} ${n}`).join(", ");
+      lines.push(`| ${LABEL[m.mode]} | ${a.rate} | ${a.acked}/${a.sent} | ${a.replied} | ${kinds} | ${f(a.latency.p50)} / ${f(a.latency.p99)} | ${f(a.latency.max)} | ${f(a.serverCpuMsPerMessage, 2)} |`);
+    }
+  }
   const two = r.results.find((m) => m.mode === "two-nodes");
   const one = r.results.find((m) => m.mode === "one-node");
   const at1000 = two?.steps.find((s) => s.rate === 1000);
@@ -99,9 +116,11 @@ export function renderScaleMarkdown(r: ScaleReport): string {
       `- Highest step with delivery p99 < 50 ms and nothing lost: one node ${s1 ? `${s1.rate}/s` : "none"}, two nodes ${s2 ? `${s2.rate}/s` : "none"} (on 2 shared cores, two nodes add a process, not capacity).`,
     );
   }
-  lines.push(
-    "- Customer → AI reply latency: not measured. `tandem serve` has no AI responder unless an LLM endpoint is configured, and none is reachable here; the AI path adds the responder's own time on top of the delivery figures above.",
-  );
+  for (const m of withAi) {
+    const a = m.aiReply as NonNullable<ModeResult["aiReply"]>;
+    lines.push(`- Customer → AI reply, ${LABEL[m.mode]}: p50 ${f(a.latency.p50)} ms, p99 ${f(a.latency.p99)} ms at ${a.rate}/s; ${a.replied} of ${a.acked} answered by the AI.`);
+  }
+  if (!withAi.length) lines.push("- Customer → AI reply: not measured in this run.");
   lines.push(
     "",
     "Raw data: `bench/results/scale.json`. Capacity plan from these figures: `bench/results/scale-plan.md`.",
