@@ -108,6 +108,9 @@ export async function loadCannedResponses(path: string | undefined): Promise<Can
   return parsed.responses;
 }
 
+/** Unanswered customer messages older than this are left to the next message rather than answered late. */
+const UNANSWERED_HORIZON_MS = 60 * 60_000;
+
 export interface TandemOverrides {
   /** Seed the demo knowledge base and serve the demo actions from a built-in mock shop. */
   demo?: boolean;
@@ -115,6 +118,8 @@ export interface TandemOverrides {
   deskTickMs?: number;
   /** How often the weekly-digest schedule is checked (tests use a short tick with a manual clock). */
   digestTickMs?: number;
+  /** How often to look for customer messages whose AI reply was lost with a node (tests use a short tick). */
+  unansweredSweepMs?: number;
   clock?: Clock;
   bus?: Bus;
   responder?: Responder | null;
@@ -145,10 +150,11 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 /** The migrated database handle and the Store on it (adapters beyond the Store, like presence, share the handle). */
-export async function openStorage(config: Config): Promise<{ store: Store; handle: DatabaseHandle }> {
+/** Opens and migrates the database; the store stamps rows with `now` (the composition's clock, so tests agree). */
+export async function openStorage(config: Config, now: () => number = Date.now): Promise<{ store: Store; handle: DatabaseHandle }> {
   const handle = openDatabase(config.DATABASE_URL, { sqliteSynchronous: config.SQLITE_SYNCHRONOUS, poolSize: config.DB_POOL_SIZE });
   await migrateToLatest(handle);
-  return { store: createSqlStore(handle), handle };
+  return { store: createSqlStore(handle, now), handle };
 }
 
 /** Loads the intent model and routing rules; a missing or corrupt model or bad rules refuse the start. */
@@ -166,7 +172,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   // whether an unfamiliar question needs a person.
   const answererAvailable = config.TANDEM_AI === "on" && overrides.responder === undefined;
   const triage = overrides.triage === undefined ? await switchableTriage(config, { answererAvailable }) : overrides.triage;
-  const { store, handle } = await openStorage(config);
+  const { store, handle } = await openStorage(config, () => clock.now());
   const bus = overrides.bus ?? (config.REDIS_URL ? await createRedisBus({ url: config.REDIS_URL }) : createMemoryBus());
   const metrics = createMetrics();
   const auth = createAuthService({
@@ -241,6 +247,15 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
   hub.trackAgentSockets(presence);
   presence.start();
   await desk.start();
+  // Customer messages whose AI reply was lost with a node (crash, deploy) are answered by whichever node sweeps
+  // first; waiting past the responder's own timeout means a live responder is never raced.
+  const sweepUnanswered = () =>
+    void conversations
+      .answerUnanswered({ graceMs: config.RESPONDER_TIMEOUT_MS + 10_000, horizonMs: UNANSWERED_HORIZON_MS })
+      .catch((err) => log.warn({ err: (err as Error).message }, "unanswered-message sweep failed"));
+  const unansweredTimer = responder ? setInterval(sweepUnanswered, overrides.unansweredSweepMs ?? 10_000) : null;
+  unansweredTimer?.unref();
+  if (responder) sweepUnanswered();
 
   let closed = false;
   return {
@@ -249,6 +264,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     async close() {
       if (closed) return;
       closed = true;
+      if (unansweredTimer) clearInterval(unansweredTimer);
       await desk.stop();
       canned.stop();
       await app.close();

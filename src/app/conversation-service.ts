@@ -9,6 +9,9 @@ import type { Clock } from "../ports/clock.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
 import type { ConversationUnit, NewMessage, Store, Turn, UnitPrefetch } from "../ports/store.ts";
 
+/** The idempotency key of the AI's reply to customer message `seq`: one reply per message, whoever sends it. */
+const aiReplyKey = (seq: number) => `ai:reply:${seq}`;
+
 /** Turns of history triage reads for trend and repetition cues. */
 const TRIAGE_TURNS = 20;
 
@@ -148,6 +151,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
     void p.finally(() => pending.delete(p));
   }
 
+  /** Conversations whose AI reply this node is working on, so the recovery sweep leaves them alone. */
+  const answering = new Set<string>();
+
+  function startResponder(conversationId: string, message: Message): void {
+    answering.add(conversationId);
+    track(
+      runResponder(conversationId, message)
+        .catch((err) => log.error({ conversationId, err: (err as Error).message }, "AI pipeline failed"))
+        .finally(() => answering.delete(conversationId)),
+    );
+  }
+
   async function runResponder(conversationId: string, message: Message): Promise<void> {
     const responder = deps.responder;
     if (!responder) return;
@@ -171,16 +186,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
     if (outcome.kind === "none") return;
     if (outcome.kind === "reply") {
-      await service.postAiMessage(conversationId, { text: outcome.text, meta: outcome.meta ?? null });
+      await service.postAiMessage(conversationId, { text: outcome.text, meta: outcome.meta ?? null, replyTo: message.seq });
       return;
     }
+    const key = aiReplyKey(message.seq);
     await mutate(conversationId, async (unit, outbox) => {
+      if (await unit.findMessageByKey(key)) return; // another run already answered this message
       if (unit.conversation.status !== "ai") {
         // A person already has it: the AI's parting words, if any, are dropped with the escalation.
         if (outcome.text) deps.onAiDropped?.(conversationId);
         return;
       }
-      if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null });
+      if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null, idempotencyKey: key });
       await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" });
     });
     const after = await store.getConversation(conversationId);
@@ -269,23 +286,51 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return { created: true, message };
       }, { idempotencyKey: key, recentTurns: deps.triage ? TRIAGE_TURNS : 0, customer: Boolean(deps.triage) });
       if (queued) deps.onQueued?.(queued);
-      if (needsResponder) track(runResponder(conversationId, result.message).catch((err) => log.error({ conversationId, err: (err as Error).message }, "AI pipeline failed")));
+      if (needsResponder) startResponder(conversationId, result.message);
       return result;
     },
 
-    /** An AI reply: dropped atomically (never interleaved) when the conversation is no longer the AI's. */
-    async postAiMessage(conversationId: string, input: { text: string; meta?: Record<string, unknown> | null }): Promise<Message | null> {
+    /**
+     * An AI reply: dropped atomically (never interleaved) when the conversation is no longer the AI's. With
+     * `replyTo` (the customer message's seq) at most one reply per customer message is ever stored, however many
+     * nodes or retries answer it.
+     */
+    async postAiMessage(
+      conversationId: string,
+      input: { text: string; meta?: Record<string, unknown> | null; replyTo?: number },
+    ): Promise<Message | null> {
+      const key = input.replyTo === undefined ? undefined : aiReplyKey(input.replyTo);
       return mutate(conversationId, async (unit, outbox) => {
+        if (key && (await unit.findMessageByKey(key))) return null;
         const t = decide(stateOf(unit.conversation), { kind: "ai_message" });
         if (!t.ok) {
           log.info({ conversationId, status: unit.conversation.status }, "AI reply dropped: conversation left the AI");
           deps.onAiDropped?.(conversationId);
           return null;
         }
-        const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null });
+        const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null, idempotencyKey: key });
         await unit.update({ aiTurnsUnresolved: unit.conversation.aiTurnsUnresolved + 1 });
         return message;
-      });
+      }, key ? { idempotencyKey: key } : undefined);
+    },
+
+    /**
+     * Answers customer messages the AI still owes a reply to: the node that took them went away before its
+     * responder finished (a crash, a deploy). Left alone until `graceMs` old, so a live responder (bounded by its
+     * timeout) is never raced; replies are idempotent per customer message, so nodes sweeping at once answer once.
+     */
+    async answerUnanswered(options: { graceMs: number; horizonMs: number }): Promise<number> {
+      if (!deps.responder) return 0;
+      const now = clock.now();
+      const owed = await store.listAwaitingAi({ after: now - options.horizonMs, upTo: now - options.graceMs, limit: 500 });
+      let started = 0;
+      for (const m of owed) {
+        if (answering.has(m.conversationId)) continue;
+        log.info({ conversationId: m.conversationId, seq: m.seq }, "answering a customer message left unanswered");
+        startResponder(m.conversationId, m);
+        started++;
+      }
+      return started;
     },
 
     async escalate(conversationId: string, input: { tier: Tier; reasons: EscalationReason[]; actor: Actor; note?: string }): Promise<Conversation> {

@@ -159,6 +159,11 @@ export interface Store {
   ): Promise<{ found: true; value: T } | { found: false }>;
 
   listMessages(conversationId: string, options: { afterSeq?: number; limit?: number; includeInternal?: boolean }): Promise<Message[]>;
+  /**
+   * Customer messages the AI owes a reply: the last message of a conversation the AI owns, from the customer,
+   * stored in (after, upTo] (epoch ms); oldest first.
+   */
+  listAwaitingAi(range: { after: number; upTo: number; limit: number }): Promise<Message[]>;
   listEvents(conversationId: string): Promise<ConversationEvent[]>;
   /** Events of the given types across conversations, oldest first (reports, ratings, reviews). */
   listEventsByType(types: string[], options?: { since?: number; limit?: number }): Promise<ConversationEvent[]>;

@@ -593,6 +593,20 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
       const found = await rows<MessagesTable>(db, includeInternal ? hot.messagesAfter : hot.publicMessagesAfter, [conversationId, afterSeq, limit]);
       return found.map(toMessage);
     },
+    async listAwaitingAi({ after, upTo, limit }) {
+      const found = await db
+        .selectFrom("conversations as c")
+        .innerJoin("messages as m", (j) => j.onRef("m.conversation_id", "=", "c.id").onRef("m.seq", "=", "c.last_seq"))
+        .selectAll("m")
+        .where("c.status", "=", "ai")
+        .where("m.author", "=", "customer")
+        .where("m.created_at", ">", after)
+        .where("m.created_at", "<=", upTo)
+        .orderBy("m.created_at", "asc")
+        .limit(limit)
+        .execute();
+      return found.map(toMessage);
+    },
     async listEvents(conversationId) {
       const rows = await db.selectFrom("events").selectAll().where("conversation_id", "=", conversationId).orderBy("id", "asc").execute();
       return rows.map(toEvent);
