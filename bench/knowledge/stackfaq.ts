@@ -153,14 +153,19 @@ quality["tandem: plain BM25 + stemming/stopwords (no field weights, no re-rankin
     bm25: { titleWeight: 1, bTitle: 0.75, bigramWeight: 0 },
     documentFusion: 0,
     titleCoverage: 0,
+    titlePhrase: 0,
   }).rank,
   data.items,
 );
-quality["tandem: BM25F title weight 3, no title-coverage re-ranking"] = evaluate(
-  tandemRanker(data.items, { titleCoverage: 0 }).rank,
+quality["tandem: BM25F title weight 3, no title re-ranking"] = evaluate(
+  tandemRanker(data.items, { titleCoverage: 0, titlePhrase: 0 }).rank,
   data.items,
 );
-quality["tandem default (BM25F + title coverage; items as separate documents)"] = evaluate(
+quality["tandem: BM25F + title coverage, no title phrases"] = evaluate(
+  tandemRanker(data.items, { titlePhrase: 0 }).rank,
+  data.items,
+);
+quality["tandem default (BM25F + title coverage + title phrases; items as separate documents)"] = evaluate(
   tandemRanker(data.items).rank,
   data.items,
 );

@@ -25,6 +25,9 @@ const STEMMERS: Record<StemmedLanguage, (w: string) => string> = {
 
 // Words, numbers and identifiers with inner dots, hyphens or apostrophes ("2fa", "e-mail", "v1.2", "don't").
 const WORD_RE = /[\p{L}\p{N}]+(?:[.'’_-][\p{L}\p{N}]+)*/gu;
+// Joints that make compounds and identifiers ("e-mail", "mail.google.com", "user_name"); apostrophes are not among
+// them: contractions are stopwords as a whole and elisions are stripped above.
+const JOINT_RE = /[._-]+/u;
 const DIACRITICS_RE = /\p{M}+/gu;
 const ELISION_RE = /^(?:l|d|j|qu|n|s|c|m|t|all|dell|nell|sull)['’]/u; // French/Italian elided articles: "l'adresse"
 
@@ -90,10 +93,16 @@ function createAnalyzer(language: string): Analyzer {
         const word = m[0];
         const t = termOf(word);
         if (t !== null) out.push(t);
-        // "e-mail" also matches "email" and "mail": index the joined and split forms of hyphenated words.
+        if (!JOINT_RE.test(word)) continue;
+        // "e-mail" also matches "email" and "mail", "mail.google.com" matches "google": the whole identifier, the
+        // joined form of hyphenated words and every part (analysed like a word) are all terms.
         if (word.includes("-")) {
           const joined = termOf(word.replaceAll("-", ""));
           if (joined !== null && joined !== t) out.push(joined);
+        }
+        for (const part of word.split(JOINT_RE)) {
+          const p = termOf(part);
+          if (p !== null && p !== t) out.push(p);
         }
       }
       return out;

@@ -58,6 +58,8 @@ export interface AnalysedQuery {
   weight: number[];
   /** Sum of the idf of the customer's own terms (weight 1): the score ceiling used to normalise. */
   idfMass: number;
+  /** The customer's analysed words in order, repeats kept: adjacent ones are the phrases they used. */
+  sequence: string[];
 }
 
 interface Postings {
@@ -228,7 +230,7 @@ export class Bm25Index {
         weight.push(this.params.bigramWeight);
       }
     }
-    return { terms, idf, weight, idfMass };
+    return { terms, idf, weight, idfMass, sequence: words };
   }
 
   idf(term: string): number {
@@ -238,6 +240,17 @@ export class Bm25Index {
     const df = Math.max(1, tid === undefined ? 0 : this.df[tid]!);
     const n = Math.max(this.live, 1);
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * The BM25F saturation factor, tf / (k1 + tf), of one title occurrence in a title of the given length: what a
+   * single title match of a term with idf 1 adds to a score. Lets re-ranking add title evidence on the same scale.
+   */
+  titleMatchWeight(titleLength: number): number {
+    const { k1, bTitle, titleWeight } = this.params;
+    const avgTitle = this.live > 0 ? this.sumTitle / this.live : titleLength;
+    const tf = titleWeight / (1 - bTitle + (bTitle * titleLength) / Math.max(avgTitle, 1e-6));
+    return tf / (k1 + tf);
   }
 
   /** Top-k chunks for a query, best first; ties keep insertion order. */
@@ -333,7 +346,7 @@ export class Bm25Index {
       idf.push(this.idf(term));
       weight.push(opts.weight);
     }
-    return { terms, idf, weight, idfMass: q.idfMass };
+    return { terms, idf, weight, idfMass: q.idfMass, sequence: q.sequence };
   }
 
   private termId(term: string): number {

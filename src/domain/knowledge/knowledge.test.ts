@@ -33,6 +33,15 @@ describe("analyzer", () => {
   it("indexes hyphenated words in joined form too", () => {
     expect(analyzerFor("en").terms("e-mail")).toContain("email");
   });
+  it("indexes every part of a compound or identifier as well as the whole", () => {
+    const en = analyzerFor("en");
+    expect(en.terms("e-mail")).toEqual(["e-mail", "email", "mail"]);
+    expect(en.terms("open mail.google.com")).toEqual(["open", "mail.google.com", "mail", "googl", "com"]);
+    expect(en.terms("user_name")).toEqual(["user_name", "user", "name"]);
+  });
+  it("does not split contractions into parts", () => {
+    expect(analyzerFor("en").terms("don't won't")).toEqual([]);
+  });
 });
 
 describe("chunker", () => {
@@ -174,6 +183,30 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("when will my refund be paid")).answerable).toBe(true);
     expect(decideAnswerable(idx.search("do you sell garden furniture in Norway")).answerable).toBe(false);
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
+  });
+
+  it("finds a compound written in a chunk when the customer types one of its parts", () => {
+    const local = new KnowledgeIndex();
+    local.upsert([
+      chunk("mail", "Contact", "Write to our e-mail desk at help@example.com."),
+      chunk("phone", "Contact by phone", "Call us on weekdays."),
+    ]);
+    expect(local.search("send mail").passages[0]?.chunk.id).toBe("mail");
+  });
+
+  it("ranks a title with the customer's phrase in order above one with the same words apart", () => {
+    const chunks = [
+      chunk("apart", "Password and account reset", "Steps for the account owner."),
+      chunk("phrase", "Reset password for an account", "Steps for the account owner."),
+      chunk("other", "Shipping", "Parcels ship daily."),
+    ];
+    const withPhrases = new KnowledgeIndex();
+    withPhrases.upsert(chunks);
+    expect(withPhrases.search("reset password").passages[0]!.chunk.id).toBe("phrase");
+    // Same words, same lengths: without phrases the tie keeps insertion order.
+    const without = new KnowledgeIndex({ titlePhrase: 0 });
+    without.upsert(chunks);
+    expect(without.search("reset password").passages[0]!.chunk.id).toBe("apart");
   });
 
   it("removes a source's chunks", () => {
