@@ -49,6 +49,7 @@ const rawArgs = parseArgs({
     "step-seconds": { type: "string", default: "3" },
     repeats: { type: "string", default: "1" },
     "ai-rate": { type: "string", default: "100" },
+    "server-node-options": { type: "string", default: "--max-semi-space-size=64" },
     "ai-seconds": { type: "string", default: "3" },
     modes: { type: "string", default: MODES.join(",") },
     out: { type: "string", default: join(root, "bench/results/scale") },
@@ -66,13 +67,14 @@ const opts = z
     repeats: z.coerce.number().int().min(1).max(20),
     aiRate: z.coerce.number().positive().max(5_000),
     aiSeconds: z.coerce.number().positive().max(60),
+    serverNodeOptions: z.string(),
     modes: z
       .string()
       .transform((s) => s.split(","))
       .pipe(z.array(z.enum(MODES)).min(1)),
     out: z.string(),
   })
-  .parse({ ...rawArgs, stepSeconds: rawArgs["step-seconds"], aiRate: rawArgs["ai-rate"], aiSeconds: rawArgs["ai-seconds"] });
+  .parse({ ...rawArgs, stepSeconds: rawArgs["step-seconds"], aiRate: rawArgs["ai-rate"], aiSeconds: rawArgs["ai-seconds"], serverNodeOptions: rawArgs["server-node-options"] });
 
 export interface RateStep {
   rate: number;
@@ -149,6 +151,9 @@ const tandemEnv = (extra: Record<string, string>): Record<string, string> => ({
   RATE_LIMIT_MESSAGES_PER_MINUTE: "10000000",
   RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "10000000",
   RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
+  // The README's production setting: a larger young generation, so bursts of short-lived request garbage are
+  // collected by cheap scavenges instead of being promoted into full collections that pause the node.
+  NODE_OPTIONS: opts.serverNodeOptions,
   ...extra,
 });
 

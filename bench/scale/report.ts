@@ -7,7 +7,7 @@ import type { ModeResult, RateStep } from "./load.ts";
 export interface ScaleReport {
   generatedAt: string;
   machine: { cpus: number; model: string; loadavg: number[]; loadAvgAtStart?: number; node: string };
-  options: { conversations: number; sockets: number; rates: number[]; stepSeconds: number; repeats?: number; modes: string[] };
+  options: { conversations: number; sockets: number; rates: number[]; stepSeconds: number; repeats?: number; serverNodeOptions?: string; modes: string[] };
   results: ModeResult[];
 }
 
@@ -47,7 +47,7 @@ export function renderScaleMarkdown(r: ScaleReport): string {
     `Generated ${r.generatedAt} by \`node bench/scale/load.ts\` on ${r.machine.cpus} × ${r.machine.model} (Node ${r.machine.node}, load average at the end ${r.machine.loadavg.map((x) => x.toFixed(2)).join(" / ")}).`,
     `The machine is shared and has 2 cores: the load generator, every server, PostgreSQL and Redis run on them together, so absolute figures are pessimistic; the modes ran back to back in one run and compare fairly.`,
     "",
-    `Per mode: ${o.conversations} conversations (each queued for people by a first message), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step, the whole ramp run ${o.repeats ?? 1} time(s) on the same servers (each row is the repeat with the median delivery p99; every repeat's p99 is listed). Each message is a customer POST timed until it arrives on an agent console stream; in two-node mode customers are spread over both nodes (as a load balancer would), each node has an agent console, and a message is timed on the console of the node it was not posted to, so every timed delivery crosses Redis. Latencies are from the scheduled send (open loop).`,
+    `Per mode: ${o.conversations} conversations (each queued for people: the customer asks for a person first), then up to ${o.sockets} customer WebSocket streams opened (spread over the nodes) to measure memory per open socket, then one stream per conversation kept and the rate ramped ${o.rates.join(" → ")} messages/s for ${o.stepSeconds} s per step, the whole ramp run ${o.repeats ?? 1} time(s) on the same servers (each row is the repeat with the median delivery p99; every repeat's p99 is listed). Each message is a customer POST timed until it arrives on an agent console stream; in two-node mode customers are spread over both nodes (as a load balancer would), each node has an agent console, and a message is timed on the console of the node it was not posted to, so every timed delivery crosses Redis. Latencies are from the scheduled send (open loop), after an unreported warm-up step. Tandem nodes run with NODE_OPTIONS=\`${o.serverNodeOptions ?? ""}\` (the README's production setting).`,
     "",
     ...contentionNote(r),
     "## Open sockets and memory",
