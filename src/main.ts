@@ -14,6 +14,7 @@ import { hashToken, newToken } from "./adapters/security/tokens.ts";
 import { createSqlStore } from "./adapters/store/sql-store.ts";
 import { createPresenceStore } from "./adapters/store/presence-store.ts";
 import { createSlaNoticeStore } from "./adapters/store/sla-notice-store.ts";
+import { guardedFetch } from "./adapters/knowledge/ingest/guarded-fetch.ts";
 import type { DatabaseHandle } from "./adapters/db/database.ts";
 import { loadModel, STARTER_MODEL_DIR } from "./adapters/model/model-files.ts";
 import { loadRoutingRules } from "./adapters/rules/rules-file.ts";
@@ -234,7 +235,11 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
       deskRoutes(desk),
       cannedRoutes(canned),
       adminRoutes({ handle, clock, triage, digestTickMs: overrides.digestTickMs }),
-      knowledgeRoutes({ kb: knowledge.kb, answerer: knowledge.answerer, clock, maxUploadBytes: config.KB_UPLOAD_MAX_BYTES }),
+      knowledgeRoutes({
+        kb: knowledge.kb, answerer: knowledge.answerer, clock, maxUploadBytes: config.KB_UPLOAD_MAX_BYTES,
+        // URLs from the admin API must not turn the server into a proxy into the private network.
+        ...(config.KB_FETCH_ALLOW_PRIVATE ? {} : { fetch: guardedFetch() }),
+      }),
       actionAdminRoutes({ actions: knowledge.actions }),
     ],
   });

@@ -79,7 +79,8 @@ describe("knowledge admin API", () => {
   }
 
   beforeAll(async () => {
-    t = await startTandem({ KB_UPLOAD_MAX_BYTES: "65536" });
+    // The test sites listen on loopback, which admins' URL ingestion refuses unless the operator allows it.
+    t = await startTandem({ KB_UPLOAD_MAX_BYTES: "65536", KB_FETCH_ALLOW_PRIVATE: "true" });
     admin = await addAgent(t, "admin@example.com", { role: "admin" });
     supervisor = await addAgent(t, "sup@example.com", { role: "supervisor" });
     site = await startSite();
@@ -203,5 +204,30 @@ describe("knowledge admin API", () => {
     const m = multipart({ name: "x.txt", bytes: Buffer.from("hello") });
     const elsewhere = await t.app.inject({ method: "POST", url: "/api/v1/admin/knowledge/ask", headers: { ...bearer(admin.token), ...m.headers }, payload: m.payload });
     expect(elsewhere.statusCode).toBe(415);
+  });
+});
+
+describe("knowledge admin API with the default configuration", () => {
+  it("refuses to fetch a URL on the server's private network (SSRF), failing the job with KB_URL_FORBIDDEN", async () => {
+    const t = await startTandem();
+    const site = await startSite();
+    try {
+      const admin = await addAgent(t, "admin@example.com", { role: "admin" });
+      const res = await t.app.inject({ method: "POST", url: "/api/v1/admin/knowledge/sources", headers: bearer(admin.token), payload: { url: `${site.url}/` } });
+      expect(res.statusCode, res.body).toBe(202);
+      const id = res.json().job.id as string;
+      const deadline = Date.now() + 15_000;
+      let job: { state: string; error?: { code: string; message: string } };
+      for (;;) {
+        job = (await t.app.inject({ method: "GET", url: `/api/v1/admin/knowledge/jobs/${id}`, headers: bearer(admin.token) })).json().job;
+        if (job.state === "failed" || job.state === "succeeded" || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(job).toMatchObject({ state: "failed", error: { code: "KB_URL_FORBIDDEN" } });
+      expect(job.error?.message).toMatch(/KB_FETCH_ALLOW_PRIVATE/);
+    } finally {
+      await t.close();
+      await site.close();
+    }
   });
 });

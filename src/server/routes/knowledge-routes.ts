@@ -22,7 +22,7 @@ export interface KnowledgeRoutesDeps {
   clock: Clock;
   /** Largest uploaded file (KB_UPLOAD_MAX_BYTES). */
   maxUploadBytes: number;
-  /** The crawler's fetch (tests point it at a local server; production uses the global fetch). */
+  /** The fetch for URL sources: the composition root passes one that refuses private addresses (SSRF). */
   fetch?: typeof fetch;
 }
 

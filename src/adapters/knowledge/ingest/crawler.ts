@@ -90,7 +90,7 @@ export async function crawlSite(start: string, options: CrawlOptions = {}): Prom
   const fromSitemap = /\.xml$/i.test(startUrl.pathname);
   if (fromSitemap) {
     const sm = await get(startUrl.toString(), options).catch((e: Error) => {
-      throw new IngestError("KB_FETCH_FAILED", `could not fetch sitemap ${start}: ${e.message}`);
+      throw e instanceof IngestError ? e : new IngestError("KB_FETCH_FAILED", `could not fetch sitemap ${start}: ${e.message}`);
     });
     if (sm.status >= 400) throw new IngestError("KB_FETCH_FAILED", `sitemap ${start} answered ${sm.status}`);
     const parsed = parseSitemap(sm.body);
@@ -117,6 +117,7 @@ export async function crawlSite(start: string, options: CrawlOptions = {}): Prom
     try {
       page = await get(url, options);
     } catch (e) {
+      if (e instanceof IngestError) throw e; // a refused destination is the admin's answer, not a skipped page
       skipped.push({ url, reason: (e as Error).message });
       continue;
     }

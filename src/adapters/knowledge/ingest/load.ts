@@ -37,7 +37,7 @@ export async function loadSource(target: string, options: LoadOptions = {}): Pro
     }
     const res = await (options.fetch ?? fetch)(target, { signal: AbortSignal.timeout(15_000) }).catch(
       (e: Error) => {
-        throw new IngestError("KB_FETCH_FAILED", `could not fetch ${target}: ${e.message}`);
+        throw e instanceof IngestError ? e : new IngestError("KB_FETCH_FAILED", `could not fetch ${target}: ${e.message}`);
       },
     );
     if (!res.ok) throw new IngestError("KB_FETCH_FAILED", `${target} answered ${res.status}`);

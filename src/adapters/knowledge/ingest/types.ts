@@ -19,6 +19,7 @@ export type IngestErrorCode =
   | "KB_UNSUPPORTED_FORMAT"
   | "KB_PARSE_FAILED"
   | "KB_FETCH_FAILED"
+  | "KB_URL_FORBIDDEN"
   | "KB_ROBOTS_DISALLOWED"
   | "KB_NOT_FOUND"
   | "KB_BAD_OPTIONS"
