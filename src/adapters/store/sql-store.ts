@@ -274,11 +274,9 @@ function flushStatement(
  * numbered for PostgreSQL once; results go through the same row mappers as the builder's.
  */
 function hotStatements(dialect: DatabaseHandle["dialect"]) {
-  let n = 0;
-  const text = (sqlText: string) => (dialect === "postgres" ? sqlText.replace(/\?/g, () => `$${++n}`) : sqlText);
   const numbered = (sqlText: string) => {
-    n = 0;
-    return text(sqlText);
+    let n = 0;
+    return dialect === "postgres" ? sqlText.replace(/\?/g, () => `$${++n}`) : sqlText;
   };
   const frustration = dialect === "postgres" ? PG_TURN_FRUSTRATION : "json_extract(triage, '$.frustration')";
   const awaits =

@@ -54,6 +54,17 @@ function startSite(): Promise<{ url: string; blockedUrl: string; close(): Promis
   }));
 }
 
+/** Polls an ingestion job until it finishes; returns its last state. */
+async function finishedJob(t: Tandem, token: string, jobId: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const job = (await t.app.inject({ method: "GET", url: `/api/v1/admin/knowledge/jobs/${jobId}`, headers: bearer(token) })).json().job;
+    if (job.state === "succeeded" || job.state === "failed") return job;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("knowledge admin API", () => {
   let t: Tandem;
   let admin: { token: string };
@@ -67,16 +78,7 @@ describe("knowledge admin API", () => {
   const post = (url: string, payload: object, token = admin.token) => t.app.inject({ method: "POST", url, headers: bearer(token), payload });
   const get = (url: string, token = admin.token) => t.app.inject({ method: "GET", url, headers: bearer(token) });
 
-  /** Polls a job until it finishes; returns its last state. */
-  async function finished(jobId: string) {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const job = (await get(`/api/v1/admin/knowledge/jobs/${jobId}`)).json().job;
-      if (job.state === "succeeded" || job.state === "failed") return job;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const finished = (jobId: string) => finishedJob(t, admin.token, jobId);
 
   beforeAll(async () => {
     // The test sites listen on loopback, which admins' URL ingestion refuses unless the operator allows it.
@@ -215,14 +217,7 @@ describe("knowledge admin API with the default configuration", () => {
       const admin = await addAgent(t, "admin@example.com", { role: "admin" });
       const res = await t.app.inject({ method: "POST", url: "/api/v1/admin/knowledge/sources", headers: bearer(admin.token), payload: { url: `${site.url}/` } });
       expect(res.statusCode, res.body).toBe(202);
-      const id = res.json().job.id as string;
-      const deadline = Date.now() + 15_000;
-      let job: { state: string; error?: { code: string; message: string } };
-      for (;;) {
-        job = (await t.app.inject({ method: "GET", url: `/api/v1/admin/knowledge/jobs/${id}`, headers: bearer(admin.token) })).json().job;
-        if (job.state === "failed" || job.state === "succeeded" || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const job = await finishedJob(t, admin.token, res.json().job.id as string);
       expect(job).toMatchObject({ state: "failed", error: { code: "KB_URL_FORBIDDEN" } });
       expect(job.error?.message).toMatch(/KB_FETCH_ALLOW_PRIVATE/);
     } finally {
