@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Builds the word-vector cache once, before parallel test files start servers that read it.
+    globalSetup: ["./test/global-setup.ts"],
   },
 });

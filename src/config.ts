@@ -63,6 +63,8 @@ export const configSchema = z.object({
   RETRAIN_BASE_DATA: z.string().min(1).optional().describe("labelled examples a retrain starts from (default: models/starter-data)"),
   MODELS_DIR: z.string().min(1).default("./data/models").describe("where retrained intent models are written"),
   KB_FETCH_ALLOW_PRIVATE: bool.default(false).describe("let admins' URL ingestion reach loopback, private and link-local addresses (off: refused as SSRF)"),
+  KB_WORD_VECTORS: z.enum(["auto", "off"]).default("auto").describe("semantic title matching with the bundled English word vectors (auto: on when the package is installed)"),
+  KB_WORD_VECTORS_CACHE: z.string().min(1).optional().describe("directory for the word-vector cache (default node_modules/.cache/tandem)"),
   KB_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(500_000_000).default(20_971_520).describe("largest file an admin may upload to the knowledge base"),
   DIGEST_WEEKDAY: z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun", "off"]).default("mon").describe("day the weekly digest is sent to WEBHOOK_URL (off = never)"),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8).describe("hour (UTC) the weekly digest is sent on DIGEST_WEEKDAY"),

@@ -32,6 +32,7 @@ import { DEMO_ACTIONS_FILE, seedDemoKnowledge } from "./adapters/knowledge/demo-
 import { KnowledgeBase } from "./adapters/knowledge/knowledge-base.ts";
 import { embedderFromEnv } from "./adapters/knowledge/openai-embedder.ts";
 import { SqlKnowledgeStore } from "./adapters/knowledge/sql-knowledge-store.ts";
+import { wordVectorsFromEnv } from "./adapters/knowledge/word-vectors-file.ts";
 import { llmFromEnv } from "./adapters/llm/openai-compatible.ts";
 import { createAiResponder } from "./app/ai-responder.ts";
 import { ActionDialog } from "./domain/actions/dialog.ts";
@@ -58,7 +59,13 @@ import { createMetrics } from "./server/metrics.ts";
  */
 async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, demo: boolean) {
   const env = config as unknown as Record<string, string | undefined>;
-  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder: embedderFromEnv(env) });
+  // Before the app logger exists; printed only when the cache is built (first start) or cannot be written.
+  const wordVectors = await wordVectorsFromEnv(env, (m) => process.stderr.write(`tandem: ${m}\n`));
+  const kb = new KnowledgeBase({
+    store: SqlKnowledgeStore.over(handle.db),
+    embedder: embedderFromEnv(env),
+    wordVectors,
+  });
   await kb.load();
   if (demo) await seedDemoKnowledge(kb, { onlyIfEmpty: true });
   const origin = randomUUID();

@@ -8,6 +8,7 @@ import { seedDemoKnowledge } from "../../src/adapters/knowledge/demo-seed.ts";
 import { htmlToDocument } from "../../src/adapters/knowledge/ingest/html.ts";
 import { parsePdf } from "../../src/adapters/knowledge/ingest/pdf.ts";
 import { makePdf } from "../../src/adapters/knowledge/ingest/test-pdf.ts";
+import { loadWordVectors } from "../../src/adapters/knowledge/word-vectors-file.ts";
 import { KnowledgeBase } from "../../src/adapters/knowledge/knowledge-base.ts";
 import { SqlKnowledgeStore } from "../../src/adapters/knowledge/sql-knowledge-store.ts";
 import { Answerer } from "../../src/domain/answer/answerer.ts";
@@ -31,7 +32,11 @@ interface Question {
 export async function loadDemoKb(): Promise<KnowledgeBase> {
   const handle = openDatabase("sqlite::memory:");
   await migrateToLatest(handle);
-  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db) });
+  // As the product runs by default: with the word vectors when the package is installed.
+  const kb = new KnowledgeBase({
+    store: SqlKnowledgeStore.over(handle.db),
+    wordVectors: await loadWordVectors(),
+  });
   await seedDemoKnowledge(kb, { dir: DEMO });
   return kb;
 }

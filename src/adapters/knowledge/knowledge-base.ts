@@ -11,10 +11,12 @@ import {
   DEFAULT_CHUNK_OPTIONS,
 } from "../../domain/knowledge/chunker.ts";
 import {
+  DEFAULT_SEMANTIC,
   KnowledgeIndex,
   type Retrieval,
   type SearchOptions,
 } from "../../domain/knowledge/knowledge-index.ts";
+import type { WordVectors } from "../../domain/knowledge/word-vectors.ts";
 import { detectLanguage } from "../../domain/triage/language.ts";
 import type {
   Embedder,
@@ -36,6 +38,8 @@ export interface KnowledgeBaseOptions {
   embedder?: Embedder | null;
   /** Budget for embedding one question; past it retrieval is lexical only. */
   queryEmbeddingTimeoutMs?: number;
+  /** English word vectors: turns on semantic title matching (no endpoint needed). */
+  wordVectors?: WordVectors | null;
 }
 
 export interface IngestReport {
@@ -64,7 +68,12 @@ export class KnowledgeBase {
 
   constructor(options: KnowledgeBaseOptions) {
     this.store = options.store;
-    this.index = options.index ?? new KnowledgeIndex({ defaultLanguage: options.defaultLanguage ?? "en" });
+    this.index =
+      options.index ??
+      new KnowledgeIndex({
+        defaultLanguage: options.defaultLanguage ?? "en",
+        semantic: options.wordVectors ? { vectors: options.wordVectors, ...DEFAULT_SEMANTIC } : null,
+      });
     this.chunking = options.chunking ?? DEFAULT_CHUNK_OPTIONS;
     this.defaultLanguage = options.defaultLanguage ?? "en";
     this.now = options.now ?? Date.now;

@@ -4,6 +4,7 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../adapte
 import { KnowledgeBase } from "../../adapters/knowledge/knowledge-base.ts";
 import { embedderFromEnv } from "../../adapters/knowledge/openai-embedder.ts";
 import { SqlKnowledgeStore } from "../../adapters/knowledge/sql-knowledge-store.ts";
+import { wordVectorsFromEnv } from "../../adapters/knowledge/word-vectors-file.ts";
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/tandem.db";
 
@@ -17,9 +18,13 @@ export async function openKnowledgeBase(options: { load: boolean }): Promise<KbC
   const url = process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   // Configuration is checked before the database is touched: a half-configured endpoint is an error, not a guess.
   const embedder = embedderFromEnv(process.env);
+  // Only retrieval uses the vectors; `kb add/list/delete` skip loading them.
+  const wordVectors = options.load
+    ? await wordVectorsFromEnv(process.env, (m) => process.stderr.write(`${m}\n`))
+    : null;
   const handle = openDatabase(url);
   await migrateToLatest(handle);
-  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder });
+  const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder, wordVectors });
   if (options.load) await kb.load();
   return { handle, kb, close: () => handle.close() };
 }
