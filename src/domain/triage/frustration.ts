@@ -249,6 +249,9 @@ const PROFANITY: GatedRegex = {
 };
 /** The \w* entries above: a word starting with one of these may match. */
 const PROFANITY_PREFIXES = ["fuck", "shit", "crap", "damn", "goddamn", "asshole", "bastard", "bitch"];
+/** First letters of PROFANITY_PREFIXES: most words start with none of them and skip the eight startsWith calls. */
+const PROFANITY_FIRST_LETTER = new Uint8Array(128);
+for (const prefix of PROFANITY_PREFIXES) PROFANITY_FIRST_LETTER[prefix.charCodeAt(0)] = 1;
 /**
  * The one part not bounded by letters: "^\W*human\W*$" (\W is ASCII-only) also matches "éhuman", where "human" is
  * not a whole word, so a word holding a non-ASCII letter is searched for these inside.
@@ -304,7 +307,8 @@ function markRun(run: string, hash: number): number {
     for (const g of groups) present[g] = 1;
     marked = 1;
   }
-  if (run.length >= 4) {
+  const first = run.charCodeAt(0);
+  if (run.length >= 4 && first < 128 && PROFANITY_FIRST_LETTER[first] === 1) {
     for (const prefix of PROFANITY_PREFIXES) {
       if (run.startsWith(prefix)) {
         present[0] = 1; // PROFANITY_PREFIX
@@ -396,13 +400,14 @@ export function scoreFrustration(
   const humanRequested = own.humanRequested;
 
   // Earlier customer turns, most recent last, bounded.
-  const earlier: HistoryTurn[] = [];
-  if (history !== undefined) {
-    for (let i = history.length - 1; i >= 0 && earlier.length < TREND_TURNS; i--) {
+  let earlier: readonly HistoryTurn[] = NO_TURNS;
+  if (history !== undefined && history.length > 0) {
+    const found: HistoryTurn[] = [];
+    for (let i = history.length - 1; i >= 0 && found.length < TREND_TURNS; i--) {
       const turn = history[i];
-      if (turn !== undefined && turn.role === "customer" && typeof turn.text === "string") earlier.push(turn);
+      if (turn !== undefined && turn.role === "customer" && typeof turn.text === "string") found.push(turn);
     }
-    earlier.reverse();
+    earlier = found.reverse();
   }
 
   const ownWords = earlier.length > 0 ? contentWords(analysed) : EMPTY_WORDS; // only repetition reads it
@@ -446,6 +451,8 @@ export function scoreFrustration(
   return { score: round(score), cues, trend: round(trend), turnScores, humanRequested, repeated };
 }
 
+/** A message without history allocates no list of earlier turns. */
+const NO_TURNS: readonly HistoryTurn[] = [];
 const REPEAT_WEIGHT = 0.35;
 const CARRY_OVER = 0.5;
 
@@ -460,14 +467,12 @@ function messageCues(analysed: AnalysedText, sentiment: number): MessageCues {
   const cues: Cue[] = [];
   let humanRequested = false;
   if (markWords(analysed)) {
+    // The lower-cased text the regexes read, made only once a gate opens (most messages open none).
     let lower: string | undefined;
-    const exec = (i: number): RegExpExecArray | null => {
-      if (!gateOpen(i)) return null;
-      lower ??= analysed.text.toLowerCase().replaceAll("’", "'");
-      return (ALL_CUE_REGEXES[i] as GatedRegex).re.exec(lower);
-    };
     for (let i = 0; i < PHRASE_RULES.length; i++) {
-      const m = exec(i);
+      if (!gateOpen(i)) continue;
+      lower ??= lowerText(analysed);
+      const m = (ALL_CUE_REGEXES[i] as GatedRegex).re.exec(lower);
       if (m !== null)
         cues.push({
           kind: (PHRASE_RULES[i] as PhraseRule).kind,
@@ -477,14 +482,18 @@ function messageCues(analysed: AnalysedText, sentiment: number): MessageCues {
     }
     let human: RegExpExecArray | null = null;
     for (let i = FIRST_HUMAN_PART; i < PROFANITY_INDEX; i++) {
-      const m = exec(i);
+      if (!gateOpen(i)) continue;
+      lower ??= lowerText(analysed);
+      const m = (ALL_CUE_REGEXES[i] as GatedRegex).re.exec(lower);
       if (m !== null && (human === null || m.index < human.index)) human = m;
     }
     if (human !== null) {
       humanRequested = true;
       cues.push({ kind: "human_request", text: human[0].trim(), weight: 0.3 });
     }
-    const profanity = exec(PROFANITY_INDEX);
+    const profanity = gateOpen(PROFANITY_INDEX)
+      ? (ALL_CUE_REGEXES[PROFANITY_INDEX] as GatedRegex).re.exec((lower ??= lowerText(analysed)))
+      : null;
     if (profanity !== null) cues.push({ kind: "profanity", text: profanity[0], weight: 0.35 });
   }
 
@@ -517,6 +526,10 @@ function messageCues(analysed: AnalysedText, sentiment: number): MessageCues {
   let score = 0;
   for (const c of cues) score = noisyOr(score, c.weight);
   return { score: round(score), cues, humanRequested };
+}
+
+function lowerText(analysed: AnalysedText): string {
+  return analysed.text.toLowerCase().replaceAll("’", "'");
 }
 
 const STOPWORDS = new Set([

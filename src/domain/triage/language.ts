@@ -78,14 +78,10 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
   const nonLatin =
     s.cyrillic + s.greek + s.arabic + s.hebrew + s.devanagari + s.thai + s.hangul + s.kana + s.han + s.other;
   const letters = s.latin + nonLatin;
-  const undecided = (): LanguageResult =>
-    fallback !== undefined
-      ? { language: fallback, confidence: FALLBACK_CONFIDENCE, source: "fallback" }
-      : { language: "und", confidence: 0, source: "undetermined" };
 
   if (nonLatin > s.latin) {
     // CJK needs few characters per word, so the letter floor is lower for it.
-    if (nonLatin < (s.han + s.kana + s.hangul > 0 ? 2 : MIN_LETTERS)) return undecided();
+    if (nonLatin < (s.han + s.kana + s.hangul > 0 ? 2 : MIN_LETTERS)) return undecided(fallback);
     let best: keyof ScriptCounts = "other";
     let bestCount = 0;
     for (const [script] of SCRIPT_LANGUAGE) {
@@ -97,22 +93,24 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
     // Japanese mixes kanji with kana: any kana at all makes it Japanese.
     if (best === "han" && s.kana > 0) best = "kana";
     const language = SCRIPT_LANGUAGE.find(([script]) => script === best)?.[1];
-    if (language === undefined) return undecided();
+    if (language === undefined) return undecided(fallback);
     // Cyrillic and Arabic scripts serve several languages; the majority one is a guess, so confidence is capped.
     const ambiguity = best === "cyrillic" || best === "arabic" ? 0.75 : 0.95;
     return { language, confidence: round(ambiguity * (bestCount / letters)), source: "detected" };
   }
 
-  if (analysed.wordCount < MIN_WORDS || s.latin < MIN_LETTERS) return undecided();
+  if (analysed.wordCount < MIN_WORDS || s.latin < MIN_LETTERS) return undecided(fallback);
 
-  const scores = new Float64Array(7); // doubles from the start: the letter hints add 0.5
+  const scores = SCORES; // doubles from the start: the letter hints add 0.5
+  scores.fill(0);
   let matchedWords = 0;
   for (const t of analysed.tokens) {
     if (t.kind !== "word") continue;
     const mask = WORD_LANGS.get(t.norm, t.hash);
     if (mask === undefined) continue;
     matchedWords++;
-    for (let k = 0; k < 7; k++) if (mask & (1 << k)) (scores[k] as number)++;
+    // One step per language the word belongs to (most belong to one or two), lowest bit first.
+    for (let m = mask; m !== 0; m &= m - 1) (scores[31 - Math.clz32(m & -m)] as number)++;
   }
   if (isAscii(analysed.text)) {
     // Of the letter hints only Dutch "ij" is ASCII: look for it without lower-casing the whole message.
@@ -128,7 +126,7 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
   for (let k = 1; k < 7; k++) if ((scores[k] as number) > (scores[bestK] as number)) bestK = k;
   for (let k = 0; k < 7; k++) if (k !== bestK && (scores[k] as number) > second) second = scores[k] as number;
   const best = scores[bestK] as number;
-  if (best < 1) return undecided();
+  if (best < 1) return undecided(fallback);
 
   // Confidence grows with the lead over the runner-up and with how much of the text was recognised at all.
   const lead = (best - second) / best;
@@ -146,6 +144,14 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
 }
 
 const NL = SUPPORTED_LATIN_LANGUAGES.indexOf("nl");
+/** Scratch for detectLanguage's per-language scores (reused: detection is synchronous, and a typed array per call cost more than the scoring). */
+const SCORES = new Float64Array(SUPPORTED_LATIN_LANGUAGES.length);
+
+function undecided(fallback: string | undefined): LanguageResult {
+  return fallback !== undefined
+    ? { language: fallback, confidence: FALLBACK_CONFIDENCE, source: "fallback" }
+    : { language: "und", confidence: 0, source: "undetermined" };
+}
 
 function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;

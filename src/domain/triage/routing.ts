@@ -48,7 +48,16 @@ const ORDER: readonly ReasonCode[] = [
 /** Bit of each reason in ORDER, for the set of fired reasons (a Set and two filters per message cost more). */
 const BIT = new Map<ReasonCode, number>(ORDER.map((code, i) => [code, 1 << i]));
 const bit = (code: ReasonCode): number => BIT.get(code) as number;
-const UNCERTAINTY = bit("out_of_scope") | bit("low_confidence");
+// The bits decideRoute sets, resolved once rather than looked up on every message.
+const HUMAN_REQUESTED = bit("human_requested");
+const FRUSTRATION = bit("frustration");
+const PREDICTED_FRUSTRATION = bit("predicted_frustration");
+const NEGATIVE_SENTIMENT = bit("negative_sentiment");
+const OUT_OF_SCOPE = bit("out_of_scope");
+const LOW_CONFIDENCE = bit("low_confidence");
+const UNRESOLVED_AFTER_TURNS = bit("unresolved_after_turns");
+const VIP_CUSTOMER = bit("vip_customer");
+const UNCERTAINTY = OUT_OF_SCOPE | LOW_CONFIDENCE;
 
 export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDecision {
   const r = rules.reasons;
@@ -56,23 +65,23 @@ export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDeci
   const intentRule =
     s.hasText && Object.hasOwn(rules.intents, s.intent) ? rules.intents[s.intent] : undefined;
 
-  if (s.humanRequested) fired |= bit("human_requested");
+  if (s.humanRequested) fired |= HUMAN_REQUESTED;
   if (intentRule?.reason != null && !s.outOfScope) fired |= bit(intentRule.reason);
-  if (s.frustration >= r.frustration.threshold) fired |= bit("frustration");
+  if (s.frustration >= r.frustration.threshold) fired |= FRUSTRATION;
   else if (
     s.frustrationTurns >= r.predicted_frustration.minTurns &&
     s.frustrationTrend >= r.predicted_frustration.slope &&
     s.frustration >= r.predicted_frustration.minLevel
   ) {
     // Only while frustration is still below the line: rising towards it is the early warning.
-    fired |= bit("predicted_frustration");
+    fired |= PREDICTED_FRUSTRATION;
   }
-  if (s.sentiment <= r.negative_sentiment.threshold) fired |= bit("negative_sentiment");
-  if (s.hasText && s.outOfScope) fired |= bit("out_of_scope");
-  else if (s.hasText && s.confidence < r.low_confidence.threshold) fired |= bit("low_confidence");
-  if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired |= bit("unresolved_after_turns");
+  if (s.sentiment <= r.negative_sentiment.threshold) fired |= NEGATIVE_SENTIMENT;
+  if (s.hasText && s.outOfScope) fired |= OUT_OF_SCOPE;
+  else if (s.hasText && s.confidence < r.low_confidence.threshold) fired |= LOW_CONFIDENCE;
+  if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired |= UNRESOLVED_AFTER_TURNS;
   const vip = isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
-  if (vip) fired |= bit("vip_customer");
+  if (vip) fired |= VIP_CUSTOMER;
 
   // The model's uncertainty is reported but does not escalate when something better placed judges the message:
   // the AI's own pending question expects a short reply, and a knowledge base decides answerability itself.

@@ -3,7 +3,7 @@
 // Hand-written rather than wrapping VADER: one pass over tokens triage already has, rules tuned for support
 // messages and tweets (phrases, contrast, emoji, caps), about ten times VADER-js's throughput, and cues out.
 import type { Cue } from "./types.ts";
-import { type AnalysedText, analyseText, type Token } from "./text.ts";
+import { type AnalysedText, analyseText, type Token, WordTable, wordHash } from "./text.ts";
 import { CONTRAST, INTENSIFIERS, LEXICON, NEGATORS, PHRASES } from "./sentiment-lexicon.ts";
 
 export interface SentimentResult {
@@ -37,6 +37,40 @@ const EXCLAMATION_STEP = 0.3; // per "!" (up to four) in the direction the messa
 const PROPER_NOUN_SCALE = 0.5;
 const NORMALISER = 12; // score = sum / sqrt(sum^2 + NORMALISER): ~0.5 at one strong word
 
+// The lexicons as WordTables, looked up with the hash the tokeniser already computed for each word: a Map keyed by
+// the fresh token string hashes it again on every lookup, and the scorer makes several lookups per word.
+const LEXICON_TABLE = new WordTable(LEXICON);
+const INTENSIFIER_TABLE = new WordTable(INTENSIFIERS);
+const NEGATOR_TABLE = new WordTable([...NEGATORS].map((w) => [w, true] as const));
+const CONTRAST_TABLE = new WordTable([...CONTRAST].map((w) => [w, true] as const));
+/**
+ * Two-word phrases as first word -> second word -> valence, so a pair is looked up without building the string
+ * "first second" for every pair of neighbouring words. A phrase of three words ("does not work") never matched the
+ * pair lookup and has no place here either.
+ */
+const PHRASE_TABLE = (() => {
+  const byFirst = new Map<string, [string, number][]>();
+  for (const [phrase, valence] of PHRASES) {
+    const parts = phrase.split(" ");
+    if (parts.length !== 2) continue;
+    const [first, second] = parts as [string, string];
+    const list = byFirst.get(first) ?? [];
+    list.push([second, valence]);
+    byFirst.set(first, list);
+  }
+  return new WordTable([...byFirst].map(([first, seconds]) => [first, new WordTable(seconds)] as const));
+})();
+/** Lexicon entries with capitals are emoticons (":D", "O_o"); a capitalised word longer than this matches none of them. */
+const LONGEST_CASED_KEY = Math.max(
+  0,
+  ...[...LEXICON.keys()].filter((k) => k !== k.toLowerCase()).map((k) => k.length),
+);
+
+/** wordHash of a token's normalised form: precomputed for words, computed for the rare emoticon or emoji. */
+function normHash(t: Token): number {
+  return t.kind === "word" ? t.hash : wordHash(t.norm);
+}
+
 export function scoreSentiment(input: AnalysedText | string): SentimentResult {
   const analysed = typeof input === "string" ? analyseText(input) : input;
   const tokens = analysed.tokens;
@@ -47,7 +81,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
   let contrastAt = -1;
   for (let i = tokens.length - 1; i >= 0; i--) {
     const t = tokens[i] as Token;
-    if (t.kind === "word" && CONTRAST.has(t.norm)) {
+    if (t.kind === "word" && CONTRAST_TABLE.get(t.norm, t.hash) !== undefined) {
       contrastAt = i;
       break;
     }
@@ -72,7 +106,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
     let phrase = false;
     const next = tokens[i + 1];
     if (t.kind === "word" && next !== undefined && next.kind === "word") {
-      const p = PHRASES.get(`${t.norm} ${next.norm}`);
+      const p = PHRASE_TABLE.get(t.norm, t.hash)?.get(next.norm, next.hash);
       if (p !== undefined) {
         valence = p;
         evidence = `${t.raw} ${next.raw}`;
@@ -88,13 +122,15 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
         (t.norm.length < 2 || t.norm.charCodeAt(0) === 64 || t.norm.startsWith("http"))
       )
         continue;
-      valence = LEXICON.get(t.norm);
+      valence = LEXICON_TABLE.get(t.norm, normHash(t));
       if (valence === undefined && t.elongated) valence = LEXICON.get(collapseRuns(t.norm));
-      if (valence === undefined && t.kind === "word" && t.raw !== t.norm) valence = LEXICON.get(t.raw); // ":D"-like
+      if (valence === undefined && t.kind === "word" && t.raw.length <= LONGEST_CASED_KEY && t.raw !== t.norm)
+        valence = LEXICON_TABLE.get(t.raw, wordHash(t.raw)); // "O_o"-like
     }
     if (valence === undefined || valence === 0) continue;
     // "damn good", "pretty bad": a rated word that modifies the next rated word is only a modifier.
-    if (!phrase && INTENSIFIERS.has(t.norm) && nextIsRated(tokens, i)) continue;
+    if (!phrase && INTENSIFIER_TABLE.get(t.norm, normHash(t)) !== undefined && nextIsRated(tokens, i))
+      continue;
     // "like" is praise as a verb ("I like it"), not as a preposition ("like a horse") or a wish ("would like to").
     if (!phrase && t.norm === "like" && !likeIsVerb(tokens, i)) continue;
 
@@ -106,7 +142,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
         const p = tokens[j] as Token;
         if (p.kind === "punct" && p.raw !== "!" && p.raw !== "?") break; // clause boundary
         if (p.kind !== "word") continue;
-        const scale = INTENSIFIERS.get(p.norm);
+        const scale = INTENSIFIER_TABLE.get(p.norm, p.hash);
         if (scale !== undefined && back <= 2) {
           v *= 1 + scale * (back === 1 ? 1 : 0.8);
           if (Math.abs(scale) >= 0.3)
@@ -115,7 +151,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
               text: `${p.raw} ${t.raw}`,
               weight: round(scale),
             });
-        } else if (NEGATORS.has(p.norm) || p.norm.endsWith("n't")) {
+        } else if (NEGATOR_TABLE.get(p.norm, p.hash) !== undefined || p.norm.endsWith("n't")) {
           negated = true;
           cues.push({ kind: "negation", text: `${p.raw} ${t.raw}`, weight: NEGATION_SCALE });
           break;
@@ -197,11 +233,26 @@ function likeIsVerb(tokens: Token[], i: number): boolean {
 function nextIsRated(tokens: Token[], i: number): boolean {
   const next = tokens[i + 1];
   if (next === undefined || next.kind !== "word") return false;
-  const v = LEXICON.get(next.norm);
+  const v = LEXICON_TABLE.get(next.norm, next.hash);
   return v !== undefined && v !== 0;
 }
 
 function isTitleCase(raw: string): boolean {
+  // ASCII words (nearly all) by character codes: the general test below allocates four strings.
+  const c0 = raw.charCodeAt(0);
+  if (c0 < 0x80) {
+    let ascii = true;
+    let restHasUpper = false;
+    for (let i = 1; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      if (c >= 65 && c <= 90) restHasUpper = true;
+    }
+    if (ascii) return c0 >= 65 && c0 <= 90 && raw.length > 1 && !restHasUpper;
+  }
   const first = raw.charAt(0);
   return first !== first.toLowerCase() && raw.length > 1 && raw.slice(1) === raw.slice(1).toLowerCase();
 }

@@ -70,6 +70,8 @@ const SYNTHETIC: Record<string, FeatureConfig> = {
   starterLike: { hashBits: 15, wordNgramMax: 2, charNgramMin: 3, charNgramMax: 5, maxChars: 2000 },
   unigramsShortChars: { hashBits: 12, wordNgramMax: 1, charNgramMin: 2, charNgramMax: 4, maxChars: 300 },
   wordsOnly: { hashBits: 10, wordNgramMax: 2, charNgramMin: 0, charNgramMax: 0, maxChars: 64 },
+  // The starter model's configuration since character n-grams became 4-grams only (listed last: seeds go by position).
+  fourGramsOnly: { hashBits: 15, wordNgramMax: 2, charNgramMin: 4, charNgramMax: 4, maxChars: 2000 },
 };
 
 function syntheticModel(features: FeatureConfig, seed: number): HashedIntentModel {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FEATURE_CONFIG, FeatureHasher, normaliseText } from "./features.ts";
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, FeatureHasher, normaliseText } from "./features.ts";
 
 const hasher = new FeatureHasher({ ...DEFAULT_FEATURE_CONFIG, hashBits: 16 });
-const snapshot = (text: string) => {
-  const f = hasher.extract(text);
+const snapshot = (text: string, h: FeatureHasher = hasher) => {
+  const f = h.extract(text);
   return {
     wordEnd: f.wordEnd,
     buckets: [...f.buckets.subarray(0, f.length)],
@@ -45,7 +45,8 @@ describe("FeatureHasher", () => {
 });
 
 /** The definition the fast hasher must reproduce: normaliseText, regex tokens, string hashing. */
-function referenceFeatures(text: string, hashBits: number) {
+function referenceFeatures(text: string, config: FeatureConfig) {
+  const { hashBits, charNgramMin, charNgramMax } = config;
   const FNV_PRIME = 16777619;
   const fnv = (s: string, seed: number) => {
     let h = 0x811c9dc5 ^ seed;
@@ -83,8 +84,8 @@ function referenceFeatures(text: string, hashBits: number) {
   const char: number[] = [];
   for (const t of tokens) {
     const padded = ` ${t.slice(0, 40)} `;
-    for (let start = 0; start + 3 <= padded.length; start++)
-      for (let n = 3; n <= 5 && start + n <= padded.length; n++)
+    for (let start = 0; start + charNgramMin <= padded.length; start++)
+      for (let n = charNgramMin; n <= charNgramMax && start + n <= padded.length; n++)
         char.push(fmix(fnv(padded.slice(start, start + n), 0x1b873593)));
   }
   const w = block(word);
@@ -124,8 +125,16 @@ describe("FeatureHasher against its definition", () => {
     texts.push(s);
   }
 
-  it("matches normaliseText + regex tokens + string hashing on ASCII, apostrophes and other scripts", () => {
-    for (const text of texts)
-      expect(snapshot(text), JSON.stringify(text)).toEqual(referenceFeatures(text, 16));
-  });
+  const configs: FeatureConfig[] = [
+    { ...DEFAULT_FEATURE_CONFIG, hashBits: 16 },
+    { ...DEFAULT_FEATURE_CONFIG, hashBits: 16, charNgramMin: 3, charNgramMax: 5 }, // what models trained before 4-grams use
+  ];
+  it.each(configs.map((c) => [`${c.charNgramMin}-${c.charNgramMax}`, c] as const))(
+    "matches normaliseText + regex tokens + string hashing on ASCII, apostrophes and other scripts (character %s-grams)",
+    (_, config) => {
+      const h = new FeatureHasher(config);
+      for (const text of texts)
+        expect(snapshot(text, h), JSON.stringify(text)).toEqual(referenceFeatures(text, config));
+    },
+  );
 });

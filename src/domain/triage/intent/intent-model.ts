@@ -120,11 +120,8 @@ export class HashedIntentModel implements IntentModel {
       coverageSum += knownSq / sq;
       if (n === 0) continue;
       const scale = (block === 0 ? p.blockWeights.word : p.blockWeights.char) / Math.sqrt(sq);
-      for (let i = 0; i < n; i++) {
-        const v = (vals[i] as number) * scale;
-        const b = bases[i] as number;
-        for (let j = 0; j < k; j++) out[j] = (out[j] as number) + (w[b + j] as number) * v;
-      }
+      for (let i = 0; i < n; i++) vals[i] = (vals[i] as number) * scale;
+      accumulate(out, k, w, bases, vals, n);
     }
     return blocks === 0 ? 0 : coverageSum / blocks;
   }
@@ -162,6 +159,46 @@ export class HashedIntentModel implements IntentModel {
     if (i2 >= 0) top.push({ intent: this.labels[i2] as string, confidence: probs[i2] as number });
     if (i3 >= 0) top.push({ intent: this.labels[i3] as string, confidence: probs[i3] as number });
     return { intent: this.labels[i1] as string, confidence, outOfScope, top };
+  }
+}
+
+/**
+ * out[j] += sum over i < n of w[bases[i] + j] * vals[i], for every label j. Four labels at a time in local
+ * variables: the plain loop over labels per feature loads and stores out[j] for every product, and at ~100 features
+ * x 20-odd labels those stores cost more than the arithmetic (measured ~1.5x). Each out[j] still adds the same
+ * products in the same order, so the result is bit-for-bit what the plain loop gives.
+ */
+function accumulate(
+  out: Float64Array,
+  k: number,
+  w: Float32Array,
+  bases: Int32Array,
+  vals: Float64Array,
+  n: number,
+): void {
+  let j = 0;
+  for (; j + 4 <= k; j += 4) {
+    let a0 = out[j] as number;
+    let a1 = out[j + 1] as number;
+    let a2 = out[j + 2] as number;
+    let a3 = out[j + 3] as number;
+    for (let i = 0; i < n; i++) {
+      const v = vals[i] as number;
+      const b = (bases[i] as number) + j;
+      a0 += (w[b] as number) * v;
+      a1 += (w[b + 1] as number) * v;
+      a2 += (w[b + 2] as number) * v;
+      a3 += (w[b + 3] as number) * v;
+    }
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
+  }
+  for (; j < k; j++) {
+    let a = out[j] as number;
+    for (let i = 0; i < n; i++) a += (w[(bases[i] as number) + j] as number) * (vals[i] as number);
+    out[j] = a;
   }
 }
 
