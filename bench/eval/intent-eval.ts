@@ -13,19 +13,11 @@ import {
   trainIntentModel,
 } from "../../src/domain/triage/intent/index.ts";
 import { BITEXT_GOLD_HUMAN, loadBanking77, loadBitext, type Split } from "./eval-data.ts";
+import { type Timing, timePasses } from "./timing.ts";
 import type { EvalContext, EvalSection } from "./section.ts";
 
 const ROUNDS_OURS = 7;
 const ROUNDS_NLPJS = 3;
-
-interface Measured {
-  predictions: string[];
-  /** Median messages per second over the timing rounds. */
-  messagesPerSecond: number;
-  /** Per-message latency over one pass, microseconds. */
-  p50Micros: number;
-  p99Micros: number;
-}
 
 interface SystemResult {
   system: string;
@@ -37,39 +29,6 @@ interface SystemResult {
   p99Micros: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-};
-const percentile = (sorted: Float64Array, q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-
-async function measure(
-  texts: string[],
-  rounds: number,
-  predict: (t: string) => string | Promise<string>,
-): Promise<Measured> {
-  const predictions: string[] = [];
-  const lat = new Float64Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const t0 = process.hrtime.bigint();
-    predictions.push(await predict(texts[i] as string));
-    lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
-  }
-  lat.sort();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (const t of texts) await predict(t);
-    rates.push(texts.length / ((performance.now() - t0) / 1000));
-  }
-  return {
-    predictions,
-    messagesPerSecond: median(rates),
-    p50Micros: percentile(lat, 0.5),
-    p99Micros: percentile(lat, 0.99),
-  };
-}
 
 function trainOurs(data: Split): { model: IntentModel; seconds: number; heldOutAccuracy: number } {
   const t0 = performance.now();
@@ -92,18 +51,18 @@ async function compare(name: string, data: Split, ctx: EvalContext) {
 
   ctx.log(`${name}: training Tandem on ${data.train.length} examples`);
   const ours = trainOurs(data);
-  const oursRun = await measure(texts, ROUNDS_OURS, (t) => ours.model.predict(t).intent);
+  const oursRun = await timePasses(texts, ROUNDS_OURS, (t) => ours.model.predict(t).intent);
 
   ctx.log(`${name}: training NLP.js on ${data.train.length} examples`);
   const nlp = await trainNlpJs(data.train);
-  const nlpRun = await measure(
+  const nlpRun = await timePasses(
     texts,
     ROUNDS_NLPJS,
     async (t) => (await nlp.manager.process("en", t)).intent as string,
   );
 
-  const result = (system: string, seconds: number, run: Measured): SystemResult => {
-    const s = scoreClassification(gold, run.predictions);
+  const result = (system: string, seconds: number, run: Timing<string>): SystemResult => {
+    const s = scoreClassification(gold, run.outputs);
     return {
       system,
       trainSeconds: seconds,
@@ -123,8 +82,8 @@ async function compare(name: string, data: Split, ctx: EvalContext) {
       result("NLP.js (node-nlp, defaults)", nlp.seconds, nlpRun),
     ],
     oursHeldOutAccuracy: ours.heldOutAccuracy,
-    oursPredictions: oursRun.predictions,
-    nlpPredictions: nlpRun.predictions,
+    oursPredictions: oursRun.outputs,
+    nlpPredictions: nlpRun.outputs,
   };
 }
 
@@ -198,7 +157,7 @@ export const intentEval: EvalSection = {
       "## Intent",
       "",
       "Each system trains on the data set's train split and is scored on its test split, in the same process.",
-      "Throughput is the median of several passes over the test split on one core; latency is per message over one pass.",
+      "Every system runs for 2 s before it is timed (steady state, same budget for all); throughput is the median of several passes over the test split on one core; latency is per message over one pass.",
       "",
       "| data set | system | accuracy | macro-F1 | train time | messages/s | p50 / p99 µs |",
       "|---|---|---|---|---|---|---|",

@@ -16,6 +16,7 @@ import { SENTIMENT_THRESHOLDS, scoreSentiment, sentimentLabel } from "../../src/
 import { createTriage } from "../../src/domain/triage/triage.ts";
 import type { ReasonCode, TriageResult } from "../../src/domain/triage/types.ts";
 import { BITEXT_GOLD_HUMAN, loadBitext } from "./eval-data.ts";
+import { timePasses } from "./timing.ts";
 import type { EvalContext, EvalSection } from "./section.ts";
 
 type Label = 0 | 1 | 2; // TweetEval: 0 negative, 1 neutral, 2 positive
@@ -66,53 +67,6 @@ function macroRecall(
   return { macroRecall: (recall[0] + recall[1] + recall[2]) / 3, recall };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-interface Timing {
-  messagesPerSecond: number;
-  p50Micros: number;
-  p99Micros: number;
-}
-
-/**
- * Warm-up passes (a server is long-running: first-call JIT and regex compilation are not per-message costs),
- * then per-message latency over one pass, then the median rate over `rounds` further passes. A synchronous system
- * is called synchronously: awaiting a plain value costs a microtask (~1 µs) that is the harness's, not its own.
- */
-async function time<T>(
-  texts: readonly string[],
-  rounds: number,
-  fn: (t: string) => T | Promise<T>,
-): Promise<Timing & { outputs: T[] }> {
-  const pass = async () => {
-    for (const t of texts) {
-      const r = fn(t);
-      if (r instanceof Promise) await r;
-    }
-  };
-  for (let w = 0; w < WARMUP_PASSES; w++) await pass();
-  const outputs: T[] = [];
-  const lat = new Float64Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = fn(texts[i] as string);
-    outputs.push(r instanceof Promise ? await r : r);
-    lat[i] = Number(process.hrtime.bigint() - t0) / 1000;
-  }
-  lat.sort();
-  const rates: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    await pass();
-    rates.push(texts.length / ((performance.now() - t0) / 1000));
-  }
-  const at = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] as number;
-  return { outputs, messagesPerSecond: median(rates), p50Micros: at(0.5), p99Micros: at(0.99) };
-}
-
-/** Enough for V8 to reach its optimised code on every system measured (one pass left the first rounds cold). */
-const WARMUP_PASSES = 3;
-
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const int = (x: number) => Math.round(x).toLocaleString("en-US");
 const us = (x: number) => x.toFixed(1);
@@ -152,7 +106,7 @@ export const sentimentSection: EvalSection = {
     ];
     const results = [];
     for (const s of systems) {
-      const run = await time(test.texts, s.rounds, s.fn);
+      const run = await timePasses(test.texts, s.rounds, s.fn);
       results.push({
         system: s.system,
         rule: s.rule,
@@ -202,8 +156,8 @@ export const triageSection: EvalSection = {
     const model = await loadModel(STARTER_MODEL_DIR);
     const triage = createTriage({ intentModel: model, rules: DEFAULT_ROUTING_RULES });
 
-    const full = await time(texts, 7, (t) => triage({ text: t }));
-    const intentOnly = await time(texts, 7, (t) => model.predict(t).intent);
+    const full = await timePasses(texts, 7, (t) => triage({ text: t }));
+    const intentOnly = await timePasses(texts, 7, (t) => model.predict(t).intent);
     const results = full.outputs as TriageResult[];
     const escalation = scoreBinary(
       gold,
@@ -236,7 +190,7 @@ export const triageSection: EvalSection = {
     const manager = new NlpManager({ languages: ["en"], autoSave: false, nlu: { log: false } });
     for (const e of bitext.train) manager.addDocument("en", e.text, e.label);
     await manager.train();
-    const nlp = await time(texts, 3, async (t) => (await manager.process("en", t)).intent as string);
+    const nlp = await timePasses(texts, 3, async (t) => (await manager.process("en", t)).intent as string);
 
     const ratio = full.messagesPerSecond / nlp.messagesPerSecond;
     const markdown = [
