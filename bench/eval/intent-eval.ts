@@ -29,7 +29,6 @@ interface SystemResult {
   p99Micros: number;
 }
 
-
 function trainOurs(data: Split): { model: IntentModel; seconds: number; heldOutAccuracy: number } {
   const t0 = performance.now();
   const { model, report } = trainIntentModel(data.train);

@@ -347,7 +347,19 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
 }
 
 function noScripts(): ScriptCounts {
-  return { latin: 0, cyrillic: 0, greek: 0, arabic: 0, hebrew: 0, devanagari: 0, thai: 0, hangul: 0, kana: 0, han: 0, other: 0 };
+  return {
+    latin: 0,
+    cyrillic: 0,
+    greek: 0,
+    arabic: 0,
+    hebrew: 0,
+    devanagari: 0,
+    thai: 0,
+    hangul: 0,
+    kana: 0,
+    han: 0,
+    other: 0,
+  };
 }
 
 /** Counts letters per script with code-point ranges: cheaper than a Unicode-property regex per character. */
