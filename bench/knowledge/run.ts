@@ -70,7 +70,7 @@ lines.push(row(["threshold", "abstain precision", "abstain recall", "abstain F1"
 lines.push(row(Array(4).fill("---")));
 for (const a of stackfaq.abstention) lines.push(row([a.threshold, a.precision, a.recall, a.f1]));
 lines.push("");
-lines.push("## Retrieval latency (synthetic chunks, Zipf vocabulary, 7-term queries, k = 10)", "");
+lines.push("## Retrieval latency (synthetic chunks of real English words drawn by Zipf's law, 7-term queries, k = 10, word vectors on)", "");
 lines.push(
   row([
     "chunks",
