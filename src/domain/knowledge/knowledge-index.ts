@@ -152,7 +152,7 @@ export class KnowledgeIndex {
         idx = new Bm25Index(analyzerFor(lang), this.options.bm25);
         this.byLanguage.set(lang, idx);
       }
-      idx.add(c.id, c.heading ? `${c.title} ${c.heading}` : c.title, c.text);
+      idx.add(c.id, titleText(c), c.text);
       const { embedding, ...rest } = c;
       if (embedding && embedding.length > 0) {
         let vecs = this.vectors.get(lang);
@@ -243,13 +243,7 @@ export class KnowledgeIndex {
 
   /** A chunk's analysed title (and heading) terms in order, cached: re-ranking reads them on every query. */
   private titleTermsOf(idx: Bm25Index, chunk: IndexedChunk): string[] {
-    let terms = this.titleTerms.get(chunk.id);
-    if (!terms) {
-      terms = idx.analyzer.terms(chunk.heading ? `${chunk.title} ${chunk.heading}` : chunk.title);
-      if (this.titleTerms.size > 200_000) this.titleTerms.clear();
-      this.titleTerms.set(chunk.id, terms);
-    }
-    return terms;
+    return cached(this.titleTerms, chunk.id, () => idx.analyzer.terms(titleText(chunk)));
   }
 
   /**
@@ -287,13 +281,9 @@ export class KnowledgeIndex {
     const matcher = new SoftTitleMatcher(question, semantic.vectors, semantic.threshold);
     const top = passages.reduce((m, p) => Math.max(m, p.score), 0);
     for (const p of passages) {
-      let words = this.titleWords.get(p.chunk.id);
-      if (!words) {
-        const title = p.chunk.heading ? `${p.chunk.title} ${p.chunk.heading}` : p.chunk.title;
-        words = contentWordIds(title, semantic.vectors);
-        if (this.titleWords.size > 200_000) this.titleWords.clear();
-        this.titleWords.set(p.chunk.id, words);
-      }
+      const words = cached(this.titleWords, p.chunk.id, () =>
+        contentWordIds(titleText(p.chunk), semantic.vectors),
+      );
       p.score += semantic.weight * top * matcher.coverage(words);
     }
     passages.sort((a, b) => b.score - a.score);
@@ -381,6 +371,21 @@ export class KnowledgeIndex {
       queryIdf,
     };
   }
+}
+
+/** What a chunk's title means to the index and the re-rankers: the document title plus the section heading. */
+const titleText = (c: { title: string; heading: string }): string =>
+  c.heading ? `${c.title} ${c.heading}` : c.title;
+
+/** Per-chunk derived title data, computed on first use; cleared past 200k entries rather than growing unbounded. */
+function cached<T>(cache: Map<string, T>, chunkId: string, compute: () => T): T {
+  let value = cache.get(chunkId);
+  if (value === undefined) {
+    value = compute();
+    if (cache.size > 200_000) cache.clear();
+    cache.set(chunkId, value);
+  }
+  return value;
 }
 
 /** Distinct ordered pairs of adjacent words ("reset password" once, however often it is repeated). */
