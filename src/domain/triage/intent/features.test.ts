@@ -106,6 +106,8 @@ describe("FeatureHasher against its definition", () => {
     "emoji 😡 in the middle 🙂 of text",
     "under_score-hyphen.dot,comma;semi:colon",
     "x".repeat(60),
+    `before ${"y".repeat(45)} after`, // a token cut to 40 characters between two that are not
+    `señor ${"é".repeat(50)} ok`,
     `${"word ".repeat(500)}tail`,
     `${"ab ".repeat(700)}é`,
     "",

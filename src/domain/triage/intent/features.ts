@@ -49,6 +49,20 @@ const SEED_BIGRAM = 0x51ed270b;
 const SEED_CHAR = 0x1b873593;
 const MAX_TOKENS = 400;
 const MAX_TOKEN_CHARS = 40;
+/**
+ * What normaliseText and tokenising make of each ASCII character, by one table look-up instead of a chain of range
+ * tests: a letter or digit as it is kept (lower case, every digit "0"), FOLD_SEPARATOR between tokens, FOLD_REMOVED
+ * for the apostrophe.
+ */
+const FOLD_SEPARATOR = 0;
+const FOLD_REMOVED = 1;
+const FOLD_DIGIT = 48;
+const ASCII_FOLD = Uint8Array.from({ length: 128 }, (_, c) => {
+  if (c >= 65 && c <= 90) return c + 32;
+  if (c >= 97 && c <= 122) return c;
+  if (c >= 48 && c <= 57) return FOLD_DIGIT;
+  return c === 39 ? FOLD_REMOVED : FOLD_SEPARATOR;
+});
 const SUBLINEAR_TABLE = Float64Array.from({ length: 64 }, (_, c) => (c === 0 ? 0 : 1 + Math.log(c)));
 
 // Letters and digits of any script make words; everything else (punctuation, emoji, symbols) separates them.
@@ -125,11 +139,16 @@ export class FeatureHasher {
   private readonly touched: Int32Array;
   private touchedCount = 0;
   private readonly out: HashedFeatures;
-  private readonly codes = new Int32Array(MAX_TOKEN_CHARS + 2);
+  /** A token longer than MAX_TOKEN_CHARS, cut and space-padded for its character n-grams. */
+  private readonly codes = new Uint16Array(MAX_TOKEN_CHARS + 2);
   private readonly tokenHashes = new Int32Array(MAX_TOKENS);
-  /** Normalised characters of all tokens, back to back; grown on demand (NFKD can lengthen text). */
+  /**
+   * Normalised characters of all tokens, each followed by a space and the first preceded by one (" tok1 tok2 "),
+   * so a token's space-padded form for character n-grams is already in place. Grown on demand (NFKD can lengthen
+   * text).
+   */
   private chars: Uint16Array;
-  /** Token t spans chars[tokenStart[t], tokenStart[t + 1]). */
+  /** Token t spans chars[tokenStart[t], tokenStart[t + 1] - 1); the space after it sits at tokenStart[t + 1] - 1. */
   private readonly tokenStart = new Int32Array(MAX_TOKENS + 1);
   private tokenCount = 0;
 
@@ -146,7 +165,7 @@ export class FeatureHasher {
     this.slotKey = new Int32Array(slots);
     this.slotCount = new Int32Array(slots);
     this.out = { buckets: new Int32Array(capacity), tf: new Float64Array(capacity), wordEnd: 0, length: 0 };
-    this.chars = new Uint16Array(config.maxChars);
+    this.chars = new Uint16Array(config.maxChars + MAX_TOKENS + 1);
   }
 
   extract(text: string): HashedFeatures {
@@ -163,7 +182,7 @@ export class FeatureHasher {
     for (let t = 0; t < tokenCount; t++) {
       // fnv1a(token, SEED_WORD), straight from the buffer.
       let h = FNV_OFFSET ^ SEED_WORD;
-      for (let i = starts[t] as number, end = starts[t + 1] as number; i < end; i++) {
+      for (let i = starts[t] as number, end = (starts[t + 1] as number) - 1; i < end; i++) {
         h ^= chars[i] as number;
         h = Math.imul(h, FNV_PRIME);
       }
@@ -178,17 +197,34 @@ export class FeatureHasher {
     if (charNgramMin > 0) {
       let expected = 0;
       for (let t = 0; t < tokenCount; t++)
-        expected += Math.min((starts[t + 1] as number) - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
+        expected += Math.min((starts[t + 1] as number) - 1 - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
       this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
-      const codes = this.codes;
       for (let t = 0; t < tokenCount; t++) {
         const from = starts[t] as number;
-        const n = Math.min((starts[t + 1] as number) - from, MAX_TOKEN_CHARS);
-        codes[0] = 32;
-        for (let i = 0; i < n; i++) codes[i + 1] = chars[from + i] as number;
-        codes[n + 1] = 32;
-        const len = n + 2;
-        for (let start = 0; start + charNgramMin <= len; start++) {
+        let n = (starts[t + 1] as number) - 1 - from;
+        // The padded token " tok " is chars[from - 1, from + n + 1), unless it must be cut first.
+        let codes = chars;
+        let first = from - 1;
+        if (n > MAX_TOKEN_CHARS) {
+          n = MAX_TOKEN_CHARS;
+          codes = this.codes;
+          first = 0;
+          codes[0] = 32;
+          for (let i = 0; i < n; i++) codes[i + 1] = chars[from + i] as number;
+          codes[n + 1] = 32;
+        }
+        const len = first + n + 2;
+        if (charNgramMin === charNgramMax) {
+          // One length (the default): no per-character test of whether an n-gram is complete yet.
+          for (let start = first, last = len - charNgramMin; start <= last; start++) {
+            let h = FNV_OFFSET ^ SEED_CHAR;
+            for (let j = start, stop = start + charNgramMin; j < stop; j++)
+              h = Math.imul(h ^ (codes[j] as number), FNV_PRIME);
+            this.add(fmix32(h));
+          }
+          continue;
+        }
+        for (let start = first; start + charNgramMin <= len; start++) {
           let h = FNV_OFFSET ^ SEED_CHAR;
           const stop = Math.min(start + charNgramMax, len);
           for (let j = start; j < stop; j++) {
@@ -212,36 +248,37 @@ export class FeatureHasher {
     const end = text.length < maxChars ? text.length : maxChars;
     const chars = this.chars;
     const starts = this.tokenStart;
-    let n = 0;
+    chars[0] = 32;
+    let n = 1;
     let tokens = 0;
     let inToken = false;
     let afterDigit = false;
     for (let i = 0; i < end; i++) {
-      let c = text.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c >= 0x80) {
         if (c === 0x2019 || c === 0x02bc) continue; // removed like "'": joins "don’t", keeps a digit run going
         return false;
       }
-      if (c === 39) continue;
-      if (c >= 65 && c <= 90) c += 32;
-      if (c >= 48 && c <= 57) {
-        if (afterDigit) continue; // a digit run folds to one "0"
-        afterDigit = true;
-        c = 48;
-      } else if (c >= 97 && c <= 122) {
-        afterDigit = false;
-      } else {
+      const folded = ASCII_FOLD[c] as number;
+      if (folded === FOLD_SEPARATOR) {
+        if (inToken) chars[n++] = 32;
         inToken = false;
         afterDigit = false;
         continue;
       }
+      if (folded === FOLD_REMOVED) continue;
+      if (folded === FOLD_DIGIT) {
+        if (afterDigit) continue; // a digit run folds to one "0"
+        afterDigit = true;
+      } else afterDigit = false;
       if (!inToken) {
         if (tokens === MAX_TOKENS) break;
         starts[tokens++] = n;
         inToken = true;
       }
-      chars[n++] = c;
+      chars[n++] = folded;
     }
+    if (inToken) chars[n++] = 32;
     starts[tokens] = n;
     this.tokenCount = tokens;
     return true;
@@ -249,10 +286,11 @@ export class FeatureHasher {
 
   /** Tokens of already normalised text: runs of letters and digits of any script. */
   private tokeniseGeneral(s: string): void {
-    if (this.chars.length < s.length) this.chars = new Uint16Array(s.length);
+    if (this.chars.length < s.length + MAX_TOKENS + 1) this.chars = new Uint16Array(s.length + MAX_TOKENS + 1);
     const chars = this.chars;
     const starts = this.tokenStart;
-    let n = 0;
+    chars[0] = 32;
+    let n = 1;
     let tokens = 0;
     TOKEN_RE.lastIndex = 0;
     for (let m = TOKEN_RE.exec(s); m !== null && tokens < MAX_TOKENS; m = TOKEN_RE.exec(s)) {
@@ -260,6 +298,7 @@ export class FeatureHasher {
       const from = m.index;
       const to = from + m[0].length;
       for (let i = from; i < to; i++) chars[n++] = s.charCodeAt(i);
+      chars[n++] = 32;
     }
     starts[tokens] = n;
     this.tokenCount = tokens;
@@ -313,7 +352,9 @@ export class FeatureHasher {
       const a = Math.abs(c);
       const mag = a < 64 ? (SUBLINEAR_TABLE[a] as number) : 1 + Math.log(a);
       buckets[length] = bucket;
-      tf[length] = c < 0 ? -mag : mag; // c's sign follows the hash's coin flip, but cancels often enough to keep a branch
+      // c's sign is the hash's coin flip: multiplying by (c >> 31) | 1 (= -1 or 1) is exact and, unlike a branch on
+      // it, never mispredicted.
+      tf[length] = mag * ((c >> 31) | 1);
       length++;
     }
     out.length = length;
