@@ -286,7 +286,8 @@ export class FeatureHasher {
 
   /** Tokens of already normalised text: runs of letters and digits of any script. */
   private tokeniseGeneral(s: string): void {
-    if (this.chars.length < s.length + MAX_TOKENS + 1) this.chars = new Uint16Array(s.length + MAX_TOKENS + 1);
+    if (this.chars.length < s.length + MAX_TOKENS + 1)
+      this.chars = new Uint16Array(s.length + MAX_TOKENS + 1);
     const chars = this.chars;
     const starts = this.tokenStart;
     chars[0] = 32;
