@@ -93,8 +93,10 @@ export class HashedIntentModel implements IntentModel {
     const bias = p.bias;
     const acc = this.accumulator;
     const logits = acc.out;
-    const rows = acc.rows;
+    const bases = acc.bases;
     const vals = acc.vals;
+    const firstRow = acc.firstRow;
+    const rowStride = acc.rowStride;
     for (let j = 0; j < k; j++) logits[j] = bias[j] as number;
     let coverageSum = 0;
     let blocks = 0;
@@ -112,7 +114,7 @@ export class HashedIntentModel implements IntentModel {
         sq += v * v;
         if (row >= 0) {
           knownSq += v * v;
-          rows[n] = row;
+          bases[n] = firstRow + row * rowStride;
           vals[n] = v;
           n++;
         }

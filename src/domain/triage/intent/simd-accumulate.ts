@@ -45,17 +45,20 @@ export function accumulateJs(
 }
 
 /**
- * A weight matrix with its scratch space, for repeated accumulations: fill `rows[i]` with row numbers and `vals[i]`
- * with feature values, then `run(n)` adds them into `out`. The WebAssembly form copies the weights into its own
- * memory (rows padded to a multiple of four labels); the JavaScript form reads them in place.
+ * A weight matrix with its scratch space, for repeated accumulations: for each feature i set
+ * `bases[i] = firstRow + row * rowStride` and `vals[i]` to its value, then `run(n)` adds them into `out`. The
+ * WebAssembly form copies the weights into its own memory (rows padded to a multiple of four labels, addressed in
+ * bytes); the JavaScript form reads them in place.
  */
 export interface Accumulator {
   /** Logits, length >= k; `run` adds into it. */
   readonly out: Float64Array;
-  /** Row index of each feature for the next `run`. */
-  readonly rows: Int32Array;
+  /** Where each feature's weight row starts, for the next `run`. */
+  readonly bases: Int32Array;
   /** Value of each feature for the next `run`. */
   readonly vals: Float64Array;
+  readonly firstRow: number;
+  readonly rowStride: number;
   run(n: number): void;
   readonly kind: "wasm-simd" | "js";
 }
@@ -76,18 +79,16 @@ export function createAccumulator(
 
 function jsAccumulator(weights: Float32Array, k: number, capacity: number): Accumulator {
   const out = new Float64Array(k);
-  const rows = new Int32Array(capacity);
   const bases = new Int32Array(capacity);
   const vals = new Float64Array(capacity);
   return {
     out,
-    rows,
+    bases,
     vals,
+    firstRow: 0,
+    rowStride: k,
     kind: "js",
-    run(n: number) {
-      for (let i = 0; i < n; i++) bases[i] = (rows[i] as number) * k;
-      accumulateJs(out, k, weights, bases, vals, n);
-    },
+    run: (n: number) => accumulateJs(out, k, weights, bases, vals, n),
   };
 }
 
@@ -122,17 +123,14 @@ function tryWasmAccumulator(weights: Float32Array, k: number, capacity: number):
   const out = new Float64Array(buffer, outAt, k);
   const bases = new Int32Array(buffer, basesAt, capacity);
   const vals = new Float64Array(buffer, valsAt, capacity);
-  const rows = new Int32Array(capacity);
-  const rowBytes = stride * 4;
   return {
     out,
-    rows,
+    bases,
     vals,
+    firstRow: weightsAt,
+    rowStride: stride * 4,
     kind: "wasm-simd",
-    run(n: number) {
-      for (let i = 0; i < n; i++) bases[i] = weightsAt + (rows[i] as number) * rowBytes;
-      run(basesAt, valsAt, n, outAt, groups);
-    },
+    run: (n: number) => run(basesAt, valsAt, n, outAt, groups),
   };
 }
 
