@@ -80,31 +80,31 @@ export function decideRoute(s: RoutingSignals, rules: RoutingRules): RoutingDeci
   if (s.hasText && s.outOfScope) fired |= OUT_OF_SCOPE;
   else if (s.hasText && s.confidence < r.low_confidence.threshold) fired |= LOW_CONFIDENCE;
   if (s.aiTurnsUnresolved >= r.unresolved_after_turns.turns) fired |= UNRESOLVED_AFTER_TURNS;
-  const vip = isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
+  const vip =
+    s.customerAttributes !== undefined &&
+    isVip(s.customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
   if (vip) fired |= VIP_CUSTOMER;
 
   // The model's uncertainty is reported but does not escalate when something better placed judges the message:
   // the AI's own pending question expects a short reply, and a knowledge base decides answerability itself.
   const deferUncertainty = s.expectingReply === true || s.answererAvailable === true;
   const reasons: ReasonCode[] = [];
-  const escalating: ReasonCode[] = [];
-  for (let i = 0; i < ORDER.length; i++) {
-    if ((fired & (1 << i)) === 0) continue;
+  let escalating = 0; // bits, like fired
+  let tier: number = intentRule?.tier ?? rules.defaultTier;
+  // Fired reasons in ORDER: lowest bit first.
+  for (let left = fired; left !== 0; left &= left - 1) {
+    const i = 31 - Math.clz32(left & -left);
     const code = ORDER[i] as ReasonCode;
     reasons.push(code);
-    if (r[code].escalate && !(deferUncertainty && (UNCERTAINTY & (1 << i)) !== 0)) escalating.push(code);
-  }
-  const route: Route = escalating.length > 0 ? "human" : "ai";
-
-  let tier: number = intentRule?.tier ?? rules.defaultTier;
-  for (const code of escalating) {
+    if (!r[code].escalate || (deferUncertainty && (UNCERTAINTY & (1 << i)) !== 0)) continue;
+    escalating |= 1 << i;
     // The intent's own tier outranks the generic one of its reason (legal intent -> 3 even if legal_compliance says 2).
     const t = intentRule?.reason === code ? intentRule.tier : r[code].tier;
     if (code !== "vip_customer" && t > tier) tier = t;
   }
+  const route: Route = escalating !== 0 ? "human" : "ai";
   if (vip && route === "human") tier += r.vip_customer.tierBoost;
-  if (vip && escalating.length === 1 && escalating[0] === "vip_customer")
-    tier = Math.max(tier, r.vip_customer.tier);
+  if (vip && escalating === VIP_CUSTOMER) tier = Math.max(tier, r.vip_customer.tier);
   return { route, reasons, tier: Math.min(3, Math.max(1, tier)) as Tier };
 }
 

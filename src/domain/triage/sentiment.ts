@@ -2,9 +2,9 @@
 //
 // Hand-written rather than wrapping VADER: one pass over tokens triage already has, rules tuned for support
 // messages and tweets (phrases, contrast, emoji, caps), about ten times VADER-js's throughput, and cues out.
+import { LEXICON } from "./sentiment-lexicon.ts";
+import { type AnalysedText, analyseText, type Token } from "./text.ts";
 import type { Cue } from "./types.ts";
-import { type AnalysedText, analyseText, type Token, WordTable, wordHash } from "./text.ts";
-import { CONTRAST, INTENSIFIERS, LEXICON, NEGATORS, PHRASES } from "./sentiment-lexicon.ts";
 
 export interface SentimentResult {
   /** [-1, 1]; 0 when nothing carried sentiment. */
@@ -37,39 +37,19 @@ const EXCLAMATION_STEP = 0.3; // per "!" (up to four) in the direction the messa
 const PROPER_NOUN_SCALE = 0.5;
 const NORMALISER = 12; // score = sum / sqrt(sum^2 + NORMALISER): ~0.5 at one strong word
 
-// The lexicons as WordTables, looked up with the hash the tokeniser already computed for each word: a Map keyed by
-// the fresh token string hashes it again on every lookup, and the scorer makes several lookups per word.
-const LEXICON_TABLE = new WordTable(LEXICON);
-const INTENSIFIER_TABLE = new WordTable(INTENSIFIERS);
-const NEGATOR_TABLE = new WordTable([...NEGATORS].map((w) => [w, true] as const));
-const CONTRAST_TABLE = new WordTable([...CONTRAST].map((w) => [w, true] as const));
+// Words are rated through their tokens' facts (vocabulary.ts): one lookup per word at analysis, shared with language
+// and frustration. The lexicon is looked up here only for what the vocabulary cannot hold: an elongated word's
+// plain form ("goooood" -> "good") and emoticon-like words in capitals ("O_o").
 /**
- * Two-word phrases as first word -> second word -> valence, so a pair is looked up without building the string
- * "first second" for every pair of neighbouring words. A phrase of three words ("does not work") never matched the
- * pair lookup and has no place here either.
+ * The lexicon entries a word token can match as written but not by its normalised form, which is lower-cased, has
+ * "’" straightened and a hashtag's "#" dropped: in practice a few emoticons (":D", "O_o").
  */
-const PHRASE_TABLE = (() => {
-  const byFirst = new Map<string, [string, number][]>();
-  for (const [phrase, valence] of PHRASES) {
-    const parts = phrase.split(" ");
-    if (parts.length !== 2) continue;
-    const [first, second] = parts as [string, string];
-    const list = byFirst.get(first) ?? [];
-    list.push([second, valence]);
-    byFirst.set(first, list);
-  }
-  return new WordTable([...byFirst].map(([first, seconds]) => [first, new WordTable(seconds)] as const));
-})();
-/** Lexicon entries with capitals are emoticons (":D", "O_o"); a capitalised word longer than this matches none of them. */
-const LONGEST_CASED_KEY = Math.max(
-  0,
-  ...[...LEXICON.keys()].filter((k) => k !== k.toLowerCase()).map((k) => k.length),
+const CASED_ENTRIES = new Map(
+  [...LEXICON].filter(([k]) => k !== k.toLowerCase() || k.includes("’") || k.startsWith("#")),
 );
-
-/** wordHash of a token's normalised form: precomputed for words, computed for the rare emoticon or emoji. */
-function normHash(t: Token): number {
-  return t.kind === "word" ? t.hash : wordHash(t.norm);
-}
+/** A word longer than this, or starting with another character than these, matches none of CASED_ENTRIES. */
+const LONGEST_CASED_KEY = Math.max(0, ...[...CASED_ENTRIES.keys()].map((k) => k.length));
+const CASED_FIRST = new Set([...CASED_ENTRIES.keys()].map((k) => k.charCodeAt(0)));
 
 export function scoreSentiment(input: AnalysedText | string): SentimentResult {
   const analysed = typeof input === "string" ? analyseText(input) : input;
@@ -81,7 +61,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
   let contrastAt = -1;
   for (let i = tokens.length - 1; i >= 0; i--) {
     const t = tokens[i] as Token;
-    if (t.kind === "word" && CONTRAST_TABLE.get(t.norm, t.hash) !== undefined) {
+    if (t.kind === "word" && t.facts?.contrast === true) {
       contrastAt = i;
       break;
     }
@@ -100,37 +80,32 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
       skipNext = false;
       continue;
     }
+    const facts = t.facts;
     let valence: number | undefined;
-    let evidence = t.raw;
-    let kind = t.kind === "word" ? "lexicon" : t.kind;
     let phrase = false;
     const next = tokens[i + 1];
-    if (t.kind === "word" && next !== undefined && next.kind === "word") {
-      const p = PHRASE_TABLE.get(t.norm, t.hash)?.get(next.norm, next.hash);
-      if (p !== undefined) {
-        valence = p;
-        evidence = `${t.raw} ${next.raw}`;
-        kind = "phrase";
-        phrase = true;
-        skipNext = true;
-      }
+    if (facts?.phrases !== undefined && t.kind === "word" && next !== undefined && next.kind === "word") {
+      valence = facts.phrases.get(next.norm, next.hash);
+      phrase = valence !== undefined;
+      skipNext = phrase; // the phrase's second word is taken, even by a phrase rated 0 ("kind regards")
     }
-    if (valence === undefined) {
-      // @mentions, links and lone letters ("L.A.") carry no sentiment.
-      if (
-        t.kind === "word" &&
-        (t.norm.length < 2 || t.norm.charCodeAt(0) === 64 || t.norm.startsWith("http"))
-      )
-        continue;
-      valence = LEXICON_TABLE.get(t.norm, normHash(t));
+    if (!phrase) {
+      valence = facts?.valence;
       if (valence === undefined && t.elongated) valence = LEXICON.get(collapseRuns(t.norm));
-      if (valence === undefined && t.kind === "word" && t.raw.length <= LONGEST_CASED_KEY && t.raw !== t.norm)
-        valence = LEXICON_TABLE.get(t.raw, wordHash(t.raw)); // "O_o"-like
+      if (
+        valence === undefined &&
+        t.kind === "word" &&
+        t.raw.length <= LONGEST_CASED_KEY &&
+        t.raw !== t.norm &&
+        CASED_FIRST.has(t.raw.charCodeAt(0))
+      )
+        valence = CASED_ENTRIES.get(t.raw); // "O_o"-like
+      // @mentions, links and lone letters ("L.A.") carry no sentiment.
+      if (valence !== undefined && valence !== 0 && t.kind === "word" && isUnratedWord(t.norm)) continue;
     }
     if (valence === undefined || valence === 0) continue;
     // "damn good", "pretty bad": a rated word that modifies the next rated word is only a modifier.
-    if (!phrase && INTENSIFIER_TABLE.get(t.norm, normHash(t)) !== undefined && nextIsRated(tokens, i))
-      continue;
+    if (!phrase && facts?.intensifier !== undefined && nextIsRated(tokens, i)) continue;
     // "like" is praise as a verb ("I like it"), not as a preposition ("like a horse") or a wish ("would like to").
     if (!phrase && t.norm === "like" && !likeIsVerb(tokens, i)) continue;
 
@@ -142,7 +117,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
         const p = tokens[j] as Token;
         if (p.kind === "punct" && p.raw !== "!" && p.raw !== "?") break; // clause boundary
         if (p.kind !== "word") continue;
-        const scale = INTENSIFIER_TABLE.get(p.norm, p.hash);
+        const scale = p.facts?.intensifier;
         if (scale !== undefined && back <= 2) {
           v *= 1 + scale * (back === 1 ? 1 : 0.8);
           if (Math.abs(scale) >= 0.3)
@@ -151,7 +126,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
               text: `${p.raw} ${t.raw}`,
               weight: round(scale),
             });
-        } else if (NEGATOR_TABLE.get(p.norm, p.hash) !== undefined || p.norm.endsWith("n't")) {
+        } else if (p.facts?.negator === true || p.norm.endsWith("n't")) {
           negated = true;
           cues.push({ kind: "negation", text: `${p.raw} ${t.raw}`, weight: NEGATION_SCALE });
           break;
@@ -178,7 +153,11 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
     }
     if (contrastAt >= 0) v *= i < contrastAt ? BEFORE_CONTRAST : AFTER_CONTRAST;
     sum += v;
-    cues.push({ kind, text: evidence, weight: round(v / 4) });
+    cues.push({
+      kind: phrase ? "phrase" : t.kind === "word" ? "lexicon" : t.kind,
+      text: phrase ? `${t.raw} ${(next as Token).raw}` : t.raw,
+      weight: round(v / 4),
+    });
   }
 
   if (sum !== 0 && exclamations > 0) {
@@ -193,6 +172,11 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
   if (mostlyCaps && sum !== 0) sum *= 1.15;
   const score = sum === 0 ? 0 : sum / Math.sqrt(sum * sum + NORMALISER);
   return { score: round(score), cues };
+}
+
+/** @mentions, links and lone letters: the lexicon's rating of such a word does not apply. */
+function isUnratedWord(norm: string): boolean {
+  return norm.length < 2 || norm.charCodeAt(0) === 64 || norm.startsWith("http");
 }
 
 const LIKE_SUBJECTS = new Set([
@@ -233,7 +217,7 @@ function likeIsVerb(tokens: Token[], i: number): boolean {
 function nextIsRated(tokens: Token[], i: number): boolean {
   const next = tokens[i + 1];
   if (next === undefined || next.kind !== "word") return false;
-  const v = LEXICON_TABLE.get(next.norm, next.hash);
+  const v = next.facts?.valence;
   return v !== undefined && v !== 0;
 }
 

@@ -1,4 +1,5 @@
 // One tokenisation pass shared by language, sentiment and frustration, so triage reads each message once.
+import { extendWordHash, VOCABULARY, WORD_HASH_START, type WordFacts, wordHash } from "./vocabulary.ts";
 
 /** Analysis stops after this many characters: cues live in the first lines, and the cost must stay bounded. */
 export const MAX_ANALYSED_CHARS = 4096;
@@ -17,11 +18,17 @@ export interface Token {
   elongated: boolean;
   /** wordHash(norm) for words (0 for other tokens): looks the word up in a WordTable without rehashing it. */
   hash: number;
+  /** norm is only ASCII lower-case letters and digits: one word to the cue regexes, no apostrophe or hyphen to split at. */
+  plain: boolean;
+  /** What the vocabulary knows about norm (words, emoticons and emoji), looked up once for every scorer. */
+  facts: WordFacts | undefined;
 }
 
 export interface AnalysedText {
   /** The analysed prefix with control characters and replacement characters stripped. */
   text: string;
+  /** Every character of text is ASCII (most messages): consumers can skip their Unicode handling. */
+  ascii: boolean;
   /** True when the input was longer than MAX_ANALYSED_CHARS. */
   truncated: boolean;
   tokens: Token[];
@@ -47,56 +54,8 @@ export interface ScriptCounts {
   other: number;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
-
-/** FNV-1a over a string's UTF-16 code units: the hash a WordTable is keyed by (and Token.hash holds). */
-export function wordHash(word: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
-/**
- * A fixed set of words, each with a value, looked up with the hash the tokeniser already computed. Triage looks each
- * word up in several vocabularies (language, frustration cues); a Map would hash the fresh token string first and
- * then probe, per vocabulary, which cost more than the rest of language detection.
- */
-export class WordTable<V> {
-  private readonly words: string[];
-  private readonly hashes: Int32Array;
-  private readonly values: (V | undefined)[];
-  private readonly mask: number;
-
-  constructor(entries: Iterable<readonly [string, V]>) {
-    const list = [...entries];
-    let size = 16;
-    while (size < 2 * list.length) size *= 2;
-    this.mask = size - 1;
-    this.words = new Array<string>(size).fill("");
-    this.hashes = new Int32Array(size);
-    this.values = new Array<V | undefined>(size).fill(undefined);
-    for (const [word, value] of list) {
-      if (word === "") throw new Error("a WordTable word cannot be empty");
-      const h = wordHash(word);
-      let i = h & this.mask;
-      while (this.words[i] !== "" && this.words[i] !== word) i = (i + 1) & this.mask;
-      this.words[i] = word;
-      this.hashes[i] = h;
-      this.values[i] = value;
-    }
-  }
-
-  /** The value of `word`, whose wordHash is `hash`. */
-  get(word: string, hash: number): V | undefined {
-    const mask = this.mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const w = this.words[i] as string;
-      if (w === "") return undefined;
-      if (this.hashes[i] === hash && w === word) return this.values[i];
-    }
-  }
-}
+// WordTable and wordHash live with the vocabulary; re-exported for the code that has always imported them from here.
+export { WordTable, wordHash } from "./vocabulary.ts";
 
 // Groups: 1 emoticon, 2 word, 3 punctuation run, 4 emoji. Emoticons first so ":-(" is not split into punctuation; then words (letters, digits, inner apostrophes and
 // hyphens, a leading # or @), then punctuation runs (clause breaks and !/?), then pictographic emoji.
@@ -126,6 +85,7 @@ function decodeEntity(entity: string): string {
 }
 
 const ELONGATION_RE = /(\p{L})\1\1/u;
+const PLAIN_RE = /^[a-z0-9]+$/;
 const HAS_LETTER_RE = /\p{L}/u;
 
 export function analyseText(input: string): AnalysedText {
@@ -154,23 +114,58 @@ export function analyseText(input: string): AnalysedText {
       if (caps) capsWordCount++;
       let norm = lower.includes("’") ? lower.replaceAll("’", "'") : lower;
       if (norm.charCodeAt(0) === 35) norm = norm.slice(1); // '#'
+      const hash = wordHash(norm);
       tokens.push({
         kind: "word",
         raw: word,
         norm,
         caps,
         elongated: norm.length >= 3 && ELONGATION_RE.test(norm),
-        hash: wordHash(norm),
+        hash,
+        plain: PLAIN_RE.test(norm),
+        facts: VOCABULARY.get(norm, hash),
       });
     } else if (m[1] !== undefined) {
-      tokens.push({ kind: "emoticon", raw: m[1], norm: m[1], caps: false, elongated: false, hash: 0 });
+      tokens.push(symbolToken("emoticon", m[1]));
     } else if (m[3] !== undefined) {
-      tokens.push({ kind: "punct", raw: m[3], norm: m[3], caps: false, elongated: false, hash: 0 });
+      tokens.push(punctToken(m[3]));
     } else if (m[4] !== undefined) {
-      tokens.push({ kind: "emoji", raw: m[4], norm: m[4], caps: false, elongated: false, hash: 0 });
+      tokens.push(symbolToken("emoji", m[4]));
     }
   }
-  return { text, truncated, tokens, wordCount, capsWordCount, scripts: countScripts(text) };
+  return {
+    text,
+    ascii: isAscii(text),
+    truncated,
+    tokens,
+    wordCount,
+    capsWordCount,
+    scripts: countScripts(text),
+  };
+}
+
+/** An emoticon or emoji token; the lexicon rates many of them. */
+function symbolToken(kind: "emoticon" | "emoji", raw: string): Token {
+  const facts = VOCABULARY.get(raw, wordHash(raw));
+  return { kind, raw, norm: raw, caps: false, elongated: false, hash: 0, plain: false, facts };
+}
+
+function punctToken(raw: string): Token {
+  return {
+    kind: "punct",
+    raw,
+    norm: raw,
+    caps: false,
+    elongated: false,
+    hash: 0,
+    plain: false,
+    facts: undefined,
+  };
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 // ---- Plain ASCII: the same tokens as TOKEN_RE, by hand ----
@@ -190,7 +185,8 @@ const MOUTH_FIRST = 16; // [)(\][dD] (reversed emoticons "D:", "(:")
 const EYES_AFTER = 32; // [:;=]
 const PUNCT = 64; // [!?.,;:] (TOKEN_RE's ¡ and ¿ are not ASCII)
 const TEAR = 128; // [Tt;]
-const ASCII_CLASS = new Uint8Array(128);
+const EMOTICON_START = 256; // the first characters of TOKEN_RE's emoticons: emoticonAt is not worth calling elsewhere
+const ASCII_CLASS = new Uint16Array(128);
 function mark(chars: string, flag: number): void {
   for (let i = 0; i < chars.length; i++) ASCII_CLASS[chars.charCodeAt(i)]! |= flag;
 }
@@ -202,6 +198,11 @@ mark(")(][dD", MOUTH_FIRST);
 mark(":;=", EYES_AFTER);
 mark("!?.,;:", PUNCT);
 mark("Tt;", TEAR);
+mark("<:;=8xX)(][dD^Tt;-oO", EMOTICON_START);
+
+/** [A-Za-z0-9] lower-cased, 0 for any other ASCII code: the word loop's class test, case count and folding at once. */
+const FOLDED = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (ASCII_CLASS[c]! & ALNUM) FOLDED[c] = c >= 65 && c <= 90 ? c + 32 : c;
 
 function cls(text: string, i: number): number {
   return i < text.length ? (ASCII_CLASS[text.charCodeAt(i)] as number) : 0;
@@ -262,88 +263,115 @@ function emoticonAt(text: string, i: number): number {
   return -1;
 }
 
-/** The analysis of ASCII text without control characters or '&', or null when the text is anything else. */
+/**
+ * The analysis of ASCII text without control characters or '&', or null when the text is anything else. One pass:
+ * every character no token takes is looked at by the main loop, so that is where any other character shows.
+ */
 function analysePlainAscii(text: string, truncated: boolean): AnalysedText | null {
-  let letters = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x7f || c === 38 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) return null;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
-  }
   const tokens: Token[] = [];
   let wordCount = 0;
   let capsWordCount = 0;
+  let letters = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const k = ASCII_CLASS[c] as number;
-    const emoticonEnd = emoticonAt(text, i);
-    if (emoticonEnd >= 0) {
-      const raw = text.slice(i, emoticonEnd);
-      tokens.push({ kind: "emoticon", raw, norm: raw, caps: false, elongated: false, hash: 0 });
-      i = emoticonEnd;
+    if (c === 32) {
+      i++; // a space, the most common character between tokens
       continue;
+    }
+    const k = ASCII_CLASS[c] as number; // undefined (so 0) past ASCII
+    if (k & EMOTICON_START) {
+      const emoticonEnd = emoticonAt(text, i);
+      if (emoticonEnd >= 0) {
+        const raw = text.slice(i, emoticonEnd);
+        letters += asciiLetters(raw); // "xD", "o.O": the script counts include them
+        tokens.push(symbolToken("emoticon", raw));
+        i = emoticonEnd;
+        continue;
+      }
     }
     // Word: [#@]?[alnum]+(?:['\-_][alnum]+)*
     const start = i;
-    let j = (c === 35 || c === 64) && cls(text, i + 1) & ALNUM ? i + 1 : i;
-    if (cls(text, j) & ALNUM) {
+    const tagged = (c === 35 || c === 64) && (cls(text, i + 1) & ALNUM) !== 0; // "#tag", "@name"
+    if (k & ALNUM || tagged) {
+      let j = tagged ? i + 1 : i;
       let upper = 0;
       let lower = 0;
       let run = 1;
       let elongated = false;
       let prev = -1;
-      let hash = c === 64 ? Math.imul(FNV_OFFSET ^ 64, FNV_PRIME) : FNV_OFFSET; // wordHash(norm): '@' stays, '#' goes
+      let joined = false;
+      let hash = c === 64 ? extendWordHash(WORD_HASH_START, 64) : WORD_HASH_START; // wordHash(norm): '@' stays, '#' goes
+      let d = 0; // the character at j once the loop below stops before the end
       for (;;) {
         while (j < n) {
-          const d = text.charCodeAt(j);
-          if (!((ASCII_CLASS[d] as number) & ALNUM)) break;
-          if (d >= 65 && d <= 90) upper++;
-          else if (d >= 97 && d <= 122) lower++;
+          d = text.charCodeAt(j);
+          const f = FOLDED[d] as number; // undefined past ASCII: not a letter or digit either
+          if (!(f > 0)) break;
+          if (f !== d) upper++;
+          else if (f >= 97) lower++;
+          hash = extendWordHash(hash, f);
           // Three of the same letter in a row, case-insensitively: (\p{L})\1\1 on the lower-cased word.
-          const folded = d >= 65 && d <= 90 ? d + 32 : d;
-          hash = Math.imul(hash ^ folded, FNV_PRIME);
-          if (folded === prev && folded >= 97) {
-            if (++run >= 3) elongated = true;
-          } else run = 1;
-          prev = folded;
+          if (f !== prev) {
+            prev = f;
+            run = 1;
+          } else if (f >= 97 && ++run >= 3) elongated = true;
           j++;
         }
-        const joiner = j < n ? text.charCodeAt(j) : 0;
-        if ((joiner === 39 || joiner === 45 || joiner === 95) && cls(text, j + 1) & ALNUM) {
+        if (j < n && (d === 39 || d === 45 || d === 95) && cls(text, j + 1) & ALNUM) {
           prev = -1; // a joiner breaks a run of letters
           run = 1;
-          hash = Math.imul(hash ^ joiner, FNV_PRIME);
+          joined = true;
+          hash = extendWordHash(hash, d);
           j++;
           continue;
         }
         break;
       }
       const raw = text.slice(start, j);
+      letters += upper + lower;
       const hasLetter = upper + lower > 0;
       if (hasLetter) wordCount++;
       const caps = hasLetter && raw.length >= 2 && lower === 0;
       if (caps) capsWordCount++;
       const lowered = upper > 0 ? raw.toLowerCase() : raw;
       const norm = c === 35 ? lowered.slice(1) : lowered;
-      tokens.push({ kind: "word", raw, norm, caps, elongated: norm.length >= 3 && elongated, hash });
+      tokens.push({
+        kind: "word",
+        raw,
+        norm,
+        caps,
+        elongated: norm.length >= 3 && elongated,
+        hash,
+        plain: !joined && c !== 64, // '@' stays in norm, '#' does not
+        facts: VOCABULARY.get(norm, hash),
+      });
       i = j;
       continue;
     }
     if (k & PUNCT) {
       let e = i + 1;
       while (cls(text, e) & PUNCT) e++;
-      const raw = text.slice(i, e);
-      tokens.push({ kind: "punct", raw, norm: raw, caps: false, elongated: false, hash: 0 });
+      tokens.push(punctToken(text.slice(i, e)));
       i = e;
       continue;
     }
+    if (c >= 0x7f || c === 38 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) return null;
     i++;
   }
   const scripts = noScripts();
   scripts.latin = letters;
-  return { text, truncated, tokens, wordCount, capsWordCount, scripts };
+  return { text, ascii: true, truncated, tokens, wordCount, capsWordCount, scripts };
+}
+
+function asciiLetters(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) n++;
+  }
+  return n;
 }
 
 function noScripts(): ScriptCounts {

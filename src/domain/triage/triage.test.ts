@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakeIntentModel } from "./test-fakes.ts";
 import { parseRoutingRules } from "./routing-rules.ts";
+import { fakeIntentModel } from "./test-fakes.ts";
 import { createTriage, NO_INTENT } from "./triage.ts";
 
 const model = fakeIntentModel([

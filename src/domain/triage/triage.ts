@@ -1,8 +1,8 @@
 // Triage of one customer message: language, sentiment, frustration, intent and the routing decision, in one
 // pass over the text and well under a millisecond, with the cues that explain the result.
-import { detectLanguage } from "./language.ts";
 import { scoreFrustration } from "./frustration.ts";
 import type { IntentModel } from "./intent/index.ts";
+import { detectLanguage } from "./language.ts";
 import { countUnresolvedAiTurns, decideRoute } from "./routing.ts";
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from "./routing-rules.ts";
 import { scoreSentiment } from "./sentiment.ts";
