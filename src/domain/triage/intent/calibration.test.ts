@@ -1,5 +1,39 @@
 import { describe, expect, it } from "vitest";
-import { fitOutOfScopeThresholds, fitTemperature, meanNll } from "./calibration.ts";
+import { expNonPositive, fitOutOfScopeThresholds, fitTemperature, meanNll, softmaxInto } from "./calibration.ts";
+
+describe("expNonPositive", () => {
+  const ulpOf = (x: number) => {
+    const bits = new BigInt64Array(new Float64Array([x]).buffer);
+    bits[0]! += 1n;
+    return new Float64Array(bits.buffer)[0]! - x;
+  };
+
+  it("stays within 2 ulps of Math.exp from 0 down to e^-690", () => {
+    let worst = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      const x = -((i / 200_000) ** 2) * 690; // dense near 0, where softmax inputs live
+      worst = Math.max(worst, Math.abs(expNonPositive(x) - Math.exp(x)) / ulpOf(Math.exp(x)));
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+  });
+
+  it("is exactly 1 at zero, 0 for -Infinity and far below, and NaN for NaN", () => {
+    expect(expNonPositive(0)).toBe(1);
+    expect(expNonPositive(-0)).toBe(1);
+    expect(expNonPositive(Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(expNonPositive(-746)).toBe(0);
+    expect(expNonPositive(Number.NaN)).toBeNaN();
+  });
+
+  it("makes a softmax that sums to 1 and keeps the order of the logits", () => {
+    const probs = softmaxInto([2, -1, 0.5, 2, -30], 0.6, new Float64Array(5));
+    expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    expect(probs[0]).toBe(probs[3]);
+    expect(probs[0]).toBeGreaterThan(probs[2]!);
+    expect(probs[2]).toBeGreaterThan(probs[1]!);
+    expect(probs[1]).toBeGreaterThan(probs[4]!);
+  });
+});
 
 describe("fitTemperature", () => {
   it("softens over-confident logits (T > 1) and lowers their NLL", () => {
