@@ -48,6 +48,8 @@ interface Candidate {
   relevance: number;
   score: number;
   chunkId: string;
+  /** The question's terms this sentence contains. */
+  asked: string[];
 }
 
 /**
@@ -82,7 +84,12 @@ export function buildExtractiveAnswer(
       // Words of the question already in the passage's title placed the passage; the answer sentence is the one that
       // also covers the rest of the question ("wash" in "how should I wash the bath towels?").
       let overlap = 0;
-      for (const t of terms) if (queryTerms.has(t)) overlap += idfOf(t) * (titleTerms.has(t) ? 0.3 : 1);
+      const asked: string[] = [];
+      for (const t of terms) {
+        if (!queryTerms.has(t)) continue;
+        overlap += idfOf(t) * (titleTerms.has(t) ? 0.3 : 1);
+        asked.push(t);
+      }
       // A sentence that only repeats the question (title-like) is not an answer.
       let novel = 0;
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
@@ -98,6 +105,7 @@ export function buildExtractiveAnswer(
         relevance,
         score: relevance * 1.0 + position * 0.2 + rank * 0.2 + length * 0.1,
         chunkId: p.chunk.id,
+        asked,
       });
     });
   });
@@ -106,6 +114,12 @@ export function buildExtractiveAnswer(
 
   const chosen: Candidate[] = [candidates[0]!];
   let words = wordCount(candidates[0]!.text);
+  const answered = new Set(candidates[0]!.asked);
+  const documentOf = (c: Candidate) => {
+    const chunk = usable[c.passage]!.chunk;
+    return `${chunk.sourceId}\u0000${chunk.documentId}`;
+  };
+  const leadDocument = documentOf(candidates[0]!);
   for (const c of candidates.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
     const w = wordCount(c.text);
@@ -113,7 +127,11 @@ export function buildExtractiveAnswer(
     // A supporting sentence must itself speak to the question, not just sit near the best one.
     if (c.relevance === 0 || c.relevance < chosen[0]!.relevance * 0.5 || c.score < chosen[0]!.score * 0.6)
       continue;
+    // From another document it must also answer a part of the question the answer so far does not: sharing a
+    // word ("change" my order / "change" the email address) is not support.
+    if (documentOf(c) !== leadDocument && c.asked.every((t) => answered.has(t))) continue;
     chosen.push(c);
+    for (const t of c.asked) answered.add(t);
     words += w;
   }
   // A sentence ending in ":" introduces steps: take the next sentence of the same passage with it.

@@ -419,7 +419,13 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Orders passages by their document's fused score, then by their own score inside the document. */
+/**
+ * The best chunk of the document with the best fused score leads; the rest follow by their own score, whatever
+ * their document. Fusion picks the answer's source (FAQ entries with several answers and long pages with several
+ * matching sections win over a single lucky chunk), but the passages after it are the next-best evidence: grouping
+ * them by document would hide a better-matching passage of another document behind every weak chunk of the first
+ * ("When will my express order arrive?" found only "Orders and payments" chunks, American Express among them).
+ */
 function fuseByDocument(passages: Passage[], share: number): Passage[] {
   if (share <= 0 || passages.length < 2) return passages;
   const docScore = new Map<string, { best: number; rest: number; order: number }>();
@@ -429,12 +435,16 @@ function fuseByDocument(passages: Passage[], share: number): Passage[] {
     if (!d) docScore.set(key, { best: p.score, rest: 0, order: i });
     else if (d.rest === 0) d.rest = p.score; // only the runner-up: more chunks must not mean more score
   });
-  const fusedOf = (p: Passage) => {
-    const d = docScore.get(`${p.chunk.sourceId}\u0000${p.chunk.documentId}`)!;
-    return { value: d.best + share * d.rest, order: d.order };
-  };
-  return passages
-    .map((p, i) => ({ p, i, f: fusedOf(p) }))
-    .sort((a, b) => b.f.value - a.f.value || a.f.order - b.f.order || b.p.score - a.p.score || a.i - b.i)
-    .map((x) => x.p);
+  let lead = 0;
+  let leadValue = Number.NEGATIVE_INFINITY;
+  for (const d of docScore.values()) {
+    const value = d.best + share * d.rest;
+    // Ties go to the document whose best chunk ranks first; its best chunk is the first of its chunks seen.
+    if (value > leadValue) {
+      leadValue = value;
+      lead = d.order;
+    }
+  }
+  if (lead === 0) return passages;
+  return [passages[lead]!, ...passages.slice(0, lead), ...passages.slice(lead + 1)];
 }

@@ -209,6 +209,24 @@ describe("knowledge index", () => {
     expect(without.search("reset password").passages[0]!.chunk.id).toBe("apart");
   });
 
+  it("leads with the best document's best chunk, then lets another document's better passage come before that document's weaker chunks", () => {
+    const local = new KnowledgeIndex();
+    const orders = { documentId: "orders" };
+    local.upsert([
+      chunk("o-change", "Orders", "You can change an order within one hour, then the order ships.", orders),
+      chunk("o-pay", "Orders", "We accept American Express and other cards for every order.", orders),
+      chunk("o-invoice", "Orders", "An invoice for the order is attached to the email.", orders),
+      chunk("s-times", "Shipping", "Express delivery arrives the next business day.", {
+        documentId: "shipping",
+      }),
+    ]);
+    const ids = local.search("when will my express order arrive").passages.map((p) => p.chunk.id);
+    // Two strong "Orders" chunks still make it the leading document...
+    expect(ids[0]!.startsWith("o-")).toBe(true);
+    // ...but the shipping passage that answers the question is not pushed behind every other order chunk.
+    expect(ids.indexOf("s-times")).toBeLessThan(ids.indexOf("o-invoice"));
+  });
+
   it("removes a source's chunks", () => {
     const local = new KnowledgeIndex();
     local.upsert([chunk("a", "A", "alpha words"), chunk("b", "B", "alpha words again", { sourceId: "s2" })]);
@@ -225,5 +243,42 @@ describe("knowledge index", () => {
     for (const s of a.sentences) expect(idx.get(s.chunkId)!.text).toContain(s.text);
     for (const s of a.sentences)
       expect(a.citations.map((c) => c.documentId)).toContain(idx.get(s.chunkId)!.documentId);
+  });
+
+  it("adds a sentence from another document only when it answers a part of the question the first does not", () => {
+    const passage = (id: string, documentId: string, title: string, text: string, score: number) => ({
+      chunk: chunk(id, title, text, { documentId }),
+      score,
+      normScore: 0.5,
+      coverage: 1,
+      similarity: null,
+    });
+    const lead = passage(
+      "o",
+      "orders",
+      "Orders",
+      "You can change or cancel an order within one hour of placing it.",
+      2,
+    );
+    const sameWord = passage(
+      "a",
+      "account",
+      "Account",
+      "You can change the email address of your account in Settings.",
+      1.9,
+    );
+    const newPart = passage(
+      "p",
+      "payments",
+      "Payments",
+      "Refunds of a cancelled order reach your card in 5 days.",
+      1.9,
+    );
+    const question = "can I change my order and when is the refund paid";
+    const alone = buildExtractiveAnswer(question, [lead, sameWord], "en")!;
+    expect(alone.sentences.map((s) => s.chunkId)).toEqual(["o"]);
+    const withRefund = buildExtractiveAnswer(question, [lead, newPart], "en")!;
+    expect(withRefund.sentences.map((s) => s.chunkId).sort()).toEqual(["o", "p"]);
+    expect(withRefund.citations.map((c) => c.documentId).sort()).toEqual(["orders", "payments"]);
   });
 });
