@@ -184,9 +184,13 @@ export class Answerer {
         });
         // An action chosen only by intent that would start by asking for details ("How long does shipping take?"
         // is order_status too) yields to the knowledge base when that can answer the question as asked.
-        const tentative = step.kind === "ask_slot" && !request.pendingAction && !dialog.triggered(request.text, step.action);
+        const tentative =
+          step.kind === "ask_slot" && !request.pendingAction && !dialog.triggered(request.text, step.action);
         if (tentative) {
-          const probe = await this.retriever.search(request.text, { k: this.k, language: request.language ?? null });
+          const probe = await this.retriever.search(request.text, {
+            k: this.k,
+            language: request.language ?? null,
+          });
           if (!decideAnswerable(probe, this.policy).answerable) return this.actionTurn(step, request, null);
         } else if (step.kind !== "none") return this.actionTurn(step, request, null);
       } else {
