@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { contentHash } from "../knowledge/chunker.ts";
-import { type IndexedChunk, KnowledgeIndex } from "../knowledge/knowledge-index.ts";
+import { testChunk } from "../knowledge/chunk.test-helper.ts";
+import { KnowledgeIndex } from "../knowledge/knowledge-index.ts";
 import { Answerer, resolveCitations } from "./answerer.ts";
 import { boundaryMessage, followUpQuestion, MESSAGE_LANGUAGES, parseFollowUpReply } from "./messages.ts";
 
-const c = (id: string, title: string, text: string, language = "en"): IndexedChunk => ({
-  id,
-  sourceId: "s",
-  sourceName: "help.md",
-  documentId: id,
-  title,
-  heading: "",
-  location: "",
-  url: null,
-  text,
-  hash: contentHash(id + text),
-  language,
-});
+const c = (id: string, title: string, text: string, language = "en") =>
+  testChunk(id, title, text, { language });
 
 const index = new KnowledgeIndex();
 index.upsert([

@@ -2,25 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Completion, CompletionRequest, Llm } from "../../ports/llm.ts";
 import { ActionDialog, type CustomerIdentity } from "../actions/dialog.ts";
 import { parseRegistry } from "../actions/registry.ts";
-import { contentHash } from "../knowledge/chunker.ts";
-import { type IndexedChunk, KnowledgeIndex } from "../knowledge/knowledge-index.ts";
+import { testChunk } from "../knowledge/chunk.test-helper.ts";
+import { KnowledgeIndex } from "../knowledge/knowledge-index.ts";
 import { Answerer, groundedPrompt } from "./answerer.ts";
 import { INJECTION_CORPUS } from "./injection-corpus.ts";
 import { boundaryMessage, MESSAGE_LANGUAGES } from "./messages.ts";
 
-const chunk = (id: string, title: string, text: string): IndexedChunk => ({
-  id,
-  sourceId: "s",
-  sourceName: "policies.md",
-  documentId: id,
-  title,
-  heading: "",
-  location: "",
-  url: null,
-  text,
-  hash: contentHash(id),
-  language: "en",
-});
+const chunk = (id: string, title: string, text: string) =>
+  testChunk(id, title, text, { sourceName: "policies.md" });
 const index = new KnowledgeIndex();
 index.upsert([
   chunk(

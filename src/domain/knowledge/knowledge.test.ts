@@ -2,24 +2,12 @@ import { describe, expect, it } from "vitest";
 import { analyzerFor } from "./analyzer.ts";
 import { decideAnswerable } from "./answerability.ts";
 import { Bm25Index } from "./bm25.ts";
-import { chunkDocument, contentHash, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
+import { chunkDocument, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
 import { buildExtractiveAnswer } from "./extractive.ts";
-import { type IndexedChunk, KnowledgeIndex } from "./knowledge-index.ts";
+import { testChunk } from "./chunk.test-helper.ts";
+import { KnowledgeIndex } from "./knowledge-index.ts";
 
-const chunk = (id: string, title: string, text: string, extra: Partial<IndexedChunk> = {}): IndexedChunk => ({
-  id,
-  sourceId: "s1",
-  sourceName: "help.md",
-  documentId: id,
-  title,
-  heading: "",
-  location: "",
-  url: null,
-  text,
-  hash: contentHash(`${title}\n${text}`),
-  language: "en",
-  ...extra,
-});
+const chunk = testChunk;
 
 describe("analyzer", () => {
   it("stems English words and drops stopwords", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type IndexedChunk, KnowledgeIndex } from "./knowledge-index.ts";
+import { testChunk } from "./chunk.test-helper.ts";
+import { KnowledgeIndex } from "./knowledge-index.ts";
 import { contentWordIds, SoftTitleMatcher, WordVectors } from "./word-vectors.ts";
 
 // A toy vocabulary, most frequent first. "remove" and "delete" point the same way; "invoice" is unrelated.
@@ -63,19 +64,8 @@ describe("soft title coverage", () => {
 });
 
 describe("semantic title matching in retrieval", () => {
-  const chunk = (id: string, title: string, text: string): IndexedChunk => ({
-    id,
-    sourceId: "faq",
-    sourceName: "faq",
-    documentId: id,
-    title,
-    heading: "",
-    location: "",
-    url: null,
-    text,
-    hash: id,
-    language: "en",
-  });
+  const chunk = (id: string, title: string, text: string) =>
+    testChunk(id, title, text, { sourceId: "faq", sourceName: "faq" });
   const chunks = [
     chunk(
       "a",
