@@ -6,8 +6,6 @@
 import { type AnalysedText, analyseText, type ScriptCounts } from "./text.ts";
 import { type LatinLanguage, SUPPORTED_LATIN_LANGUAGES } from "./vocabulary.ts";
 
-export { type LatinLanguage, SUPPORTED_LATIN_LANGUAGES } from "./vocabulary.ts";
-
 export interface LanguageResult {
   /** BCP-47 primary tag, or "und" when nothing can be said and no fallback is known. */
   language: string;

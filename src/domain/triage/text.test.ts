@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyseText, MAX_ANALYSED_CHARS, WordTable, wordHash } from "./text.ts";
+import { analyseText, MAX_ANALYSED_CHARS } from "./text.ts";
+import { WordTable, wordHash } from "./vocabulary.ts";
 
 describe("analyseText", () => {
   it("splits words, emoticons, emoji and punctuation runs", () => {

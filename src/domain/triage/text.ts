@@ -54,9 +54,6 @@ export interface ScriptCounts {
   other: number;
 }
 
-// WordTable and wordHash live with the vocabulary; re-exported for the code that has always imported them from here.
-export { WordTable, wordHash } from "./vocabulary.ts";
-
 // Groups: 1 emoticon, 2 word, 3 punctuation run, 4 emoji. Emoticons first so ":-(" is not split into punctuation; then words (letters, digits, inner apostrophes and
 // hyphens, a leading # or @), then punctuation runs (clause breaks and !/?), then pictographic emoji.
 const TOKEN_RE =
