@@ -64,7 +64,6 @@ export class HashedIntentModel implements IntentModel {
   private readonly bucketIdf: Float32Array;
   private readonly k: number;
   private readonly oosIndex: number;
-  private readonly logits: Float64Array;
   private readonly probs: Float64Array;
   private readonly accumulator: Accumulator;
 
@@ -84,16 +83,15 @@ export class HashedIntentModel implements IntentModel {
       this.bucketIdf[at + 1] = params.idf[r] as number;
     }
     this.oosIndex = params.outOfScopeLabel === null ? -1 : params.labels.indexOf(params.outOfScopeLabel);
-    this.logits = new Float64Array(this.k);
     this.probs = new Float64Array(this.k);
     this.accumulator = createAccumulator(params.weights, this.k, this.hasher.capacity);
   }
 
   /**
-   * Raw (uncalibrated) logits into `out`. Returns the coverage: the share of the message's TF-IDF mass made of
-   * features seen in training, averaged over the non-empty blocks (0 when nothing was recognised).
+   * Raw (uncalibrated) logits into the accumulator's `out`. Returns the coverage: the share of the message's TF-IDF
+   * mass made of features seen in training, averaged over the non-empty blocks (0 when nothing was recognised).
    */
-  logitsInto(text: string, out: Float64Array): number {
+  private computeLogits(text: string): number {
     const p = this.params;
     const k = this.k;
     const f = this.hasher.extract(text);
@@ -138,13 +136,12 @@ export class HashedIntentModel implements IntentModel {
       for (let i = 0; i < n; i++) vals[i] = (vals[i] as number) * scale;
       acc.run(n);
     }
-    for (let j = 0; j < k; j++) out[j] = logits[j] as number;
     return blocks === 0 ? 0 : coverageSum / blocks;
   }
 
   predict(text: string): IntentPrediction {
-    const coverage = this.logitsInto(typeof text === "string" ? text : "", this.logits);
-    const probs = softmaxInto(this.logits, this.params.temperature, this.probs);
+    const coverage = this.computeLogits(typeof text === "string" ? text : "");
+    const probs = softmaxInto(this.accumulator.out, this.params.temperature, this.probs);
     // Top three by one scan, keeping the first of equal probabilities as a sort would; no arrays on the way.
     let i1 = -1;
     let i2 = -1;

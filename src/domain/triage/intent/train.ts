@@ -104,7 +104,7 @@ interface Design {
   start: Int32Array;
   rows: Int32Array;
   vals: Float32Array;
-  /** Per document: share of its TF-IDF mass seen in the vocabulary (as HashedIntentModel.logitsInto returns). */
+  /** Per document: share of its TF-IDF mass seen in the vocabulary (as HashedIntentModel computes it). */
   coverage: Float32Array;
 }
 
@@ -238,7 +238,7 @@ function fitVocabulary(
   return { rows, idf, unseenIdf: Math.log(1 + n) + 1, rowOf };
 }
 
-/** Same arithmetic as HashedIntentModel.logitsInto, precomputed once per document for the SGD passes. */
+/** Same arithmetic as HashedIntentModel's logits, precomputed once per document for the SGD passes. */
 function vectorise(
   corpus: Corpus,
   docs: Int32Array,
