@@ -16,7 +16,7 @@ import { SENTIMENT_THRESHOLDS, scoreSentiment, sentimentLabel } from "../../src/
 import { createTriage } from "../../src/domain/triage/triage.ts";
 import type { ReasonCode, TriageResult } from "../../src/domain/triage/types.ts";
 import { BITEXT_GOLD_HUMAN, loadBitext } from "./eval-data.ts";
-import { timePasses } from "./timing.ts";
+import { interleavedRates, median, roundRatios, timePasses } from "./timing.ts";
 import type { EvalContext, EvalSection } from "./section.ts";
 
 type Label = 0 | 1 | 2; // TweetEval: 0 negative, 1 neutral, 2 positive
@@ -146,6 +146,9 @@ export const sentimentSection: EvalSection = {
   },
 };
 
+/** Alternating timing rounds behind the triage-to-NLP.js ratio. */
+const INTERLEAVED_ROUNDS = 9;
+
 export const triageSection: EvalSection = {
   name: "triage",
   async run(ctx: EvalContext) {
@@ -192,7 +195,15 @@ export const triageSection: EvalSection = {
     await manager.train();
     const nlp = await timePasses(texts, 3, async (t) => (await manager.process("en", t)).intent as string);
 
-    const ratio = full.messagesPerSecond / nlp.messagesPerSecond;
+    // The ratio the goal is about comes from rounds that alternate the two systems (see interleavedRates), not from
+    // the two medians above, which were timed a minute apart.
+    ctx.log("triage: alternating rounds of full triage and NLP.js for the throughput ratio");
+    const alternating = await interleavedRates(texts, INTERLEAVED_ROUNDS, {
+      triage: (t) => triage({ text: t }),
+      nlp: (t) => manager.process("en", t),
+    });
+    const ratioRounds = roundRatios(alternating.triage as number[], alternating.nlp as number[]);
+    const ratio = ratioRounds.median;
     const markdown = [
       "## Full triage (starter model + default rules, zero-shot, Bitext test split)",
       "",
@@ -218,7 +229,9 @@ export const triageSection: EvalSection = {
       `| Tandem intent model alone | ${int(intentOnly.messagesPerSecond)} | ${us(intentOnly.p50Micros)} / ${us(intentOnly.p99Micros)} |`,
       `| NLP.js process() (intent + sentiment) | ${int(nlp.messagesPerSecond)} | ${us(nlp.p50Micros)} / ${us(nlp.p99Micros)} |`,
       "",
-      `Full triage is ${ratio.toFixed(1)}x NLP.js. Goals: >= 20,000 messages/s, >= 10x NLP.js, p99 < 1 ms; escalation recall >= 95% with precision >= 90%.`,
+      `Full triage is ${ratio.toFixed(1)}x NLP.js: the median over ${INTERLEAVED_ROUNDS} rounds that alternate the two (range ${ratioRounds.min.toFixed(1)}x to ${ratioRounds.max.toFixed(1)}x; in those rounds triage ran at a median ${int(median(alternating.triage as number[]))} messages/s, NLP.js at ${int(median(alternating.nlp as number[]))}).`,
+      "",
+      `Goals: >= 20,000 messages/s, >= 10x NLP.js, p99 < 1 ms; escalation recall >= 95% with precision >= 90%.`,
       "",
     ].join("\n");
     return {
@@ -246,6 +259,7 @@ export const triageSection: EvalSection = {
             p99Micros: nlp.p99Micros,
           },
           ratioToNlpJs: ratio,
+          ratioRounds: { ...ratioRounds, triageRates: alternating.triage, nlpJsRates: alternating.nlp },
         },
       },
     };

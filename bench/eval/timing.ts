@@ -18,7 +18,9 @@ export interface Timing<T> {
 export const WARMUP_MS = 2000;
 const MIN_WARMUP_PASSES = 3;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+}
 
 /**
  * Warm-up for WARMUP_MS (at least 3 passes), then per-message latency over one pass, then the median rate over
@@ -55,4 +57,45 @@ export async function timePasses<T>(
   }
   const at = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] as number;
   return { outputs, messagesPerSecond: median(rates), p50Micros: at(0.5), p99Micros: at(0.99) };
+}
+
+/**
+ * Throughput of several systems measured in alternation: `rounds` rounds, each giving every system in turn at least
+ * `minRoundMs` of whole passes. A shared machine drifts over seconds (other work, frequency), and timing one system
+ * after another puts that drift into their ratio; alternating puts both sides of each round's ratio under the same
+ * conditions. Call it after each system has been warmed up (timePasses does that).
+ */
+export async function interleavedRates(
+  texts: readonly string[],
+  rounds: number,
+  systems: Record<string, (t: string) => unknown>,
+  minRoundMs = 250,
+): Promise<Record<string, number[]>> {
+  const rates: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, fn] of Object.entries(systems)) {
+      let done = 0;
+      const t0 = performance.now();
+      let elapsed = 0;
+      do {
+        for (const t of texts) {
+          const out = fn(t);
+          if (out instanceof Promise) await out;
+        }
+        done += texts.length;
+        elapsed = performance.now() - t0;
+      } while (elapsed < minRoundMs);
+      (rates[name] ??= []).push(done / (elapsed / 1000));
+    }
+  }
+  return rates;
+}
+
+/** Median of the per-round ratios a[r] / b[r], with their range: the fair way to state "a is N times b". */
+export function roundRatios(
+  a: readonly number[],
+  b: readonly number[],
+): { median: number; min: number; max: number } {
+  const ratios = a.map((x, i) => x / (b[i] as number)).sort((x, y) => x - y);
+  return { median: median(ratios), min: ratios[0] as number, max: ratios[ratios.length - 1] as number };
 }
