@@ -4,17 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   call,
-  createDatabase,
   eventually,
   login,
-  type PrivateRedis,
   scaleServices,
   seedUsers,
   sleep,
   startConversation,
-  startNode,
-  startPrivateRedis,
+  startTwoNodeCluster,
   type TandemNode,
+  type TwoNodeCluster,
 } from "../support/cluster.ts";
 import { openStream } from "../support/ws-client.ts";
 
@@ -22,22 +20,19 @@ const services = scaleServices();
 const GRACE_MS = 1500;
 
 describe.skipIf(!services)("an agent disconnecting uncleanly, with two nodes", () => {
-  let redis: PrivateRedis;
-  let db: { url: string; drop(): Promise<void> };
+  let cluster: TwoNodeCluster;
+  let db: TwoNodeCluster["db"];
   let a: TandemNode;
   let b: TandemNode;
 
   beforeAll(async () => {
     if (!services) return;
-    [redis, db] = await Promise.all([startPrivateRedis(), createDatabase(services.pgUrl)]);
-    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url, AGENT_DISCONNECT_GRACE_MS: String(GRACE_MS) };
-    [a, b] = await Promise.all([startNode("A", env), startNode("B", env)]);
+    cluster = await startTwoNodeCluster(services.pgUrl, { AGENT_DISCONNECT_GRACE_MS: String(GRACE_MS) });
+    ({ db, a, b } = cluster);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   it("keeps an agent connected to the other node, and releases them once that node dies", async () => {
@@ -52,9 +47,13 @@ describe.skipIf(!services)("an agent disconnecting uncleanly, with two nodes", (
       text: "a person please",
     });
     // Alice is online, so auto-assignment may have given it to her already (409 "you already hold it").
-    expect([200, 409]).toContain((await call(b.base, "POST", `/api/v1/conversations/${conv.id}/claim`, alice.token)).status);
+    expect([200, 409]).toContain(
+      (await call(b.base, "POST", `/api/v1/conversations/${conv.id}/claim`, alice.token)).status,
+    );
     const held = await call(b.base, "GET", `/api/v1/conversations/${conv.id}`, alice.token);
-    expect((held.body as { conversation: { assigneeId: string } }).conversation.assigneeId).toBe(alice.user.id);
+    expect((held.body as { conversation: { assigneeId: string } }).conversation.assigneeId).toBe(
+      alice.user.id,
+    );
 
     // Two console tabs, one per node. The tab on A drops without a close frame.
     const onA = await openStream(`${a.wsBase}/api/v1/agent/stream?token=${alice.token}`);

@@ -4,15 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   call,
-  createDatabase,
-  type PrivateRedis,
   scaleServices,
   seedUsers,
   startConversation,
-  startNode,
-  startPrivateRedis,
+  startTwoNodeCluster,
   storedMessages,
   type TandemNode,
+  type TwoNodeCluster,
   login,
 } from "../support/cluster.ts";
 import { openStream, seqsOf, type StreamClient } from "../support/ws-client.ts";
@@ -20,8 +18,8 @@ import { openStream, seqsOf, type StreamClient } from "../support/ws-client.ts";
 const services = scaleServices();
 
 describe.skipIf(!services)("two nodes on one PostgreSQL and Redis", () => {
-  let redis: PrivateRedis;
-  let db: { url: string; drop(): Promise<void> };
+  let cluster: TwoNodeCluster;
+  let db: TwoNodeCluster["db"];
   let a: TandemNode;
   let b: TandemNode;
   let alice: { token: string; user: { id: string } };
@@ -30,10 +28,8 @@ describe.skipIf(!services)("two nodes on one PostgreSQL and Redis", () => {
 
   beforeAll(async () => {
     if (!services) return;
-    [redis, db] = await Promise.all([startPrivateRedis(), createDatabase(services.pgUrl)]);
-    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url };
-    // Both start (and migrate) at once: the migrator's lock must make that safe.
-    [a, b] = await Promise.all([startNode("A", env), startNode("B", env)]);
+    cluster = await startTwoNodeCluster(services.pgUrl);
+    ({ db, a, b } = cluster);
     const password = await seedUsers(db.url, [
       { email: "alice@example.test", name: "Alice" },
       { email: "bob@example.test", name: "Bob" },
@@ -46,9 +42,7 @@ describe.skipIf(!services)("two nodes on one PostgreSQL and Redis", () => {
 
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close()));
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   it("shows a customer on node A and an agent on node B each other's messages", async () => {

@@ -3,23 +3,21 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createDatabase,
   eventually,
   type FailureTally,
   ledgerDefects,
   login,
   postUntilAcked,
-  type PrivateRedis,
   resumingStream,
   scaleServices,
   seedUsers,
   sleep,
   startConversation,
-  startNode,
-  startPrivateRedis,
+  startTwoNodeCluster,
   storedMessages,
   streamDefects,
   type TandemNode,
+  type TwoNodeCluster,
 } from "../support/cluster.ts";
 
 const services = scaleServices();
@@ -27,22 +25,19 @@ const CONVERSATIONS = 16;
 const MESSAGES_EACH = 30;
 
 describe.skipIf(!services)("a node killed with SIGKILL during a message load", () => {
-  let redis: PrivateRedis;
-  let db: { url: string; drop(): Promise<void> };
+  let cluster: TwoNodeCluster;
+  let db: TwoNodeCluster["db"];
   let a: TandemNode;
   let b: TandemNode;
 
   beforeAll(async () => {
     if (!services) return;
-    [redis, db] = await Promise.all([startPrivateRedis(), createDatabase(services.pgUrl)]);
-    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url };
-    [a, b] = await Promise.all([startNode("A", env), startNode("B", env)]);
+    cluster = await startTwoNodeCluster(services.pgUrl);
+    ({ db, a, b } = cluster);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   it("loses and duplicates nothing that was acknowledged, and resumed streams are exact", async () => {

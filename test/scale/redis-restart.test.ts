@@ -3,23 +3,21 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createDatabase,
   eventually,
   type FailureTally,
   ledgerDefects,
   login,
   postUntilAcked,
-  type PrivateRedis,
   resumingStream,
   scaleServices,
   seedUsers,
   sleep,
   startConversation,
-  startNode,
-  startPrivateRedis,
+  startTwoNodeCluster,
   storedMessages,
   streamDefects,
   type TandemNode,
+  type TwoNodeCluster,
 } from "../support/cluster.ts";
 import { openStream } from "../support/ws-client.ts";
 
@@ -28,22 +26,20 @@ const CONVERSATIONS = 12;
 const MESSAGES_EACH = 30;
 
 describe.skipIf(!services)("Redis restarted during a message load", () => {
-  let redis: PrivateRedis;
-  let db: { url: string; drop(): Promise<void> };
+  let cluster: TwoNodeCluster;
+  let redis: TwoNodeCluster["redis"];
+  let db: TwoNodeCluster["db"];
   let a: TandemNode;
   let b: TandemNode;
 
   beforeAll(async () => {
     if (!services) return;
-    [redis, db] = await Promise.all([startPrivateRedis(), createDatabase(services.pgUrl)]);
-    const env = { DATABASE_URL: db.url, REDIS_URL: redis.url };
-    [a, b] = await Promise.all([startNode("A", env), startNode("B", env)]);
+    cluster = await startTwoNodeCluster(services.pgUrl);
+    ({ redis, db, a, b } = cluster);
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis?.stop();
-    await db?.drop();
+    await cluster?.stop();
   });
 
   it("resumes cross-node delivery and the streams catch up from their last seq", async () => {

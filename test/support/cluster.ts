@@ -104,7 +104,12 @@ export async function startPrivateServices(): Promise<PrivateServices> {
   ).stdout.trim();
   const asPg = (args: string[]) =>
     process.getuid?.() === 0
-      ? run(existsSync("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser", ["-u", "postgres", "--", ...args])
+      ? run(existsSync("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser", [
+          "-u",
+          "postgres",
+          "--",
+          ...args,
+        ])
       : run(args[0] as string, args.slice(1));
   const start = async () => {
     await run("bash", [servicesScript, "start"], { env });
@@ -323,6 +328,49 @@ export async function startNode(
       return code;
     },
   };
+}
+
+/** Two nodes on a private Redis and a fresh database of the shared PostgreSQL: the scale suites' usual setup. */
+export interface TwoNodeCluster {
+  redis: PrivateRedis;
+  db: { url: string; drop(): Promise<void> };
+  a: TandemNode;
+  b: TandemNode;
+  /** Stops both nodes (if still running), then Redis, then drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts both nodes at once, so they also migrate at once (the migrator's lock must make that safe). If anything
+ * fails to start, what did start is torn down before the error is rethrown, so no process or database is left over.
+ */
+export async function startTwoNodeCluster(
+  pgUrl: string,
+  env: Record<string, string> = {},
+): Promise<TwoNodeCluster> {
+  const [redisStarted, dbStarted] = await Promise.allSettled([startPrivateRedis(), createDatabase(pgUrl)]);
+  const redis = redisStarted.status === "fulfilled" ? redisStarted.value : undefined;
+  const db = dbStarted.status === "fulfilled" ? dbStarted.value : undefined;
+  const teardown = async (nodes: (TandemNode | undefined)[]) => {
+    await Promise.all(nodes.map((n) => n?.stop()));
+    await redis?.stop();
+    await db?.drop();
+  };
+  if (!redis || !db) {
+    await teardown([]);
+    throw redisStarted.status === "rejected"
+      ? redisStarted.reason
+      : (dbStarted as PromiseRejectedResult).reason;
+  }
+  const nodeEnv = { DATABASE_URL: db.url, REDIS_URL: redis.url, ...env };
+  const [aStarted, bStarted] = await Promise.allSettled([startNode("A", nodeEnv), startNode("B", nodeEnv)]);
+  const a = aStarted.status === "fulfilled" ? aStarted.value : undefined;
+  const b = bStarted.status === "fulfilled" ? bStarted.value : undefined;
+  if (!a || !b) {
+    await teardown([a, b]);
+    throw aStarted.status === "rejected" ? aStarted.reason : (bStarted as PromiseRejectedResult).reason;
+  }
+  return { redis, db, a, b, stop: () => teardown([a, b]) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
