@@ -7,7 +7,7 @@ import { toyExamples } from "../../domain/triage/intent/toy-data.test-helper.ts"
 import { loadModel, ModelFileError, saveModel, STARTER_MODEL_DIR } from "./model-files.ts";
 
 let root: string;
-const { model } = trainIntentModel(toyExamples(), { holdout: 0.2, seed: 2, features: { hashBits: 12 } });
+const { model } = trainIntentModel(toyExamples(), { folds: 5, seed: 2, features: { hashBits: 12 } });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "tandem-model-"));

@@ -36,8 +36,8 @@ describe("tandem train", () => {
       csv,
       "--out",
       out,
-      "--holdout",
-      "0.2",
+      "--folds",
+      "4",
       "--seed",
       "5",
       "--hash-bits",
@@ -45,7 +45,7 @@ describe("tandem train", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/held-out accuracy \d+\.\d+%, macro-F1 \d+\.\d+%/);
+    expect(r.stdout).toMatch(/held-out accuracy \d+\.\d+%, macro-F1 \d+\.\d+% \(4-fold: each of \d+ examples/);
     const model = await loadModel(out);
     expect(model.predict("where is my parcel").intent).toBe("order");
   });
@@ -58,9 +58,9 @@ describe("tandem train", () => {
     expect(r.stderr).toMatch(/^error DATA_INVALID: .*bad\.jsonl:1/);
   });
 
-  it("refuses an out-of-range --holdout before reading anything", () => {
-    const r = tandem("train", "--data", "x.csv", "--out", join(root, "never"), "--holdout", "2");
+  it("refuses an out-of-range --folds before reading anything", () => {
+    const r = tandem("train", "--data", "x.csv", "--out", join(root, "never"), "--folds", "1");
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/--holdout must be a number in \[0.01, 0.5\]/);
+    expect(r.stderr).toMatch(/--folds must be an integer in \[2, 20\]/);
   });
 });

@@ -12,7 +12,7 @@ import { DEFAULT_DATABASE_URL } from "./kb-context.ts";
 interface TrainCliOptions {
   data: string;
   out: string;
-  holdout: number;
+  folds: number;
   seed: number;
   hashBits?: number;
   epochs?: number;
@@ -54,10 +54,10 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 function summary(report: TrainReport, out: string): string {
   return [
     `trained on ${report.examples} examples, ${report.labels} labels in ${(report.trainMillis / 1000).toFixed(1)} s`,
-    `held-out accuracy ${pct(report.heldOutAccuracy)}, macro-F1 ${pct(report.heldOutMacroF1)} (${report.heldOutSize} examples not trained on)`,
+    `held-out accuracy ${pct(report.heldOutAccuracy)}, macro-F1 ${pct(report.heldOutMacroF1)} (${report.folds}-fold: each of ${report.heldOutSize} examples predicted by a model that did not train on it)`,
     `calibration: temperature ${report.temperature.toFixed(3)}, expected calibration error ${pct(report.heldOutEce.raw)} -> ${pct(report.heldOutEce.calibrated)}`,
     `out of scope below confidence ${report.thresholds.minConfidence.toFixed(3)}, margin ${report.thresholds.minMargin.toFixed(3)} or coverage ${report.thresholds.minCoverage.toFixed(3)}: flags ${pct(report.outOfScope.falseAlarmRate)} of correct and ${pct(report.outOfScope.catchRate)} of wrong held-out answers`,
-    `saved to ${out}${report.refit ? " (final weights refit on all examples)" : ""}`,
+    `saved to ${out} (final weights trained on all examples)`,
   ].join("\n");
 }
 
@@ -68,14 +68,14 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption("--data <path>", "a .csv/.jsonl file, or a directory of them")
     .requiredOption("--out <dir>", "model directory to write (created if missing)")
     .option(
-      "--holdout <share>",
-      "share of examples held out for accuracy and calibration",
-      numberIn("--holdout", 0.01, 0.5, false),
-      0.1,
+      "--folds <k>",
+      "cross-fitting folds for the held-out accuracy, calibration and out-of-scope thresholds",
+      numberIn("--folds", 2, 20, true),
+      5,
     )
     .option(
       "--seed <n>",
-      "seed for the split and training order",
+      "seed for the folds and training order",
       numberIn("--seed", 0, 2 ** 31 - 1, true),
       1,
     )
@@ -94,7 +94,7 @@ export function registerTrainCommand(program: Command): void {
         if (opts.fromDb && !opts.json) process.stdout.write(`adding ${stored.length} operator examples from the database\n`);
         const examples = [...base, ...stored];
         const { model, report } = trainIntentModel(examples, {
-          holdout: opts.holdout,
+          folds: opts.folds,
           seed: opts.seed,
           epochs: opts.epochs,
           features: { hashBits: opts.hashBits },

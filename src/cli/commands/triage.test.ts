@@ -36,7 +36,7 @@ const EXAMPLES = [
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "tandem-triage-cli-"));
   modelDir = join(dir, "model");
-  const { model } = trainIntentModel(EXAMPLES, { holdout: 0.2, seed: 3 });
+  const { model } = trainIntentModel(EXAMPLES, { folds: 5, seed: 3 });
   await saveModel(modelDir, model);
 });
 afterAll(async () => {

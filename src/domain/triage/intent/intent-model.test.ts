@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { IntentError } from "./errors.ts";
 import { deserialiseIntentModel, serialiseIntentModel } from "./intent-model.ts";
+import { seededRandom } from "./random.ts";
 import { trainIntentModel } from "./train.ts";
 import { toyExamples } from "./toy-data.test-helper.ts";
 
-const trained = trainIntentModel(toyExamples(), { holdout: 0.2, seed: 3, features: { hashBits: 14 } });
+const trained = trainIntentModel(toyExamples(), { folds: 5, seed: 3, features: { hashBits: 14 } });
 const { model } = trained;
 
 describe("trainIntentModel", () => {
@@ -23,14 +24,43 @@ describe("trainIntentModel", () => {
   it("reports held-out accuracy, macro-F1 and the calibration it fitted", () => {
     const r = trained.report;
     expect(r.labels).toBe(4);
-    expect(r.heldOutSize + r.trainSize).toBe(r.examples);
+    expect(r.folds).toBe(5);
+    expect(r.heldOutSize).toBe(r.examples);
     expect(r.heldOutMacroF1).toBeGreaterThan(0.8);
     expect(r.temperature).toBeGreaterThan(0);
     expect(r.heldOutNll.calibrated).toBeLessThanOrEqual(r.heldOutNll.raw + 1e-9);
   });
 
+  it("judges itself only on predictions from models that did not train on the example", () => {
+    // Random labels on unrelated made-up words: a model can memorise them but not generalise, so an honest
+    // held-out accuracy sits near chance (1 in 4) however well the final model fits its own data.
+    const random = seededRandom(7);
+    const word = () => Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
+    const noise = Array.from({ length: 240 }, () => ({
+      text: `${word()} ${word()} ${word()}`,
+      label: ["a", "b", "c", "d"][Math.floor(random() * 4)] as string,
+    }));
+    const { model: memorised, report } = trainIntentModel(noise, { folds: 4, seed: 1, features: { hashBits: 14 } });
+    const fitsOwnData = noise.filter((e) => memorised.predict(e.text).intent === e.label).length / noise.length;
+    expect(fitsOwnData).toBeGreaterThan(0.9);
+    expect(report.heldOutAccuracy).toBeLessThan(0.4);
+  });
+
+  it("trains on fewer examples than folds, holding each one out once", () => {
+    const { report } = trainIntentModel(
+      [
+        { text: "where is my parcel", label: "order" },
+        { text: "reset my password", label: "account" },
+        { text: "track my order", label: "order" },
+      ],
+      { folds: 5 },
+    );
+    expect(report.folds).toBe(3);
+    expect(report.heldOutSize).toBe(3);
+  });
+
   it("is reproducible for a given seed", () => {
-    const again = trainIntentModel(toyExamples(), { holdout: 0.2, seed: 3, features: { hashBits: 14 } });
+    const again = trainIntentModel(toyExamples(), { folds: 5, seed: 3, features: { hashBits: 14 } });
     expect(again.model.predict("track my shipment")).toEqual(model.predict("track my shipment"));
   });
 
@@ -54,7 +84,8 @@ describe("trainIntentModel", () => {
   });
 
   it("refuses options out of range", () => {
-    expect(() => trainIntentModel(toyExamples(), { holdout: 0.9 })).toThrow(/holdout/);
+    expect(() => trainIntentModel(toyExamples(), { folds: 1 })).toThrow(/folds/);
+    expect(() => trainIntentModel(toyExamples(), { folds: 2.5 })).toThrow(/folds/);
     expect(() => trainIntentModel(toyExamples(), { features: { hashBits: 30 } })).toThrow(/hashBits/);
   });
 });
@@ -102,7 +133,7 @@ describe("HashedIntentModel.predict", () => {
         "capital of spain",
       ].map((text) => ({ text, label: "out_of_scope" })),
     ];
-    const { model: withOos } = trainIntentModel(data, { holdout: 0.2, seed: 1, features: { hashBits: 14 } });
+    const { model: withOos } = trainIntentModel(data, { folds: 5, seed: 1, features: { hashBits: 14 } });
     const p = withOos.predict("tell me a joke about the weather");
     expect(p.intent).toBe("out_of_scope");
     expect(p.outOfScope).toBe(true);
