@@ -205,18 +205,27 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   const service = {
+    /**
+     * `verified`: the host site signed this externalId and email (see the server's customer identity check). Only
+     * then do they name a customer record, with its history, attributes and account actions. An unverified visitor
+     * gets a record of their own: the name and locale they gave are kept, the email only as an attribute agents
+     * see as a claim, never as the identity actions run with.
+     */
     async start(input: {
       customer?: { externalId?: string; name?: string; email?: string; locale?: string };
       channel?: "web";
+      verified?: boolean;
     }): Promise<{ conversation: Conversation; customer: Customer }> {
-      const c = input.customer ?? {};
+      const claimed = input.customer ?? {};
+      const c = input.verified === true && claimed.externalId ? claimed : { name: claimed.name, locale: claimed.locale };
+      const attributes = c === claimed || !claimed.email ? undefined : { unverifiedEmail: claimed.email };
       let customer = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;
       if (customer) {
         const patch = { name: c.name, email: c.email, locale: c.locale };
         if (Object.values(patch).some((v) => v !== undefined)) customer = (await store.updateCustomer(customer.id, patch)) ?? customer;
       } else {
         try {
-          customer = await store.createCustomer({ externalId: c.externalId ?? null, name: c.name ?? null, email: c.email ?? null, locale: c.locale ?? null });
+          customer = await store.createCustomer({ externalId: c.externalId ?? null, name: c.name ?? null, email: c.email ?? null, locale: c.locale ?? null, attributes });
         } catch (err) {
           // Two first conversations of one external customer raced: the other insert won, use its row.
           const existing = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;

@@ -14,6 +14,9 @@ export const demoUsers = [
   { email: "admin@demo.tandem", displayName: "Admin", role: "admin", tier: 3, skills: [], languages: ["en"], capacity: 0 },
 ] as const;
 
+/** The demo shop's signed-in customer: its /demo page vouches for them, as a real shop's page would for its user. */
+export const DEMO_CUSTOMER = { externalId: "demo-customer-1", name: "Alex Rivera", email: "demo.customer@example.com" } as const;
+
 /** Seeds only an empty database; returns the users it created (empty when there was data already). */
 export async function seedDemo(store: Store, users: UserService): Promise<User[]> {
   if ((await store.listUsers()).length > 0) return [];
@@ -22,9 +25,7 @@ export async function seedDemo(store: Store, users: UserService): Promise<User[]
     created.push(await users.create({ ...u, skills: [...u.skills], languages: [...u.languages], password: DEMO_PASSWORD, presence: "offline" }));
   }
   await store.createCustomer({
-    externalId: "demo-customer-1",
-    name: "Alex Rivera",
-    email: "demo.customer@example.com",
+    ...DEMO_CUSTOMER,
     locale: "en",
     attributes: { lifetimeValue: 4200, plan: "premium", contractTerms: "Annual plan, renews 2027-03-01", notes: "Prefers email follow-ups" },
   });

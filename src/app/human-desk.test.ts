@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { addAgent, bearer, manualClock, newConversation, startTandem } from "../../test/support/tandem.ts";
+import { addAgent, bearer, manualClock, newConversation, signedCustomer, startTandem } from "../../test/support/tandem.ts";
 import { verifySignature } from "../adapters/webhook/index.ts";
 import type { Tandem } from "../main.ts";
 import type { StreamEvent } from "../ports/bus.ts";
@@ -62,7 +62,7 @@ describe("the human desk", () => {
     t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
     const tom = await addAgent(t, "tom@desk.test", { name: "Tom" });
     const boss = await addAgent(t, "sam@desk.test", { name: "Sam", role: "supervisor" });
-    const c = await newConversation(t.app, { externalId: "vip-1", name: "Alex" });
+    const c = await newConversation(t.app, signedCustomer({ externalId: "vip-1", name: "Alex" }));
     const customer = await t.store.findCustomerByExternalId("vip-1");
     await t.store.updateCustomer(customer?.id as string, { attributes: { lifetimeValue: 12000, plan: "enterprise" } });
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m1", text: "This is ridiculous, my refund still hasn't arrived!!! I want a human" } });

@@ -9,6 +9,7 @@ import {
   deferred,
   newConversation,
   postMessage,
+  signedCustomer,
   startTandem,
 } from "../../test/support/tandem.ts";
 import type { Tandem } from "../main.ts";
@@ -103,11 +104,11 @@ for (const target of testDatabases()) {
         expect(res.statusCode).toBe(201);
       });
 
-      it("reuses the customer record for a known external id", async () => {
+      it("reuses the customer record for an external id the host site signed", async () => {
         const a = await call("POST", "/api/v1/conversations", null, {
-          customer: { externalId: "crm-7", name: "Grace" },
+          customer: signedCustomer({ externalId: "crm-7", name: "Grace" }),
         });
-        const b = await call("POST", "/api/v1/conversations", null, { customer: { externalId: "crm-7" } });
+        const b = await call("POST", "/api/v1/conversations", null, { customer: signedCustomer({ externalId: "crm-7" }) });
         const [ca, cb] = await Promise.all([
           t.store.getConversation(a.body.conversation.id),
           t.store.getConversation(b.body.conversation.id),
@@ -115,6 +116,32 @@ for (const target of testDatabases()) {
         expect(ca?.customerId).toBeDefined();
         expect(cb?.customerId).toBe(ca?.customerId);
         expect(a.body.token).not.toBe(b.body.token);
+      });
+
+      it("never lets an unsigned or mis-signed external id or email open, or change, another customer's record", async () => {
+        const owner = await call("POST", "/api/v1/conversations", null, {
+          customer: signedCustomer({ externalId: "crm-8", email: "owner@example.com", name: "Owner" }),
+        });
+        expect(owner.status).toBe(201);
+        const ownerId = (await t.store.getConversation(owner.body.conversation.id))?.customerId;
+        const signedForOwner = signedCustomer({ externalId: "crm-8", email: "owner@example.com" }).identityHash;
+        const attempts = [
+          { externalId: "crm-8", email: "attacker@example.com" },
+          { email: "owner@example.com", name: "Mallory" },
+          { externalId: "crm-8", email: "attacker@example.com", identityHash: signedForOwner },
+          { externalId: "crm-8", identityHash: "0".repeat(64) },
+        ];
+        for (const customer of attempts) {
+          const res = await call("POST", "/api/v1/conversations", null, { customer });
+          expect(res.status).toBe(201);
+          const conv = await t.store.getConversation(res.body.conversation.id);
+          expect(conv?.customerId).not.toBe(ownerId);
+          const visitor = await t.store.getCustomer(conv?.customerId as string);
+          // A claim is kept for agents to see, never as the identity actions run with.
+          expect(visitor).toMatchObject({ externalId: null, email: null });
+          if (customer.email) expect(visitor?.attributes).toEqual({ unverifiedEmail: customer.email });
+        }
+        expect(await t.store.getCustomer(ownerId as string)).toMatchObject({ externalId: "crm-8", email: "owner@example.com", name: "Owner" });
       });
 
       it("stores a customer message and returns it with its seq", async () => {

@@ -15,6 +15,7 @@ import { AppError } from "../domain/errors.ts";
 import type { Bus } from "../ports/bus.ts";
 import type { Store } from "../ports/store.ts";
 import { piiRedactingLoggerOptions } from "../adapters/logging/redact.ts";
+import { type CustomerIdentitySigner, createCustomerIdentitySigner } from "./customer-identity.ts";
 import { errorBody, installErrorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { registerAgentRoutes } from "./routes/agent-routes.ts";
@@ -44,6 +45,8 @@ export interface ServerDeps {
 export interface RouteContext extends ServerDeps {
   principal(req: FastifyRequest): Promise<Principal>;
   hub: StreamHub;
+  /** Verifies (and, for this server's own demo page, signs) the identities host sites vouch for. */
+  identity: CustomerIdentitySigner;
 }
 
 const SESSION_COOKIE = "tandem_session";
@@ -201,7 +204,7 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   };
 
   const hub = registerStreams(app, { ...deps, principal } as RouteContext);
-  const ctx: RouteContext = { ...deps, principal, hub };
+  const ctx: RouteContext = { ...deps, principal, hub, identity: createCustomerIdentitySigner(deps.config.CUSTOMER_IDENTITY_SECRET) };
   registerOpsRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerAgentRoutes(app, ctx, SESSION_COOKIE);

@@ -83,6 +83,11 @@ export const createConversationBody = z
         name: z.string().max(200).optional(),
         email: z.string().email().max(320).optional(),
         locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "a BCP-47 tag such as en or pt-BR").optional(),
+        identityHash: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/, "hex HMAC-SHA256 of externalId + newline + email")
+          .optional()
+          .describe("your server's HMAC-SHA256 (key CUSTOMER_IDENTITY_SECRET) of `externalId\\nemail`; without it externalId and email are unverified claims"),
       })
       .strict()
       .optional(),

@@ -3,6 +3,18 @@
 import type { FastifyInstance } from "fastify";
 import { loadConfig } from "../../src/config.ts";
 import { buildTandem, type Tandem, type TandemOverrides } from "../../src/main.ts";
+import { createCustomerIdentitySigner } from "../../src/server/customer-identity.ts";
+
+/** The identity secret every test Tandem shares with its "host site": see signedCustomer. */
+export const TEST_IDENTITY_SECRET = "test-identity-secret-0123456789abcdef";
+
+/** A customer as a host site that signed them in sends them: externalId and email vouched for by identityHash. */
+export function signedCustomer(c: { externalId: string; email?: string; name?: string; locale?: string }) {
+  return {
+    ...c,
+    identityHash: createCustomerIdentitySigner(TEST_IDENTITY_SECRET).sign(c.externalId, c.email),
+  };
+}
 
 export async function startTandem(
   env: Record<string, string> = {},
@@ -14,6 +26,7 @@ export async function startTandem(
     RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
     RATE_LIMIT_CONVERSATIONS_PER_MINUTE: "100000",
     RATE_LIMIT_LOGIN_PER_MINUTE: "1000",
+    CUSTOMER_IDENTITY_SECRET: TEST_IDENTITY_SECRET,
     ...env,
   });
   return buildTandem(config, { logger: false, ...overrides });

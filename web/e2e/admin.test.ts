@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockShop, startMockShop } from "../../src/adapters/actions/mock-shop.ts";
 import { makePdf } from "../../src/adapters/knowledge/ingest/test-pdf.ts";
 import { DEMO_ACTIONS_FILE } from "../../src/adapters/knowledge/demo-seed.ts";
-import { bearer } from "../../test/support/tandem.ts";
+import { bearer, signedCustomer } from "../../test/support/tandem.ts";
 import { browserAvailable, ensureWebBuilt, launchBrowser, type RunningTandem, screenshot, scriptedResponder, serve } from "./support.ts";
 
 const run = browserAvailable("admin");
@@ -183,7 +183,7 @@ describe.skipIf(!run)("admin app in Chromium", () => {
   });
 
   it("runs a test call of an action as a chosen customer", async () => {
-    const c = (await (await fetch(`${srv.url}/api/v1/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { name: "Dee", email: "demo.customer@example.com" } }) })).json()) as {
+    const c = (await (await fetch(`${srv.url}/api/v1/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: signedCustomer({ externalId: "shop-user-7", name: "Dee", email: "demo.customer@example.com" }) }) })).json()) as {
       conversation: { id: string };
     };
     const customerId = (await srv.tandem.store.getConversation(c.conversation.id))!.customerId;

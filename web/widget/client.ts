@@ -32,9 +32,18 @@ export interface WidgetSnapshot {
   notice: "escalate_failed" | "session_lost" | null;
 }
 
+/** The host page's signed-in customer, vouched for by its server's signature (identityHash). */
+export interface WidgetCustomer {
+  externalId: string;
+  email?: string;
+  name?: string;
+  identityHash: string;
+}
+
 export interface WidgetClientOptions {
   baseUrl: string;
   locale?: string;
+  customer?: WidgetCustomer;
   storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
@@ -57,6 +66,7 @@ const FATAL_CLOSE = new Set([4400, 4401, 4403, 4404]);
 export class WidgetClient {
   private readonly base: string;
   private readonly locale: string | undefined;
+  private readonly customer: WidgetCustomer | undefined;
   private readonly storage: WidgetClientOptions["storage"];
   private readonly fetchImpl: typeof fetch;
   private readonly WS: typeof WebSocket;
@@ -87,12 +97,15 @@ export class WidgetClient {
   constructor(options: WidgetClientOptions) {
     this.base = options.baseUrl;
     this.locale = options.locale;
+    this.customer = options.customer;
     this.storage = options.storage === undefined ? safeLocalStorage() : options.storage;
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
     this.WS = options.WebSocket ?? WebSocket;
     this.backoff = options.backoff ?? { baseMs: 500, maxMs: 15_000 };
     this.random = options.random ?? Math.random;
-    const ns = `tandem:${this.base.replace(/\/+$/, "") || "same-origin"}`;
+    // Per signed-in customer: on a shared browser the next person to sign in must not resume the last one's chat.
+    const who = this.customer ? `:${encodeURIComponent(this.customer.externalId)}` : "";
+    const ns = `tandem:${this.base.replace(/\/+$/, "") || "same-origin"}${who}`;
     this.keys = { session: `${ns}:session`, pending: `${ns}:pending`, csat: `${ns}:csat` };
     this.session = this.readJson<Session>(this.keys.session, (v) => typeof v?.conversationId === "string" && typeof v?.token === "string");
     const pending = this.readJson<PendingMessage[]>(this.keys.pending, Array.isArray) ?? [];
@@ -308,7 +321,7 @@ export class WidgetClient {
     if (this.session) return Promise.resolve(this.session);
     if (!this.creating) {
       this.creating = (async () => {
-        const customer = this.locale ? { locale: this.locale } : undefined;
+        const customer = this.locale || this.customer ? { ...this.customer, ...(this.locale ? { locale: this.locale } : {}) } : undefined;
         const body = await this.api<{ conversation: CustomerConversation; token: string }>("/api/v1/conversations", "POST", customer ? { customer } : {}, null);
         const session = { conversationId: body.conversation.id, token: body.token };
         this.session = session;

@@ -30,7 +30,12 @@ function readConfig(script: HTMLScriptElement | null) {
   const locale = pickLocale([data.locale, ...(navigator.languages ?? []), navigator.language]);
   const position: "left" | "right" = data.position === "left" ? "left" : "right";
   const accent = data.accent && /^#[0-9a-f]{3,8}$/i.test(data.accent) ? data.accent : null;
-  return { baseUrl, locale, position, accent };
+  // A signed-in customer the host page vouches for: its server signs id and email (see the README's identity section).
+  const customer =
+    data.customerId && data.identityHash
+      ? { externalId: data.customerId, email: data.customerEmail, name: data.customerName, identityHash: data.identityHash }
+      : undefined;
+  return { baseUrl, locale, position, accent, customer };
 }
 
 function mount(script: HTMLScriptElement | null): void {
@@ -48,7 +53,7 @@ function mount(script: HTMLScriptElement | null): void {
   shadow.appendChild(container);
   document.body.appendChild(host);
 
-  const client = new WidgetClient({ baseUrl: cfg.baseUrl, locale: cfg.locale });
+  const client = new WidgetClient({ baseUrl: cfg.baseUrl, locale: cfg.locale, customer: cfg.customer });
   window.__tandemWidget = { client, version: 1 };
   const openKey = "tandem:open";
   let initiallyOpen = false;

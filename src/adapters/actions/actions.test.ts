@@ -115,6 +115,20 @@ describe("action dialog and executor", () => {
     });
   });
 
+  it("tells an anonymous or unverified visitor it needs to know who they are before looking up an order", () => {
+    const anonymous: CustomerIdentity = { customerId: "cus_anon", email: null, externalId: null };
+    for (const identity of [anonymous, null])
+      expect(dialog.next({ text: "Where is my order LC-10234?", pending: null, identity })).toMatchObject({
+        kind: "refused",
+        action: "lookup_order",
+        reason: "missing_identity",
+      });
+    expect(dialog.next({ text: "Where is my order LC-10234?", pending: null, identity: me })).toMatchObject({
+      kind: "execute",
+      params: { orderId: "LC-10234" },
+    });
+  });
+
   it("refuses at execution when parameters do not match the identity, and audits it", async () => {
     const action = registry.actions.find((a) => a.name === "reset_password")!;
     const r = await executor().execute(action, { email: "victim@example.com" }, me, { conversationId: "c" });

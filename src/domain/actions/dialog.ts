@@ -281,6 +281,8 @@ export class ActionDialog {
     | { kind: "ok"; params: Record<string, string> }
     | { kind: "fail"; reason: "identity_mismatch" | "missing_identity" } {
     const out = { ...params };
+    if (action.requiresIdentity && !identity?.email && !identity?.externalId)
+      return { kind: "fail", reason: "missing_identity" };
     for (const [name, slot] of Object.entries(action.slots)) {
       if (!slot.identity) continue;
       const own = identity ? identity[slot.identity] : null;

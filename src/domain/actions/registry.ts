@@ -22,6 +22,11 @@ export const actionSchema = z.object({
   triggers: z.array(z.string().min(2)).default([]),
   /** Actions that change something ask the customer to confirm first. */
   sideEffect: z.boolean().default(false),
+  /**
+   * The API answers only for a known customer (it reads the identity headers, e.g. "my orders"): an anonymous or
+   * unverified visitor is told so and handed to a person instead of the call failing.
+   */
+  requiresIdentity: z.boolean().default(false),
   params: z.object({
     type: z.literal("object"),
     properties: z.record(z.string(), z.record(z.string(), z.unknown())),

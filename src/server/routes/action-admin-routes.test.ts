@@ -9,7 +9,7 @@ import { type MockShop, startMockShop } from "../../adapters/actions/mock-shop.t
 import { openDatabase } from "../../adapters/db/database.ts";
 import { DEMO_ACTIONS_FILE } from "../../adapters/knowledge/demo-seed.ts";
 import type { Tandem } from "../../main.ts";
-import { addAgent, bearer, newConversation, startTandem } from "../../../test/support/tandem.ts";
+import { addAgent, bearer, newConversation, signedCustomer, startTandem } from "../../../test/support/tandem.ts";
 
 describe("action registry API", () => {
   let t: Tandem;
@@ -27,7 +27,7 @@ describe("action registry API", () => {
     t = await startTandem({ DATABASE_URL: `sqlite:${file}`, ACTIONS_FILE: DEMO_ACTIONS_FILE, ACTIONS_BASE_URL: shop.url });
     admin = await addAgent(t, "admin@example.com", { role: "admin" });
     supervisor = await addAgent(t, "sup@example.com", { role: "supervisor" });
-    const c = await newConversation(t.app, { name: "Dee", email: "demo.customer@example.com" });
+    const c = await newConversation(t.app, signedCustomer({ externalId: "shop-user-7", name: "Dee", email: "demo.customer@example.com" }));
     customerId = (await t.store.getConversation(c.id))!.customerId;
   });
   afterAll(async () => {

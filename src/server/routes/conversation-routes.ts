@@ -41,7 +41,10 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
       config: { rateLimit: { max: config.RATE_LIMIT_CONVERSATIONS_PER_MINUTE, timeWindow: "1 minute" } },
     },
     async (req: Req<ReturnType<typeof createConversationBody.parse>>, reply) => {
-      const { conversation } = await conversations.start(req.body ?? {});
+      const body = req.body ?? {};
+      const { identityHash, ...customer } = body.customer ?? {};
+      const verified = ctx.identity.verify({ externalId: customer.externalId, email: customer.email, identityHash });
+      const { conversation } = await conversations.start({ ...body, customer, verified });
       const token = await auth.issueConversationToken(conversation.id);
       return reply.code(201).send({ conversation: await view(conversation, "customer"), token });
     },

@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTandem } from "../../../test/support/tandem.ts";
 import { ensureWebBuilt } from "../../../web/e2e/support.ts";
+import { DEMO_CUSTOMER } from "../../app/demo-seed.ts";
 import type { Tandem } from "../../main.ts";
 import { snippetOrigin, widgetSnippet } from "./web-routes.ts";
 
@@ -55,6 +56,23 @@ describe("web routes", () => {
     expect(res.body).toContain("Lumen &amp; Co.");
     expect(res.body).toContain('<script src="http://support.example:3000/widget.js" data-tandem-url="http://support.example:3000" async></script>');
     expect(res.body).not.toContain("{{SNIPPET");
+  });
+
+  it("signs the seeded demo customer into the demo shop's widget, and nobody into a shop that has no demo data", async () => {
+    const anonymous = await t.app.inject({ url: "/demo", headers: { host: "support.example:3000" } });
+    expect(anonymous.body).not.toContain("data-identity-hash");
+    await t.store.createCustomer({ ...DEMO_CUSTOMER, locale: "en" });
+    const signedIn = await t.app.inject({ url: "/demo", headers: { host: "support.example:3000" } });
+    const hash = /data-identity-hash="([0-9a-f]{64})"/.exec(signedIn.body)?.[1];
+    expect(signedIn.body).toContain(`data-customer-id="${DEMO_CUSTOMER.externalId}"`);
+    // The page's signature is one the API accepts: the demo customer's conversations open their own record.
+    const started = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/conversations",
+      payload: { customer: { externalId: DEMO_CUSTOMER.externalId, email: DEMO_CUSTOMER.email, identityHash: hash } },
+    });
+    const conv = await t.store.getConversation(started.json().conversation.id);
+    expect((await t.store.getCustomer(conv?.customerId as string))?.externalId).toBe(DEMO_CUSTOMER.externalId);
   });
 
   it("never lets a forged Host header into the demo page's markup", async () => {

@@ -2,6 +2,7 @@
 // the agent console SPA at /console and the admin SPA at /admin (any deeper path falls back to its index.html), and
 // the demo shop at /demo.
 
+import { DEMO_CUSTOMER } from "../../app/demo-seed.ts";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -39,8 +40,19 @@ export function snippetOrigin(req: FastifyRequest, publicUrl: string | undefined
 }
 
 /** The one-line embed snippet for a Tandem at `origin`. */
-export function widgetSnippet(origin: string): string {
-  return `<script src="${escapeHtml(origin)}/widget.js" data-tandem-url="${escapeHtml(origin || "/")}" async></script>`;
+/** A signed-in customer the embedding page vouches for (customer.identityHash in the API). */
+export interface SnippetIdentity {
+  externalId: string;
+  email: string;
+  name: string;
+  identityHash: string;
+}
+
+export function widgetSnippet(origin: string, identity?: SnippetIdentity): string {
+  const who = identity
+    ? ` data-customer-id="${escapeHtml(identity.externalId)}" data-customer-email="${escapeHtml(identity.email)}" data-customer-name="${escapeHtml(identity.name)}" data-identity-hash="${escapeHtml(identity.identityHash)}"`
+    : "";
+  return `<script src="${escapeHtml(origin)}/widget.js" data-tandem-url="${escapeHtml(origin || "/")}"${who} async></script>`;
 }
 
 export interface WebRoutesOptions {
@@ -98,7 +110,13 @@ export function registerWebRoutes(app: FastifyInstance, ctx: RouteContext, optio
       const file = join(dist, "demo", "index.html");
       if (!existsSync(file)) throw notBuilt();
       const origin = snippetOrigin(req, ctx.config.PUBLIC_URL);
-      const snippet = widgetSnippet(origin);
+      // The demo shop plays a shop whose visitor is signed in as the seeded demo customer, so order look-ups work;
+      // where that customer was never seeded (not a demo install) the page embeds the widget anonymously.
+      const demoCustomer = await ctx.store.findCustomerByExternalId(DEMO_CUSTOMER.externalId);
+      const identity = demoCustomer
+        ? { ...DEMO_CUSTOMER, identityHash: ctx.identity.sign(DEMO_CUSTOMER.externalId, DEMO_CUSTOMER.email) }
+        : undefined;
+      const snippet = widgetSnippet(origin, identity);
       const html = (await readFile(file, "utf8")).replace("{{SNIPPET_TEXT}}", escapeHtml(snippet)).replace("{{SNIPPET}}", snippet);
       const connect = origin ? `'self' ${origin} ${origin.replace(/^http/, "ws")}` : "'self' ws: wss:";
       return reply
