@@ -1,7 +1,7 @@
 // `tandem ask [--k N]`: the JSONL question-answering contract. One line in, one line out, in order, streamed.
 
+import { jsonlLines } from "../jsonl-lines.ts";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -104,10 +104,12 @@ export async function runAsk(
   answerer: Answerer,
   index: KnowledgeIndex,
 ): Promise<void> {
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of rl) {
-    if (!line.trim()) continue;
-    const out = await askLine(answerer, index, line);
+  for await (const line of jsonlLines(input, MAX_LINE_CHARS)) {
+    if ("text" in line && !line.text.trim()) continue;
+    const out =
+      "text" in line
+        ? await askLine(answerer, index, line.text)
+        : { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
     if (!output.write(`${JSON.stringify(out)}\n`)) await once(output, "drain");
   }
 }

@@ -154,6 +154,24 @@ describe("tandem triage", () => {
     });
   });
 
+  it("keeps one result per input line when a text holds U+2028, U+2029 or a lone carriage return", async () => {
+    // Legal inside a JSON string, and JSON.stringify leaves them raw; readline would have split the line there.
+    const input = [
+      '{"id":"ls","text":"first\u2028second"}',
+      '{"id":"ps","text":"first\u2029second"}',
+      '{"id":"cr",\r"text":"hello"}',
+      '\ufeff{"id":"late-bom","text":"hi"}',
+    ].join("\n");
+    const { code, stdout } = await run(["--model", modelDir], `\ufeff${input}\n`);
+    expect(code).toBe(0);
+    expect(lines(stdout).map((l) => l.id ?? (l.error as { code: string }).code)).toEqual([
+      "ls",
+      "ps",
+      "cr",
+      "INPUT_INVALID_JSON",
+    ]);
+  });
+
   it("streams many lines", async () => {
     const n = 3000;
     const input = Array.from({ length: n }, (_, i) =>

@@ -1,7 +1,7 @@
 // `tandem triage`: the JSONL contract evaluation tools and scripts depend on. One line in, one line out, in order,
 // streamed, so a multi-gigabyte export is triaged in constant memory; a bad line gets an error line, not a crash.
+import { jsonlLines } from "../jsonl-lines.ts";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -115,11 +115,14 @@ export function triageLine(triage: Triage, line: string): TriageOutputLine | Tri
 
 /** Streams JSONL from `input` to `output`, honouring back-pressure. Returns the number of lines written. */
 export async function triageStream(triage: Triage, input: Readable, output: Writable): Promise<number> {
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let n = 0;
-  for await (const line of rl) {
-    if (line.trim() === "") continue; // blank lines are not inputs
-    const ok = output.write(`${JSON.stringify(triageLine(triage, line))}\n`);
+  for await (const line of jsonlLines(input, MAX_LINE_CHARS)) {
+    if ("text" in line && line.text.trim() === "") continue; // blank lines are not inputs
+    const out: TriageOutputLine | TriageErrorLine =
+      "text" in line
+        ? triageLine(triage, line.text)
+        : { error: { code: "INPUT_TOO_LARGE", message: `line of ${line.tooLong} characters exceeds ${MAX_LINE_CHARS}` } };
+    const ok = output.write(`${JSON.stringify(out)}\n`);
     n++;
     if (!ok) await once(output, "drain");
   }
