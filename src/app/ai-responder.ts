@@ -4,6 +4,7 @@
 import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
 import { boundaryMessage, followUpQuestion, parseFollowUpReply } from "../domain/answer/messages.ts";
+import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
 import type { Responder, ResponderContext, ResponderOutcome } from "../ports/responder.ts";
 
@@ -76,29 +77,45 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
         }
         if (verdict === "unresolved") {
           return {
-            kind: "escalate", tier, reasons: ["cannot_answer"],
+            kind: "escalate",
+            tier,
+            reasons: ["cannot_answer"],
             text: boundaryMessage("cannot_answer", language),
-            meta: { kind: "boundary", reason: "customer_said_unresolved" },
+            meta: boundaryMeta({ reason: "customer_said_unresolved" }),
           };
         }
       }
 
       const intent = triage?.intent ?? null;
       if (intent && SMALL_TALK[intent] && !pendingAction && (triage?.confidence ?? 0) >= 0.5) {
-        return { kind: "reply", text: pick(SMALL_TALK[intent] as Record<string, string>, language), meta: { kind: "small_talk", intent } };
+        return {
+          kind: "reply",
+          text: pick(SMALL_TALK[intent] as Record<string, string>, language),
+          meta: { kind: "small_talk", intent },
+        };
       }
 
       const turns = history
         .filter((m) => !m.internal && m.author !== "system" && m.seq < message.seq)
         .slice(-10)
-        .map((m) => ({ role: m.author === "customer" ? ("customer" as const) : m.author === "ai" ? ("ai" as const) : ("agent" as const), text: m.text }));
+        .map((m) => ({
+          role:
+            m.author === "customer"
+              ? ("customer" as const)
+              : m.author === "ai"
+                ? ("ai" as const)
+                : ("agent" as const),
+          text: m.text,
+        }));
       const result: AnswerResult = await deps.answerer.answer(
         {
           text: message.text,
           language,
           history: turns,
           signal,
-          identity: customer ? { customerId: customer.id, email: customer.email, externalId: customer.externalId } : null,
+          identity: customer
+            ? { customerId: customer.id, email: customer.email, externalId: customer.externalId }
+            : null,
           conversationId: conversation.id,
           intent,
           pendingAction,
@@ -115,7 +132,9 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
               kind: "answer",
               mode: result.mode,
               citations: result.citations,
-              passages: result.passages.slice(0, 3).map((p) => ({ documentId: p.documentId, title: p.title, score: p.score })),
+              passages: result.passages
+                .slice(0, 3)
+                .map((p) => ({ documentId: p.documentId, title: p.title, score: p.score })),
               askedResolved: true,
               usage: result.usage,
               answered: true,
@@ -124,28 +143,54 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
         case "action": {
           const failed = result.status === "refused" && !result.pending;
           const done = result.status === "done";
+          // The parameters gathered so far: this turn's pending state, or last turn's when this one finished it.
+          const params =
+            result.pending?.params ?? (pendingAction?.action === result.action ? pendingAction.params : null);
           return {
             kind: "reply",
             text: done ? `${result.text}\n\n${followUpQuestion(result.language)}` : result.text,
             meta: {
               kind: result.status === "confirming" ? "action_confirmation" : "action",
-              actions: [{ name: result.action, status: result.status }],
+              actions: [
+                actionTurnEntry({ action: result.action, status: result.status, text: result.text, params }),
+              ],
               pendingAction: result.pending,
               usage: result.usage,
-              ...(result.status === "confirming" ? { options: [{ id: "yes", label: "Yes" }, { id: "no", label: "No" }] } : {}),
+              ...(result.status === "confirming"
+                ? {
+                    options: [
+                      { id: "yes", label: "Yes" },
+                      { id: "no", label: "No" },
+                    ],
+                  }
+                : {}),
               ...(failed ? { failed: true } : {}),
               ...(done ? { askedResolved: true } : {}),
             },
           };
         }
-        case "cannot_answer":
+        case "cannot_answer": {
+          const actionReason =
+            result.reason === "action_failed" || result.reason === "action_incomplete" ? result.reason : null;
+          // The action that ended in this handover is known when it was prepared over earlier turns (the pending
+          // action); one run straight from the customer's message is not named by the answer result.
+          const failedAction =
+            actionReason && pendingAction
+              ? [actionHandoverEntry(pendingAction.action, actionReason, pendingAction.params)]
+              : null;
           return {
             kind: "escalate",
             tier,
-            reasons: [result.reason === "action_failed" || result.reason === "action_incomplete" ? "action_failed" : "cannot_answer"],
+            reasons: [actionReason ? "action_failed" : "cannot_answer"],
             text: result.boundaryMessage,
-            meta: { kind: "boundary", reason: result.reason, detail: result.detail ?? null, usage: result.usage },
+            meta: boundaryMeta({
+              reason: result.reason,
+              detail: result.detail ?? null,
+              usage: result.usage,
+              ...(failedAction ? { actions: failedAction } : {}),
+            }),
           };
+        }
       }
     },
   };

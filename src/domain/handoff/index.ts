@@ -1,7 +1,21 @@
 // Public API of the handoff: the packet shown at claim, the AI message meta it reads, customer context,
 // and the customer-facing handoff messages.
 
-export { type AiAction, type AiCitation, type AiMessageMeta, describeAction, readAiMeta } from "./ai-meta.ts";
+export {
+  AI_ACTION_STATUSES,
+  AI_MESSAGE_KINDS,
+  type ActionTurnStatus,
+  type AiAction,
+  type AiActionStatus,
+  type AiCitation,
+  type AiMessageKind,
+  type AiMessageMeta,
+  actionHandoverEntry,
+  actionTurnEntry,
+  boundaryMeta,
+  describeAction,
+  readAiMeta,
+} from "./ai-meta.ts";
 export {
   type CustomerContext,
   type OpenOrder,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAiMeta } from "./ai-meta.ts";
+import { actionTurnEntry, boundaryMeta, readAiMeta } from "./ai-meta.ts";
 import { agentJoinedMessage, customerWaitMessage } from "./customer-messages.ts";
 import { readCustomerContext } from "./customer-context.ts";
 import { buildHandoffPacket } from "./packet.ts";
@@ -168,6 +168,78 @@ describe("buildHandoffPacket", () => {
     expect(p.escalation.cues.map((c) => c.text)).toEqual(["is wrong"]);
     expect(p.escalation.reasons).toEqual(["complaint"]);
     expect(p.escalation.triggerSeq).toBe(9);
+  });
+});
+
+describe("the actions the AI ran, across the turns of each action", () => {
+  const reset = (status: "asking" | "confirming" | "done", text: string) =>
+    actionTurnEntry({ action: "reset_password", status, text, params: { email: "maria@example.com" } });
+  const turns = [
+    message(1, "customer", "I forgot my password"),
+    message(2, "ai", "Shall I send a reset link to maria@example.com?", {
+      meta: { kind: "action_confirmation", actions: [reset("confirming", "Shall I send…")] },
+    }),
+    message(3, "customer", "yes"),
+    message(4, "ai", "Done: a reset link is on its way.", {
+      meta: { kind: "action", actions: [reset("done", "Done: a reset link is on its way.")] },
+    }),
+    message(5, "customer", "Where is order LC-10234?"),
+    message(6, "ai", "Order LC-10234 is in transit.", {
+      meta: {
+        kind: "action",
+        actions: [
+          actionTurnEntry({ action: "lookup_order", status: "done", text: "Order LC-10234 is in transit." }),
+        ],
+      },
+    }),
+    message(7, "customer", "That is not true, get me a person"),
+    message(8, "ai", "I can't fully resolve this; a person will take over.", {
+      meta: boundaryMeta({ reason: "customer_said_unresolved" }),
+    }),
+  ];
+  const attempts = () =>
+    buildHandoffPacket({ conversation: conversation(), messages: turns, events: [], customer }).aiAttempts;
+
+  it("lists each run once, with its final outcome and result", () => {
+    expect(attempts().actions).toEqual([
+      {
+        name: "reset_password",
+        status: "succeeded",
+        input: { email: "maria@example.com" },
+        result: "Done: a reset link is on its way.",
+        seq: 4,
+      },
+      { name: "lookup_order", status: "succeeded", result: "Order LC-10234 is in transit.", seq: 6 },
+    ]);
+  });
+
+  it("does not count a boundary message as answered", () => {
+    expect(attempts().answers.map((a) => a.answered)).toEqual([true, true, true, false]);
+  });
+
+  it("reads meta stored with the answerer's turn statuses and boundaries stored without `answered`", () => {
+    expect(
+      readAiMeta({
+        kind: "action",
+        actions: [
+          { name: "lookup_order", status: "done" },
+          { name: "reset_password", status: "asking" },
+        ],
+      }).actions,
+    ).toEqual([
+      { name: "lookup_order", status: "succeeded" },
+      { name: "reset_password", status: "pending" },
+    ]);
+    expect(readAiMeta({ kind: "boundary", reason: "not_in_knowledge_base" }).answered).toBe(false);
+    expect(readAiMeta({ kind: "answer" }).answered).toBeUndefined();
+  });
+
+  it("keeps a run that was still waiting for the customer at handover as pending", () => {
+    const waiting = [message(1, "customer", "reset my password"), turns[1] as (typeof turns)[number]];
+    expect(
+      buildHandoffPacket({ conversation: conversation(), messages: waiting, events: [], customer }).aiAttempts
+        .actions,
+    ).toEqual([{ name: "reset_password", status: "pending", input: { email: "maria@example.com" }, seq: 2 }]);
   });
 });
 

@@ -195,7 +195,14 @@ function aiAttempts(messages: readonly Message[], extra: readonly AiAction[]): A
     if (m.author !== "ai") continue;
     const meta = readAiMeta(m.meta);
     answers.push({ seq: m.seq, text: m.text, citations: meta.citations, answered: meta.answered !== false });
-    for (const a of meta.actions) actions.push({ ...a, seq: m.seq });
+    for (const a of meta.actions) {
+      // The steps of one run (a detail asked for, a confirmation asked, then the outcome) are one attempt: the
+      // agent needs its final state, not one line per turn. A run still pending at handover stays listed as such.
+      const last = actions.at(-1);
+      if (last && last.seq !== null && last.name === a.name && last.status === "pending") {
+        actions[actions.length - 1] = { ...(last.input ? { input: last.input } : {}), ...a, seq: m.seq };
+      } else actions.push({ ...a, seq: m.seq });
+    }
   }
   for (const a of extra) actions.push({ ...a, seq: null });
   return { answers, actions };
