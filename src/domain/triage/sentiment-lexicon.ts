@@ -46,7 +46,14 @@ const SUPPORT_ADDITIONS: Record<string, number> = {
   congrats: 2.4,
   yay: 2.4,
   woohoo: 2.4,
-  // French, Spanish, German, Portuguese, Italian and Dutch basics, so a non-English message is not flatly neutral.
+};
+
+/**
+ * French, Spanish, German, Portuguese, Italian and Dutch basics, so a non-English message is not flatly neutral.
+ * These keep their valence in a message detected as another language than English, where the English words do not
+ * (see LANGUAGE_NEUTRAL).
+ */
+const MULTILINGUAL_ADDITIONS: Record<string, number> = {
   merci: 1.5,
   gracias: 1.5,
   danke: 1.5,
@@ -417,8 +424,34 @@ const lexicon = new Map<string, number>();
 for (const [word, valence] of Object.entries(vaderLexicon as Record<string, number>))
   lexicon.set(word, valence);
 for (const [word, valence] of Object.entries(SUPPORT_ADDITIONS)) lexicon.set(word, valence);
+for (const [word, valence] of Object.entries(MULTILINGUAL_ADDITIONS)) lexicon.set(word, valence);
 // Negators work through the negation rule, not as sentiment words of their own (VADER rates "no" at -1.2).
 for (const w of NEGATORS) lexicon.delete(w);
 for (const [emoji, valence] of Object.entries(EMOJI)) lexicon.set(emoji, valence);
 
 export const LEXICON: ReadonlyMap<string, number> = lexicon;
+
+/**
+ * Loanwords and chat words rated in the base lexicon that customers write the same way in every language Tandem
+ * detects ("Ok, danke", "wow, merci").
+ */
+const UNIVERSAL_WORDS = ["ok", "okay", "lol", "haha", "hahaha", "wow"];
+
+/**
+ * Whether a lexicon entry written as a word token is an emoticon ("O_o", "o.O", "\o/"): some symbol and no two
+ * letters or digits side by side. Chat abbreviations ("gr8", "4q", "n00b") have such a pair and stay English.
+ */
+const isEmoticonKey = (key: string): boolean => /[^\p{L}\p{N}]/u.test(key) && !/[\p{L}\p{N}]{2}/u.test(key);
+
+/**
+ * The lexicon entries whose valence holds whatever the message's language: the non-English words above, a few
+ * universal loanwords, emoji and emoticons. Every other entry is an English word (VADER is English) and would be
+ * read as a homograph elsewhere: German "die", "war", "Gift", "Bad", French "pain", Spanish "ha" are not the
+ * English words. Negators, intensifiers and contrast words are not listed: they only modify a rated word.
+ */
+export const LANGUAGE_NEUTRAL: ReadonlySet<string> = new Set([
+  ...Object.keys(MULTILINGUAL_ADDITIONS),
+  ...UNIVERSAL_WORDS.filter((w) => lexicon.has(w)),
+  ...Object.keys(EMOJI),
+  ...[...lexicon.keys()].filter(isEmoticonKey),
+]);

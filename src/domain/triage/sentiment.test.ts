@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { detectLanguage } from "./language.ts";
 import { scoreSentiment, sentimentLabel } from "./sentiment.ts";
 
 const score = (t: string) => scoreSentiment(t).score;
@@ -86,5 +87,82 @@ describe("scoreSentiment", () => {
     expect(sentimentLabel(-0.5)).toBe("negative");
     expect(sentimentLabel(0)).toBe("neutral");
     expect(sentimentLabel(0.8)).toBe("positive");
+  });
+});
+
+describe("scoreSentiment in other languages than English", () => {
+  /** Scored as triage does: with the language detected from the same text. */
+  const scoreIn = (t: string) => {
+    const language = detectLanguage(t);
+    expect(language.language).not.toBe("en");
+    return scoreSentiment(t, language);
+  };
+
+  it.each([
+    // German: "die" (the), "war" (was), "Gift" (poison), "Bad" (bath), "Hell" (a place name)
+    "Ich möchte die Rechnung sehen und die Adresse ändern",
+    "Der Versand war schnell und die Ware ist in Ordnung",
+    "Ich habe das Gift für den Garten bestellt, ich bin fast fertig.",
+    "Ich möchte ein Bad bestellen",
+    "Ich wohne in Hell und die Post kommt nie",
+    "Die Lieferung ist nicht angekommen",
+    // French: "pain" (bread), "grave" (serious)
+    "Je voudrais du pain et du vin",
+    "Je veux juste changer la date de livraison, rien de grave",
+    // Spanish: "ha" (has, English laughter), "sin" (without)
+    "Mi pedido ha salido sin la factura",
+    "He visto que el envío ya ha salido",
+  ])("does not read English words into a neutral message: %s", (t) => {
+    expect(scoreIn(t)).toEqual({ score: 0, cues: [] });
+  });
+
+  it("still rates a thank-you in the customer's language, not its English homographs", () => {
+    const r = scoreIn("Die Lieferung ist angekommen, danke.");
+    expect(r.score).toBeGreaterThan(0);
+    expect(r.cues.map((c) => c.text)).toEqual(["danke"]);
+  });
+
+  it("keeps the cues that hold in any language: the lexicon's own words, negators, intensifiers, emoji, '!'", () => {
+    const upset = scoreIn("Das ist nicht toll, ich bin sehr enttäuscht 😡!!!");
+    expect(upset.score).toBeLessThan(-0.75);
+    expect(upset.cues.map((c) => c.kind)).toEqual(
+      expect.arrayContaining(["negation", "intensifier", "lexicon", "emoji", "punctuation"]),
+    );
+    expect(scoreIn("Je suis très déçu :(").score).toBeLessThan(-0.5);
+    expect(scoreIn("Mi pedido no ha llegado, es terrible").cues.map((c) => c.text)).toEqual(["terrible"]);
+    expect(scoreIn("Ok, danke, alles super!!").score).toBeGreaterThan(0.5);
+  });
+
+  it("rates every word when the language is English, undetermined or not confidently known", () => {
+    const t = "Die Lieferung ist angekommen, danke.";
+    const asBefore = scoreSentiment(t);
+    expect(asBefore.score).toBeLessThan(0); // the English reading "die": why the language matters
+    expect(scoreSentiment(t, { language: "und", confidence: 0 })).toEqual(asBefore);
+    expect(scoreSentiment(t, { language: "de", confidence: 0.2 })).toEqual(asBefore);
+    expect(scoreSentiment(t, { language: "en", confidence: 0.9 })).toEqual(asBefore);
+  });
+});
+
+describe("scoreSentiment in English", () => {
+  // Recorded from the scorer before it took the language into account: English must score exactly as it did.
+  const RECORDED: [string, number][] = [
+    ["The support was terrible", -0.585],
+    ["I love this app, the agent was wonderful!!!", 0.891],
+    ["this is not good at all", -0.313],
+    ["Die hard fans will love the new season", -0.029],
+    ["The war on bad customer service is going well :)", -0.419],
+    ["My password reset link is broken and I'm FURIOUS", -0.836],
+    ["It was a gift, also it came fast, hell yeah 😍", 0.585],
+    ["can't wait for the new version, no problem", 0.739],
+    ["the app is nice but it is useless", -0.424],
+    ["goooood job O_o", 0.506],
+  ];
+
+  it.each(RECORDED)("scores %j exactly as before, with or without its detected language", (t, recorded) => {
+    const language = detectLanguage(t);
+    expect(["en", "und"]).toContain(language.language);
+    const withLanguage = scoreSentiment(t, language);
+    expect(withLanguage.score).toBe(recorded);
+    expect(withLanguage).toEqual(scoreSentiment(t));
   });
 });

@@ -2,7 +2,8 @@
 //
 // Hand-written rather than wrapping VADER: one pass over tokens triage already has, rules tuned for support
 // messages and tweets (phrases, contrast, emoji, caps), about ten times VADER-js's throughput, and cues out.
-import { LEXICON } from "./sentiment-lexicon.ts";
+import { MIN_CONFIDENCE } from "./language.ts";
+import { LANGUAGE_NEUTRAL, LEXICON } from "./sentiment-lexicon.ts";
 import { type AnalysedText, analyseText, type Token } from "./text.ts";
 import type { Cue } from "./types.ts";
 
@@ -51,9 +52,38 @@ const CASED_ENTRIES = new Map(
 const LONGEST_CASED_KEY = Math.max(0, ...[...CASED_ENTRIES.keys()].map((k) => k.length));
 const CASED_FIRST = new Set([...CASED_ENTRIES.keys()].map((k) => k.charCodeAt(0)));
 
-export function scoreSentiment(input: AnalysedText | string): SentimentResult {
+/** The message's language as detected (detectLanguage's result fits): decides whether English words are rated. */
+export interface SentimentLanguage {
+  /** BCP-47 primary tag, "und" when undetermined. */
+  language: string;
+  /** [0, 1]. */
+  confidence: number;
+}
+
+/**
+ * Whether the message is confidently in another language than English, so the lexicon's English words must not be
+ * rated: they are homographs there (German "die" is "the", not the verb). Below detection's own confidence floor,
+ * or undetermined, the message may be English and every word is rated as before.
+ */
+export function englishWordsApply(language: SentimentLanguage | null | undefined): boolean {
+  if (language == null) return true;
+  return (
+    language.language === "en" || language.language === "und" || !(language.confidence >= MIN_CONFIDENCE)
+  );
+}
+
+/**
+ * Scores one message. With `language`, a message confidently in another language than English is rated only by
+ * what holds in any language (LANGUAGE_NEUTRAL: the lexicon's non-English words, emoji, emoticons) and the usual
+ * modifiers, exclamation marks and capitals around them; English and undetermined text is scored exactly as without.
+ */
+export function scoreSentiment(
+  input: AnalysedText | string,
+  language?: SentimentLanguage | null,
+): SentimentResult {
   const analysed = typeof input === "string" ? analyseText(input) : input;
   const tokens = analysed.tokens;
+  const english = englishWordsApply(language);
   const cues: Cue[] = [];
   // A whole message in capitals is shouting, which frustration counts; per-word emphasis would then add nothing.
   const mostlyCaps = analysed.wordCount >= 2 && analysed.capsWordCount / analysed.wordCount > 0.6;
@@ -84,20 +114,32 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
     let valence: number | undefined;
     let phrase = false;
     const next = tokens[i + 1];
-    if (facts?.phrases !== undefined && t.kind === "word" && next !== undefined && next.kind === "word") {
+    // The two-word phrases are English ("no problem"; Spanish "no problema" is no such phrase).
+    if (
+      english &&
+      facts?.phrases !== undefined &&
+      t.kind === "word" &&
+      next !== undefined &&
+      next.kind === "word"
+    ) {
       valence = facts.phrases.get(next.norm, next.hash);
       phrase = valence !== undefined;
       skipNext = phrase; // the phrase's second word is taken, even by a phrase rated 0 ("kind regards")
     }
     if (!phrase) {
       valence = facts?.valence;
-      if (valence === undefined && t.elongated) valence = LEXICON.get(collapseRuns(t.norm));
+      if (valence === undefined && t.elongated) {
+        const plain = collapseRuns(t.norm);
+        if (english || LANGUAGE_NEUTRAL.has(plain)) valence = LEXICON.get(plain);
+      } else if (valence !== undefined && !english && t.kind === "word" && !LANGUAGE_NEUTRAL.has(t.norm))
+        valence = undefined; // an English word in a message that is not English
       if (
         valence === undefined &&
         t.kind === "word" &&
         t.raw.length <= LONGEST_CASED_KEY &&
         t.raw !== t.norm &&
-        CASED_FIRST.has(t.raw.charCodeAt(0))
+        CASED_FIRST.has(t.raw.charCodeAt(0)) &&
+        (english || LANGUAGE_NEUTRAL.has(t.raw))
       )
         valence = CASED_ENTRIES.get(t.raw); // "O_o"-like
       // @mentions, links and lone letters ("L.A.") carry no sentiment.
@@ -105,7 +147,7 @@ export function scoreSentiment(input: AnalysedText | string): SentimentResult {
     }
     if (valence === undefined || valence === 0) continue;
     // "damn good", "pretty bad": a rated word that modifies the next rated word is only a modifier.
-    if (!phrase && facts?.intensifier !== undefined && nextIsRated(tokens, i)) continue;
+    if (!phrase && facts?.intensifier !== undefined && nextIsRated(tokens, i, english)) continue;
     // "like" is praise as a verb ("I like it"), not as a preposition ("like a horse") or a wish ("would like to").
     if (!phrase && t.norm === "like" && !likeIsVerb(tokens, i)) continue;
 
@@ -214,9 +256,10 @@ function likeIsVerb(tokens: Token[], i: number): boolean {
   return prev !== undefined && prev.kind === "word" && LIKE_SUBJECTS.has(prev.norm);
 }
 
-function nextIsRated(tokens: Token[], i: number): boolean {
+function nextIsRated(tokens: Token[], i: number, english: boolean): boolean {
   const next = tokens[i + 1];
   if (next === undefined || next.kind !== "word") return false;
+  if (!english && !LANGUAGE_NEUTRAL.has(next.norm)) return false;
   const v = next.facts?.valence;
   return v !== undefined && v !== 0;
 }

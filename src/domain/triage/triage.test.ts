@@ -27,6 +27,14 @@ describe("triage", () => {
     expect(r.frustrationCues).toEqual([]);
   });
 
+  it("does not read a neutral German request as negative through English homographs", () => {
+    // "die" is the English verb to the English lexicon (-2.9 each): this message once went to a person as upset.
+    const r = triage({ text: "Ich möchte die Rechnung sehen und die Adresse ändern" });
+    expect(r).toMatchObject({ language: "de", sentiment: 0, sentimentCues: [], route: "ai" });
+    expect(r.reasons).not.toContain("negative_sentiment");
+    expect(triage({ text: "Die Lieferung ist angekommen, danke." }).sentiment).toBeGreaterThan(0);
+  });
+
   it("escalates when the customer asks for a person", () => {
     expect(triage({ text: "I want to talk to a human" })).toMatchObject({
       route: "human",

@@ -30,7 +30,8 @@ export function createTriage(deps: TriageDeps): Triage {
     const history = Array.isArray(input.history) ? input.history : undefined;
 
     const language = detectLanguage(analysed, input.fallbackLanguage);
-    const sentiment = scoreSentiment(analysed);
+    // English lexicon words are homographs in other languages ("die", "war", "pain"): sentiment needs the language.
+    const sentiment = scoreSentiment(analysed, language);
     const frustration = scoreFrustration(analysed, history, sentiment.score);
 
     let hasWords = false;
