@@ -46,6 +46,19 @@ describe("trainIntentModel", () => {
     expect(report.heldOutAccuracy).toBeLessThan(0.4);
   });
 
+  it("keeps duplicate examples in one fold, so repeating the data does not inflate its held-out accuracy", () => {
+    const random = seededRandom(11);
+    const word = () => Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
+    const noise = Array.from({ length: 120 }, () => ({
+      text: `${word()} ${word()}`,
+      label: ["a", "b", "c"][Math.floor(random() * 3)] as string,
+    }));
+    // The same rows four times over, some with other case and punctuation: still nothing to generalise from.
+    const repeated = [...noise, ...noise, ...noise.map((e) => ({ ...e, text: `${e.text.toUpperCase()}!` })), ...noise];
+    const { report } = trainIntentModel(repeated, { folds: 4, seed: 1, features: { hashBits: 14 } });
+    expect(report.heldOutAccuracy).toBeLessThan(0.5);
+  });
+
   it("trains on fewer examples than folds, holding each one out once", () => {
     const { report } = trainIntentModel(
       [

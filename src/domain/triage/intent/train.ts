@@ -24,6 +24,7 @@ import {
   DEFAULT_FEATURE_CONFIG,
   type FeatureConfig,
   FeatureHasher,
+  normaliseText,
   validateFeatureConfig,
 } from "./features.ts";
 import { type BlockWeights, HashedIntentModel } from "./intent-model.ts";
@@ -357,18 +358,35 @@ function sgd(
 
 /**
  * Fold of each example, stratified: each label's examples, shuffled, are dealt to the folds in turn, starting where
- * the previous label stopped so that small labels do not all land in the first folds.
+ * the previous label stopped so that small labels do not all land in the first folds. Examples the model cannot tell
+ * apart (the same text once normalised) share a fold: a duplicate in another fold would let the model be judged on
+ * what it trained on, and inflate the accuracy and the out-of-scope thresholds with it.
  */
-function stratifiedFolds(y: Int32Array, k: number, folds: number, seed: number): Int32Array {
+function stratifiedFolds(
+  examples: readonly LabelledExample[],
+  y: Int32Array,
+  k: number,
+  folds: number,
+  seed: number,
+  maxChars: number,
+): Int32Array {
   const random = seededRandom(seed);
   const byLabel: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < y.length; i++) (byLabel[y[i] as number] as number[]).push(i);
   const foldOf = new Int32Array(y.length);
+  const foldOfText = new Map<string, number>();
   let next = 0;
   for (const idx of byLabel) {
     shuffleInPlace(idx, random);
     for (const i of idx) {
+      const key = normaliseText((examples[i] as LabelledExample).text, maxChars).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+      const seen = foldOfText.get(key);
+      if (seen !== undefined) {
+        foldOf[i] = seen;
+        continue;
+      }
       foldOf[i] = next;
+      foldOfText.set(key, next);
       next = (next + 1) % folds;
     }
   }
@@ -401,7 +419,7 @@ export function trainIntentModel(
   const n = examples.length;
   if (n < 2) invalid(`training needs at least two examples, got ${n}`);
   const folds = Math.min(o.folds, n);
-  const foldOf = stratifiedFolds(y, k, folds, o.seed);
+  const foldOf = stratifiedFolds(examples, y, k, folds, o.seed, o.features.maxChars);
   // Out-of-fold logits and coverage, in example order.
   const heldLogits = new Float64Array(n * k);
   const heldCoverage = new Float32Array(n);
