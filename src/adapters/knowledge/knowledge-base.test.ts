@@ -145,6 +145,19 @@ for (const dialect of dialects) {
       expect((await kb.listSources()).map((s) => s.name)).toEqual(["catalogue.csv"]);
     });
 
+    it("refuses a declared language the tokeniser does not support and stores a region tag as its base", async () => {
+      await expect(
+        kb.ingest(parseMarkdown(FAQ, "lang.md", "/kb/lang.md"), { language: "xx" }),
+      ).rejects.toMatchObject({
+        code: "KB_UNSUPPORTED_LANGUAGE",
+        message: expect.stringContaining("en, es, fr, de, pt, it, nl"),
+      });
+      const report = await kb.ingest(parseMarkdown(FAQ, "lang.md", "/kb/lang.md"), { language: "en-GB" });
+      const stored = (await kb.listSources()).find((s) => s.id === report.source.id)!;
+      expect(stored.options).toEqual({ language: "en" });
+      expect(await kb.deleteSource(report.source.id)).toBe(true);
+    });
+
     it("pages through many chunks in order", async () => {
       const rows = Array.from({ length: 2500 }, (_, i) => ({
         id: `r${i}`,

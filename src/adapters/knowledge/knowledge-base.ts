@@ -25,6 +25,7 @@ import type {
   KnowledgeStore,
   StoredChunk,
 } from "../../ports/knowledge.ts";
+import { checkLanguage } from "./ingest/language.ts";
 import { IngestError, type ParsedSource } from "./ingest/types.ts";
 
 export interface KnowledgeBaseOptions {
@@ -127,6 +128,8 @@ export class KnowledgeBase {
   /** Chunks and stores a parsed source, replacing any earlier version of it, then updates the index. */
   async ingest(parsed: ParsedSource, options: { language?: string } = {}): Promise<IngestReport> {
     const id = sourceIdFor(parsed.kind, parsed.location);
+    // A declared language picks the tokeniser for every chunk: one it does not support is refused, not stored.
+    const declared = options.language === undefined ? undefined : checkLanguage(options.language);
     const chunks: StoredChunk[] = [];
     const documents: {
       documentId: string;
@@ -138,8 +141,7 @@ export class KnowledgeBase {
     const seen = new Set<string>();
     let duplicates = 0;
     for (const doc of parsed.documents) {
-      const language =
-        options.language ?? doc.language ?? this.detect(doc.sections.map((s) => s.text).join(" "));
+      const language = declared ?? doc.language ?? this.detect(doc.sections.map((s) => s.text).join(" "));
       let count = 0;
       for (const draft of chunkDocument(doc, this.chunking)) {
         if (seen.has(draft.hash)) {
@@ -189,7 +191,7 @@ export class KnowledgeBase {
         kind: parsed.kind,
         name: parsed.name,
         location: parsed.location,
-        options: options.language ? { language: options.language } : {},
+        options: declared ? { language: declared } : {},
         documents,
         chunks,
       },

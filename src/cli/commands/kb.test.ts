@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/tandem.js");
 const DEMO = resolve(import.meta.dirname, "../../../demo/kb");
@@ -105,4 +107,68 @@ describe("tandem kb and ask", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("KB_NOT_FOUND");
   });
+});
+
+describe("tandem kb add option checks", () => {
+  it.each([
+    ["--max-pages", "0"],
+    ["--max-pages", "-1"],
+    ["--max-pages", "abc"],
+    ["--max-pages", "1.5"],
+    ["--max-depth", "0"],
+  ])("refuses %s %s with a usage error, not a stack trace", async (option, value) => {
+    const r = await tandem(["kb", "add", option, value, "http://127.0.0.1:9/"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: option '${option} <n>' argument '${value}' is invalid`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("refuses a language the tokeniser does not support, naming the supported ones", async () => {
+    const r = await tandem(["kb", "add", "--language", "klingon", join(DEMO, "shipping.md")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("KB_UNSUPPORTED_LANGUAGE");
+    expect(r.stderr).toContain("en, es, fr, de, pt, it, nl");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("tandem kb add over HTTP", () => {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? "");
+    if (req.url === "/robots.txt")
+      return void res
+        .writeHead(200, { "content-type": "text/plain" })
+        .end("User-agent: *\nDisallow: /private/\n");
+    if (req.url === "/redir-private") return void res.writeHead(302, { location: "/private/secret" }).end();
+    if (req.url === "/docs/shipping.md")
+      return void res
+        .writeHead(200, { "content-type": "text/markdown" })
+        .end("# Shipping\n\nParcels leave the warehouse within one day.\n");
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end("<title>Secret</title><p>Private text that must never be indexed.</p>");
+  });
+  let base = "";
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("does not follow a redirect into a path robots.txt disallows, crawling or not", async () => {
+    for (const extra of [[], ["--no-crawl"]]) {
+      const r = await tandem(["kb", "add", `${base}/redir-private`, ...extra]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("KB_ROBOTS_DISALLOWED");
+    }
+    expect(requests).not.toContain("/private/secret");
+  }, 30_000);
+
+  it("adds a Markdown URL without crawling", async () => {
+    const r = await tandem(["kb", "add", `${base}/docs/shipping.md`, "--no-crawl"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("shipping.md: 1 documents, 1 chunks");
+  }, 30_000);
 });

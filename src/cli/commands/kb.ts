@@ -1,8 +1,18 @@
 // `tandem kb add|add-sql|list|delete`: feed the knowledge base from files, sites and databases, and manage sources.
 
 import { SingleBar } from "cli-progress";
-import type { Command } from "commander";
-import { isUrl, loadSource } from "../../adapters/knowledge/ingest/load.ts";
+import { type Command, InvalidArgumentError } from "commander";
+import {
+  FETCH_DEADLINE_MS,
+  MAX_PDF_BYTES,
+  MAX_TEXT_BYTES,
+} from "../../adapters/knowledge/ingest/fetch-document.ts";
+import {
+  checkLanguage,
+  isUrl,
+  loadSource,
+  SUPPORTED_LANGUAGES,
+} from "../../adapters/knowledge/ingest/load.ts";
 import { querySqlRows } from "../../adapters/knowledge/ingest/sql.ts";
 import { openKnowledgeBase, reportError } from "./kb-context.ts";
 
@@ -11,22 +21,46 @@ const list = (v: string): string[] =>
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+const MB = 1024 * 1024;
+
+// Option parsers throw InvalidArgumentError: commander then prints a usage error and exits 1, with no stack trace.
 const positiveInt = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${v}`);
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError("expected a whole number of at least 1.");
   return n;
 };
+const language = (v: string): string => {
+  try {
+    return checkLanguage(v);
+  } catch (e) {
+    const { code, message } = e as { code?: string; message: string };
+    throw new InvalidArgumentError(`${code ? `${code}: ` : ""}${message}.`);
+  }
+};
+
+/** "3 pages skipped (2 robots.txt, 1 too large)": how many pages a crawl left out, and why. */
+function skippedSummary(skipped: { reason: string }[]): string {
+  const byReason = new Map<string, number>();
+  for (const { reason } of skipped) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  const parts = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(", ");
+  return `${skipped.length} page${skipped.length === 1 ? "" : "s"} skipped (${parts})`;
+}
 
 export function registerKbCommands(program: Command): void {
   const kb = program.command("kb").description("manage the knowledge base the AI answers from");
 
   kb.command("add")
     .description(
-      "add or re-add sources: PDF, Markdown, text, HTML, CSV, JSON files, web pages or whole sites (start URL or sitemap.xml)",
+      `add or re-add sources: PDF, Markdown, text, HTML, CSV, JSON files, web pages or whole sites (start URL or sitemap.xml); each download is limited to ${MAX_TEXT_BYTES / MB} MB (PDF ${MAX_PDF_BYTES / MB} MB) and ${FETCH_DEADLINE_MS / 1000} s, and robots.txt is obeyed`,
     )
     .argument("<targets...>", "file paths or http(s) URLs")
     .option("--columns <a,b>", "CSV/JSON columns to index (default: all but id and title)", list)
-    .option("--language <code>", "language of the content (default: detected)")
+    .option(
+      "--language <code>",
+      `language of the content: ${SUPPORTED_LANGUAGES.join(", ")} (default: detected)`,
+      language,
+    )
     .option("--max-pages <n>", "pages to fetch per site", positiveInt, 200)
     .option("--max-depth <n>", "link depth from the start URL", positiveInt, 3)
     .option("--no-crawl", "for URLs: take only the given page")
@@ -71,7 +105,7 @@ export function registerKbCommands(program: Command): void {
               });
               const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
               if (interactive) bar.update(i + 1, { target });
-              const skipped = parsed.skipped?.length ? `, ${parsed.skipped.length} pages skipped` : "";
+              const skipped = parsed.skipped?.length ? `, ${skippedSummary(parsed.skipped)}` : "";
               const dup = report.duplicates ? `, ${report.duplicates} duplicate chunks dropped` : "";
               process.stdout.write(
                 `${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks${dup}${skipped}\n`,
@@ -98,7 +132,7 @@ export function registerKbCommands(program: Command): void {
     .argument("<query>", "a single SELECT")
     .option("--columns <a,b>", "columns to index", list)
     .option("--name <name>", "source name shown in citations")
-    .option("--language <code>", "language of the content")
+    .option("--language <code>", `language of the content: ${SUPPORTED_LANGUAGES.join(", ")}`, language)
     .action(
       async (
         databaseUrl: string,

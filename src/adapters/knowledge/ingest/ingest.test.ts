@@ -194,7 +194,10 @@ describe("web pages and sites", () => {
   it("crawls the pages a sitemap lists", async () => {
     const src = await loadSource(`${base}/sitemap.xml`);
     expect(src.documents.map((d) => d.title)).toEqual(["Returns"]);
-    expect(src.skipped?.map((s) => s.reason)).toEqual(["robots.txt", "not HTML (application/octet-stream)"]);
+    expect(src.skipped?.map((s) => s.reason)).toEqual([
+      "robots.txt",
+      "unsupported type (application/octet-stream)",
+    ]);
   });
 
   it("parses sitemap indexes", () => {

@@ -11,7 +11,7 @@ export interface ParsedSource {
   /** Where it came from (absolute path, URL, database URL without credentials + query): re-adding it replaces it. */
   location: string;
   documents: DocumentInput[];
-  /** Pages fetched but skipped (robots.txt, errors, non-HTML), for the CLI's report. */
+  /** Pages not indexed (robots.txt, off-site redirects, too large, errors, unsupported types), for the report. */
   skipped?: { url: string; reason: string }[];
 }
 
@@ -19,6 +19,11 @@ export type IngestErrorCode =
   | "KB_UNSUPPORTED_FORMAT"
   | "KB_PARSE_FAILED"
   | "KB_FETCH_FAILED"
+  | "KB_FETCH_TIMEOUT"
+  | "KB_TOO_LARGE"
+  | "KB_TOO_MANY_REDIRECTS"
+  | "KB_REDIRECTED_OFF_SITE"
+  | "KB_UNSUPPORTED_LANGUAGE"
   | "KB_URL_FORBIDDEN"
   | "KB_ROBOTS_DISALLOWED"
   | "KB_NOT_FOUND"
