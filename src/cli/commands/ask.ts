@@ -13,6 +13,9 @@ import type { Llm } from "../../ports/llm.ts";
 import { openKnowledgeBase, reportError } from "./kb-context.ts";
 
 const MAX_LINE_CHARS = 64 * 1024;
+const TOO_LARGE: AskError = {
+  error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` },
+};
 
 const lineSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -56,8 +59,7 @@ export async function askLine(
   index: KnowledgeIndex,
   line: string,
 ): Promise<AskOutput | AskError> {
-  if (line.length > MAX_LINE_CHARS)
-    return { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
+  if (line.length > MAX_LINE_CHARS) return TOO_LARGE;
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -106,10 +108,7 @@ export async function runAsk(
 ): Promise<void> {
   for await (const line of jsonlLines(input, MAX_LINE_CHARS)) {
     if ("text" in line && !line.text.trim()) continue;
-    const out =
-      "text" in line
-        ? await askLine(answerer, index, line.text)
-        : { error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` } };
+    const out = "text" in line ? await askLine(answerer, index, line.text) : TOO_LARGE;
     if (!output.write(`${JSON.stringify(out)}\n`)) await once(output, "drain");
   }
 }

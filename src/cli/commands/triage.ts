@@ -60,16 +60,15 @@ export interface TriageErrorLine {
   error: { code: string; message: string };
 }
 
+function tooLarge(length: number): TriageErrorLine {
+  return {
+    error: { code: "INPUT_TOO_LARGE", message: `line of ${length} characters exceeds ${MAX_LINE_CHARS}` },
+  };
+}
+
 /** Turns one input line into one output line; never throws. */
 export function triageLine(triage: Triage, line: string): TriageOutputLine | TriageErrorLine {
-  if (line.length > MAX_LINE_CHARS) {
-    return {
-      error: {
-        code: "INPUT_TOO_LARGE",
-        message: `line of ${line.length} characters exceeds ${MAX_LINE_CHARS}`,
-      },
-    };
-  }
+  if (line.length > MAX_LINE_CHARS) return tooLarge(line.length);
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -118,10 +117,7 @@ export async function triageStream(triage: Triage, input: Readable, output: Writ
   let n = 0;
   for await (const line of jsonlLines(input, MAX_LINE_CHARS)) {
     if ("text" in line && line.text.trim() === "") continue; // blank lines are not inputs
-    const out: TriageOutputLine | TriageErrorLine =
-      "text" in line
-        ? triageLine(triage, line.text)
-        : { error: { code: "INPUT_TOO_LARGE", message: `line of ${line.tooLong} characters exceeds ${MAX_LINE_CHARS}` } };
+    const out = "text" in line ? triageLine(triage, line.text) : tooLarge(line.tooLong);
     const ok = output.write(`${JSON.stringify(out)}\n`);
     n++;
     if (!ok) await once(output, "drain");

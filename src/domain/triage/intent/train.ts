@@ -137,7 +137,8 @@ function resolveOptions(opts: TrainOptions): TrainReport["options"] {
   const o = { ...DEFAULTS, ...stripUndefined(opts) };
   const features: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, ...stripUndefined(opts.features ?? {}) };
   const blockWeights: BlockWeights = { word: 1, char: 1, ...stripUndefined(opts.blockWeights ?? {}) };
-  if (!Number.isInteger(o.folds) || o.folds < 2 || o.folds > 20) badOption("folds must be an integer in [2, 20]");
+  if (!Number.isInteger(o.folds) || o.folds < 2 || o.folds > 20)
+    badOption("folds must be an integer in [2, 20]");
   if (!Number.isInteger(o.seed)) badOption("seed must be an integer");
   if (!Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > 1000)
     badOption("epochs must be an integer in [1, 1000]");
@@ -380,7 +381,9 @@ function stratifiedFolds(
   for (const idx of byLabel) {
     shuffleInPlace(idx, random);
     for (const i of idx) {
-      const key = normaliseText((examples[i] as LabelledExample).text, maxChars).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+      const key = normaliseText((examples[i] as LabelledExample).text, maxChars)
+        .replace(/[^\p{L}\p{N}]+/gu, " ")
+        .trim();
       const seen = foldOfText.get(key);
       if (seen !== undefined) {
         foldOf[i] = seen;
@@ -426,8 +429,9 @@ export function trainIntentModel(
   const heldCoverage = new Float32Array(n);
   const row = new Float64Array(k);
   for (let f = 0; f < folds; f++) {
-    const train = Int32Array.from({ length: n }, (_, i) => i).filter((i) => foldOf[i] !== f);
-    const held = Int32Array.from({ length: n }, (_, i) => i).filter((i) => foldOf[i] === f);
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    const train = all.filter((i) => foldOf[i] !== f);
+    const held = all.filter((i) => foldOf[i] === f);
     const fitted = fit(corpus, train, y, k, o);
     const design = vectorise(corpus, held, fitted, o.blockWeights);
     for (let i = 0; i < held.length; i++) {
