@@ -3,7 +3,12 @@
 
 import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
-import { boundaryMessage, followUpQuestion, parseFollowUpReply } from "../domain/answer/messages.ts";
+import {
+  boundaryMessage,
+  followUpQuestion,
+  isAcknowledgement,
+  readFollowUpReply,
+} from "../domain/answer/messages.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
 import type { Responder, ResponderContext, ResponderOutcome } from "../ports/responder.ts";
@@ -37,7 +42,34 @@ const RESOLVED_THANKS: Record<string, string> = {
   de: "Super, freut mich, dass es geholfen hat! Ich schließe dieses Gespräch; schreiben Sie jederzeit wieder.",
 };
 
-const pick = (table: Record<string, string>, language: string) => table[language] ?? (table.en as string);
+const ANYTHING_ELSE: Record<string, string> = {
+  en: "Is there anything else I can help you with?",
+  es: "¿Puedo ayudarte con algo más?",
+  fr: "Puis-je vous aider pour autre chose ?",
+  de: "Kann ich Ihnen sonst noch helfen?",
+  pt: "Posso ajudar com mais alguma coisa?",
+  it: "Posso aiutarti con qualcos'altro?",
+  nl: "Kan ik je ergens anders mee helpen?",
+};
+
+const pick = (table: Record<string, string>, language: string | null) =>
+  table[language ?? "en"] ?? (table.en as string);
+
+/**
+ * The language to answer in: what triage detected, else what the conversation or the customer's locale says, else
+ * null (the knowledge base's default). "und" ("ok", "LC-10234") is no language: answering it with "I can't answer in
+ * your language" told English speakers their language was not supported.
+ */
+function replyLanguage(
+  detected: string | undefined,
+  conversation: string | null,
+  locale: string | null | undefined,
+) {
+  if (detected && detected !== "und") return detected;
+  if (conversation) return conversation;
+  const fromLocale = locale?.split(/[-_]/)[0]?.toLowerCase();
+  return fromLocale && /^[a-z]{2,3}$/.test(fromLocale) ? fromLocale : null;
+}
 
 export interface AiResponderDeps {
   answerer: Answerer;
@@ -63,19 +95,25 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
     async respond(ctx: ResponderContext): Promise<ResponderOutcome> {
       const { conversation, customer, message, history, signal } = ctx;
       const triage = message.triage;
-      const language = triage?.language ?? conversation.language ?? "en";
+      const language = replyLanguage(triage?.language, conversation.language, customer?.locale);
       const tier = (triage?.tier ?? 1) as Tier;
       const previous = lastAiTurn(history, message.seq);
       const pendingAction = (previous?.meta?.pendingAction as PendingAction | undefined) ?? null;
 
       // The customer answers "did that solve it?": resolution is measured, not assumed.
+      let question = message.text;
+      let previousConfirmed = false;
       if (previous?.meta?.askedResolved && !pendingAction) {
-        const verdict = parseFollowUpReply(message.text);
-        if (verdict === "resolved") {
+        const reply = readFollowUpReply(message.text);
+        if (reply.verdict === "resolved" && reply.rest === "") {
           await deps.resolveByAi(conversation.id, pick(RESOLVED_THANKS, language));
           return { kind: "none" };
         }
-        if (verdict === "unresolved") {
+        if (reply.verdict === "resolved") {
+          // "Yes, and how do I return it?": the last answer helped, and there is a new question to answer.
+          question = reply.rest;
+          previousConfirmed = true;
+        } else if (reply.verdict === "unresolved") {
           return {
             kind: "escalate",
             tier,
@@ -84,6 +122,13 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             meta: boundaryMeta({ reason: "customer_said_unresolved" }),
           };
         }
+      } else if (!pendingAction && isAcknowledgement(message.text)) {
+        // "ok", "cool" with nothing asked: nothing to look up and nothing to hand over.
+        return {
+          kind: "reply",
+          text: pick(previous ? ANYTHING_ELSE : (SMALL_TALK.greeting as Record<string, string>), language),
+          meta: { kind: "small_talk", intent: "acknowledgement" },
+        };
       }
 
       const intent = triage?.intent ?? null;
@@ -109,7 +154,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
         }));
       const result: AnswerResult = await deps.answerer.answer(
         {
-          text: message.text,
+          text: question,
           language,
           history: turns,
           signal,
@@ -137,6 +182,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
                 .map((p) => ({ documentId: p.documentId, title: p.title, score: p.score })),
               askedResolved: true,
               usage: result.usage,
+              ...(previousConfirmed ? { previousConfirmed: true } : {}),
               answered: true,
             },
           };
@@ -166,6 +212,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
                 : {}),
               ...(failed ? { failed: true } : {}),
               ...(done ? { askedResolved: true } : {}),
+              ...(previousConfirmed ? { previousConfirmed: true } : {}),
             },
           };
         }

@@ -1,8 +1,10 @@
 // Conversation use cases: every state change runs under the conversation's row lock, asks the pure state machine,
 // writes the message/state/event together, and publishes to the bus only after the commit.
 
+import { boundaryMessage } from "../domain/answer/messages.ts";
 import { decide, type Command, type OwnershipState } from "../domain/conversation/state-machine.ts";
 import { AppError } from "../domain/errors.ts";
+import { agentJoinedMessage, boundaryMeta, customerNotice } from "../domain/handoff/index.ts";
 import type { Conversation, Customer, EscalationReason, Message, Tier, TriageResult, User } from "../domain/model.ts";
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -61,12 +63,15 @@ function transitionOrThrow(c: Conversation, cmd: Command) {
   return t;
 }
 
-export const systemTexts = {
-  queued: "I'm connecting you with a member of our team, who will see everything we've discussed. Please stay here.",
-  joined: (name: string) => `${name} from our team has joined and can see our conversation.`,
-  handedBack: "You're back with our virtual assistant. Ask me anything, or ask for a person at any time.",
-  resolved: "This conversation has been marked as resolved. Write here any time if you need anything else.",
-} as const;
+
+/**
+ * Unresolved AI turns after an AI message: answers and actions count, small talk ("How can I help?") does not, and
+ * a customer who confirmed the previous answer before asking something new starts the count again.
+ */
+function aiTurnsAfter(current: number, meta: Record<string, unknown> | null | undefined): number {
+  const base = meta?.previousConfirmed === true ? 0 : current;
+  return meta?.kind === "small_talk" ? base : base + 1;
+}
 
 export function createConversationService(deps: ConversationServiceDeps) {
   const { store, bus, clock, log } = deps;
@@ -140,7 +145,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     );
     if (firstQueue) {
       outbox.escalated.push(c);
-      const text = deps.queueMessage?.(c) ?? systemTexts.queued;
+      const text = deps.queueMessage?.(c) ?? customerNotice("queued", c.language);
       await insert(unit, outbox, { author: "system", text, meta: { kind: "queued", tier: t.next.tier } });
     }
     return c;
@@ -287,6 +292,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
           if (!deps.responder) {
             queued = await escalateInUnit(unit, outbox, triage?.tier ?? 1, triage?.route === "human" ? triage.reasons : ["ai_off"], { kind: "system" }, { messageSeq: message.seq });
           } else if (triage?.route === "human") {
+            if (triage.reasons.includes("unresolved_after_turns")) {
+              // The AI's own limit: it says so plainly before the handoff (the customer asked several times already).
+              const language = triage.language !== "und" ? triage.language : unit.conversation.language;
+              await insert(unit, outbox, {
+                author: "ai",
+                text: boundaryMessage("unresolved_after_turns", language),
+                meta: boundaryMeta({ reason: "unresolved_after_turns" }),
+              });
+            }
             queued = await escalateInUnit(unit, outbox, triage.tier, triage.reasons, { kind: "system" }, { messageSeq: message.seq, intent: triage.intent });
           } else {
             needsResponder = true;
@@ -318,7 +332,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           return null;
         }
         const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null, idempotencyKey: key });
-        await unit.update({ aiTurnsUnresolved: unit.conversation.aiTurnsUnresolved + 1 });
+        await unit.update({ aiTurnsUnresolved: aiTurnsAfter(unit.conversation.aiTurnsUnresolved, input.meta) });
         return message;
       }, key ? { idempotencyKey: key } : undefined);
     },
@@ -363,7 +377,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const c = await changeState(unit, outbox, t.event as string, {
           status: "human", assigneeId: agent.id, tier: t.next.tier, assignedAt: clock.now(),
         }, options.auto ? { kind: "system" } : { kind: "agent", user: agent }, { agentId: agent.id });
-        await insert(unit, outbox, { author: "system", text: systemTexts.joined(agent.displayName), meta: { kind: "agent_joined", agentName: agent.displayName } });
+        await insert(unit, outbox, { author: "system", text: agentJoinedMessage(agent.displayName, unit.conversation.language), meta: { kind: "agent_joined", agentName: agent.displayName } });
         return c;
       });
       await store.updateUser(agent.id, { lastAssignedAt: clock.now() });
@@ -412,7 +426,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (input.note) {
           await insert(unit, outbox, { author: "agent", authorId: actor.id, authorName: actor.displayName, text: input.note, internal: true, meta: { kind: "transfer_note" } });
         }
-        if (target) await insert(unit, outbox, { author: "system", text: systemTexts.joined(target.displayName), meta: { kind: "agent_joined", agentName: target.displayName } });
+        if (target) await insert(unit, outbox, { author: "system", text: agentJoinedMessage(target.displayName, unit.conversation.language), meta: { kind: "agent_joined", agentName: target.displayName } });
         return c;
       });
       if (c.status === "waiting_human") deps.onQueued?.(c);
@@ -425,7 +439,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const c = await changeState(unit, outbox, "handed_back", {
           status: "ai", assigneeId: null, tier: null, reasons: [], aiTurnsUnresolved: 0, queuedAt: null, assignedAt: null,
         }, { kind: "agent", user: agent });
-        await insert(unit, outbox, { author: "system", text: systemTexts.handedBack, meta: { kind: "handed_back" } });
+        await insert(unit, outbox, { author: "system", text: customerNotice("handedBack", unit.conversation.language), meta: { kind: "handed_back" } });
         return c;
       });
     },
@@ -459,7 +473,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const c = await changeState(unit, outbox, "resolved", {
           status: "resolved", assigneeId: null, resolvedAt: clock.now(), resolutionCode: input.resolutionCode ?? null,
         }, actor, { resolutionCode: input.resolutionCode ?? null, resolvedBy, assigneeId: unit.conversation.assigneeId });
-        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved", csat: true } });
+        await insert(unit, outbox, { author: "system", text: customerNotice("resolved", unit.conversation.language), meta: { kind: "resolved", csat: true } });
         return c;
       });
     },
@@ -473,7 +487,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const c = await changeState(unit, outbox, "resolved", {
           status: "resolved", assigneeId: null, resolvedAt: clock.now(), resolutionCode: "customer_confirmed", aiTurnsUnresolved: 0,
         }, { kind: "ai" }, { resolutionCode: "customer_confirmed", resolvedBy: "ai", customerConfirmed: true });
-        await insert(unit, outbox, { author: "system", text: systemTexts.resolved, meta: { kind: "resolved", csat: true } });
+        await insert(unit, outbox, { author: "system", text: customerNotice("resolved", unit.conversation.language), meta: { kind: "resolved", csat: true } });
         return c;
       });
     },

@@ -211,7 +211,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
 
     /** What the customer is told on escalation, from the latest routing snapshot. */
     queueMessage(c: Conversation): string {
-      return customerWaitMessage(snapshot.replyExpectation(waitingConversationFrom(c, { requireLanguage: false }), clock.now()), clock.now());
+      return customerWaitMessage(snapshot.replyExpectation(waitingConversationFrom(c, { requireLanguage: false }), clock.now()), clock.now(), "UTC", c.language);
     },
 
     /** After an escalation commits: tell the outside world. */

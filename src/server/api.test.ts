@@ -79,8 +79,6 @@ for (const target of testDatabases()) {
             id: expect.any(String),
             status: "ai",
             owner: { kind: "ai" },
-            tier: null,
-            reasons: [],
             channel: "web",
             language: "en",
             lastSeq: 0,
@@ -88,6 +86,9 @@ for (const target of testDatabases()) {
           }),
           token: expect.stringMatching(/^tk_c_/),
         });
+        // The desk's judgement (tier, reasons) is not the customer's to read.
+        expect(res.body.conversation).not.toHaveProperty("tier");
+        expect(res.body.conversation).not.toHaveProperty("reasons");
         // The customer view carries no internal identifiers.
         expect(res.body.conversation).not.toHaveProperty("customerId");
         expect(res.body.conversation).not.toHaveProperty("assigneeId");
@@ -307,12 +308,8 @@ for (const target of testDatabases()) {
         const c = await newConversation(t.app);
         const res = await call("POST", `/api/v1/conversations/${c.id}/escalate`, c.token);
         expect(res.status).toBe(200);
-        expect(res.body.conversation).toMatchObject({
-          status: "waiting_human",
-          owner: { kind: "queue", tier: 1 },
-          tier: 1,
-          reasons: ["human_requested"],
-        });
+        expect(res.body.conversation).toMatchObject({ status: "waiting_human", owner: { kind: "queue" } });
+        expect(await t.store.getConversation(c.id)).toMatchObject({ tier: 1, reasons: ["human_requested"] });
       });
 
       it("lets the customer close the conversation", async () => {
@@ -329,7 +326,7 @@ for (const target of testDatabases()) {
         const c = await newConversation(t.app);
         const res = await postMessage(t.app, c.id, c.token, { clientMessageId: "m1", text: "hello?" });
         expect(res.statusCode).toBe(201);
-        const conv = await call("GET", `/api/v1/conversations/${c.id}`, c.token);
+        const conv = await call("GET", `/api/v1/conversations/${c.id}`, alice.token);
         expect(conv.body.conversation).toMatchObject({
           status: "waiting_human",
           owner: { kind: "queue", tier: 1 },
@@ -500,18 +497,20 @@ for (const target of testDatabases()) {
         await call("POST", `/api/v1/conversations/${c.id}/claim`, bob.token);
         const asAgent = await call("GET", `/api/v1/conversations/${c.id}`, alice.token);
         const asCustomer = await call("GET", `/api/v1/conversations/${c.id}`, c.token);
-        for (const res of [asAgent, asCustomer]) {
-          expect(res.status).toBe(200);
-          expect(res.body.conversation).toMatchObject({
-            id: c.id,
-            status: "human",
-            owner: { kind: "agent", agentId: bob.user.id, name: "Bob" },
-            tier: 1,
-            reasons: ["ai_off"],
-          });
-        }
+        expect(asAgent.status).toBe(200);
+        expect(asAgent.body.conversation).toMatchObject({
+          id: c.id,
+          status: "human",
+          owner: { kind: "agent", agentId: bob.user.id, name: "Bob" },
+          tier: 1,
+          reasons: ["ai_off"],
+        });
         expect(asAgent.body.conversation.customerId).toEqual(expect.any(String));
-        expect(asCustomer.body.conversation).not.toHaveProperty("customerId");
+        // The customer sees who is helping them by name, not the agent's account id, tier or escalation reasons.
+        expect(asCustomer.status).toBe(200);
+        expect(asCustomer.body.conversation).toMatchObject({ id: c.id, status: "human", owner: { kind: "agent", name: "Bob" } });
+        expect(asCustomer.body.conversation.owner).not.toHaveProperty("agentId");
+        for (const key of ["customerId", "assigneeId", "tier", "reasons"]) expect(asCustomer.body.conversation).not.toHaveProperty(key);
       });
 
       it("answers 404 for a conversation that does not exist", async () => {
@@ -946,6 +945,40 @@ for (const target of testDatabases()) {
       return t;
     }
 
+    it("shows customers citations by title and file name only, and none of the desk's working notes", async () => {
+      const t = await withResponder({
+        async respond() {
+          return {
+            kind: "reply",
+            text: "You can return any item within 30 days.",
+            meta: {
+              kind: "answer",
+              citations: [
+                { documentId: "/srv/kb/returns.md", title: "Returns", source: "/srv/kb/returns.md", url: "/srv/kb/returns.md" },
+                { documentId: "faq", title: "FAQ", source: "help site", url: "https://shop.example/faq" },
+              ],
+              passages: [{ documentId: "/srv/kb/returns.md", score: 3.2 }],
+              usage: { promptTokens: 900, completionTokens: 40 },
+              reason: "weak_match",
+              actions: [{ name: "lookup_order", params: { orderId: "LC-1" } }],
+            },
+          };
+        },
+      });
+      const c = await newConversation(t.app);
+      await postMessage(t.app, c.id, c.token, { clientMessageId: "q", text: "returns?" });
+      await t.conversations.drain();
+      const ai = (await api(t)("GET", `/api/v1/conversations/${c.id}/messages`, c.token)).body.messages[1];
+      expect(ai.meta).toEqual({
+        kind: "answer",
+        citations: [
+          { title: "Returns", source: "returns.md", url: null },
+          { title: "FAQ", source: "help site", url: "https://shop.example/faq" },
+        ],
+      });
+      expect(JSON.stringify(ai)).not.toContain("/srv/kb");
+    });
+
     it("posts the responder's reply after the customer message", async () => {
       const seen: ResponderContext[] = [];
       const t = await withResponder({
@@ -963,7 +996,9 @@ for (const target of testDatabases()) {
         [1, "customer", "opening hours?"],
         [2, "ai", "You said: opening hours?"],
       ]);
-      expect(messages[1].meta).toEqual({ source: "test" });
+      // The responder's working notes stay on the desk's side: customers see only what the widget renders.
+      expect(messages[1].meta).toEqual({});
+      expect((await t.store.listMessages(c.id, {}))[1]?.meta).toEqual({ source: "test" });
       expect(seen).toHaveLength(1);
       expect(seen[0]?.conversation.id).toBe(c.id);
       expect(seen[0]?.history.map((m) => m.text)).toContain("opening hours?");
@@ -1026,7 +1061,7 @@ for (const target of testDatabases()) {
       const c = await newConversation(t.app);
       await postMessage(t.app, c.id, c.token, { clientMessageId: "q", text: "tricky question" });
       await t.conversations.drain();
-      const conv = (await api(t)("GET", `/api/v1/conversations/${c.id}`, c.token)).body.conversation;
+      const conv = await t.store.getConversation(c.id);
       expect(conv).toMatchObject({ status: "waiting_human", tier: 2, reasons: ["cannot_answer"] });
       const messages = await t.store.listMessages(c.id, {});
       expect(messages.map((m) => [m.author, m.meta?.kind ?? null])).toEqual([

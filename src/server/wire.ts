@@ -18,7 +18,39 @@ export function ownerOf(c: Conversation, assigneeName?: string | null) {
   }
 }
 
+/**
+ * Who owns the conversation, as the customer may see it: the agent's display name, never their account id, and no
+ * queue tier (the customer is not told they were filed as "tier 3").
+ */
+function customerOwnerOf(c: Conversation, assigneeName?: string | null) {
+  switch (c.status) {
+    case "ai":
+      return { kind: "ai" as const };
+    case "waiting_human":
+      return { kind: "queue" as const };
+    case "human":
+      return { kind: "agent" as const, name: assigneeName ?? null };
+    case "resolved":
+      return { kind: "none" as const };
+  }
+}
+
 export function conversationView(c: Conversation, audience: Audience, assigneeName?: string | null) {
+  if (audience === "customer") {
+    // Escalation reasons ("frustration", "vip_customer") and tiers are the desk's judgement of the customer: not theirs to read.
+    return {
+      id: c.id,
+      status: c.status,
+      owner: customerOwnerOf(c, assigneeName),
+      channel: c.channel,
+      language: c.language,
+      lastSeq: c.lastSeq,
+      version: c.version,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      resolvedAt: c.resolvedAt,
+    };
+  }
   const base = {
     id: c.id,
     status: c.status,
@@ -33,7 +65,6 @@ export function conversationView(c: Conversation, audience: Audience, assigneeNa
     updatedAt: c.updatedAt,
     resolvedAt: c.resolvedAt,
   };
-  if (audience === "customer") return base;
   return {
     ...base,
     customerId: c.customerId,
@@ -56,11 +87,38 @@ export function messageView(m: Message, audience: Audience) {
     authorName: m.authorName,
     text: m.text,
     clientMessageId: m.author === "customer" || audience === "agent" ? m.clientMessageId : null,
-    meta: m.meta,
+    meta: audience === "customer" ? customerMeta(m.meta) : m.meta,
     createdAt: m.createdAt,
   };
   if (audience === "customer") return base;
   return { ...base, authorId: m.authorId, internal: m.internal, triage: m.triage };
+}
+
+/**
+ * The part of a message's metadata a customer may see: what the widget renders (citations, a confirmation's
+ * options) and nothing of the desk's working (boundary reasons, retrieval scores, token usage, action parameters,
+ * server file paths of knowledge sources).
+ */
+export function customerMeta(meta: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!meta) return null;
+  const out: Record<string, unknown> = {};
+  if (typeof meta.kind === "string") out.kind = meta.kind;
+  if (Array.isArray(meta.citations)) {
+    out.citations = meta.citations.flatMap((c: unknown) => {
+      if (!c || typeof c !== "object") return [];
+      const r = c as Record<string, unknown>;
+      const url = typeof r.url === "string" && /^https?:\/\//i.test(r.url) ? r.url : null;
+      // A file source is named by its file name only: the path is the server's business.
+      const source = typeof r.source === "string" ? (r.source.split(/[\\/]/).pop() ?? "") : "";
+      return [{ title: typeof r.title === "string" ? r.title : "", source, url }];
+    });
+  }
+  if (meta.kind === "agent_joined" && typeof meta.agentName === "string") out.agentName = meta.agentName;
+  if (meta.kind === "action_confirmation") {
+    if (Array.isArray(meta.options)) out.options = meta.options;
+    if (typeof meta.prompt === "string") out.prompt = meta.prompt;
+  }
+  return out;
 }
 
 export function userView(u: User) {

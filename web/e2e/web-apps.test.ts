@@ -95,10 +95,14 @@ describe.skipIf(!run)("web apps in Chromium", () => {
     await w.getByTestId("tandem-subtitle").filter({ hasText: "Waiting for a member of our team" }).waitFor();
     await w.locator('[data-author="system"]', { hasText: "connecting you" }).waitFor();
     const { conversationId, token } = await customerToken(w);
-    const conv = (await (await fetch(`${srv.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-      conversation: { status: string; reasons: string[]; tier: number };
+    // The customer's own view says who owns the conversation, not why: the reasons are the desk's.
+    const asCustomer = (await (await fetch(`${srv.url}/api/v1/conversations/${conversationId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      conversation: Record<string, unknown>;
     };
-    expect(conv.conversation.status).toBe("waiting_human");
+    expect(asCustomer.conversation).toMatchObject({ status: "waiting_human", owner: { kind: "queue" } });
+    expect(asCustomer.conversation).not.toHaveProperty("reasons");
+    const stored = await srv.tandem.store.getConversation(conversationId);
+    const conv = { conversation: { status: stored!.status, reasons: stored!.reasons as string[], tier: stored!.tier as number } };
     expect(conv.conversation.reasons).toContain("frustration");
 
     // The agent's inbox shows it without a reload, in its tier's queue, with the reason and an SLA countdown.

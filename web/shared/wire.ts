@@ -13,13 +13,18 @@ export type Owner =
   | { kind: "agent"; agentId: string | null; name: string | null }
   | { kind: "none" };
 
-/** What a customer's token may read of a conversation. */
+/** Who owns a conversation as its customer sees it: an agent by name only, no queue tier. */
+export type CustomerOwner =
+  | { kind: "ai" }
+  | { kind: "queue" }
+  | { kind: "agent"; name: string | null }
+  | { kind: "none" };
+
+/** What a customer's token may read of a conversation: no tier, reasons or agent ids (the desk's business). */
 export interface CustomerConversation {
   id: string;
   status: ConversationStatus;
-  owner: Owner;
-  tier: Tier | null;
-  reasons: string[];
+  owner: CustomerOwner;
   channel: string;
   language: string | null;
   lastSeq: number;
@@ -29,8 +34,11 @@ export interface CustomerConversation {
   resolvedAt: string | null;
 }
 
-/** The agent view adds routing and SLA timestamps. */
-export interface AgentConversation extends CustomerConversation {
+/** The agent view adds the owner's details, routing and SLA timestamps. */
+export interface AgentConversation extends Omit<CustomerConversation, "owner"> {
+  owner: Owner;
+  tier: Tier | null;
+  reasons: string[];
   customerId: string;
   assigneeId: string | null;
   priority: number;

@@ -52,7 +52,7 @@ class FakeSocket {
 }
 
 const conversation = (over: Partial<CustomerConversation> = {}): CustomerConversation => ({
-  id: "c1", status: "ai", owner: { kind: "ai" }, tier: null, reasons: [], channel: "web", language: "en", lastSeq: 0, version: 1,
+  id: "c1", status: "ai", owner: { kind: "ai" }, channel: "web", language: "en", lastSeq: 0, version: 1,
   createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", resolvedAt: null, ...over,
 });
 

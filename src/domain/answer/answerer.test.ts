@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { testChunk } from "../knowledge/chunk.test-helper.ts";
 import { KnowledgeIndex } from "../knowledge/knowledge-index.ts";
 import { Answerer, resolveCitations } from "./answerer.ts";
-import { boundaryMessage, followUpQuestion, MESSAGE_LANGUAGES, parseFollowUpReply } from "./messages.ts";
+import {
+  boundaryMessage,
+  followUpQuestion,
+  isAcknowledgement,
+  MESSAGE_LANGUAGES,
+  parseFollowUpReply,
+  readFollowUpReply,
+} from "./messages.ts";
 
 const c = (id: string, title: string, text: string, language = "en") =>
   testChunk(id, title, text, { language });
@@ -82,6 +89,31 @@ describe("messages", () => {
     expect(parseFollowUpReply("Sí")).toBe("resolved");
     expect(parseFollowUpReply("nein")).toBe("unresolved");
     expect(parseFollowUpReply("and what about invoices?")).toBe("unclear");
+    expect(parseFollowUpReply("ok")).toBe("resolved");
+    expect(parseFollowUpReply("cool, thanks")).toBe("resolved");
+    expect(parseFollowUpReply("No problem, thanks!")).toBe("resolved");
+    expect(parseFollowUpReply("not really")).toBe("unresolved");
+    expect(parseFollowUpReply("ok but it still fails")).toBe("unclear");
+  });
+
+  it("separates a confirmation from the new question that follows it", () => {
+    expect(readFollowUpReply("Yes, and how do I return an item?")).toEqual({
+      verdict: "resolved",
+      rest: "how do I return an item?",
+    });
+    expect(readFollowUpReply("yes thanks! 👍")).toEqual({ verdict: "resolved", rest: "" });
+    expect(readFollowUpReply("great, thank you, have a nice day")).toEqual({ verdict: "resolved", rest: "" });
+    expect(readFollowUpReply("no, I still cannot log in")).toEqual({
+      verdict: "unresolved",
+      rest: "I still cannot log in",
+    });
+  });
+
+  it("knows a bare acknowledgement from a message that asks something", () => {
+    for (const text of ["ok", "OK!", "got it 👍".replace(" 👍", ""), "cool", "alright.", "👍"])
+      expect(isAcknowledgement(text)).toBe(true);
+    for (const text of ["ok how do I return it", "okay?? where is my order", "fine print", ""])
+      expect(isAcknowledgement(text)).toBe(false);
   });
 
   it("drops citation markers that point at no passage", () => {

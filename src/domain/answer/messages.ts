@@ -125,14 +125,57 @@ export function sourcesLabel(language: string | null | undefined): string {
 
 // JavaScript's \b only knows ASCII letters ("sí", "não"): the lookahead ends a word in any script.
 const YES =
-  /^(?:y|yes|yep|yeah|yup|sure|it did|that did|solved|resolved|perfect|great|thanks?|thank you|s[ií]|claro|oui|merci|ja|danke|sim|obrigad[oa]|grazie|bedankt|👍)(?![\p{L}\p{N}])/iu;
+  /^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|k|kk|cool|great|awesome|excellent|perfect|got it|it did|that did|it works|that works|works|that helped|it helped|helpful|all good|solved|resolved|thank you|thanks?|ty|s[ií]|vale|claro|oui|merci|ja|danke|sim|obrigad[oa]|grazie|bedankt|👍)(?![\p{L}\p{N}])/iu;
 const NO =
-  /^(?:n|no|nope|nah|not really|it didn'?t|didn'?t|still|non|nein|não|nao|niet|nee|👎)(?![\p{L}\p{N}])/iu;
+  /^(?:n|no|nope|nah|not really|not quite|not yet|it didn'?t|that didn'?t|didn'?t|doesn'?t|still|non|nein|não|nao|niet|nee|👎)(?![\p{L}\p{N}])/iu;
+/** "No problem", "no worries": a thank-you, not a "no". */
+const NO_BUT_YES = /^no (?:problem|worries)(?![\p{L}\p{N}])/iu;
+/** Words that turn an opening "ok" into an objection ("ok but it still fails"): the reply is then not a verdict. */
+const OBJECTION = /^(?:but|however|though|although|except|still|not|no)(?![\p{L}\p{N}])/iu;
+/** What may sit between a verdict and a further question: punctuation, "and", "also", "thanks", "so", … */
+const FILLER =
+  /^(?:[\s,.;:!?)(\-–—…]+|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
+
+export interface FollowUpReply {
+  verdict: "resolved" | "unresolved" | "unclear";
+  /**
+   * What the customer wrote after the verdict, without connecting words: "yes, and how do I return it?" gives
+   * "how do I return it?". Empty when the reply was only the verdict (and thanks).
+   */
+  rest: string;
+}
+
+/** Reads a reply to the follow-up question (or to a yes/no confirmation) and what else it asks. */
+export function readFollowUpReply(text: string): FollowUpReply {
+  const t = text.trim();
+  const no = NO_BUT_YES.test(t) ? null : NO.exec(t);
+  if (no) return { verdict: "unresolved", rest: stripFiller(t.slice(no[0].length)) };
+  const yes = NO_BUT_YES.exec(t) ?? YES.exec(t);
+  if (!yes) return { verdict: "unclear", rest: t };
+  const rest = stripFiller(t.slice(yes[0].length));
+  if (OBJECTION.test(rest)) return { verdict: "unclear", rest: t };
+  return { verdict: "resolved", rest };
+}
 
 /** Reads a reply to the follow-up question: resolved, not resolved, or something else (a new question). */
 export function parseFollowUpReply(text: string): "resolved" | "unresolved" | "unclear" {
-  const t = text.trim();
-  if (NO.test(t)) return "unresolved";
-  if (YES.test(t)) return "resolved";
-  return "unclear";
+  return readFollowUpReply(text).verdict;
+}
+
+function stripFiller(text: string): string {
+  let s = text;
+  for (let m = FILLER.exec(s); m && m[0].length > 0; m = FILLER.exec(s)) s = s.slice(m[0].length);
+  return s.trim();
+}
+
+const ACKNOWLEDGEMENT =
+  /^(?:ok(?:ay)?|k+|cool|great|nice|alright|all right|fine|sure|got it|understood|noted|i see|perfect|awesome|vale|d'accord|entendido|verstanden|alles klar|prima|👍|👌|🙂|😊)$/iu;
+
+/** A message that only acknowledges ("ok", "got it 👍"): no question to answer and no reason to hand over. */
+export function isAcknowledgement(text: string): boolean {
+  const t = text
+    .trim()
+    .replace(/[\s,.;:!?)(…]+$/u, "")
+    .replace(/\s+/g, " ");
+  return t.length > 0 && t.length <= 24 && ACKNOWLEDGEMENT.test(t);
 }

@@ -22,7 +22,7 @@ export {
   type PreviousConversation,
   readCustomerContext,
 } from "./customer-context.ts";
-export { agentJoinedMessage, customerWaitMessage } from "./customer-messages.ts";
+export { agentJoinedMessage, customerNotice, customerWaitMessage } from "./customer-messages.ts";
 export {
   type AiAttempts,
   buildHandoffPacket,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { actionTurnEntry, boundaryMeta, readAiMeta } from "./ai-meta.ts";
-import { agentJoinedMessage, customerWaitMessage } from "./customer-messages.ts";
+import { agentJoinedMessage, customerNotice, customerWaitMessage } from "./customer-messages.ts";
 import { readCustomerContext } from "./customer-context.ts";
 import { buildHandoffPacket } from "./packet.ts";
 import {
@@ -279,6 +279,22 @@ describe("customer-facing handoff messages", () => {
     expect(customerWaitMessage({ kind: "after_hours", nextOpeningAt: now + 3_600_000 }, now)).toContain(
       "today at 9:00 PM UTC",
     );
+  });
+
+  it("tells the customer in their own language, with the weekday and time in its conventions", () => {
+    const monday9 = Date.UTC(2026, 2, 9, 8, 0);
+    expect(
+      customerWaitMessage({ kind: "queued", estimatedWaitMs: 7 * 60_000, position: 3 }, now, "UTC", "fr"),
+    ).toBe(
+      "Je vous mets en relation avec un membre de notre équipe, qui verra tout ce que nous avons échangé. L'attente estimée est d'environ 7 minutes.",
+    );
+    expect(
+      customerWaitMessage({ kind: "after_hours", nextOpeningAt: monday9 }, now, "Europe/Berlin", "de-AT"),
+    ).toContain("Eine Person antwortet Ihnen am Montag um 09:00 MEZ");
+    expect(agentJoinedMessage("Sarah Connor", "es")).toBe(
+      "Sarah, de nuestro equipo, se ha unido y puede ver nuestra conversación.",
+    );
+    expect(customerNotice("resolved", "ja")).toBe(customerNotice("resolved", "en"));
   });
 
   it("introduces the agent by first name", () => {

@@ -73,7 +73,8 @@ function createAnalyzer(language: string): Analyzer {
     if (language === "fr" || language === "it") w = w.replace(ELISION_RE, "");
     if (language === "en" && w.endsWith("'s")) w = w.slice(0, -2);
     let out: string | null;
-    if (stop.has(w) || (w.length === 1 && !/\p{N}/u.test(w))) out = null;
+    // Single letters are kept ("Plan X", "vitamin C"): the stopword lists hold the ones that are noise ("a", "s").
+    if (stop.has(w)) out = null;
     else {
       // Stemmers expect plain words; identifiers with punctuation ("v1.2", "e-mail") are kept whole.
       const plain = /^[\p{L}]+$/u.test(w);
@@ -101,7 +102,8 @@ function createAnalyzer(language: string): Analyzer {
           if (joined !== null && joined !== t) out.push(joined);
         }
         for (const part of word.split(JOINT_RE)) {
-          const p = termOf(part);
+          // A one-letter part ("e" of "e-mail") is a prefix, not a word of its own.
+          const p = part.length > 1 || /\p{N}/u.test(part) ? termOf(part) : null;
           if (p !== null && p !== t) out.push(p);
         }
       }

@@ -44,7 +44,10 @@ export function decideAnswerable(
       normScore: 0,
       coverage: 0,
     };
-  const lexical = top.normScore >= policy.minNormScore && top.coverage >= policy.minCoverage;
+  // A one-word question ("privacy" of "what is your privacy policy") found only in a passage's body is a passing
+  // mention ("Account settings, then Privacy"), not the topic: it must name the passage's title or heading.
+  const passing = retrieval.queryTerms.length === 1 && top.titleMatch === false;
+  const lexical = top.normScore >= policy.minNormScore && top.coverage >= policy.minCoverage && !passing;
   const semantic =
     policy.minSimilarity != null && top.similarity !== null && top.similarity >= policy.minSimilarity;
   const ok = lexical || semantic;

@@ -31,6 +31,8 @@ export interface Passage {
   coverage: number;
   /** Cosine similarity to the query embedding in hybrid retrieval; null when no vectors were used. */
   similarity: number | null;
+  /** Whether one of the query's own terms is in the chunk's title or heading; set on the best passage only. */
+  titleMatch?: boolean;
 }
 
 export interface Retrieval {
@@ -362,6 +364,11 @@ export class KnowledgeIndex {
     if (semantic && semantic.weight > 0 && language === "en")
       this.addSemanticTitleMatch(passages, query, semantic);
     const fused = fuseByDocument(passages, this.options.documentFusion);
+    const best = fused[0];
+    if (best) {
+      const own = new Set(queryTerms);
+      best.titleMatch = this.titleTermsOf(idx, best.chunk).some((t) => own.has(t));
+    }
     return {
       language,
       languageFallback,

@@ -27,6 +27,14 @@ describe("analyzer", () => {
     expect(en.terms("open mail.google.com")).toEqual(["open", "mail.google.com", "mail", "googl", "com"]);
     expect(en.terms("user_name")).toEqual(["user_name", "user", "name"]);
   });
+  it("keeps a single letter that names something, and drops the ones that are noise", () => {
+    expect(analyzerFor("en").terms("What is Plan X?")).toEqual(["plan", "x"]);
+    expect(analyzerFor("en").terms("it's a test")).toEqual(["test"]);
+  });
+  it("drops the nouns a question is framed with, so a missing 'policy' does not hide the topic", () => {
+    expect(analyzerFor("en").terms("What is your return policy?")).toEqual(["return"]);
+    expect(analyzerFor("en").terms("more info about shipping details")).toEqual(["ship"]);
+  });
   it("does not split contractions into parts", () => {
     expect(analyzerFor("en").terms("don't won't")).toEqual([]);
   });
@@ -171,6 +179,22 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("when will my refund be paid")).answerable).toBe(true);
     expect(decideAnswerable(idx.search("do you sell garden furniture in Norway")).answerable).toBe(false);
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
+  });
+
+  it("answers a one-word question only from a passage whose title names it, not from a passing mention", () => {
+    // "payment" appears only in the returns passage's body; "returns" is its title.
+    expect(decideAnswerable(idx.search("What is your payment policy?")).answerable).toBe(false);
+    expect(decideAnswerable(idx.search("What is your returns policy?")).answerable).toBe(true);
+  });
+
+  it("tells Plan X from Plan S by their one-letter names", () => {
+    const plans = new KnowledgeIndex();
+    plans.upsert([
+      chunk("px", "Plan X", "Plan X costs 20 euros a month and includes priority support."),
+      chunk("ps", "Plan S", "Plan S costs 5 euros a month and includes email support."),
+    ]);
+    expect(plans.search("How much is Plan X?").passages[0]!.chunk.id).toBe("px");
+    expect(plans.search("How much is Plan S?").passages[0]!.chunk.id).toBe("ps");
   });
 
   it("finds a compound written in a chunk when the customer types one of its parts", () => {

@@ -14,6 +14,13 @@ describe("detectLanguage", () => {
     ["我的订单在哪里", "zh"],
     ["注文はどこですか", "ja"],
     ["주문이 어디에 있나요", "ko"],
+    // Support questions whose function words are shared with a neighbour ("de", "la", "en"): the topic words decide.
+    ["Combien de temps prend la livraison en France ?", "fr"],
+    ["¿Cuánto tarda el envío a España?", "es"],
+    ["Wie lange dauert die Lieferung?", "de"],
+    ["Quanto tempo demora a entrega?", "pt"],
+    ["Quanto tempo ci vuole per la spedizione?", "it"],
+    ["Hoelang duurt de levering?", "nl"],
   ])("detects %j as %s", (text, lang) => {
     const r = detectLanguage(text);
     expect(r.language).toBe(lang);

@@ -35,6 +35,25 @@ describe("triage", () => {
     expect(triage({ text: "Die Lieferung ist angekommen, danke." }).sentiment).toBeGreaterThan(0);
   });
 
+  it("gives a message too short to judge the language of the customer's earlier turns", () => {
+    const history = [{ role: "customer" as const, text: "Bonjour, je voudrais savoir où est ma commande" }];
+    expect(triage({ text: "ok", history })).toMatchObject({ language: "fr", languageConfidence: 0.5 });
+    expect(triage({ text: "LC-10234", history })).toMatchObject({ language: "fr" });
+  });
+
+  it("prefers the conversation's known language, then the customer's language attribute, to the history", () => {
+    const history = [{ role: "customer" as const, text: "Bonjour, je voudrais savoir où est ma commande" }];
+    expect(triage({ text: "ok", history, fallbackLanguage: "de" }).language).toBe("de");
+    expect(triage({ text: "ok", history, customer: { attributes: { locale: "pt-BR" } } }).language).toBe("pt");
+    expect(triage({ text: "ok", customer: { attributes: { language: "es" } } }).language).toBe("es");
+  });
+
+  it("reports an undetermined language when nothing is known, and never guesses from AI turns", () => {
+    expect(triage({ text: "ok" }).language).toBe("und");
+    const aiOnly = [{ role: "ai" as const, text: "Bonjour, comment puis-je vous aider aujourd'hui ?" }];
+    expect(triage({ text: "ok", history: aiOnly }).language).toBe("und");
+  });
+
   it("escalates when the customer asks for a person", () => {
     expect(triage({ text: "I want to talk to a human" })).toMatchObject({
       route: "human",

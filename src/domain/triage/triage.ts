@@ -2,12 +2,12 @@
 // pass over the text and well under a millisecond, with the cues that explain the result.
 import { scoreFrustration } from "./frustration.ts";
 import type { IntentModel } from "./intent/index.ts";
-import { detectLanguage } from "./language.ts";
+import { detectLanguage, FALLBACK_CONFIDENCE, type LanguageResult } from "./language.ts";
 import { countUnresolvedAiTurns, decideRoute } from "./routing.ts";
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from "./routing-rules.ts";
 import { scoreSentiment } from "./sentiment.ts";
 import { analyseText } from "./text.ts";
-import type { TriageInput, TriageResult } from "./types.ts";
+import type { HistoryTurn, TriageInput, TriageResult } from "./types.ts";
 
 /** Intent of a message with no words (empty, emoji-only, punctuation, junk): there is nothing to classify. */
 export const NO_INTENT = "none";
@@ -29,7 +29,12 @@ export function createTriage(deps: TriageDeps): Triage {
     const analysed = analyseText(raw);
     const history = Array.isArray(input.history) ? input.history : undefined;
 
-    const language = detectLanguage(analysed, input.fallbackLanguage);
+    let language = detectLanguage(
+      analysed,
+      input.fallbackLanguage ?? attributeLanguage(input.customer?.attributes),
+    );
+    // "ok", "LC-10234": too short to judge, and nothing known yet, so the customer's earlier turns decide.
+    if (language.source === "undetermined" && history) language = historyLanguage(history) ?? language;
     // English lexicon words are homographs in other languages ("die", "war", "pain"): sentiment needs the language.
     const sentiment = scoreSentiment(analysed, language);
     const frustration = scoreFrustration(analysed, history, sentiment.score);
@@ -91,4 +96,39 @@ export function createTriage(deps: TriageDeps): Triage {
       tier: decision.tier,
     };
   };
+}
+
+/** How many recent customer turns, and characters of them, decide a short message's language. */
+const HISTORY_TURNS = 5;
+const HISTORY_CHARS = 2000;
+
+/** The language of the customer's recent turns together, when they say enough to judge; runs only for short messages. */
+function historyLanguage(history: readonly HistoryTurn[]): LanguageResult | null {
+  let text = "";
+  let turns = 0;
+  for (let i = history.length - 1; i >= 0 && turns < HISTORY_TURNS && text.length < HISTORY_CHARS; i--) {
+    const turn = history[i];
+    if (turn?.role !== "customer" || typeof turn.text !== "string") continue;
+    text = `${turn.text}\n${text}`;
+    turns++;
+  }
+  if (turns === 0) return null;
+  const detected = detectLanguage(text.slice(-HISTORY_CHARS));
+  return detected.source === "detected"
+    ? {
+        language: detected.language,
+        confidence: Math.min(detected.confidence, FALLBACK_CONFIDENCE),
+        source: "fallback",
+      }
+    : null;
+}
+
+/** A language the host site put in the customer's attributes ("language", "locale" or "lang": "fr", "pt-BR"). */
+function attributeLanguage(attributes: Record<string, unknown> | undefined): string | undefined {
+  if (!attributes || typeof attributes !== "object") return undefined;
+  for (const key of ["language", "locale", "lang"]) {
+    const value = attributes[key];
+    if (typeof value === "string" && value.length <= 35) return value;
+  }
+  return undefined;
 }

@@ -1,0 +1,96 @@
+// Whole conversations with the demo shop's AI, through the public API: what a customer types after an answer
+// ("ok", "yes, and…"), short first messages, other languages, and the AI's own limit after several unresolved turns.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newConversation, postMessage, startTandem } from "../../test/support/tandem.ts";
+import type { Message } from "../domain/model.ts";
+import type { Tandem } from "../main.ts";
+
+describe("conversations with the demo AI", () => {
+  let t: Tandem;
+
+  beforeAll(async () => {
+    t = await startTandem({}, { demo: true });
+  }, 60_000);
+
+  afterAll(() => t?.close());
+
+  /** Sends each text in turn, waiting for the AI (or the desk) to answer it, and returns the stored conversation. */
+  async function chat(texts: string[], customer: Record<string, string> = {}) {
+    const c = await newConversation(t.app, customer);
+    for (const [i, text] of texts.entries()) {
+      const res = await postMessage(t.app, c.id, c.token, { clientMessageId: `m${i}`, text });
+      expect(res.statusCode).toBe(201);
+      await t.conversations.drain();
+    }
+    const messages = (await t.store.listMessages(c.id, { limit: 100 })).filter((m) => !m.internal);
+    return { messages, conversation: (await t.store.getConversation(c.id))! };
+  }
+
+  const said = (messages: Message[]) => messages.map((m) => `${m.author}: ${m.text}`);
+
+  it("greets a customer whose first message is only 'ok', instead of saying it cannot speak their language", async () => {
+    const { messages, conversation } = await chat(["ok"]);
+    expect(said(messages)).toEqual([
+      "customer: ok",
+      "ai: Hi! I'm the virtual assistant. How can I help you today?",
+    ]);
+    expect(conversation.status).toBe("ai");
+  });
+
+  it("takes 'ok' or 'cool' after 'did that solve it?' as a yes and closes the conversation as resolved by the AI", async () => {
+    for (const reply of ["ok", "cool", "thanks!"]) {
+      const { messages, conversation } = await chat(["How long does shipping take?", reply]);
+      expect(messages.at(-3)?.text).toBe(reply);
+      expect(messages.at(-2)?.text).toMatch(/^Great, I'm glad that helped!/);
+      expect(conversation).toMatchObject({ status: "resolved", resolutionCode: "customer_confirmed" });
+    }
+  });
+
+  it("answers the question that follows a 'yes' instead of closing the conversation on it", async () => {
+    const { messages, conversation } = await chat([
+      "How long does shipping take?",
+      "yes, and how do I return an item?",
+    ]);
+    const last = messages.at(-1)!;
+    expect(last.author).toBe("ai");
+    expect(last.text).toMatch(/return any item within 30 days/);
+    expect(last.meta?.previousConfirmed).toBe(true);
+    // The first answer was confirmed: the count of unresolved AI turns starts again at this answer.
+    expect(conversation).toMatchObject({ status: "ai", aiTurnsUnresolved: 1 });
+  });
+
+  it("says plainly that it could not resolve things after three unresolved answers, then hands over", async () => {
+    const { messages, conversation } = await chat([
+      "hi",
+      "How long does shipping take?",
+      "how much is express shipping?",
+      "How do I return an item?",
+      "what payment methods do you accept?",
+    ]);
+    // The greeting is small talk, not a turn: the handover comes after the third answer, not the second.
+    expect(said(messages).slice(-3)).toEqual([
+      "customer: what payment methods do you accept?",
+      "ai: I haven't been able to resolve this for you, so I'm connecting you with a specialist who will see everything we've discussed.",
+      expect.stringMatching(/^system: /),
+    ]);
+    expect(messages.at(-2)?.meta).toMatchObject({ kind: "boundary", reason: "unresolved_after_turns" });
+    expect(conversation).toMatchObject({ status: "waiting_human", reasons: ["unresolved_after_turns"] });
+  });
+
+  it("answers 'what is your return policy' from the returns page", async () => {
+    const { messages } = await chat(["What is your return policy?"]);
+    const ai = messages.at(-1)!;
+    expect(ai.text).toMatch(/return any item within 30 days/);
+    expect(ai.meta?.citations).toEqual([expect.objectContaining({ title: "Returns and refunds" })]);
+  });
+
+  it("speaks French to a French customer all through the handover, system notices included", async () => {
+    const { messages, conversation } = await chat(["Combien de temps prend la livraison en France ?"]);
+    expect(conversation.language).toBe("fr");
+    expect(said(messages).slice(1)).toEqual([
+      expect.stringMatching(/^ai: Je ne peux pas répondre moi-même dans votre langue/),
+      expect.stringMatching(/^system: J'ai transmis votre conversation à notre équipe/),
+    ]);
+  });
+});
