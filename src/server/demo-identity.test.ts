@@ -32,6 +32,11 @@ describe("the demo shop's order look-up", () => {
     expect(reply.text).toMatch(/^Order LC-10234 is /);
   });
 
+  it("looks the order up when the signed-in customer sends nothing but its number", async () => {
+    const reply = await aiReplyTo(signedCustomer({ ...DEMO_CUSTOMER }), "LC-10234");
+    expect(reply.text).toMatch(/^Order LC-10234 is /);
+  });
+
   it("tells a visitor who only claims the demo customer's email that it needs to know who they are, and hands over", async () => {
     const reply = await aiReplyTo(
       { email: DEMO_CUSTOMER.email, name: "Mallory" },

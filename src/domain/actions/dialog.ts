@@ -120,7 +120,26 @@ export class ActionDialog {
       if (byIntent) return byIntent;
     }
     const lower = message.toLowerCase();
-    return this.registry.actions.find((a) => a.triggers.some((t) => lower.includes(t.toLowerCase()))) ?? null;
+    return (
+      this.registry.actions.find((a) => a.triggers.some((t) => lower.includes(t.toLowerCase()))) ??
+      this.selectByBareValue(message)
+    );
+  }
+
+  /**
+   * A message that is nothing but an order number ("LC-10234") asks about that order: the one action with an
+   * order-number slot takes it. Only a non-identity order_id slot counts (an email alone names no request), and
+   * only when exactly one action has such a slot, so the choice is never a guess.
+   */
+  private selectByBareValue(message: string): ActionDefinition | null {
+    const bare = message.trim().replace(/[\s.!?]+$/u, "");
+    if (bare.length === 0 || bare.length > 24 || /\s/.test(bare)) return null;
+    const value = extractSlot("order_id", bare);
+    if (value === null || value.replace(/-/g, "") !== bare.toUpperCase().replace(/-/g, "")) return null;
+    const candidates = this.registry.actions.filter((a) =>
+      Object.values(a.slots).some((slot) => slot.extract === "order_id" && !slot.identity),
+    );
+    return candidates.length === 1 ? (candidates[0] as ActionDefinition) : null;
   }
 
   /** Whether the message names the action in so many words (a trigger phrase), not just its intent. */
