@@ -454,6 +454,24 @@ for (const target of testDatabases()) {
         );
       });
 
+      it("stores a lone surrogate as U+FFFD and treats a replay of the same request as the same message", async () => {
+        const c = await withHistory();
+        const body = '{"clientMessageId":"lone","text":"broken emoji \\ud83d here"}';
+        const send = () =>
+          t.app.inject({
+            method: "POST",
+            url: `/api/v1/conversations/${c.id}/messages`,
+            headers: { ...bearer(c.token), "content-type": "application/json" },
+            payload: body,
+          });
+        const first = await send();
+        expect(first.statusCode).toBe(201);
+        expect(first.json().message.text).toBe("broken emoji \uFFFD here");
+        const replay = await send();
+        expect(replay.statusCode).toBe(200);
+        expect(replay.json().message.id).toBe(first.json().message.id);
+      });
+
       it("refuses a clientMessageId replayed with other text with 409 IDEMPOTENCY_CONFLICT", async () => {
         const c = await withHistory();
         await refusedWithoutChange(c.id, 409, "IDEMPOTENCY_CONFLICT", () =>

@@ -131,7 +131,12 @@ export function userView(u: User) {
 // ---- request schemas (the contract) ----
 
 export const clientMessageId = z.string().min(1).max(128);
-export const messageText = z.string().refine((s) => s.trim().length > 0, "text must not be empty");
+// A lone surrogate ("\ud83d" in JSON) cannot be stored as UTF-8: it becomes U+FFFD here, as the database would make it,
+// so what is stored is what was acknowledged and a replay of the same request matches it.
+export const messageText = z
+  .string()
+  .transform((s) => s.toWellFormed())
+  .refine((s) => s.trim().length > 0, "text must not be empty");
 
 export const createConversationBody = z
   .object({
