@@ -133,9 +133,10 @@ export function userView(u: User) {
 export const clientMessageId = z.string().min(1).max(128);
 // A lone surrogate ("\ud83d" in JSON) cannot be stored as UTF-8: it becomes U+FFFD here, as the database would make it,
 // so what is stored is what was acknowledged and a replay of the same request matches it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 export const messageText = z
   .string()
-  .transform((s) => s.toWellFormed())
+  .transform((s) => s.replace(LONE_SURROGATE, "\uFFFD"))
   .refine((s) => s.trim().length > 0, "text must not be empty");
 
 export const createConversationBody = z
