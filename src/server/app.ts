@@ -160,7 +160,20 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     for (const client of this.websocketServer?.clients ?? []) client.close(1001, "server shutting down");
     done();
   });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // A client breaking the protocol (a frame over maxPayload, invalid UTF-8: ws codes WS_ERR_*) is the client's
+    // fault, not the server's: one warning line with the code, no stack trace. Anything else stays an error.
+    errorHandler(error, socket, request) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === "string" && code.startsWith("WS_ERR_")) {
+        request.log.warn({ code, message: error.message }, "stream closed: the client broke the WebSocket protocol");
+      } else {
+        request.log.error({ err: error }, "stream failed");
+      }
+      socket.terminate();
+    },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",

@@ -129,6 +129,23 @@ describe("logs", () => {
     expect(log.text()).toContain("assignee=customer@example.test");
   });
 
+  it("logs a stream frame over the size limit as one warning with its code, no stack trace, and closes with 1009", async () => {
+    const log = sink();
+    const t = await startTandem({ LOG_LEVEL: "info" }, { triage: null, logger: { stream: log.stream } });
+    started.push(t);
+    const base = (await t.app.listen({ port: 0, host: "127.0.0.1" })).replace(/^http/, "ws");
+    const c = await newConversation(t.app);
+    const socket = new WebSocket(`${base}/api/v1/stream?token=${c.token}`);
+    await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
+    const closed = new Promise<number>((resolve) => socket.addEventListener("close", (e) => resolve(e.code)));
+    socket.send("x".repeat(2_000_000));
+    expect(await closed).toBe(1009);
+    const lines = log.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    expect(lines.find((l) => l.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH")).toMatchObject({ level: 40 });
+    expect(log.text()).not.toContain("receiver.js");
+  });
+
   it("with REDACT_PII masks emails in every line and keeps lines valid JSON", async () => {
     const { log, secrets } = await flow({ LOG_LEVEL: "debug", REDACT_PII: "true" });
     const text = log.text();

@@ -7,6 +7,11 @@ export interface Section {
   text: string;
   /** Human-readable place inside the source ("page 3", "row 12"); defaults to the heading path. */
   location?: string;
+  /**
+   * Line of the source file where `text` starts (1-based), when each line break in `text` is one in the source:
+   * chunks with neither a location nor a heading are then located by their lines ("lines 4–9").
+   */
+  line?: number;
 }
 
 export interface DocumentInput {
@@ -26,9 +31,13 @@ export interface ChunkDraft {
   title: string;
   /** Heading path joined with " › ", empty at the top level. */
   heading: string;
+  /** Where the chunk is for a citation: the section's location, else its heading path, else its lines. */
   location: string;
   text: string;
-  /** Content hash of the normalised text: duplicates share it. */
+  /**
+   * Hash of the normalised title and text: the same passage repeated under another heading of a document shares
+   * it (and is dropped), while rows or pages with other titles but the same text (two products at one price) do not.
+   */
   hash: string;
 }
 
@@ -106,8 +115,13 @@ export function contentHash(text: string): string {
   return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
-const normaliseForHash = (text: string): string => text.toLowerCase().replace(/\s+/g, " ").trim();
+// Case, spacing and Unicode compatibility forms do not make a passage different.
+const normaliseForHash = (text: string): string =>
+  text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;
+
+/** The hash chunkDocument gives a chunk of `text` in a document titled `title`. */
+const chunkHash = (title: string, text: string): string => contentHash(normaliseForHash(`${title}\n${text}`));
 
 /**
  * Joins sentences back into text that splits the same way again: a line that does not end like a sentence (a list
@@ -131,10 +145,29 @@ function capSentence(sentence: string, maxWords: number): string[] {
   return parts;
 }
 
+/** A sentence and the line of its section's text it came from (from 0). */
+interface Sentence {
+  text: string;
+  line: number;
+}
+
+/** Sentences of a section with their line offsets: splitSentences never joins lines, so each has exactly one. */
+function sectionSentences(text: string, maxWords: number): Sentence[] {
+  const out: Sentence[] = [];
+  text.split("\n").forEach((lineText, line) => {
+    for (const s of splitSentences(lineText))
+      for (const part of capSentence(s, maxWords)) out.push({ text: part, line });
+  });
+  return out;
+}
+
+const lineRange = (first: number, last: number): string =>
+  first === last ? `line ${first}` : `lines ${first}–${last}`;
+
 /**
  * Chunks one document. Sections never share a chunk (a heading change is a topic change); inside a section,
  * sentences are packed up to maxWords and the last `overlapSentences` are repeated at the start of the next chunk.
- * Duplicate chunk texts inside the document are dropped.
+ * A chunk whose normalised text already appeared in the document, under any heading, is dropped (the first stays).
  */
 export function chunkDocument(
   doc: DocumentInput,
@@ -144,16 +177,21 @@ export function chunkDocument(
   const seen = new Set<string>();
   for (const section of doc.sections) {
     const heading = section.headings.filter((h) => h.trim()).join(" › ");
-    const location = section.location ?? heading;
-    const sentences = splitSentences(section.text).flatMap((s) => capSentence(s, options.maxWords));
+    const sentences = sectionSentences(section.text, options.maxWords);
     if (sentences.length === 0) continue;
-    let current: string[] = [];
+    const locate = (part: Sentence[]): string => {
+      if (section.location) return section.location;
+      if (heading) return heading;
+      if (section.line === undefined) return "";
+      return lineRange(section.line + part[0]!.line, section.line + part[part.length - 1]!.line);
+    };
+    let current: Sentence[] = [];
     let words = 0;
     let fresh = 0; // sentences in `current` not carried over from the previous chunk
     const flush = () => {
       if (fresh === 0) return;
-      const text = joinSentences(current);
-      const hash = contentHash(normaliseForHash(`${heading}\n${text}`));
+      const text = joinSentences(current.map((s) => s.text));
+      const hash = chunkHash(doc.title, text);
       if (!seen.has(hash)) {
         seen.add(hash);
         chunks.push({
@@ -161,18 +199,18 @@ export function chunkDocument(
           ordinal: chunks.length,
           title: doc.title,
           heading,
-          location,
+          location: locate(current),
           text,
           hash,
         });
       }
       const keep = options.overlapSentences > 0 ? current.slice(-options.overlapSentences) : [];
       current = keep;
-      words = keep.reduce((n, s) => n + wordCount(s), 0);
+      words = keep.reduce((n, s) => n + wordCount(s.text), 0);
       fresh = 0;
     };
     for (const sentence of sentences) {
-      const w = wordCount(sentence);
+      const w = wordCount(sentence.text);
       if (fresh > 0 && words + w > options.maxWords) flush();
       // Overlap must not push a chunk past the bound on its own.
       if (words + w > options.maxWords && fresh === 0) {
@@ -188,31 +226,146 @@ export function chunkDocument(
   return chunks;
 }
 
-/** Sections of a Markdown (or plain) text by ATX headings; text before the first heading belongs to the title. */
+/** What a Markdown text is made of: its sections, and its title when it has one. */
+export interface MarkdownOutline {
+  sections: Section[];
+  h1Count: number;
+  /**
+   * The text of the document's only H1 when that H1 is its first heading: the document's title, which then heads
+   * every later section's path.
+   */
+  title: string | null;
+}
+
+/** Sections of a Markdown (or plain) text by headings; text before the first heading belongs to the title. */
 export function sectionsFromMarkdown(markdown: string): Section[] {
+  return outlineMarkdown(markdown).sections;
+}
+
+const ATX_RE = /^ {0,3}(#{1,6})\s+(.+?)(?:\s+#+)?\s*$/;
+const SETEXT_RE = /^ {0,3}(=+|-+)\s*$/;
+const FENCE_RE = /^\s*(```|~~~)/;
+const LIST_ITEM_RE = /^\s*(?:[-*+]|\d+[.)])\s+/;
+const TABLE_DELIMITER_RE = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
+// Lines with no words: thematic breaks, stray underlines.
+const RULE_RE = /^\s*(?:[-*_=]\s*){3,}$/;
+
+/** Cells of a GFM table row: split at unescaped pipes, outer pipes optional. */
+export function tableCells(row: string): string[] {
+  let s = row.trim();
+  if (s.startsWith("|")) s = s.slice(1);
+  if (s.endsWith("|") && !s.endsWith("\\|")) s = s.slice(0, -1);
+  return s.split(/(?<!\\)\|/).map((c) => stripInlineMarkdown(c.replace(/\\\|/g, "|").trim()));
+}
+
+/**
+ * One table row as a readable line, each value labelled by its column ("Size: M; Chest: 100 cm"), so a row
+ * retrieved alone still says what its numbers are. Empty cells are left out; a value without a header stands alone.
+ */
+export function tableRowText(headers: readonly string[], cells: readonly string[]): string {
+  return cells
+    .map((value, i) => {
+      const v = value.replace(/\s+/g, " ").trim();
+      if (!v) return "";
+      const h = (headers[i] ?? "").replace(/\s+/g, " ").trim();
+      return h && h !== v ? `${h}: ${v}` : v;
+    })
+    .filter(Boolean)
+    .join("; ");
+}
+
+/**
+ * Sections of Markdown: ATX ("## Title") and setext ("Title" over "===" or "---") headings open sections, GFM
+ * tables become one labelled line per row, list markers and inline markup are dropped. Each section records the
+ * line it starts on; text lines map one to one onto source lines, so chunks can be located by line.
+ */
+export function outlineMarkdown(markdown: string): MarkdownOutline {
   const sections: Section[] = [];
+  const lines = markdown.split(/\r?\n/);
   const path: { level: number; text: string }[] = [];
+  let h1Count = 0;
+  let firstHeading: { level: number; text: string } | null = null;
   let buffer: string[] = [];
+  let bufferStart = 0; // index in `lines` of buffer[0]
+  let paragraph = 0; // trailing buffer lines that form a plain paragraph (a setext heading's candidate text)
   let inFence = false;
-  const push = () => {
-    const text = buffer.join("\n").trim();
-    if (text) sections.push({ headings: path.map((p) => p.text), text });
-    buffer = [];
-  };
-  for (const line of markdown.split(/\r?\n/)) {
-    if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-    const m = inFence ? null : /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
-    if (m) {
-      push();
-      const level = m[1]!.length;
-      while (path.length && path[path.length - 1]!.level >= level) path.pop();
-      path.push({ level, text: stripInlineMarkdown(m[2]!) });
-    } else {
-      buffer.push(stripInlineMarkdown(line.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, "")));
+  const push = (nextStart: number) => {
+    const first = buffer.findIndex((l) => l.trim());
+    if (first >= 0) {
+      let last = buffer.length - 1;
+      while (!buffer[last]!.trim()) last--;
+      sections.push({
+        headings: path.map((p) => p.text),
+        text: buffer.slice(first, last + 1).join("\n"),
+        line: bufferStart + first + 1,
+      });
     }
+    buffer = [];
+    bufferStart = nextStart;
+    paragraph = 0;
+  };
+  const openHeading = (level: number, text: string, nextStart: number) => {
+    push(nextStart);
+    if (level === 1) h1Count++;
+    firstHeading ??= { level, text };
+    while (path.length && path[path.length - 1]!.level >= level) path.pop();
+    path.push({ level, text });
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (FENCE_RE.test(line)) {
+      inFence = !inFence;
+      buffer.push("");
+      paragraph = 0;
+      continue;
+    }
+    if (inFence) {
+      buffer.push(line);
+      paragraph = 0;
+      continue;
+    }
+    const atx = ATX_RE.exec(line);
+    if (atx) {
+      openHeading(atx[1]!.length, stripInlineMarkdown(atx[2]!), i + 1);
+      continue;
+    }
+    const setext = SETEXT_RE.exec(line);
+    if (setext && paragraph > 0) {
+      // The paragraph just read is the heading's text, not body text of the section before it.
+      const text = buffer
+        .splice(buffer.length - paragraph)
+        .map((l) => l.trim())
+        .join(" ");
+      openHeading(setext[1]!.startsWith("=") ? 1 : 2, text, i + 1);
+      continue;
+    }
+    const next = lines[i + 1];
+    if (line.includes("|") && next !== undefined && TABLE_DELIMITER_RE.test(next) && next.includes("-")) {
+      const headers = tableCells(line);
+      if (headers.length === tableCells(next).length) {
+        buffer.push("", ""); // the header and delimiter rows: their words are repeated in every row
+        i++;
+        while (i + 1 < lines.length && lines[i + 1]!.trim() && lines[i + 1]!.includes("|")) {
+          i++;
+          buffer.push(tableRowText(headers, tableCells(lines[i]!)));
+        }
+        paragraph = 0;
+        continue;
+      }
+    }
+    if (!line.trim() || RULE_RE.test(line)) {
+      buffer.push("");
+      paragraph = 0;
+      continue;
+    }
+    const plain = !LIST_ITEM_RE.test(line) && !/^\s*>/.test(line) && !/^ {4}/.test(line);
+    buffer.push(stripInlineMarkdown(line.replace(LIST_ITEM_RE, "")));
+    paragraph = plain ? paragraph + 1 : 0;
   }
-  push();
-  return sections;
+  push(lines.length);
+  const first = firstHeading as { level: number; text: string } | null;
+  const title = h1Count === 1 && first?.level === 1 ? first.text : null;
+  return { sections, h1Count, title };
 }
 
 /** Removes emphasis, inline code ticks, images and link targets, keeping the readable words. */

@@ -5,7 +5,7 @@
 // page that breaks a limit is skipped and reported, and only a start URL that fails makes the whole crawl fail.
 
 import type { DocumentInput } from "../../../domain/knowledge/chunker.ts";
-import { decodeText } from "./decode.ts";
+import { decodeText, decodeTextContent } from "./decode.ts";
 import {
   CRAWLER_USER_AGENT,
   type FetchDocumentOptions,
@@ -50,6 +50,7 @@ const PAGE_LEVEL_CODES = new Set<IngestErrorCode>([
   "KB_FETCH_FAILED",
   "KB_UNSUPPORTED_FORMAT",
   "KB_PARSE_FAILED",
+  "KB_BINARY_CONTENT",
 ]);
 
 interface Skip {
@@ -68,6 +69,7 @@ const REASONS: Partial<Record<IngestErrorCode, string>> = {
   KB_TOO_MANY_REDIRECTS: "too many redirects",
   KB_FETCH_FAILED: "unreachable",
   KB_PARSE_FAILED: "unreadable",
+  KB_BINARY_CONTENT: "binary content",
 };
 
 export async function crawlSite(start: string, options: CrawlOptions = {}): Promise<ParsedSource> {
@@ -167,7 +169,13 @@ export async function crawlSite(start: string, options: CrawlOptions = {}): Prom
     }
     const format = formatOfFetched(page.contentType, page.url, page.bytes);
     if (format === "html") {
-      const html = decodeText(page.bytes, { contentType: page.contentType, html: true });
+      let html: string;
+      try {
+        html = decodeTextContent(page.bytes, url, { contentType: page.contentType, html: true });
+      } catch (e) {
+        skip(url, e);
+        continue;
+      }
       const doc = htmlToDocument(html, page.url, options.language);
       if (doc.sections.length) documents.push(doc);
       options.onPage?.(url, documents.length, queue.length);

@@ -58,10 +58,13 @@ describe("file formats", () => {
     ]);
   });
 
-  it("reads plain text paragraphs", async () => {
-    const src = await loadSource(file("notes.txt", "First paragraph.\n\nSecond paragraph."));
+  it("reads plain text paragraphs, keeping their lines for citations", async () => {
+    const src = await loadSource(file("notes.txt", "\nFirst paragraph.\n\nSecond paragraph.\n"));
     expect(src.documents[0]).toMatchObject({ title: "notes" });
-    expect(src.documents[0]!.sections[0]!.text).toBe("First paragraph.\nSecond paragraph.");
+    expect(src.documents[0]!.sections[0]).toMatchObject({
+      text: "First paragraph.\n\nSecond paragraph.",
+      line: 2,
+    });
   });
 
   it("makes each CSV row a document with id, title and the chosen columns", async () => {
@@ -96,10 +99,10 @@ describe("file formats", () => {
       ),
     );
     expect(a.documents[0]).toMatchObject({ id: "7", title: "Gift cards" });
-    const b = await loadSource(
-      file("wrapped.json", JSON.stringify({ items: [{ title: "T", answer: "x y z" }] })),
-    );
-    expect(b.documents[0]!.id).toBe("row-1");
+    const wrapped = file("wrapped.json", JSON.stringify({ items: [{ title: "T", answer: "x y z" }] }));
+    const b = await loadSource(wrapped);
+    // Without an id column, a row is named by its source's location and its row number.
+    expect(b.documents[0]!.id).toBe(`${wrapped}#row-1`);
   });
 
   it("refuses unknown file types and missing files", async () => {

@@ -2,7 +2,7 @@
 // PDF, Markdown, text or CSV link is read as what it is whether it was given alone or met during a crawl.
 
 import { basename, extname } from "node:path";
-import { decodeText } from "./decode.ts";
+import { decodeTextContent } from "./decode.ts";
 import { type FetchedDocument, isPdfType, mediaType } from "./fetch-document.ts";
 import { parseHtmlPage } from "./html.ts";
 import { parseMarkdown, parsePlainText } from "./markdown.ts";
@@ -106,7 +106,7 @@ export async function parseBytes(
       `unsupported file type ${ext || "(none)"}: use .pdf, .md, .txt, .html, .csv, .json`,
     );
   const htmlUrl = location.startsWith("/") ? `file://${location}` : location;
-  return parseFormat(format, bytes, { name, location, htmlUrl, contentType: null }, options);
+  return parseFormat(format, bytes, { name, location, htmlUrl, contentType: null, label: name }, options);
 }
 
 /** Parses a fetched body by its Content-Type; an unsupported type is KB_UNSUPPORTED_FORMAT. */
@@ -124,7 +124,13 @@ export async function parseFetched(doc: FetchedDocument, options: ParseOptions =
   return parseFormat(
     format,
     doc.bytes,
-    { name, location: doc.requestedUrl, htmlUrl: doc.url, contentType: doc.contentType },
+    {
+      name,
+      location: doc.requestedUrl,
+      htmlUrl: doc.url,
+      contentType: doc.contentType,
+      label: doc.requestedUrl,
+    },
     options,
   );
 }
@@ -141,7 +147,7 @@ function fileName(url: URL): string {
 async function parseFormat(
   format: Format,
   bytes: Uint8Array,
-  at: { name: string; location: string; htmlUrl: string; contentType: string | null },
+  at: { name: string; location: string; htmlUrl: string; contentType: string | null; label: string },
   options: ParseOptions,
 ): Promise<ParsedSource> {
   const { name, location } = at;
@@ -149,7 +155,9 @@ async function parseFormat(
     ...(options.columns ? { columns: options.columns } : {}),
     ...(options.language ? { language: options.language } : {}),
   };
-  const text = () => decodeText(bytes, { contentType: at.contentType, html: format === "html" });
+  // Every format but PDF is text: binary bytes under a text name or type are refused, not indexed as garbage.
+  const text = () =>
+    decodeTextContent(bytes, at.label, { contentType: at.contentType, html: format === "html" });
   switch (format) {
     case "pdf":
       return parsePdf(bytes, name, location, options.language);

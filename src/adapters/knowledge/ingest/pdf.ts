@@ -27,7 +27,8 @@ export async function parsePdf(
     kind: "pdf",
     name,
     location,
-    documents: [{ id: name, title, url: location, language: language ?? null, sections }],
+    // The location, not the file name, is the id: two manuals both called guide.pdf stay two documents.
+    documents: [{ id: location, title, url: location, language: language ?? null, sections }],
   };
 }
 

@@ -50,7 +50,21 @@ const cell = (v: unknown): string => {
   return String(v).trim();
 };
 
-/** Turns rows into documents; the chosen columns become "Column: value" lines (long values stand alone). */
+/**
+ * Every column of a table, in first-seen order: JSON rows need not share keys (a field only some products have),
+ * so the first row alone does not name them all.
+ */
+export function columnsOf(rows: Row[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}
+
+/**
+ * Turns rows into documents; the chosen columns become "Column: value" lines (long values stand alone). A row's
+ * document id is its `id` column; rows without one are named by the source's location and row number, so ids stay
+ * unique across sources and stable when the same source is added again.
+ */
 export function rowsToSource(
   rows: Row[],
   kind: SourceKind,
@@ -59,8 +73,10 @@ export function rowsToSource(
   options: RowOptions = {},
 ): ParsedSource {
   if (rows.length === 0) throw new IngestError("KB_EMPTY_SOURCE", `${name} has no rows`);
-  const header = Object.keys(rows[0]!);
-  const lower = new Map(header.map((h) => [h.toLowerCase(), h]));
+  const header = columnsOf(rows);
+  // The first spelling wins when rows disagree on case ("id" in one row, "ID" in another).
+  const lower = new Map<string, string>();
+  for (const h of header) if (!lower.has(h.toLowerCase())) lower.set(h.toLowerCase(), h);
   const idCol = lower.get("id");
   const titleCol = lower.get("title") ?? lower.get("name") ?? lower.get("question");
   let columns = options.columns?.map((c) => c.trim()).filter(Boolean);
@@ -77,11 +93,11 @@ export function rowsToSource(
   const documents: DocumentInput[] = [];
   const seen = new Set<string>();
   rows.forEach((row, i) => {
-    let id = idCol ? cell(row[idCol]) : "";
-    if (!id) id = `row-${i + 1}`;
+    const given = idCol ? cell(row[idCol]) : "";
+    let id = given || `${location}#row-${i + 1}`;
     if (seen.has(id)) id = `${id}#${i + 1}`;
     seen.add(id);
-    const title = (titleCol ? cell(row[titleCol]) : "") || `${name} ${id}`;
+    const title = (titleCol ? cell(row[titleCol]) : "") || `${name} ${given || `row ${i + 1}`}`;
     const lines = columns!
       .map((c) => {
         const v = cell(row[c]);

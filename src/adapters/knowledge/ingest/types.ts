@@ -18,6 +18,7 @@ export interface ParsedSource {
 export type IngestErrorCode =
   | "KB_UNSUPPORTED_FORMAT"
   | "KB_PARSE_FAILED"
+  | "KB_BINARY_CONTENT"
   | "KB_FETCH_FAILED"
   | "KB_FETCH_TIMEOUT"
   | "KB_TOO_LARGE"

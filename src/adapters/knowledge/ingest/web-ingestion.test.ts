@@ -373,3 +373,74 @@ describe("fetched bodies are parsed by their content type", () => {
     });
   });
 });
+
+describe("a robots.txt that cannot be read (RFC 9309)", () => {
+  const sites: TestSite[] = [];
+  const make = async (robots: Handler) => {
+    const s = await site({
+      "/robots.txt": robots,
+      "/": send("text/html", page("Help home", para("Welcome to the help centre."), ["/returns"])),
+      "/returns": send("text/html", page("Returns", para("Items can be returned within thirty days."))),
+    });
+    sites.push(s);
+    return s;
+  };
+  const status =
+    (code: number): Handler =>
+    (_req, res) =>
+      res.writeHead(code, { "content-type": "text/plain" }).end("unavailable");
+  afterAll(async () => Promise.all(sites.map(close)));
+
+  it("treats a 5xx robots.txt as disallowing everything and requests no page", async () => {
+    for (const code of [500, 503]) {
+      const s = await make(status(code));
+      await expect(crawlSite(`${s.base}/`)).rejects.toMatchObject({
+        code: "KB_ROBOTS_DISALLOWED",
+        message: expect.stringContaining(`answered ${code}`),
+      });
+      await expect(loadSource(`${s.base}/returns`, { crawl: false })).rejects.toMatchObject({
+        code: "KB_ROBOTS_DISALLOWED",
+      });
+      expect(s.requests.filter((r) => r !== "/robots.txt")).toEqual([]);
+    }
+  });
+
+  it("treats a robots.txt that drops the connection or times out as disallowing everything, saying the site is unreachable", async () => {
+    const dropped = await make((req) => req.socket.destroy());
+    await expect(loadSource(`${dropped.base}/returns`, { crawl: false })).rejects.toMatchObject({
+      code: "KB_FETCH_FAILED",
+      message: expect.stringContaining("robots.txt could not be read"),
+    });
+    await expect(crawlSite(`${dropped.base}/`)).rejects.toMatchObject({ code: "KB_FETCH_FAILED" });
+    const hanging = await make(() => undefined);
+    await expect(
+      loadSource(`${hanging.base}/returns`, { crawl: false, timeoutMs: 300 }),
+    ).rejects.toMatchObject({ code: "KB_FETCH_TIMEOUT" });
+    expect([...dropped.requests, ...hanging.requests].filter((r) => r !== "/robots.txt")).toEqual([]);
+  });
+
+  it("treats 429 Too Many Requests like a server error, not as leave to crawl", async () => {
+    const s = await make(status(429));
+    await expect(crawlSite(`${s.base}/`)).rejects.toMatchObject({ code: "KB_ROBOTS_DISALLOWED" });
+  });
+
+  it("treats a 4xx robots.txt as allowing everything", async () => {
+    for (const code of [401, 403, 404, 410]) {
+      const s = await make(status(code));
+      const src = await crawlSite(`${s.base}/`, { maxDepth: 1 });
+      expect(src.documents.map((d) => d.title).sort()).toEqual(["Help home", "Returns"]);
+    }
+  });
+
+  it("skips a crawled page whose bytes are binary, with its reason", async () => {
+    const s = await site({
+      "/": send("text/html", page("Home", para("The home page of the site."), ["/logo", "/about"])),
+      "/about": send("text/html", page("About", para("About the shop and its people."))),
+      "/logo": send("text/html", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 1, 2, 3, 0, 0xff])),
+    });
+    sites.push(s);
+    const src = await crawlSite(`${s.base}/`, { maxDepth: 1 });
+    expect(src.documents.map((d) => d.title).sort()).toEqual(["About", "Home"]);
+    expect(src.skipped).toEqual([{ url: `${s.base}/logo`, reason: "binary content" }]);
+  });
+});
