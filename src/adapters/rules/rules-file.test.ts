@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ROUTING_RULES } from "../../domain/triage/routing-rules.ts";
-import { loadRoutingRules } from "./rules-file.ts";
+import { loadRoutingRules, parseRoutingRulesText } from "./rules-file.ts";
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../../config/routing-rules.default.yaml", import.meta.url));
 let dir: string;
@@ -51,8 +51,30 @@ describe("loadRoutingRules", () => {
     expect(rules.reasons.unresolved_after_turns.turns).toBe(5);
   });
 
-  it("treats an empty file as the defaults", async () => {
-    expect(await loadRoutingRules(await write("empty.yaml", ""))).toEqual(DEFAULT_ROUTING_RULES);
+  it.each([
+    ["empty.yaml", ""],
+    ["blank.yaml", "  \n\n\t\n"],
+    ["comments.yaml", "# routing rules for the EU desk\n# (to be filled in)\n"],
+    ["null.yaml", "~\n"],
+    ["bom.yaml", "\ufeff"],
+    ["empty.json", ""],
+    ["null.json", "null"],
+  ])("refuses %s, a file that states no rules at all, with RULES_INVALID", async (name, text) => {
+    const err = await loadError(await write(name, text));
+    expect(err.code).toBe("RULES_INVALID");
+    expect(err.message).toContain(join(dir, name));
+    expect(err.message).toContain("the rules file is empty (or holds only comments)");
+  });
+
+  it("accepts {} as an explicit choice of the built-in rules", async () => {
+    expect(await loadRoutingRules(await write("explicit.yaml", "# defaults, on purpose\n{}\n"))).toEqual(
+      DEFAULT_ROUTING_RULES,
+    );
+    expect(await loadRoutingRules(await write("explicit.json", "{}"))).toEqual(DEFAULT_ROUTING_RULES);
+  });
+
+  it("still reads empty text as the defaults when it is not a file (the admin editor's preview)", () => {
+    expect(parseRoutingRulesText("", "edited rules")).toEqual(DEFAULT_ROUTING_RULES);
   });
 
   it("refuses an unknown reason with RULES_INVALID", async () => {

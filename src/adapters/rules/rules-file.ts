@@ -30,22 +30,35 @@ export async function loadRoutingRules(path: string): Promise<RoutingRules> {
           : ((err as Error).message ?? String(err));
     throw new RulesError("RULES_INVALID", `cannot read rules file ${path}: ${why}`);
   }
-  return parseRoutingRulesText(text, path);
+  const data = text.trim() === "" ? null : parseRulesDocument(text, path);
+  // An empty file (or one holding only comments, or a bare `null`) is almost always a mistake: a truncated copy, a
+  // shell redirect gone wrong, the wrong path. Reading it as "the defaults" would run the server on rules nobody
+  // chose, so it is refused. `{}` says "no overrides" in so many characters and is accepted as the defaults.
+  if (data === null || data === undefined) {
+    throw new RulesError(
+      "RULES_INVALID",
+      `${path}: the rules file is empty (or holds only comments); write {} to use the built-in rules on purpose, or leave the rules file unset`,
+    );
+  }
+  return parseRoutingRules(data, path);
 }
 
-/** Parses JSON (by extension .json) or YAML (anything else; YAML also accepts JSON) and validates the result. */
+/**
+ * Parses JSON (by extension .json) or YAML (anything else; YAML also accepts JSON) and validates the result. Empty
+ * text means the defaults here: this also serves the admin's rules editor preview, where an empty draft is harmless.
+ */
 export function parseRoutingRulesText(text: string, source: string): RoutingRules {
-  let data: unknown;
+  return parseRoutingRules(parseRulesDocument(text, source), source);
+}
+
+/** The document in `text`, null when it holds none; syntax errors become RULES_INVALID naming `source`. */
+function parseRulesDocument(text: string, source: string): unknown {
+  const json = extname(source).toLowerCase() === ".json";
   try {
-    data =
-      extname(source).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    return json ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     const detail =
       err instanceof YAMLParseError || err instanceof SyntaxError ? err.message.split("\n")[0] : String(err);
-    throw new RulesError(
-      "RULES_INVALID",
-      `${source}: not valid ${extname(source).toLowerCase() === ".json" ? "JSON" : "YAML"}: ${detail}`,
-    );
+    throw new RulesError("RULES_INVALID", `${source}: not valid ${json ? "JSON" : "YAML"}: ${detail}`);
   }
-  return parseRoutingRules(data, source);
 }

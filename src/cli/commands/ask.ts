@@ -1,6 +1,8 @@
 // `tandem ask [--k N]`: the JSONL question-answering contract. One line in, one line out, in order, streamed.
 
+import { endQuietlyOnClosedOutput } from "../closed-pipe.ts";
 import { jsonlLines } from "../jsonl-lines.ts";
+import { wholeNumber } from "../options.ts";
 import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
@@ -13,6 +15,8 @@ import type { Llm } from "../../ports/llm.ts";
 import { openKnowledgeBase, reportError } from "./kb-context.ts";
 
 const MAX_LINE_CHARS = 64 * 1024;
+/** Bounds each output line: more passages than this is a typo, not a retrieval setting. */
+const MAX_K = 100;
 const TOO_LARGE: AskError = {
   error: { code: "INPUT_TOO_LARGE", message: `line exceeds ${MAX_LINE_CHARS} characters` },
 };
@@ -119,18 +123,9 @@ export function registerAskCommand(program: Command): void {
     .description(
       'answer JSONL questions { "id", "text" } from stdin with the knowledge base (DATABASE_URL), one JSON line each',
     )
-    .option(
-      "--k <n>",
-      "passages per answer",
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n <= 0 || n > 100)
-          throw new Error("--k must be an integer from 1 to 100");
-        return n;
-      },
-      5,
-    )
+    .option("--k <n>", "passages per answer, 1 to 100", wholeNumber(1, MAX_K), 5)
     .action(async (opts: { k: number }) => {
+      endQuietlyOnClosedOutput();
       let llm: Llm | null;
       try {
         llm = llmFromEnv(process.env);
@@ -140,7 +135,7 @@ export function registerAskCommand(program: Command): void {
       }
       let ctx: Awaited<ReturnType<typeof openKnowledgeBase>>;
       try {
-        ctx = await openKnowledgeBase({ load: true });
+        ctx = await openKnowledgeBase({ load: true, create: false });
       } catch (e) {
         reportError(e);
         return;

@@ -8,9 +8,13 @@ import type { Command } from "commander";
 import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
 import { describeCounts, exportDatabase, importDatabase } from "../../adapters/store/export-import.ts";
 import type { Config } from "../../config.ts";
+import { endQuietlyOnClosedOutput } from "../closed-pipe.ts";
+import { requireExistingDatabase } from "../database-file.ts";
 import { configOrExit, fail } from "../exit.ts";
 
-async function openMigrated(config: Config) {
+/** The migrated database; `mustExist` refuses a missing SQLite file rather than creating an empty one. */
+async function openMigrated(config: Config, mustExist: boolean) {
+  if (mustExist) requireExistingDatabase(config.DATABASE_URL);
   const handle = openDatabase(config.DATABASE_URL, {
     sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
     poolSize: 2,
@@ -41,10 +45,12 @@ export function registerExportImportCommands(program: Command): void {
       "mask emails, phone numbers and card numbers in customer data, messages, events, action parameters, review notes and training examples (also on with REDACT_PII=1)",
     )
     .action(async (opts: { out?: string; redactPii?: boolean }) => {
+      if (!opts.out) endQuietlyOnClosedOutput();
       const config = configOrExit();
       let handle;
       try {
-        handle = await openMigrated(config);
+        // Exporting a mistyped path would write a valid, empty backup: refuse it instead.
+        handle = await openMigrated(config, true);
       } catch (err) {
         fail(err);
       }
@@ -74,7 +80,8 @@ export function registerExportImportCommands(program: Command): void {
       const config = configOrExit();
       let handle;
       try {
-        handle = await openMigrated(config);
+        // An import fills an empty database, typically a new one, so it may create the file.
+        handle = await openMigrated(config, false);
       } catch (err) {
         fail(err);
       }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,16 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = resolve(import.meta.dirname, "../../../bin/tandem.js");
 const DEMO = resolve(import.meta.dirname, "../../../demo/kb");
+const STARTER_DATA = resolve(import.meta.dirname, "../../../models/starter-data");
 const dir = mkdtempSync(join(tmpdir(), "kb-cli-"));
 const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, "t.db")}`, LLM_BASE_URL: "", LLM_MODEL: "" };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tandem = (args: string[], input?: string) =>
+const tandem = (args: string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}) =>
   new Promise<{ stdout: string; stderr: string; code: number }>((res) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env, cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+      { env: { ...env, ...extraEnv }, cwd: dir, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         res({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 });
       },
@@ -71,7 +72,7 @@ describe("tandem kb and ask", () => {
     expect(q1.answerable).toBe(true);
     expect(q1.answer).toContain("2 to 4 business days");
     expect(q1.citations[0]).toEqual({
-      documentId: "shipping.md",
+      documentId: join(DEMO, "shipping.md"),
       title: "Shipping and delivery",
       source: "shipping.md",
     });
@@ -170,5 +171,74 @@ describe("tandem kb add over HTTP", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("shipping.md: 1 documents, 1 chunks");
+  }, 30_000);
+});
+
+describe("a mistyped DATABASE_URL", () => {
+  const typo = join(dir, "typo", "tandme.db");
+  const typoEnv = { DATABASE_URL: `sqlite:${typo}` };
+
+  it.each([
+    [["ask"], '{"id":"q","text":"How long does delivery take?"}\n'],
+    [["kb", "list"], undefined],
+    [["kb", "list", "--json"], undefined],
+    [["kb", "delete", "src_0123456789abcdef"], undefined],
+    [["export"], undefined],
+    [["train", "--from-db", "--data", STARTER_DATA, "--out", join(dir, "m")], undefined],
+  ])(
+    "%j refuses to read a database that does not exist, and does not create it",
+    async (args, input) => {
+      const r = await tandem(args, input, typoEnv);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("DATABASE_NOT_FOUND");
+      expect(r.stderr).toContain(`${typo} does not exist`);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(typo)).toBe(false);
+      expect(existsSync(join(dir, "typo"))).toBe(false);
+    },
+    30_000,
+  );
+
+  it("refuses the default database when DATABASE_URL is unset and the working directory has none", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "kb-cli-cwd-"));
+    try {
+      const r = await new Promise<{ stderr: string; code: number }>((res) => {
+        execFile(
+          process.execPath,
+          [BIN, "kb", "list"],
+          { env: { ...env, DATABASE_URL: "" }, cwd: elsewhere },
+          (err, _stdout, stderr) => res({ stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+        );
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        "DATABASE_NOT_FOUND: DATABASE_URL is unset, so the default sqlite:./data/tandem.db",
+      );
+      expect(existsSync(join(elsewhere, "data"))).toBe(false);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("refuses a DATABASE_URL the server would refuse, with a coded error and no stack trace", async () => {
+    const r = await tandem(["kb", "list"], undefined, { DATABASE_URL: "mysql://db/tandem" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("DATABASE_URL_INVALID");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 30_000);
+
+  it("lets kb add create a new database, and says where", async () => {
+    const fresh = join(dir, "fresh", "kb.db");
+    const r = await tandem(["kb", "add", join(DEMO, "shipping.md")], undefined, {
+      DATABASE_URL: `sqlite:${fresh}`,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`tandem: creating a new database at ${fresh}\n`);
+    expect(existsSync(fresh)).toBe(true);
+    const again = await tandem(["kb", "add", join(DEMO, "shipping.md")], undefined, {
+      DATABASE_URL: `sqlite:${fresh}`,
+    });
+    expect(again.stderr).toBe("");
   }, 30_000);
 });

@@ -1,6 +1,5 @@
 // `tandem kb add|add-sql|list|delete`: feed the knowledge base from files, sites and databases, and manage sources.
 
-import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
 import {
   FETCH_DEADLINE_MS,
@@ -14,7 +13,16 @@ import {
   SUPPORTED_LANGUAGES,
 } from "../../adapters/knowledge/ingest/load.ts";
 import { querySqlRows } from "../../adapters/knowledge/ingest/sql.ts";
-import { openKnowledgeBase, reportError } from "./kb-context.ts";
+import { endQuietlyOnClosedOutput } from "../closed-pipe.ts";
+import { wholeNumber } from "../options.ts";
+import { progressFor } from "../progress-line.ts";
+import {
+  errorLine,
+  type KbContext,
+  type OpenKnowledgeBaseOptions,
+  openKnowledgeBase,
+  reportError,
+} from "./kb-context.ts";
 
 const list = (v: string): string[] =>
   v
@@ -24,12 +32,6 @@ const list = (v: string): string[] =>
 const MB = 1024 * 1024;
 
 // Option parsers throw InvalidArgumentError: commander then prints a usage error and exits 1, with no stack trace.
-const positiveInt = (v: string): number => {
-  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new InvalidArgumentError("expected a whole number of at least 1.");
-  return n;
-};
 const language = (v: string): string => {
   try {
     return checkLanguage(v);
@@ -38,6 +40,16 @@ const language = (v: string): string => {
     throw new InvalidArgumentError(`${code ? `${code}: ` : ""}${message}.`);
   }
 };
+
+/** The knowledge base, or null after reporting why it could not be opened (bad DATABASE_URL, missing file). */
+async function openOrReport(options: OpenKnowledgeBaseOptions): Promise<KbContext | null> {
+  try {
+    return await openKnowledgeBase(options);
+  } catch (e) {
+    reportError(e);
+    return null;
+  }
+}
 
 /** "3 pages skipped (2 robots.txt, 1 too large)": how many pages a crawl left out, and why. */
 function skippedSummary(skipped: { reason: string }[]): string {
@@ -61,34 +73,22 @@ export function registerKbCommands(program: Command): void {
       `language of the content: ${SUPPORTED_LANGUAGES.join(", ")} (default: detected)`,
       language,
     )
-    .option("--max-pages <n>", "pages to fetch per site", positiveInt, 200)
-    .option("--max-depth <n>", "link depth from the start URL", positiveInt, 3)
+    .option("--max-pages <n>", "pages to fetch per site", wholeNumber(1, 100_000), 200)
+    .option("--max-depth <n>", "link depth from the start URL", wholeNumber(1, 100), 3)
     .option("--no-crawl", "for URLs: take only the given page")
     .action(
       async (
         targets: string[],
         opts: { columns?: string[]; language?: string; maxPages: number; maxDepth: number; crawl: boolean },
       ) => {
-        const ctx = await openKnowledgeBase({ load: false }).catch((e: unknown) => {
-          reportError(e);
-          return null;
-        });
+        const ctx = await openOrReport({ load: false, create: true });
         if (!ctx) return;
-        const bar = new SingleBar(
-          {
-            format: "{bar} {value}/{total} {target}",
-            hideCursor: true,
-            clearOnComplete: true,
-            stream: process.stderr,
-          },
-          undefined,
-        );
-        const interactive = process.stderr.isTTY === true;
-        if (interactive) bar.start(targets.length, 0, { target: "" });
+        // The bar goes to stderr; report lines to stdout and errors to stderr are printed above it.
+        const progress = progressFor(process.stderr, targets.length);
         let failed = 0;
         try {
           for (const [i, target] of targets.entries()) {
-            if (interactive) bar.update(i, { target });
+            progress.update(i, target);
             try {
               const parsed = await loadSource(target, {
                 ...(opts.columns ? { columns: opts.columns } : {}),
@@ -96,28 +96,27 @@ export function registerKbCommands(program: Command): void {
                 crawl: opts.crawl,
                 maxPages: opts.maxPages,
                 maxDepth: opts.maxDepth,
-                ...(interactive && isUrl(target)
+                ...(isUrl(target)
                   ? {
-                      onPage: (_url: string, done: number) =>
-                        bar.update(i, { target: `${target} (${done} pages)` }),
+                      onPage: (_url: string, done: number) => progress.update(i, `${target} (${done} pages)`),
                     }
                   : {}),
               });
               const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
-              if (interactive) bar.update(i + 1, { target });
               const skipped = parsed.skipped?.length ? `, ${skippedSummary(parsed.skipped)}` : "";
               const dup = report.duplicates ? `, ${report.duplicates} duplicate chunks dropped` : "";
-              process.stdout.write(
-                `${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks${dup}${skipped}\n`,
+              progress.print(
+                process.stdout,
+                `${report.source.id}  ${parsed.name}: ${report.documents} documents, ${report.chunks} chunks${dup}${skipped}`,
               );
             } catch (e) {
               failed++;
-              if (interactive) bar.update(i + 1, { target });
-              reportError(Object.assign(e as object, { message: `${target}: ${(e as Error).message}` }));
+              progress.print(process.stderr, errorLine(e, `${target}: `));
             }
           }
+          progress.update(targets.length, failed ? `${failed} failed` : "done");
         } finally {
-          if (interactive) bar.stop();
+          progress.finish();
           await ctx.close();
         }
         if (failed) process.exitCode = 1;
@@ -139,7 +138,8 @@ export function registerKbCommands(program: Command): void {
         query: string,
         opts: { columns?: string[]; name?: string; language?: string },
       ) => {
-        const ctx = await openKnowledgeBase({ load: false });
+        const ctx = await openOrReport({ load: false, create: true });
+        if (!ctx) return;
         try {
           const parsed = await querySqlRows(databaseUrl, query, opts);
           const report = await ctx.kb.ingest(parsed, opts.language ? { language: opts.language } : {});
@@ -158,7 +158,9 @@ export function registerKbCommands(program: Command): void {
     .description("list sources")
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
-      const ctx = await openKnowledgeBase({ load: false });
+      endQuietlyOnClosedOutput();
+      const ctx = await openOrReport({ load: false, create: false });
+      if (!ctx) return;
       try {
         const sources = await ctx.kb.listSources();
         if (opts.json) {
@@ -180,7 +182,8 @@ export function registerKbCommands(program: Command): void {
     .description("delete a source and its chunks")
     .argument("<sourceId>")
     .action(async (sourceId: string) => {
-      const ctx = await openKnowledgeBase({ load: false });
+      const ctx = await openOrReport({ load: false, create: false });
+      if (!ctx) return;
       try {
         if (await ctx.kb.deleteSource(sourceId)) process.stdout.write(`deleted ${sourceId}\n`);
         else reportError(Object.assign(new Error(`no source ${sourceId}`), { code: "KB_NOT_FOUND" }));

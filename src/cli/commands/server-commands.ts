@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "../../app/demo-seed.ts";
 import { createUserService } from "../../app/user-service.ts";
 import { configOrExit, fail } from "../exit.ts";
+import { wholeNumber } from "../options.ts";
 import { AppError } from "../../domain/errors.ts";
 import { buildTandem, cryptoAdapter, openStore } from "../../main.ts";
 
@@ -84,21 +85,18 @@ export function registerServerCommands(program: Command): void {
     .requiredOption("--password <password>")
     .requiredOption("--name <name>")
     .requiredOption("--role <role>", "agent | supervisor | admin")
-    .option("--tier <tier>", "1 | 2 | 3", "1")
+    .option("--tier <tier>", "1 | 2 | 3", wholeNumber(1, 3), 1)
     .option("--skills <list>", "comma-separated skills", "")
     .option("--languages <list>", "comma-separated language codes", "en")
-    .option("--capacity <n>", "concurrent conversations", "5")
-    .action(async (o: { email: string; password: string; name: string; role: string; tier: string; skills: string; languages: string; capacity: string }) => {
+    .option("--capacity <n>", "concurrent conversations", wholeNumber(0, 1000), 5)
+    .action(async (o: { email: string; password: string; name: string; role: string; tier: number; skills: string; languages: string; capacity: number }) => {
       if (!["agent", "supervisor", "admin"].includes(o.role)) fail(new AppError("VALIDATION_FAILED", "--role must be agent, supervisor or admin"));
-      if (!["1", "2", "3"].includes(o.tier)) fail(new AppError("VALIDATION_FAILED", "--tier must be 1, 2 or 3"));
-      const capacity = Number(o.capacity);
-      if (!Number.isInteger(capacity) || capacity < 0) fail(new AppError("VALIDATION_FAILED", "--capacity must be a whole number"));
       const config = configOrExit();
       const store = await openStore(config);
       try {
         const created = await createUserService({ store, crypto: cryptoAdapter }).create({
           email: o.email, password: o.password, displayName: o.name, role: o.role as "agent",
-          tier: Number(o.tier) as 1, capacity,
+          tier: o.tier as 1 | 2 | 3, capacity: o.capacity,
           skills: o.skills.split(",").map((s) => s.trim()).filter(Boolean),
           languages: o.languages.split(",").map((s) => s.trim()).filter(Boolean),
         });

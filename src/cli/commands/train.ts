@@ -1,13 +1,14 @@
 // `tandem train --data FILE --out DIR`: learns an intent model from an operator's labelled examples, saves it
 // for `tandem triage --model DIR`, and prints how well it did on examples it did not train on.
 
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { createSqlAnalyticsStore } from "../../adapters/analytics/sql-analytics-store.ts";
 import { migrateToLatest, openDatabase } from "../../adapters/db/database.ts";
 import { saveModel } from "../../adapters/model/model-files.ts";
 import { readTrainingData } from "../../adapters/model/training-data.ts";
 import { type LabelledExample, type TrainReport, trainIntentModel } from "../../domain/triage/intent/index.ts";
-import { DEFAULT_DATABASE_URL } from "./kb-context.ts";
+import { wholeNumber } from "../options.ts";
+import { databaseUrlFromEnv, requireExistingDatabase } from "../database-file.ts";
 
 interface TrainCliOptions {
   data: string;
@@ -22,6 +23,8 @@ interface TrainCliOptions {
 
 /** The operator's labelled examples (reviewed escalations, corrected intents) stored in DATABASE_URL. */
 export async function operatorExamples(databaseUrl: string): Promise<LabelledExample[]> {
+  // Reading examples from a mistyped path must not create an empty database and train on nothing from it.
+  requireExistingDatabase(databaseUrl);
   const handle = openDatabase(databaseUrl);
   try {
     await migrateToLatest(handle);
@@ -29,24 +32,6 @@ export async function operatorExamples(databaseUrl: string): Promise<LabelledExa
   } finally {
     await handle.close();
   }
-}
-
-function numberIn(name: string, min: number, max: number, integer: boolean) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (
-      value.trim() === "" ||
-      !Number.isFinite(n) ||
-      (integer && !Number.isInteger(n)) ||
-      n < min ||
-      n > max
-    ) {
-      throw new InvalidArgumentError(
-        `${name} must be ${integer ? "an integer" : "a number"} in [${min}, ${max}]`,
-      );
-    }
-    return n;
-  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -70,27 +55,27 @@ export function registerTrainCommand(program: Command): void {
     .option(
       "--folds <k>",
       "cross-fitting folds for the held-out accuracy, calibration and out-of-scope thresholds",
-      numberIn("--folds", 2, 20, true),
+      wholeNumber(2, 20),
       5,
     )
     .option(
       "--seed <n>",
       "seed for the folds and training order",
-      numberIn("--seed", 0, 2 ** 31 - 1, true),
+      wholeNumber(0, 2 ** 31 - 1),
       1,
     )
     .option(
       "--hash-bits <n>",
       "log2 of the feature hash size (smaller = smaller model)",
-      numberIn("--hash-bits", 8, 22, true),
+      wholeNumber(8, 22),
     )
-    .option("--epochs <n>", "passes over the data", numberIn("--epochs", 1, 1000, true))
+    .option("--epochs <n>", "passes over the data", wholeNumber(1, 1000))
     .option("--json", "print the full training report as JSON")
     .option("--from-db", "also train on the operator's reviewed examples stored in DATABASE_URL (escalations marked unnecessary, corrected intents)")
     .action(async (opts: TrainCliOptions) => {
       try {
         const { examples: base } = await readTrainingData(opts.data);
-        const stored = opts.fromDb ? await operatorExamples(process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL) : [];
+        const stored = opts.fromDb ? await operatorExamples(databaseUrlFromEnv(process.env)) : [];
         if (opts.fromDb && !opts.json) process.stdout.write(`adding ${stored.length} operator examples from the database\n`);
         const examples = [...base, ...stored];
         const { model, report } = trainIntentModel(examples, {

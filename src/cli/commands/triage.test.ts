@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,5 +210,61 @@ describe("tandem triage", () => {
     expect(JSON.parse(stderr)).toMatchObject({
       error: { code: "RULES_INVALID", message: expect.stringContaining("reasons.frustration.threshold") },
     });
+  });
+
+  it.each([
+    ["empty.yaml", ""],
+    ["comments-only.yaml", "# escalation policy: TODO\n"],
+  ])(
+    "refuses a rules file that states no rules (%s) instead of running on the defaults",
+    async (name, text) => {
+      const rules = join(dir, name);
+      await writeFile(rules, text);
+      const { code, stdout, stderr } = await run(
+        ["--model", modelDir, "--rules", rules],
+        `${JSON.stringify({ id: "x", text: "hi" })}\n`,
+      );
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(JSON.parse(stderr)).toMatchObject({
+        error: {
+          code: "RULES_INVALID",
+          message: expect.stringContaining(`${rules}: the rules file is empty`),
+        },
+      });
+    },
+  );
+
+  it("refuses to start the server with an empty rules file", async () => {
+    const rules = join(dir, "server-empty.yaml");
+    await writeFile(rules, "");
+    const r = spawnSync(process.execPath, [BIN, "serve"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        ROUTING_RULES_FILE: rules,
+        DATABASE_URL: `sqlite:${join(dir, "server.db")}`,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+      },
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("RULES_INVALID");
+    expect(r.stderr).toContain(`${rules}: the rules file is empty`);
+    expect(r.stdout).not.toContain("Tandem is running");
+  }, 40_000);
+
+  it("accepts {} as the built-in rules chosen on purpose", async () => {
+    const rules = join(dir, "explicit-defaults.yaml");
+    await writeFile(rules, "{}\n");
+    const { code, stdout } = await run(
+      ["--model", modelDir, "--rules", rules],
+      `${JSON.stringify({ id: "x", text: "where is my order" })}\n`,
+    );
+    expect(code).toBe(0);
+    expect(lines(stdout)[0]).toMatchObject({ id: "x", route: "ai" });
   });
 });

@@ -1,5 +1,6 @@
 // `tandem triage`: the JSONL contract evaluation tools and scripts depend on. One line in, one line out, in order,
 // streamed, so a multi-gigabyte export is triaged in constant memory; a bad line gets an error line, not a crash.
+import { endQuietlyOnClosedOutput } from "../closed-pipe.ts";
 import { jsonlLines } from "../jsonl-lines.ts";
 import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
@@ -157,12 +158,8 @@ export function registerTriageCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-        // A closed pipe (`| head`) ends the run quietly; anything else is reported.
-        if (err.code !== "EPIPE")
-          process.stderr.write(`${JSON.stringify({ error: asCoded(err, "OUTPUT_FAILED") })}\n`);
-        process.exit(err.code === "EPIPE" ? 0 : 1);
-      });
+      // A closed stdout (`| head`) ends the run quietly; any other output failure is a JSON error like the above.
+      endQuietlyOnClosedOutput((error) => JSON.stringify({ error }));
       await triageStream(createTriage({ intentModel: model, rules }), process.stdin, process.stdout);
     });
 }

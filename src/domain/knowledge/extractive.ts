@@ -38,6 +38,9 @@ export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
   maxWords: 70,
 };
 
+/** A short sentence that is a yes or a no ("Yes.", "No, not yet.", "Sí.", "Nein."). */
+const YES_NO_SENTENCE = /^(?:yes|no|sí|si|oui|non|ja|nein|sim|não|nee)(?![\p{L}\p{N}])[^.!?]{0,30}[.!]$/iu;
+
 /** How telling each query term is (idf from the index); without it every term counts the same. */
 export type TermWeights = ReadonlyMap<string, number>;
 
@@ -144,6 +147,12 @@ export function buildExtractiveAnswer(
   const lead = chosen[0]!;
   const rest = chosen.slice(1).sort((a, b) => a.passage - b.passage || a.position - b.position);
   chosen.splice(0, chosen.length, lead, ...rest);
+  // "Yes." / "No, we don't." right before the best sentence is the answer to a yes/no question: it leads.
+  const verdict = candidates.find(
+    (c) =>
+      c.passage === lead.passage && c.position === lead.position - 1 && YES_NO_SENTENCE.test(c.text.trim()),
+  );
+  if (verdict && !chosen.includes(verdict)) chosen.unshift(verdict);
 
   const citations: Citation[] = [];
   const seen = new Set<string>();

@@ -257,6 +257,21 @@ describe("knowledge index", () => {
       expect(a.citations.map((c) => c.documentId)).toContain(idx.get(s.chunkId)!.documentId);
   });
 
+  it("leads with the 'Yes.' or 'No.' that precedes the best sentence: it is the answer to a yes/no question", () => {
+    const faq = new KnowledgeIndex();
+    faq.upsert([
+      chunk(
+        "ca",
+        "Do you ship to Canada?",
+        "No. We currently ship only within Europe, from our Rotterdam warehouse.",
+      ),
+    ]);
+    const r = faq.search("do you ship to canada?");
+    expect(buildExtractiveAnswer("do you ship to canada?", r.passages, "en")!.text).toBe(
+      "No. We currently ship only within Europe, from our Rotterdam warehouse.",
+    );
+  });
+
   it("adds a sentence from another document only when it answers a part of the question the first does not", () => {
     const passage = (id: string, documentId: string, title: string, text: string, score: number) => ({
       chunk: chunk(id, title, text, { documentId }),

@@ -83,6 +83,19 @@ describe("file formats", () => {
     expect(JSON.stringify(src)).not.toContain("secret");
   });
 
+  it("quotes a FAQ table's answer as it is, titled by its question, so a yes/no answer keeps its yes or no", async () => {
+    const src = await loadSource(
+      file(
+        "faq.csv",
+        'question,answer\nCan I pay with PayPal?,"Yes. We accept PayPal, Visa and bank transfer."\nDo you ship to Canada?,No. We ship only within Europe.\n',
+      ),
+    );
+    expect(src.documents.map((d) => [d.title, d.sections[0]!.text])).toEqual([
+      ["Can I pay with PayPal?", "Yes. We accept PayPal, Visa and bank transfer."],
+      ["Do you ship to Canada?", "No. We ship only within Europe."],
+    ]);
+  });
+
   it("names an unknown column in the error", async () => {
     await expect(
       loadSource(file("cat2.csv", "id,title,a\n1,x,y\n"), { columns: ["nope"] }),

@@ -102,7 +102,9 @@ export function rowsToSource(
       .map((c) => {
         const v = cell(row[c]);
         if (!v) return "";
-        return v.split(/\s+/).length > 12 ? v : `${humanise(c)}: ${v}.`.replace(/\.\.$/, ".");
+        // A lone column (a FAQ's answer) or a body column speaks for itself: "Answer: No." is no answer to quote.
+        const standalone = columns!.length === 1 || BODY_COLUMNS.has(c.toLowerCase()) || v.split(/\s+/).length > 12;
+        return standalone ? v : `${humanise(c)}: ${v}.`.replace(/\.\.$/, ".");
       })
       .filter(Boolean);
     if (lines.length === 0) return;
@@ -118,6 +120,9 @@ export function rowsToSource(
     throw new IngestError("KB_EMPTY_SOURCE", `${name}: no row has text in the chosen columns`);
   return { kind, name, location, documents };
 }
+
+/** Columns that hold prose to quote as it is, not a labelled attribute. */
+const BODY_COLUMNS = new Set(["answer", "body", "text", "content", "response", "reply"]);
 
 const humanise = (column: string): string => {
   const s = column.replace(/[_-]+/g, " ").trim();
