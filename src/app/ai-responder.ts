@@ -122,7 +122,10 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             meta: boundaryMeta({ reason: "customer_said_unresolved" }),
           };
         }
-      } else if (!pendingAction && isAcknowledgement(message.text)) {
+      } else if (
+        !pendingAction &&
+        (isAcknowledgement(message.text) || (triage?.intent === "acknowledgement" && triage.confidence >= 0.5))
+      ) {
         // "ok", "cool" with nothing asked: nothing to look up and nothing to hand over.
         return {
           kind: "reply",

@@ -1,3 +1,7 @@
+import { isAcknowledgement } from "../triage/acknowledgement.ts";
+
+export { isAcknowledgement };
+
 // What the AI says at its limits, per language: the handoff boundary and the "did that solve it?" follow-up.
 
 export const MESSAGE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
@@ -166,16 +170,4 @@ function stripFiller(text: string): string {
   let s = text;
   for (let m = FILLER.exec(s); m && m[0].length > 0; m = FILLER.exec(s)) s = s.slice(m[0].length);
   return s.trim();
-}
-
-const ACKNOWLEDGEMENT =
-  /^(?:ok(?:ay)?|k+|cool|great|nice|alright|all right|fine|sure|got it|understood|noted|i see|perfect|awesome|vale|d'accord|entendido|verstanden|alles klar|prima|👍|👌|🙂|😊)$/iu;
-
-/** A message that only acknowledges ("ok", "got it 👍"): no question to answer and no reason to hand over. */
-export function isAcknowledgement(text: string): boolean {
-  const t = text
-    .trim()
-    .replace(/[\s,.;:!?)(…]+$/u, "")
-    .replace(/\s+/g, " ");
-  return t.length > 0 && t.length <= 24 && ACKNOWLEDGEMENT.test(t);
 }

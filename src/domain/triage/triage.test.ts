@@ -44,7 +44,9 @@ describe("triage", () => {
   it("prefers the conversation's known language, then the customer's language attribute, to the history", () => {
     const history = [{ role: "customer" as const, text: "Bonjour, je voudrais savoir où est ma commande" }];
     expect(triage({ text: "ok", history, fallbackLanguage: "de" }).language).toBe("de");
-    expect(triage({ text: "ok", history, customer: { attributes: { locale: "pt-BR" } } }).language).toBe("pt");
+    expect(triage({ text: "ok", history, customer: { attributes: { locale: "pt-BR" } } }).language).toBe(
+      "pt",
+    );
     expect(triage({ text: "ok", customer: { attributes: { language: "es" } } }).language).toBe("es");
   });
 
@@ -52,6 +54,36 @@ describe("triage", () => {
     expect(triage({ text: "ok" }).language).toBe("und");
     const aiOnly = [{ role: "ai" as const, text: "Bonjour, comment puis-je vous aider aujourd'hui ?" }];
     expect(triage({ text: "ok", history: aiOnly }).language).toBe("und");
+  });
+
+  it("names a bare acknowledgement itself and keeps it with the AI, whatever the model would have said", () => {
+    for (const text of ["ok", "Got it!", "yes.", "nope"]) {
+      expect(triage({ text })).toMatchObject({
+        intent: "acknowledgement",
+        confidence: 1,
+        outOfScope: false,
+        route: "ai",
+      });
+    }
+    expect(triage({ text: "ok, where is my order?" }).intent).toBe("order_status");
+    expect(triage({ text: "👍" })).toMatchObject({ intent: NO_INTENT, route: "ai" }); // no words: nothing to name
+  });
+
+  it("expects a short reply after the AI asked a question, so the model's doubt about it does not escalate", () => {
+    const asked = [
+      { role: "customer" as const, text: "How long does shipping take?" },
+      { role: "ai" as const, text: "Two to four days. Did that solve it?" },
+    ];
+    expect(triage({ text: "what's the weather like", history: asked })).toMatchObject({
+      outOfScope: true,
+      reasons: ["out_of_scope"],
+      route: "ai",
+    });
+    const told = [asked[0]!, { role: "ai" as const, text: "Two to four days." }];
+    expect(triage({ text: "what's the weather like", history: told }).route).toBe("human");
+    expect(triage({ text: "what's the weather like", history: asked, expectingReply: false }).route).toBe(
+      "human",
+    );
   });
 
   it("escalates when the customer asks for a person", () => {

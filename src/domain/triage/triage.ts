@@ -1,5 +1,6 @@
 // Triage of one customer message: language, sentiment, frustration, intent and the routing decision, in one
 // pass over the text and well under a millisecond, with the cues that explain the result.
+import { isAcknowledgement } from "./acknowledgement.ts";
 import { scoreFrustration } from "./frustration.ts";
 import type { IntentModel } from "./intent/index.ts";
 import { detectLanguage, FALLBACK_CONFIDENCE, type LanguageResult } from "./language.ts";
@@ -9,6 +10,8 @@ import { scoreSentiment } from "./sentiment.ts";
 import { analyseText } from "./text.ts";
 import type { HistoryTurn, TriageInput, TriageResult } from "./types.ts";
 
+/** Intent of a bare acknowledgement ("ok", "got it", "yes"): the AI says it is there if needed; nobody is paged. */
+export const ACKNOWLEDGEMENT_INTENT = "acknowledgement";
 /** Intent of a message with no words (empty, emoji-only, punctuation, junk): there is nothing to classify. */
 export const NO_INTENT = "none";
 /** The intent model sees at most this much text; the request is stated at the start of a message. */
@@ -49,7 +52,10 @@ export function createTriage(deps: TriageDeps): Triage {
     let intent = NO_INTENT;
     let confidence = 0;
     let outOfScope = false;
-    if (hasWords) {
+    if (hasWords && isAcknowledgement(raw)) {
+      intent = ACKNOWLEDGEMENT_INTENT;
+      confidence = 1;
+    } else if (hasWords) {
       const text = analysed.text.length > INTENT_CHARS ? analysed.text.slice(0, INTENT_CHARS) : analysed.text;
       const p = model.predict(text);
       intent = p.intent;
@@ -74,7 +80,7 @@ export function createTriage(deps: TriageDeps): Triage {
         hasText: hasWords,
         aiTurnsUnresolved: aiTurns,
         customerAttributes: input.customer?.attributes,
-        expectingReply: input.expectingReply === true,
+        expectingReply: input.expectingReply ?? aiAskedLast(history),
         answererAvailable: input.answererAvailable === true,
       },
       rules,
@@ -131,4 +137,13 @@ function attributeLanguage(attributes: Record<string, unknown> | undefined): str
     if (typeof value === "string" && value.length <= 35) return value;
   }
   return undefined;
+}
+
+/**
+ * Whether the conversation's last word before this message was the AI asking something ("Did that solve it?",
+ * "What is your order number?"): a short reply is then expected. Used when the caller does not say (the CLI).
+ */
+function aiAskedLast(history: readonly HistoryTurn[] | undefined): boolean {
+  const last = history?.[history.length - 1];
+  return last?.role === "ai" && typeof last.text === "string" && /[?？¿]\s*$/u.test(last.text);
 }

@@ -41,6 +41,7 @@ export interface TriageInput {
   /**
    * The AI asked the customer something last turn ("did that solve it?", an order number, a yes/no confirmation):
    * short replies are expected then, so the model's uncertainty about them is not a reason to escalate.
+   * Unset: true when the history's last turn is an AI turn ending in a question mark.
    */
   expectingReply?: boolean;
   /**

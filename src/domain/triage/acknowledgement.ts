@@ -1,0 +1,19 @@
+// Messages that only acknowledge ("ok", "got it", "yes", "👍"): nothing to classify, answer or hand over. Triage
+// names them itself instead of asking the intent model, which has no such class and called "ok" out of scope (a
+// person for every "ok" a customer types).
+
+const ACKNOWLEDGEMENT =
+  /^(?:ok(?:ay|ey)?|k+|okie|cool|great|nice|alright|all right|fine|sure|sure thing|got it|gotcha|understood|noted|i see|makes sense|sounds good|perfect|awesome|excellent|yes|yeah|yep|yup|no|nope|nah|vale|d'accord|entendido|verstanden|alles klar|prima|👍|👌|🙂|😊)$/iu;
+
+/** Longest message that can be a bare acknowledgement; longer ones are not even tested. */
+const MAX_LENGTH = 24;
+
+/** Whether the message only acknowledges: "ok", "Got it!", "yes.", "👍". */
+export function isAcknowledgement(text: string): boolean {
+  if (text.length > MAX_LENGTH + 8) return false;
+  const t = text
+    .trim()
+    .replace(/[\s,.;:!?)(…]+$/u, "")
+    .replace(/\s+/g, " ");
+  return t.length > 0 && t.length <= MAX_LENGTH && ACKNOWLEDGEMENT.test(t);
+}
