@@ -20,18 +20,27 @@ const SMALL_TALK: Record<string, Record<string, string>> = {
     es: "¡Hola! Soy el asistente virtual. ¿En qué puedo ayudarte?",
     fr: "Bonjour ! Je suis l'assistant virtuel. Comment puis-je vous aider ?",
     de: "Hallo! Ich bin der virtuelle Assistent. Wie kann ich helfen?",
+    pt: "Olá! Sou o assistente virtual. Como posso ajudar?",
+    it: "Ciao! Sono l'assistente virtuale. Come posso aiutarti?",
+    nl: "Hallo! Ik ben de virtuele assistent. Waarmee kan ik je helpen?",
   },
   thanks: {
     en: "You're welcome! Is there anything else I can help with?",
     es: "¡De nada! ¿Puedo ayudarte con algo más?",
     fr: "Avec plaisir ! Puis-je vous aider pour autre chose ?",
     de: "Gern geschehen! Kann ich sonst noch helfen?",
+    pt: "De nada! Posso ajudar com mais alguma coisa?",
+    it: "Prego! Posso aiutarti con qualcos'altro?",
+    nl: "Graag gedaan! Kan ik je nog ergens anders mee helpen?",
   },
   goodbye: {
     en: "Goodbye, and thanks for contacting us!",
     es: "¡Adiós y gracias por contactarnos!",
     fr: "Au revoir et merci de nous avoir contactés !",
     de: "Auf Wiedersehen und danke für Ihre Nachricht!",
+    pt: "Adeus e obrigado pelo contacto!",
+    it: "Arrivederci e grazie per averci contattato!",
+    nl: "Tot ziens en bedankt voor je bericht!",
   },
 };
 
@@ -40,6 +49,9 @@ const RESOLVED_THANKS: Record<string, string> = {
   es: "¡Genial, me alegro de haber ayudado! Cierro esta conversación; escríbenos cuando quieras.",
   fr: "Parfait, ravi d'avoir pu aider ! Je clôture cette conversation ; écrivez-nous quand vous voulez.",
   de: "Super, freut mich, dass es geholfen hat! Ich schließe dieses Gespräch; schreiben Sie jederzeit wieder.",
+  pt: "Ótimo, fico contente por ter ajudado! Vou encerrar esta conversa; escreva aqui sempre que precisar.",
+  it: "Perfetto, sono contento di esserti stato utile! Chiudo questa conversazione; scrivici quando vuoi.",
+  nl: "Fijn dat het geholpen heeft! Ik sluit dit gesprek; schrijf hier gerust als je nog iets nodig hebt.",
 };
 
 const ANYTHING_ELSE: Record<string, string> = {
@@ -122,10 +134,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             meta: boundaryMeta({ reason: "customer_said_unresolved" }),
           };
         }
-      } else if (
-        !pendingAction &&
-        (isAcknowledgement(message.text) || (triage?.intent === "acknowledgement" && triage.confidence >= 0.5))
-      ) {
+      } else if (!pendingAction && isAcknowledgement(message.text)) {
         // "ok", "cool" with nothing asked: nothing to look up and nothing to hand over.
         return {
           kind: "reply",
