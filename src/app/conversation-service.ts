@@ -38,7 +38,7 @@ export interface ConversationServiceDeps {
   /** How long the responder may take before the conversation goes to a person. */
   responderTimeoutMs?: number;
   /** The customer-facing text on escalation (with the expected wait when the assignment engine knows it). */
-  queueMessage?: (conversation: Conversation) => string;
+  queueMessage?: (conversation: Conversation, customer: Customer | null) => string;
   /** Called once per escalation out of the AI, after commit (metrics, webhooks). */
   onEscalated?: (conversation: Conversation) => void;
   /** Called after a conversation is queued for people (assignment engine hook). */
@@ -145,7 +145,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     );
     if (firstQueue) {
       outbox.escalated.push(c);
-      const text = deps.queueMessage?.(c) ?? customerNotice("queued", c.language);
+      const text = deps.queueMessage ? deps.queueMessage(c, await unit.customer()) : customerNotice("queued", c.language);
       await insert(unit, outbox, { author: "system", text, meta: { kind: "queued", tier: t.next.tier } });
     }
     return c;
@@ -217,20 +217,32 @@ export function createConversationService(deps: ConversationServiceDeps) {
      * see as a claim, never as the identity actions run with.
      */
     async start(input: {
-      customer?: { externalId?: string; name?: string; email?: string; locale?: string };
+      customer?: { externalId?: string; name?: string; email?: string; locale?: string; timeZone?: string };
       channel?: "web";
       verified?: boolean;
     }): Promise<{ conversation: Conversation; customer: Customer }> {
       const claimed = input.customer ?? {};
       const c = input.verified === true && claimed.externalId ? claimed : { name: claimed.name, locale: claimed.locale };
-      const attributes = c === claimed || !claimed.email ? undefined : { unverifiedEmail: claimed.email };
+      // The time zone is where the customer is now (the browser's), so it is kept for anyone: it only sets how
+      // times are told to them.
+      const timeZone = claimed.timeZone ? { timeZone: claimed.timeZone } : {};
+      const unverified = c === claimed || !claimed.email ? {} : { unverifiedEmail: claimed.email };
+      const attributes = { ...unverified, ...timeZone };
       let customer = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;
       if (customer) {
-        const patch = { name: c.name, email: c.email, locale: c.locale };
+        const patch = {
+          name: c.name,
+          email: c.email,
+          locale: c.locale,
+          attributes:
+            claimed.timeZone && customer.attributes?.timeZone !== claimed.timeZone
+              ? { ...customer.attributes, timeZone: claimed.timeZone }
+              : undefined,
+        };
         if (Object.values(patch).some((v) => v !== undefined)) customer = (await store.updateCustomer(customer.id, patch)) ?? customer;
       } else {
         try {
-          customer = await store.createCustomer({ externalId: c.externalId ?? null, name: c.name ?? null, email: c.email ?? null, locale: c.locale ?? null, attributes });
+          customer = await store.createCustomer({ externalId: c.externalId ?? null, name: c.name ?? null, email: c.email ?? null, locale: c.locale ?? null, attributes: Object.keys(attributes).length > 0 ? attributes : undefined });
         } catch (err) {
           // Two first conversations of one external customer raced: the other insert won, use its row.
           const existing = c.externalId ? await store.findCustomerByExternalId(c.externalId) : null;

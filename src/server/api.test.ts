@@ -304,6 +304,16 @@ for (const target of testDatabases()) {
         expect(res.body.messages.find((m: Json) => m.author === "agent").clientMessageId).toBeNull();
       });
 
+      it("keeps the time zone the widget sends, so wait times can be told in the customer's clock, and refuses a made-up one", async () => {
+        const res = await call("POST", "/api/v1/conversations", null, { customer: { timeZone: "Europe/Paris" } });
+        expect(res.status).toBe(201);
+        const stored = await t.store.getConversation(res.body.conversation.id);
+        expect((await t.store.getCustomer(stored!.customerId))?.attributes).toEqual({ timeZone: "Europe/Paris" });
+        const bad = await call("POST", "/api/v1/conversations", null, { customer: { timeZone: "Mars/Olympus_Mons" } });
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toContain("timeZone");
+      });
+
       it("lets the customer ask for a person", async () => {
         const c = await newConversation(t.app);
         const res = await call("POST", `/api/v1/conversations/${c.id}/escalate`, c.token);

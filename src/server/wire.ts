@@ -147,6 +147,12 @@ export const createConversationBody = z
         name: z.string().max(200).optional(),
         email: z.string().email().max(320).optional(),
         locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "a BCP-47 tag such as en or pt-BR").optional(),
+        timeZone: z
+          .string()
+          .max(64)
+          .refine(isTimeZone, "an IANA time zone such as Europe/Paris")
+          .optional()
+          .describe("the customer's IANA time zone (the widget sends the browser's): wait and opening times are told in it"),
         identityHash: z
           .string()
           .regex(/^[0-9a-fA-F]{64}$/, "hex HMAC-SHA256 of externalId + newline + email")
@@ -159,6 +165,16 @@ export const createConversationBody = z
   })
   .strict()
   .optional();
+
+/** Whether Intl knows the zone: "Europe/Paris", "UTC"; not "Mars/Olympus" or an offset string. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const postMessageBody = z
   .object({ clientMessageId, text: messageText, internal: z.boolean().optional() })

@@ -321,7 +321,12 @@ export class WidgetClient {
     if (this.session) return Promise.resolve(this.session);
     if (!this.creating) {
       this.creating = (async () => {
-        const customer = this.locale || this.customer ? { ...this.customer, ...(this.locale ? { locale: this.locale } : {}) } : undefined;
+        // The browser's time zone lets the desk tell the customer when a person will reply in their own clock time.
+        const timeZone = browserTimeZone();
+        const customer =
+          this.locale || this.customer || timeZone
+            ? { ...this.customer, ...(this.locale ? { locale: this.locale } : {}), ...(timeZone ? { timeZone } : {}) }
+            : undefined;
         const body = await this.api<{ conversation: CustomerConversation; token: string }>("/api/v1/conversations", "POST", customer ? { customer } : {}, null);
         const session = { conversationId: body.conversation.id, token: body.token };
         this.session = session;
@@ -605,6 +610,16 @@ function safeLocalStorage(): Storage | null {
     s.setItem(k, "1");
     s.removeItem(k);
     return s;
+  } catch {
+    return null;
+  }
+}
+
+/** The browser's IANA time zone ("Europe/Paris"), or null when it cannot say. */
+function browserTimeZone(): string | null {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof zone === "string" && zone.length > 0 && zone.length <= 64 ? zone : null;
   } catch {
     return null;
   }
