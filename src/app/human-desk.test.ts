@@ -51,6 +51,67 @@ describe("the human desk", () => {
     await until(async () => (await t.store.getConversation(waiting?.id as string))?.assigneeId === sarah.user.id);
   });
 
+  it("gives a tier-3 conversation in German to an English tier-3 agent when the only German speaker is in tier 1", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const lead = await addAgent(t, "lead@desk.test", { role: "supervisor", name: "Lee" });
+    const greta = await addAgent(t, "greta@desk.test", { tier: 1, name: "Greta" });
+    await t.store.updateUser(greta.user.id, { languages: ["de", "en"] });
+    const sam = await addAgent(t, "sam@desk.test", { tier: 3, name: "Sam" });
+    const c = await newConversation(t.app, { name: "Hans", locale: "de-DE" });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m1", text: "Ich brauche bitte Hilfe mit meinem Vertrag" } });
+    const moved = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/transfer`, headers: bearer(lead.token), payload: { toTier: 3, note: "contract dispute" } });
+    expect(moved.json().conversation).toMatchObject({ status: "waiting_human", tier: 3, language: "de" });
+    for (const a of [greta, sam]) await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(a.token), payload: { presence: "online" } });
+    // Greta can never be offered a tier-3 conversation, so her German must not hold it back from Sam.
+    await until(async () => (await t.store.getConversation(c.id))?.assigneeId === sam.user.id);
+  });
+
+  it("returns an agent's conversations to the queue when they sign off, and the next agent picks them up", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const presence = (token: string, value: string) =>
+      t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(token), payload: { presence: value } });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const ben = await addAgent(t, "ben@desk.test", { name: "Ben" });
+    const first = await escalate(t);
+    const second = await escalate(t);
+    for (const c of [first, second]) await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/claim`, headers: bearer(ann.token) });
+    expect((await presence(ann.token, "away")).json().released).toEqual([]); // a short break keeps them
+    const off = await presence(ann.token, "offline");
+    expect(off.statusCode).toBe(200);
+    expect([...off.json().released].sort()).toEqual([first.id, second.id].sort());
+    await presence(ben.token, "online");
+    for (const c of [first, second]) await until(async () => (await t.store.getConversation(c.id))?.assigneeId === ben.user.id);
+    const released = (await t.store.listEvents(first.id)).find((e) => e.type === "released");
+    expect(released?.data).toMatchObject({ reason: "agent_signed_off", previousAssignee: ann.user.id });
+  });
+
+  it("tells each customer a longer wait the more people are queued ahead of them while every agent is busy", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    await t.store.updateUser(ann.user.id, { capacity: 1 });
+    await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(ann.token), payload: { presence: "online" } });
+    const held = await escalate(t);
+    await until(async () => (await t.store.getConversation(held.id))?.assigneeId === ann.user.id);
+    const told: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const c = await escalate(t);
+      await t.desk.assignOnce(); // what the desk's own pass after an escalation does, without waiting for its timer
+      told.push((await t.store.listMessages(c.id, {})).find((m) => m.meta?.kind === "queued")?.text ?? "");
+    }
+    // One agent holding one conversation, six minutes a conversation: 6, 12, 18, 24 minutes.
+    expect(told.map((text) => /about (\d+) minutes/.exec(text)?.[1])).toEqual(["6", "12", "18", "24"]);
+  });
+
+  it("assigns a waiting conversation the moment an agent comes online, not at the next periodic pass", async () => {
+    t = await startTandem({ TANDEM_AI: "off" }, { deskTickMs: 60_000 });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const c = await escalate(t);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await t.store.getConversation(c.id))?.status).toBe("waiting_human");
+    await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(ann.token), payload: { presence: "online" } });
+    await until(async () => (await t.store.getConversation(c.id))?.assigneeId === ann.user.id, 1000);
+  });
+
   it("tells the customer the expected wait on escalation", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const c = await escalate(t);
@@ -95,6 +156,77 @@ describe("the human desk", () => {
     expect(canned.json().responses.length).toBeGreaterThan(10);
   });
 
+  it("recommends next steps from other customers' resolved cases without their personal data or empty steps", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const say = (id: string, clientMessageId: string, text: string) =>
+      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const maria = await newConversation(t.app, signedCustomer({ externalId: "maria-1", name: "Maria Lopez", email: "maria.lopez@example.com" }));
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${maria.id}/messages`, headers: bearer(maria.token), payload: { clientMessageId: "m1", text: "My refund for order 884213 never arrived" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${maria.id}/claim`, headers: bearer(ann.token) });
+    await say(maria.id, "a1", "Hi Maria, I re-issued the refund for order 884213 to your Visa ending 4242; call +1 415 555 0199 or write to maria.lopez@example.com");
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${maria.id}/resolve`, headers: bearer(ann.token), payload: { resolutionCode: "refund_reissued" } });
+    const quitter = await newConversation(t.app, { name: "Cleo" });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${quitter.id}/messages`, headers: bearer(quitter.token), payload: { clientMessageId: "m1", text: "my refund never arrived either" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${quitter.id}/resolve`, headers: bearer(quitter.token) });
+    await until(() => t.desk.similarCases.size >= 1);
+    await new Promise((r) => setTimeout(r, 50)); // let the customer-closed case be indexed too, if it ever is
+
+    const bob = await escalate(t, "My refund never arrived, where is it?");
+    const panel = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${bob.id}/assist`, headers: bearer(ann.token) })).json().assist;
+    expect(panel.nextSteps.map((s: { resolutionCode: string }) => s.resolutionCode)).toEqual(["refund_reissued"]);
+    const shown = JSON.stringify(panel.nextSteps);
+    expect(shown).toContain("re-issued the refund");
+    for (const secret of ["Maria", "Lopez", "884213", "4242", "555", "maria.lopez@example.com"]) expect(shown).not.toContain(secret);
+  });
+
+  it("does not offer a reopened conversation's own earlier resolution as a similar case", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const c = await escalate(t, "The blender I bought stopped working after two days");
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/claim`, headers: bearer(ann.token) });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(ann.token), payload: { clientMessageId: "a1", text: "I have sent a replacement blender" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/resolve`, headers: bearer(ann.token), payload: { resolutionCode: "replacement_sent" } });
+    await until(() => t.desk.similarCases.size === 1);
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "The replacement blender stopped working too" } });
+    expect((await t.store.getConversation(c.id))?.status).toBe("waiting_human");
+    const panel = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/assist`, headers: bearer(ann.token) })).json().assist;
+    expect(panel.nextSteps).toEqual([]);
+  });
+
+  it("refuses a rating whose suggestion id is not one the panel gives for that type, so the per-type report stays true", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const tom = await addAgent(t, "tom@desk.test", { name: "Tom" });
+    const boss = await addAgent(t, "boss@desk.test", { name: "Bo", role: "supervisor" });
+    const c = await escalate(t, "My parcel is late and I want a person");
+    const panel = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/assist`, headers: bearer(tom.token) })).json().assist;
+    const reply = panel.replies[0];
+    const rate = (suggestionId: string, suggestionType: string) =>
+      t.app.inject({ method: "POST", url: "/api/v1/assist/ratings", headers: bearer(tom.token), payload: { conversationId: c.id, suggestionId, suggestionType, rating: "helpful" } });
+    for (const [id, type] of [[reply.id, "article"], ["made-up", "reply"], [panel.summary.id, "next_step"]]) {
+      const refused = await rate(id, type);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe("VALIDATION_FAILED");
+    }
+    expect((await rate(reply.id, "reply")).statusCode).toBe(201);
+    const byType = (await t.app.inject({ method: "GET", url: "/api/v1/assist/ratings/summary", headers: bearer(boss.token) })).json().byType;
+    expect([byType.reply.total, byType.article.total, byType.next_step.total]).toEqual([1, 0, 0]);
+  });
+
+  it("flags a VIP by plan and a legal request in the assist panel, as routing judged them", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const tom = await addAgent(t, "tom@desk.test", { name: "Tom" });
+    const c = await newConversation(t.app, signedCustomer({ externalId: "ent-7", name: "Pat" }));
+    const customer = await t.store.findCustomerByExternalId("ent-7");
+    await t.store.updateCustomer(customer?.id as string, { attributes: { plan: "enterprise" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m1", text: "Our legal team says your invoice is a breach of contract" } });
+    const conversation = await t.store.getConversation(c.id);
+    expect(conversation?.reasons).toEqual(expect.arrayContaining(["vip_customer"]));
+    const panel = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/assist`, headers: bearer(tom.token) })).json().assist;
+    const flags = Object.fromEntries(panel.flags.map((f: { kind: string; evidence: string }) => [f.kind, f.evidence]));
+    expect(flags).toMatchObject({ high_value: "plan enterprise", legal_language: '"legal team"' });
+  });
+
   it("takes one CSAT answer per resolution, from the customer, only once resolved", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const agent = await addAgent(t, "a@desk.test");
@@ -126,6 +258,49 @@ describe("the human desk", () => {
     await until(() => seen.some((e) => e.type === "sla" && e.level === "breached" && e.conversationId === c.id));
     const breaches = seen.filter((e) => e.type === "sla" && e.level === "breached" && e.conversationId === c.id && e.metric === "waiting");
     expect(breaches).toHaveLength(1); // each event once
+  });
+
+  it("stops the first-response clock when the agent answers a conversation re-escalated after a hand-back", async () => {
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 10 });
+    const seen: StreamEvent[] = [];
+    t.subscribeAgents((e) => e.type === "sla" && seen.push(e));
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const act = (id: string, action: string) => t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/${action}`, headers: bearer(ann.token) });
+    const say = (id: string, clientMessageId: string, text: string) =>
+      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const c = await escalate(t);
+    await act(c.id, "claim");
+    await say(c.id, "a1", "Hi, I'm here");
+    expect((await act(c.id, "handback")).statusCode).toBe(200);
+    clock.advance(60 * 60_000);
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "I want a person again please" } });
+    const control = await escalate(t); // nobody answers this one: its breach shows the timers ran past the deadline
+    expect((await t.store.getConversation(c.id))?.status).toBe("waiting_human");
+    await act(c.id, "claim");
+    expect((await say(c.id, "a2", "Hi again, looking at it now")).statusCode).toBe(201);
+    clock.advance(6 * 60_000); // past tier 1's five-minute first-response target
+    await until(() => seen.some((e) => e.type === "sla" && e.conversationId === control.id && e.metric === "first_response" && e.level === "breached"));
+    expect(seen.filter((e) => e.type === "sla" && e.conversationId === c.id && e.metric === "first_response")).toEqual([]);
+  });
+
+  it("keeps the first-response clock running from the escalation when an agent passes the conversation on without a word", async () => {
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 10 });
+    const seen: StreamEvent[] = [];
+    t.subscribeAgents((e) => e.type === "sla" && seen.push(e));
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const c = await escalate(t);
+    clock.advance(2 * 60_000);
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/claim`, headers: bearer(ann.token) });
+    clock.advance(2 * 60_000);
+    const moved = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/transfer`, headers: bearer(ann.token), payload: { toTier: 1, note: "not mine" } });
+    expect(moved.json().conversation.status).toBe("waiting_human");
+    await new Promise((r) => setTimeout(r, 100)); // the desk sees the requeue
+    clock.advance(2 * 60_000); // six minutes since escalation and still no person has written: tier 1's target is five
+    await until(() => seen.some((e) => e.type === "sla" && e.conversationId === c.id && e.metric === "first_response" && e.level === "breached"));
+    const dueAt = seen.find((e) => e.type === "sla" && e.conversationId === c.id && e.metric === "first_response" && e.level === "breached");
+    expect(dueAt?.type === "sla" && Date.parse(dueAt.dueAt)).toBe(Date.parse((await t.store.listEvents(c.id)).find((e) => e.type === "escalated")?.createdAt ?? "") + 5 * 60_000);
   });
 
   it("announces each SLA warning and breach once across nodes sharing a database, not once per node", async () => {

@@ -8,6 +8,8 @@ import {
   type AssignmentConfig,
   assignableAgentFrom,
   DEFAULT_ASSIGNMENT_CONFIG,
+  languagesServing,
+  normalizeLanguage,
   waitingConversationFrom,
 } from "../domain/assignment/index.ts";
 import {
@@ -17,14 +19,14 @@ import {
   type KnowledgeHit,
   type KnowledgeSearch,
   refreshAssist,
-  type ResolvedCase,
+  resolvedCaseFrom,
   SimilarCaseIndex,
   type SuggestionRating,
   suggestionId,
 } from "../domain/assist/index.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
-import type { Conversation, Message, User } from "../domain/model.ts";
+import type { Conversation, User } from "../domain/model.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, slaDueWindows, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
 import { type Bus, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -67,18 +69,6 @@ const ASSIGNABLE_ROLES = new Set(["agent", "supervisor"]);
 /** Long enough to gather a burst of escalations into one assignment pass, short enough to be invisible. */
 const KICK_DELAY_MS = 10;
 
-function resolvedCaseOf(c: Conversation, messages: readonly Message[]): ResolvedCase {
-  const customer = messages.filter((m) => m.author === "customer").slice(0, 3).map((m) => m.text);
-  const agentLines = messages.filter((m) => m.author === "agent").slice(-2).map((m) => m.text);
-  return {
-    conversationId: c.id,
-    issueText: customer.join(" "),
-    resolutionCode: c.resolutionCode ?? "resolved",
-    resolutionNotes: agentLines.join(" "),
-    resolvedAt: c.resolvedAt ?? undefined,
-  };
-}
-
 export function createHumanDesk(deps: HumanDeskDeps) {
   const { store, bus, clock, log, conversations } = deps;
   const assignment = deps.assignment ?? DEFAULT_ASSIGNMENT_CONFIG;
@@ -99,24 +89,14 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   let lastSlaPrune = lastSlaCheck;
   const unsubscribers: (() => void)[] = [];
 
-  async function knownLanguages(users: User[]): Promise<Set<string>> {
-    return new Set(users.flatMap((u) => u.languages.map((l) => l.toLowerCase())));
-  }
-
   /** One assignment pass: rebuild the routing snapshot from storage and claim what it decides. */
   async function assignOnce(): Promise<number> {
     const now = clock.now();
     const [users, loads] = await Promise.all([store.listUsers(), store.countOpenByAssignee()]);
-    // Nobody online with a free slot: nothing can be assigned, so the queue is not even read.
+    // Nobody online with a free slot: nothing can be assigned now. The queue is still read: the snapshot is what
+    // customers are told their wait from, and a backlog nobody can take yet is exactly when that wait is long.
     const anyFree = users.some((u) => ASSIGNABLE_ROLES.has(u.role) && u.presence === "online" && (loads.get(u.id) ?? 0) < u.capacity);
-    if (!anyFree) {
-      const index = new AssignmentIndex(assignment);
-      for (const u of users) if (ASSIGNABLE_ROLES.has(u.role) && u.capacity > 0) index.upsertAgent(assignableAgentFrom(u, loads.get(u.id) ?? 0), now);
-      snapshot = index;
-      return 0;
-    }
     const waiting = await store.listConversations({ status: ["waiting_human"], limit: 10_000 });
-    const languages = await knownLanguages(users);
     const index = new AssignmentIndex(assignment);
     const byId = new Map<string, User>();
     for (const u of users) {
@@ -124,11 +104,16 @@ export function createHumanDesk(deps: HumanDeskDeps) {
       byId.set(u.id, u);
       index.upsertAgent(assignableAgentFrom(u, loads.get(u.id) ?? 0), now);
     }
+    // Narrow by language only when somebody who can serve the conversation's tier speaks it and is working today;
+    // otherwise any agent beats no agent (a speaker in another tier would never be offered it).
+    const spoken = languagesServing([...byId.values()], assignment);
     for (const c of waiting) {
-      // Narrow by language only when somebody on the team speaks it; otherwise any agent beats no agent.
-      index.enqueue(waitingConversationFrom(c, { requireLanguage: Boolean(c.language && languages.has(c.language)) }));
+      const language = normalizeLanguage(c.language);
+      const requireLanguage = language !== null && (spoken.get(c.tier ?? 1)?.has(language) ?? false);
+      index.enqueue(waitingConversationFrom(c, { requireLanguage }));
     }
     snapshot = index;
+    if (!anyFree) return 0;
     let done = 0;
     for (const a of index.drain(now)) {
       const agent = byId.get(a.agentId);
@@ -173,6 +158,68 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     });
   }
 
+  /**
+   * Conversations back in the queue after a transfer or a release whose customer no person has answered yet:
+   * conversation id → when this episode was escalated (epoch ms). Their first-response clock runs from there, not
+   * from the requeue, so an agent who claims and passes a conversation on without a word does not reset it. Their
+   * queuedAt moved, so the due windows below would not find them: they are checked by id while they stay here.
+   */
+  const requeued = new Map<string, number>();
+  const longestFirstResponseMs = Math.max(...Object.values(sla.tiers).map((t) => t.firstResponseMs));
+
+  /** The start of the current human episode: the first escalation since the conversation last went back to the AI. */
+  async function episodeEscalatedAt(conversationId: string): Promise<number | null> {
+    let at: number | null = null;
+    for (const e of await store.listEvents(conversationId)) {
+      if (e.type === "handed_back" || e.type === "reopened") at = null;
+      else if (e.type === "escalated" && at === null) at = Date.parse(e.createdAt);
+    }
+    return at;
+  }
+
+  /** Called when a conversation enters the queue: remembers its episode start if it was there before. */
+  async function trackRequeue(c: Conversation): Promise<void> {
+    if (c.status !== "waiting_human" || c.queuedAt === null) return;
+    const escalatedAt = await episodeEscalatedAt(c.id);
+    if (escalatedAt === null || escalatedAt >= Date.parse(c.queuedAt)) return; // a fresh escalation: queuedAt is right
+    if (clock.now() - escalatedAt > longestFirstResponseMs) return; // its first-response deadline is long past
+    if ((await firstResponseSince(c, escalatedAt)) !== null) return;
+    requeued.set(c.id, escalatedAt);
+  }
+
+  /**
+   * When a person first answered the customer since `since`, or null. The stored stamp is kept when a conversation
+   * goes back to the AI, so one older than `since` belongs to an earlier episode: the messages tell whether anyone
+   * has answered in this one (read only then, which is only when a first-response notice is about to go out).
+   */
+  async function firstResponseSince(c: Conversation, since: number): Promise<number | null> {
+    const stamped = c.firstHumanResponseAt === null ? null : Date.parse(c.firstHumanResponseAt);
+    if (stamped === null || stamped >= since) return stamped;
+    const recent = await store.listMessages(c.id, { afterSeq: Math.max(0, c.lastSeq - 200), limit: 200 });
+    const reply = recent.find((m) => m.author === "agent" && !m.internal && Date.parse(m.createdAt) >= since);
+    return reply ? Date.parse(reply.createdAt) : null;
+  }
+
+  /** Announces the warnings and breaches of one conversation that fall due in (from, now]. */
+  async function announceSla(c: Conversation, escalatedAt: number | null, from: number, now: number): Promise<void> {
+    const { timestamps, targets } = slaInputFor(c, sla, escalatedAt === null ? null : new Date(escalatedAt).toISOString());
+    let events = slaEventsBetween(timestamps, targets, from, now, sla.warnAtFraction);
+    const start = timestamps.escalatedAt ?? timestamps.queuedAt;
+    if (start !== null && events.some((e) => e.metric === "first_response")) {
+      const answered = await firstResponseSince(c, start);
+      if (answered !== timestamps.firstHumanResponseAt) {
+        events = slaEventsBetween({ ...timestamps, firstHumanResponseAt: answered }, targets, from, now, sla.warnAtFraction);
+      }
+    }
+    for (const e of events) {
+      // Every node checks the same timers; the ledger lets exactly one of them announce each notice.
+      if (deps.slaNotices && !(await deps.slaNotices.claim({ conversationId: c.id, metric: e.metric, kind: e.kind, dueAt: e.at }))) continue;
+      const dueAt = new Date(e.at).toISOString();
+      await bus.publish(topics.agents, { type: "sla", conversationId: c.id, level: e.kind, metric: e.metric, dueAt });
+      if (e.kind === "breached") void deps.webhook?.send({ type: "sla.breached", data: { conversationId: c.id, metric: e.metric, tier: c.tier, at: dueAt } });
+    }
+  }
+
   async function checkSla(): Promise<void> {
     const now = clock.now();
     const from = lastSlaCheck;
@@ -182,15 +229,20 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     const due = await store.listConversations({
       status: ["waiting_human", "human"], queuedWithin: slaDueWindows(sla, from, now), limit: 10_000,
     });
+    const seen = new Set<string>();
     for (const c of due) {
-      const { timestamps, targets } = slaInputFor(c, sla);
-      for (const e of slaEventsBetween(timestamps, targets, from, now, sla.warnAtFraction)) {
-        // Every node checks the same timers; the ledger lets exactly one of them announce each notice.
-        if (deps.slaNotices && !(await deps.slaNotices.claim({ conversationId: c.id, metric: e.metric, kind: e.kind, dueAt: e.at }))) continue;
-        const dueAt = new Date(e.at).toISOString();
-        await bus.publish(topics.agents, { type: "sla", conversationId: c.id, level: e.kind, metric: e.metric, dueAt });
-        if (e.kind === "breached") void deps.webhook?.send({ type: "sla.breached", data: { conversationId: c.id, metric: e.metric, tier: c.tier, at: dueAt } });
-      }
+      seen.add(c.id);
+      await announceSla(c, requeued.get(c.id) ?? null, from, now);
+    }
+    for (const [id, escalatedAt] of requeued) {
+      const c = seen.has(id) ? null : await store.getConversation(id);
+      if (c) await announceSla(c, escalatedAt, from, now);
+      const current = c ?? due.find((d) => d.id === id);
+      const open = current && (current.status === "waiting_human" || current.status === "human");
+      const deadline = escalatedAt + sla.tiers[current?.tier ?? 1].firstResponseMs;
+      // Answered in this episode (a stale stamp is only read against the messages when a notice falls due, above).
+      const stamped = current?.firstHumanResponseAt ? Date.parse(current.firstHumanResponseAt) : null;
+      if (!open || now >= deadline || (stamped !== null && stamped >= escalatedAt)) requeued.delete(id);
     }
     if (deps.slaNotices && now - lastSlaPrune > SLA_PRUNE_EVERY_MS) {
       lastSlaPrune = now;
@@ -199,10 +251,16 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   }
 
   async function indexResolved(c: Conversation): Promise<void> {
-    if (indexed.has(c.id)) return;
-    indexed.add(c.id);
-    const messages = await store.listMessages(c.id, { limit: 200 });
-    similar.add(resolvedCaseOf(c, messages));
+    // Per resolution, not per conversation: a reopened conversation resolved again teaches its latest resolution.
+    const key = `${c.id}\u0000${c.resolvedAt}`;
+    if (indexed.has(key)) return;
+    indexed.add(key);
+    const [messages, customer] = await Promise.all([
+      store.listMessages(c.id, { limit: 200 }),
+      store.getCustomer(c.customerId),
+    ]);
+    const resolved = resolvedCaseFrom(c, messages, customer);
+    if (resolved) similar.add(resolved);
   }
 
   return {
@@ -222,12 +280,20 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     async start(): Promise<void> {
       const resolved = await store.listConversations({ status: ["resolved"], limit: 5_000 });
       for (const c of resolved) await indexResolved(c);
+      // Requeues before this node started keep their first-response clock too.
+      const since = clock.now() - longestFirstResponseMs;
+      const moves = await store.listEventsByType(["transferred", "released"], { since });
+      for (const id of new Set(moves.map((e) => e.conversationId))) {
+        const c = await store.getConversation(id);
+        if (c) await trackRequeue(c);
+      }
       unsubscribers.push(
         bus.subscribe(topics.agents, (e) => {
           if (e.type !== "status") return;
           const c = e.conversation;
           if (c.status === "waiting_human") {
             kick();
+            void trackRequeue(c).catch((err) => log.warn({ err: (err as Error).message, conversationId: c.id }, "SLA requeue check failed"));
           } else if (c.status === "resolved" || c.status === "ai") {
             kick(); // capacity freed
             if (c.status === "resolved") void indexResolved(c).catch(() => {});

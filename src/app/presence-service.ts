@@ -49,6 +49,45 @@ export interface PresenceService {
 
 const MAX_STALE_PER_TICK = 100;
 
+/** Why conversations went back to the queue when their agent signed off (set presence "offline") holding them. */
+export const SIGNED_OFF_REASON = "agent_signed_off";
+
+/**
+ * Returns every conversation an agent holds to the queue, so the next agent picks them up; the ids released.
+ * Used when the agent went away without a socket, and when they sign off (go offline) while still holding work:
+ * an offline agent never answers, and nobody else would be offered those customers.
+ */
+export async function returnToQueue(
+  deps: { store: Pick<Store, "listConversations">; conversations: Pick<ConversationService, "release"> },
+  userId: string,
+  reason: string,
+): Promise<string[]> {
+  const released: string[] = [];
+  const looked = new Set<string>();
+  // Re-list until none are left: releasing changes updated_at, which is the listing's order.
+  for (let round = 0; round < 50; round++) {
+    const held = await deps.store.listConversations({ status: ["human"], assigneeId: userId, limit: 200 });
+    const todo = held.filter((c) => !looked.has(c.id));
+    if (todo.length === 0) break;
+    for (const c of todo) {
+      looked.add(c.id);
+      try {
+        // The assignee is checked under the conversation lock: a transfer since the listing keeps its new owner.
+        await deps.conversations.release(c.id, reason, { expectedAssigneeId: userId });
+        released.push(c.id);
+      } catch (err) {
+        // Resolved or passed on in the meantime: nothing to give back.
+        if (
+          !(err instanceof AppError) ||
+          !["INVALID_TRANSITION", "CONVERSATION_NOT_FOUND", "NOT_ASSIGNEE"].includes(err.code)
+        )
+          throw err;
+      }
+    }
+  }
+  return released;
+}
+
 export function createPresenceService(deps: PresenceServiceDeps): PresenceService {
   const { heartbeats, store, conversations, clock, log, graceMs } = deps;
   const tickMs = deps.tickMs ?? Math.min(5000, Math.max(50, Math.round(graceMs / 4)));
@@ -73,35 +112,13 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
   async function releaseAgent(userId: string): Promise<string[] | null> {
     const user = await store.getUser(userId);
     let released: string[] | null = null;
-    const looked = new Set<string>();
     if (user && user.presence !== "offline") {
-      released = [];
       // Away first, so the assignment engine does not hand the released conversations straight back to them.
       if (user.presence === "online") {
         await store.updateUser(userId, { presence: "away" });
         deps.onPresenceChanged?.(userId);
       }
-      // Re-list until none are left: releasing changes updated_at, which is the listing's order.
-      for (let round = 0; round < 50; round++) {
-        const held = await store.listConversations({ status: ["human"], assigneeId: userId, limit: 200 });
-        const todo = held.filter((c) => !looked.has(c.id));
-        if (todo.length === 0) break;
-        for (const c of todo) {
-          looked.add(c.id);
-          try {
-            // The assignee is checked under the conversation lock: a transfer since the listing keeps its new owner.
-            await conversations.release(c.id, DISCONNECT_REASON, { expectedAssigneeId: userId });
-            released.push(c.id);
-          } catch (err) {
-            // Resolved in the meantime: nothing to give back.
-            if (
-              !(err instanceof AppError) ||
-              !["INVALID_TRANSITION", "CONVERSATION_NOT_FOUND", "NOT_ASSIGNEE"].includes(err.code)
-            )
-              throw err;
-          }
-        }
-      }
+      released = await returnToQueue({ store, conversations }, userId, DISCONNECT_REASON);
       log.info(
         { userId, conversations: released.length },
         "agent disconnected past the grace period; conversations returned to the queue",

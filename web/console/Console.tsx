@@ -256,7 +256,11 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
 
   const setPresence = async (p: Presence) => {
     try {
-      onMeChange((await api.setPresence(p)).user);
+      const { user, released = [] } = await api.setPresence(p);
+      onMeChange(user);
+      if (released.length > 0) {
+        setToast(`${released.length} conversation${released.length > 1 ? "s" : ""} returned to the queue for another agent.`);
+      }
     } catch (err) {
       setToast(`Could not change presence: ${(err as Error).message}`);
     }

@@ -23,7 +23,9 @@ export const api = {
   login: (email: string, password: string) => call<{ token: string; user: UserView; expiresAt: string }>("/api/v1/auth/login", { method: "POST", body: { email, password } }),
   logout: () => call<{ ok: true }>("/api/v1/auth/logout", { method: "POST" }),
   me: () => call<{ user: UserView }>("/api/v1/me"),
-  setPresence: (presence: Presence) => call<{ user: UserView }>("/api/v1/me/presence", { method: "PATCH", body: { presence } }),
+  /** `released`: the conversations going offline returned to the queue. */
+  setPresence: (presence: Presence) =>
+    call<{ user: UserView; released?: string[] }>("/api/v1/me/presence", { method: "PATCH", body: { presence } }),
 
   inbox: async (): Promise<AgentConversation[]> => {
     // Keyset pages of the server's maximum size until the queues and open conversations are all loaded.

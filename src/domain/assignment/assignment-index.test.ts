@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Tier } from "../model.ts";
-import { AssignmentIndex, planAssignments } from "./assignment-index.ts";
+import { AssignmentIndex, languagesServing, planAssignments } from "./assignment-index.ts";
 import {
   type AssignableAgent,
   type Assignment,
@@ -310,6 +310,30 @@ describe("planAssignments", () => {
       businessHours: { tz: "Europe/Paris", days: { wed: ["09:00", "18:00"] } },
     });
     expect(planAssignments([tokyo, paris], [conv("c1")], T0).assignments[0]?.agentId).toBe("paris");
+  });
+});
+
+describe("languagesServing", () => {
+  it("counts a language only for the tiers its speakers can serve, ignoring agents who signed off", () => {
+    const spoken = languagesServing([
+      agent("de-tier1", { tier: 1, languages: ["de-DE", "en"] }),
+      agent("fr-tier3-offline", { tier: 3, languages: ["fr"], presence: "offline" }),
+      agent("es-tier3-no-capacity", { tier: 3, languages: ["es"], capacity: 0 }),
+      agent("it-tier2-away", { tier: 2, languages: ["it"], presence: "away" }),
+    ]);
+    expect([...(spoken.get(1) ?? [])].sort()).toEqual(["de", "en", "it"]); // tier 2 takes tier 1's overflow
+    expect([...(spoken.get(2) ?? [])]).toEqual(["it"]);
+    expect([...(spoken.get(3) ?? [])]).toEqual([]); // tier 1 never serves tier 3: German is not worth waiting for there
+  });
+
+  it("follows the overflow policy: no overflow, no reach into the next tier", () => {
+    const noOverflow: AssignmentConfig = {
+      ...DEFAULT_ASSIGNMENT_CONFIG,
+      tiers: { ...DEFAULT_ASSIGNMENT_CONFIG.tiers, 1: { waitTargetMs: 60_000, overflow: false } },
+    };
+    const spoken = languagesServing([agent("pt-tier2", { tier: 2, languages: ["pt"] })], noOverflow);
+    expect(spoken.get(1)?.has("pt")).toBe(false);
+    expect(spoken.get(2)?.has("pt")).toBe(true);
   });
 });
 

@@ -82,6 +82,47 @@ const convBefore = (a: WaitingConversation, b: WaitingConversation): boolean =>
       ? a.queuedAt < b.queuedAt
       : a.id < b.id;
 
+/**
+ * The agent tiers that may serve a conversation of `tier`, with how long it must have waited first: its own tier
+ * at once, then each next tier up after the cumulative wait targets, while the policy lets it overflow.
+ */
+export function servingTiers(config: AssignmentConfig, tier: Tier): { tier: Tier; minWaitMs: number }[] {
+  const reach = [{ tier, minWaitMs: 0 }];
+  let wait = 0;
+  for (let up = tier; up < 3; up++) {
+    const policy = config.tiers[up as Tier];
+    if (!policy.overflow) break;
+    wait += policy.waitTargetMs;
+    reach.push({ tier: (up + 1) as Tier, minWaitMs: wait });
+  }
+  return reach;
+}
+
+/**
+ * Languages worth waiting for, per conversation tier: those spoken by an agent who could ever serve that tier and
+ * has not signed off (presence other than "offline", capacity above zero). A conversation in any other language
+ * must not require it: the speaker elsewhere (a lower tier, an admin, someone away for the day) would never be
+ * offered it, and it would wait forever while agents who can serve it sit idle.
+ */
+export function languagesServing(
+  agents: readonly Pick<AssignableAgent, "tier" | "languages" | "capacity" | "presence">[],
+  config: AssignmentConfig = DEFAULT_ASSIGNMENT_CONFIG,
+): Map<Tier, Set<string>> {
+  const out = new Map<Tier, Set<string>>(TIERS.map((t) => [t, new Set<string>()]));
+  for (const t of TIERS) {
+    const tiers = new Set(servingTiers(config, t).map((r) => r.tier));
+    const set = out.get(t) as Set<string>;
+    for (const a of agents) {
+      if (!tiers.has(a.tier) || a.capacity <= 0 || a.presence === "offline") continue;
+      for (const l of a.languages) {
+        const n = normalizeLanguage(l);
+        if (n) set.add(n);
+      }
+    }
+  }
+  return out;
+}
+
 const convOrder = (a: WaitingConversation, b: WaitingConversation): number =>
   b.priority - a.priority || a.queuedAt - b.queuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -110,14 +151,7 @@ export class AssignmentIndex {
     this.#config = config;
     for (const t of TIERS) this.#servedBy.set(t, []);
     for (const t of TIERS) {
-      const reach: Reach[] = [{ tier: t, minWaitMs: 0 }];
-      let wait = 0;
-      for (let up = t; up < 3; up++) {
-        const policy = config.tiers[up as Tier];
-        if (!policy.overflow) break;
-        wait += policy.waitTargetMs;
-        reach.push({ tier: (up + 1) as Tier, minWaitMs: wait });
-      }
+      const reach: Reach[] = servingTiers(config, t);
       this.#reach.set(t, reach);
       for (const r of reach) this.#servedBy.get(r.tier)?.push({ tier: t, minWaitMs: r.minWaitMs });
     }

@@ -1,6 +1,13 @@
 // Public API of routing: the assignment index, the batch planner, business hours and the policy types.
 
-export { AssignmentIndex, normalizeLanguage, normalizeSkill, planAssignments } from "./assignment-index.ts";
+export {
+  AssignmentIndex,
+  languagesServing,
+  normalizeLanguage,
+  normalizeSkill,
+  planAssignments,
+  servingTiers,
+} from "./assignment-index.ts";
 export { assignableAgentFrom, waitingConversationFrom } from "./from-model.ts";
 export { businessHoursSchema, hoursState, nextOpening, type HoursState } from "./business-hours.ts";
 export {

@@ -192,6 +192,31 @@ describe("criticalFlags", () => {
     expect(flags.find((f) => f.kind === "strong_negative_sentiment")?.evidence).toContain('"ridiculous"');
   });
 
+  it("flags a customer routing judged a VIP by plan, and a request it judged legal in words not listed here", () => {
+    const byPlan = readCustomerContext({ ...customer, attributes: { plan: "enterprise" } }, []);
+    const flags = criticalFlags(
+      byPlan,
+      ["Our legal team says this is a breach of contract", "Please escalate"],
+      triage(),
+      undefined,
+      ["human_requested", "vip_customer"],
+    );
+    expect(flags.map((f) => [f.kind, f.label, f.evidence])).toEqual([
+      ["high_value", "VIP customer", "plan enterprise"],
+      ["legal_language", "Legal language", '"legal team"'],
+    ]);
+    const judged = criticalFlags(
+      byPlan,
+      ["Your terms are unlawful and I will take this further"],
+      triage(),
+      undefined,
+      ["legal_compliance"],
+    );
+    expect(judged.map((f) => [f.kind, f.evidence])).toEqual([
+      ["legal_language", "routed as a legal or compliance request"],
+    ]);
+  });
+
   it("stays quiet for an ordinary customer and does not mistake 'issue' for 'sue'", () => {
     const plain = readCustomerContext({ ...customer, attributes: { lifetimeValue: 80 } }, []);
     expect(
@@ -217,6 +242,16 @@ describe("SimilarCaseIndex", () => {
     expect(steps[0]).toMatchObject({ resolutionCode: "replacement_sent", caseCount: 2 });
     expect(steps[0]?.notes).toMatch(/replacement/i);
     expect(steps.reduce((s, x) => s + x.confidence, 0)).toBeCloseTo(1, 5);
+  });
+
+  it("leaves the conversation itself out of its own next steps once it was resolved and reopened", () => {
+    const index = resolvedCases();
+    const query = "my parcel never arrived and tracking has not updated for days";
+    expect(index.nextSteps(query, { neighbours: 1 })[0]?.examples.map((e) => e.conversationId)).toEqual([
+      "r1",
+    ]);
+    const steps = index.nextSteps(query, { neighbours: 1, excludeConversationId: "r1" });
+    expect(steps[0]?.examples.map((e) => e.conversationId)).toEqual(["r2"]);
   });
 
   it("replaces a conversation resolved again and returns nothing for unrelated text or an empty index", () => {
@@ -332,6 +367,15 @@ describe("ratings", () => {
       suggestionRatingInputSchema.safeParse({ suggestionId: "x", suggestionType: "reply", rating: "meh" })
         .success,
     ).toBe(false);
+    for (const [suggestionId, suggestionType] of [
+      ["sug_reply_x", "article"],
+      ["made-up", "reply"],
+      ["sug_reply_x; drop", "reply"],
+    ]) {
+      expect(
+        suggestionRatingInputSchema.safeParse({ suggestionId, suggestionType, rating: "helpful" }).success,
+      ).toBe(false);
+    }
   });
 });
 
@@ -386,6 +430,30 @@ describe("refreshAssist", () => {
     expect(b.summary.id).not.toBe(a.summary.id);
     const bare = await refreshAssist({ ...input, messages: [] }, { cannedResponses: [] });
     expect(bare).toMatchObject({ articles: [], replies: [], nextSteps: [], basedOnSeq: 0 });
+  });
+
+  it("suggests each article once, from its best passage, when several passages of one article rank first", async () => {
+    const chunk = (documentId: string, title: string, score: number, text: string): KnowledgeHit => ({
+      documentId,
+      title,
+      score,
+      text,
+    });
+    const hits = [
+      chunk("kb-returns", "Returns and refunds", 9, "Return the item for a refund."),
+      chunk("kb-returns", "Returns and refunds", 8, "Engraved items cannot be returned."),
+      chunk("kb-returns", "Returns and refunds", 7, "Damaged items: send a photo."),
+      chunk("kb-late", "Late parcels", 6, "Parcels late by 5 days are refunded."),
+      chunk("kb-shipping", "Shipping times", 5, "We ship in 2 days."),
+      chunk("kb-gifts", "Gift cards", 4, "Gift cards never expire."),
+    ];
+    const panel = await refreshAssist(input, {
+      cannedResponses: [],
+      searchKnowledge: (_q, k) => hits.slice(0, k),
+    });
+    expect(panel.articles.map((a) => a.documentId)).toEqual(["kb-returns", "kb-late", "kb-shipping"]);
+    expect(panel.articles[0]?.snippet).toBe("Return the item for a refund.");
+    expect(new Set(panel.articles.map((a) => a.id)).size).toBe(3);
   });
 
   it("finds the order id in the conversation or the customer's only open order", () => {

@@ -59,6 +59,9 @@ export const DEFAULT_ASSIST_OPTIONS: AssistOptions = {
   flagThresholds: DEFAULT_FLAG_THRESHOLDS,
 };
 
+/** Passages fetched per article shown: enough to fill the panel when an article's chunks crowd the top hits. */
+const ARTICLE_OVERFETCH = 4;
+
 interface Suggestion {
   id: string;
   type: SuggestionType;
@@ -130,8 +133,17 @@ export async function refreshAssist(
 
   const summary = summarizeConversation(visible);
 
-  const hits = deps.searchKnowledge && query ? await deps.searchKnowledge(query, options.articles) : [];
-  const articles = hits.slice(0, options.articles).map((h) => ({
+  // Search returns passages, several of which may come from one article: ask for more and keep each article once
+  // (its best passage), so the panel lists distinct articles and each suggestion id (and its rating) is unique.
+  const hits =
+    deps.searchKnowledge && query
+      ? await deps.searchKnowledge(query, options.articles * ARTICLE_OVERFETCH)
+      : [];
+  const seenDocuments = new Set<string>();
+  const bestPerDocument = hits.filter(
+    (h) => !seenDocuments.has(h.documentId) && seenDocuments.add(h.documentId),
+  );
+  const articles = bestPerDocument.slice(0, options.articles).map((h) => ({
     id: suggestionId("article", convId, h.documentId),
     type: "article" as const,
     documentId: h.documentId,
@@ -169,14 +181,22 @@ export async function refreshAssist(
     };
   });
 
-  const flags = criticalFlags(context, customerTexts, latestTriage, options.flagThresholds).map((f) => ({
+  const flags = criticalFlags(
+    context,
+    customerTexts,
+    latestTriage,
+    options.flagThresholds,
+    input.conversation.reasons,
+  ).map((f) => ({
     id: suggestionId("flag", convId, f.kind),
     type: "flag" as const,
     ...f,
   }));
 
   const nextSteps = (
-    deps.similarCases && query ? deps.similarCases.nextSteps(query, { limit: options.nextSteps }) : []
+    deps.similarCases && query
+      ? deps.similarCases.nextSteps(query, { limit: options.nextSteps, excludeConversationId: convId })
+      : []
   ).map((s) => ({
     id: suggestionId("next_step", convId, s.resolutionCode),
     type: "next_step" as const,

@@ -2,7 +2,7 @@
 // earlier complaints, contract terms, legal language, a customer at the end of their patience).
 
 import type { CustomerContext } from "../handoff/customer-context.ts";
-import type { TriageResult } from "../model.ts";
+import type { EscalationReason, TriageResult } from "../model.ts";
 
 export type FlagKind =
   | "high_value"
@@ -41,6 +41,8 @@ const LEGAL = new RegExp(
     "attorneys?",
     "solicitors?",
     "legal action",
+    "legal (?:team|department|counsel|advice|proceedings)",
+    "breach of contract",
     "sue",
     "suing",
     "lawsuit",
@@ -76,19 +78,28 @@ function money(n: number): string {
   return n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 }
 
+/**
+ * `reasons` are the conversation's escalation reasons: when routing already judged the customer a VIP (by plan, a
+ * `vip` attribute or its own threshold) or the request legal, the panel says so even if the value or the words
+ * that decided it are not among the ones checked here — the agent must not learn it from the customer.
+ */
 export function criticalFlags(
   context: CustomerContext,
   customerTexts: readonly string[],
   latestTriage: TriageResult | null,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
+  reasons: readonly EscalationReason[] = [],
 ): CriticalFlag[] {
   const flags: CriticalFlag[] = [];
-  if (context.lifetimeValue !== null && context.lifetimeValue >= thresholds.highLifetimeValue) {
+  const highValue = context.lifetimeValue !== null && context.lifetimeValue >= thresholds.highLifetimeValue;
+  if (highValue || reasons.includes("vip_customer")) {
+    const value = context.lifetimeValue !== null ? `lifetime value ${money(context.lifetimeValue)}` : null;
+    const plan = context.plan ? `plan ${context.plan}` : null;
     flags.push({
       kind: "high_value",
       severity: "warning",
-      label: "High lifetime value",
-      evidence: `lifetime value ${money(context.lifetimeValue)}${context.plan ? `, plan ${context.plan}` : ""}`,
+      label: highValue ? "High lifetime value" : "VIP customer",
+      evidence: [value, plan].filter(Boolean).join(", ") || "routed as a VIP customer",
     });
   }
   if (context.previousComplaints > 0) {
@@ -107,17 +118,15 @@ export function criticalFlags(
       evidence: context.contractTerms,
     });
   }
-  for (let i = customerTexts.length - 1; i >= 0; i--) {
+  let legal: string | null = null;
+  for (let i = customerTexts.length - 1; i >= 0 && legal === null; i--) {
     const m = LEGAL_BOUNDED.exec(customerTexts[i] as string);
-    if (m) {
-      flags.push({
-        kind: "legal_language",
-        severity: "critical",
-        label: "Legal language",
-        evidence: `"${m[0]}"`,
-      });
-      break;
-    }
+    if (m) legal = `"${m[0]}"`;
+  }
+  if (legal === null && reasons.includes("legal_compliance"))
+    legal = "routed as a legal or compliance request";
+  if (legal !== null) {
+    flags.push({ kind: "legal_language", severity: "critical", label: "Legal language", evidence: legal });
   }
   if (
     latestTriage &&

@@ -63,6 +63,7 @@ export {
   suggestionRatingInputSchema,
   type SuggestionType,
 } from "./ratings.ts";
+export { redactPersonalData, resolvedCaseFrom } from "./resolved-case.ts";
 export {
   type NextStep,
   type ResolvedCase,

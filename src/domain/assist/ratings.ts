@@ -18,14 +18,26 @@ export interface SuggestionRating {
   createdAt: string;
 }
 
-/** What the console posts; the server adds agentId and createdAt. */
+/** Whether an id is one the panel gives suggestions of this type (see suggestionId in assist.ts). */
+export function suggestionIdMatchesType(suggestionId: string, type: SuggestionType): boolean {
+  return new RegExp(`^sug_${type}_[0-9a-z]+$`).test(suggestionId);
+}
+
+/**
+ * What the console posts; the server adds agentId and createdAt. The id must be one the panel gives for that type:
+ * a reply's id filed as an article, or a made-up id, would skew the per-type report the ratings exist for.
+ */
 export const suggestionRatingInputSchema = z
   .object({
     suggestionId: z.string().min(1).max(200),
     suggestionType: z.enum(SUGGESTION_TYPES),
     rating: z.enum(RATINGS),
   })
-  .strict();
+  .strict()
+  .refine((r) => suggestionIdMatchesType(r.suggestionId, r.suggestionType), {
+    path: ["suggestionId"],
+    message: "not an assist suggestion id of this suggestionType",
+  });
 
 export interface RatingAggregate {
   /** Ratings counted (one per agent per suggestion, the latest). */

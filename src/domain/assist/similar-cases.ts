@@ -262,8 +262,17 @@ export class SimilarCaseIndex {
    * Next steps from the most similar resolved cases, grouped by resolution code and weighted by similarity:
    * "cases like this were resolved by X (n similar cases)".
    */
-  nextSteps(query: string, options: { neighbours?: number; limit?: number } = {}): NextStep[] {
-    const neighbours = this.search(query, options.neighbours ?? 20);
+  nextSteps(
+    query: string,
+    options: { neighbours?: number; limit?: number; excludeConversationId?: string } = {},
+  ): NextStep[] {
+    // A reopened conversation is in the index with its own earlier resolution, and matches itself best: it is not
+    // a similar case, and would crowd the real ones out.
+    const exclude = options.excludeConversationId;
+    const wanted = options.neighbours ?? 20;
+    const neighbours = this.search(query, exclude === undefined ? wanted : wanted + 1)
+      .filter((n) => n.case.conversationId !== exclude)
+      .slice(0, wanted);
     const total = neighbours.reduce((s, n) => s + n.score, 0);
     if (total === 0) return [];
     const groups = new Map<string, SimilarCase[]>();

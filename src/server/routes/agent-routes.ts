@@ -1,11 +1,11 @@
-// Agent-side API: login/session, the inbox, presence and user administration.
+// Agent-side API: login/session, the inbox and user administration (presence is in desk-routes.ts: it drives assignment).
 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireRole } from "../../app/auth-service.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { ConversationStatus, Tier } from "../../domain/model.ts";
 import type { RouteContext } from "../app.ts";
-import { conversationView, createUserBody, inboxQuery, loginBody, presenceBody, userView } from "../wire.ts";
+import { conversationView, createUserBody, inboxQuery, loginBody, userView } from "../wire.ts";
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, cookieName: string): void {
   const { auth, store, config } = ctx;
@@ -47,17 +47,6 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
     const user = requireRole(await ctx.principal(req), "agent");
     return { user: userView(user) };
   });
-
-  app.patch(
-    "/api/v1/me/presence",
-    { schema: { tags: ["agent"], summary: "Set presence: online, away or offline", body: presenceBody, security: [{ bearer: [] }] } },
-    async (req: FastifyRequest<{ Body: { presence: "online" | "away" | "offline" } }>) => {
-      const user = requireRole(await ctx.principal(req), "agent");
-      const updated = await store.updateUser(user.id, { presence: req.body.presence });
-      auth.invalidateUser(user.id);
-      return { user: userView(updated ?? user) };
-    },
-  );
 
   app.get(
     "/api/v1/conversations",

@@ -1,14 +1,15 @@
-// The human desk over HTTP: handoff packet, assist panel and its ratings, and the CSAT answer (canned responses are
-// in canned-routes.ts).
+// The human desk over HTTP: the agent's presence (which drives assignment), handoff packet, assist panel and its
+// ratings, and the CSAT answer (canned responses are in canned-routes.ts).
 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { requireConversationAccess, requireRole } from "../../app/auth-service.ts";
 import type { HumanDesk } from "../../app/human-desk.ts";
+import { returnToQueue, SIGNED_OFF_REASON } from "../../app/presence-service.ts";
 import { suggestionRatingInputSchema } from "../../domain/assist/index.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { RouteContext } from "../app.ts";
-import { idParams } from "../wire.ts";
+import { idParams, presenceBody, userView } from "../wire.ts";
 
 const ratingBody = suggestionRatingInputSchema.extend({ conversationId: z.string().min(1).max(64) }).strict();
 const csatBody = z.object({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() }).strict();
@@ -16,6 +17,24 @@ const sinceQuery = z.object({ since: z.coerce.number().int().min(0).optional() }
 
 export function deskRoutes(desk: HumanDesk) {
   return (app: FastifyInstance, ctx: RouteContext): void => {
+    app.patch(
+      "/api/v1/me/presence",
+      { schema: { tags: ["agent"], summary: "Set presence: online, away or offline (going offline returns the conversations you hold to the queue)", body: presenceBody, security: [{ bearer: [] }] } },
+      async (req: FastifyRequest<{ Body: { presence: "online" | "away" | "offline" } }>) => {
+        const user = requireRole(await ctx.principal(req), "agent");
+        const updated = await ctx.store.updateUser(user.id, { presence: req.body.presence });
+        ctx.auth.invalidateUser(user.id);
+        // Signing off while holding conversations would leave those customers with nobody: an offline agent is never
+        // released by the disconnect sweep (they left on purpose) and nobody else is offered them. They go back to
+        // the queue; "away" (a short break) keeps them. Presence is set first so none is assigned straight back.
+        const released = req.body.presence === "offline" ? await returnToQueue(ctx, user.id, SIGNED_OFF_REASON) : [];
+        // An agent coming online is capacity freeing up: the queue drains now, not at the next periodic pass, and
+        // the wait customers are told is computed with them in it.
+        desk.kick();
+        return { user: userView(updated ?? user), released };
+      },
+    );
+
     app.get(
       "/api/v1/conversations/:id/packet",
       { schema: { tags: ["agent"], summary: "The handoff packet: history, why it was escalated, sentiment, summary, what the AI tried, customer context", params: idParams, security: [{ bearer: [] }] } },
