@@ -209,7 +209,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     responder,
     triage,
     responderTimeoutMs: config.RESPONDER_TIMEOUT_MS,
-    queueMessage: (c) => desk.queueMessage(c),
+    queueMessage: (c, customer) => desk.queueMessage(c, customer),
     onEscalated: (c) => {
       for (const r of c.reasons) metrics.escalations.inc({ reason: r });
       desk.escalated(c);

@@ -112,6 +112,26 @@ describe("the human desk", () => {
     await until(async () => (await t.store.getConversation(c.id))?.assigneeId === ann.user.id, 1000);
   });
 
+  it("tells a customer after hours when a person will reply, in their own language and clock", async () => {
+    const friday = manualClock(Date.UTC(2026, 2, 6, 20, 0)); // Friday 20:00 UTC
+    t = await startTandem({ TANDEM_AI: "off" }, { clock: friday });
+    const paris = await addAgent(t, "paris@desk.test", { name: "Camille" });
+    const week = { mon: ["09:00", "17:00"], tue: ["09:00", "17:00"], wed: ["09:00", "17:00"], thu: ["09:00", "17:00"], fri: ["09:00", "17:00"] };
+    const admin = await addAgent(t, "admin@desk.test", { role: "admin", name: "Ada" });
+    const hours = await t.app.inject({ method: "PATCH", url: `/api/v1/admin/users/${paris.user.id}`, headers: bearer(admin.token), payload: { businessHours: { tz: "Europe/Paris", days: week } } });
+    expect(hours.statusCode).toBe(200);
+    // The notice reads the desk's last routing pass: let one run with the new hours (as any earlier traffic would).
+    await escalate(t);
+    await t.desk.assignOnce();
+    const res = await t.app.inject({ method: "POST", url: "/api/v1/conversations", payload: { customer: { name: "Ana", locale: "es-ES", timeZone: "America/New_York" } } });
+    const { conversation, token } = res.json() as { conversation: { id: string }; token: string };
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${conversation.id}/escalate`, headers: bearer(token) });
+    await until(async () => (await t.store.listMessages(conversation.id, {})).some((m) => m.meta?.kind === "queued"));
+    const queued = (await t.store.listMessages(conversation.id, {})).find((m) => m.meta?.kind === "queued");
+    // Monday 09:00 in Paris (CET) is 04:00 in New York, already on summer time (EDT) that week.
+    expect(queued?.text).toContain("Una persona te responderá el lunes a las 4:00 GMT-4");
+  });
+
   it("tells the customer the expected wait on escalation", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const c = await escalate(t);

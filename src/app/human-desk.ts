@@ -26,7 +26,7 @@ import {
 } from "../domain/assist/index.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
-import type { Conversation, User } from "../domain/model.ts";
+import type { Conversation, Customer, User } from "../domain/model.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, slaDueWindows, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
 import { type Bus, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -267,9 +267,15 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     kick,
     assignOnce,
 
-    /** What the customer is told on escalation, from the latest routing snapshot. */
-    queueMessage(c: Conversation): string {
-      return customerWaitMessage(snapshot.replyExpectation(waitingConversationFrom(c, { requireLanguage: false }), clock.now()), clock.now(), "UTC", c.language);
+    /** What the customer is told on escalation, from the latest routing snapshot, in their language and clock. */
+    queueMessage(c: Conversation, customer: Customer | null = null): string {
+      const zone = customer?.attributes.timeZone;
+      return customerWaitMessage(
+        snapshot.replyExpectation(waitingConversationFrom(c, { requireLanguage: false }), clock.now()),
+        clock.now(),
+        typeof zone === "string" ? zone : "UTC",
+        c.language,
+      );
     },
 
     /** After an escalation commits: tell the outside world. */
