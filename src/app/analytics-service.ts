@@ -37,6 +37,16 @@ export interface AnalyticsServiceDeps {
 const WATERMARK_LAG_MS = 10_000;
 const BATCH = 500;
 const WATERMARK_KEY = "rollup_watermark";
+/**
+ * Bumped whenever deriveFacts changes what a conversation's figures are: a rollup stored under another version is
+ * rebuilt from the whole event log once, so old days do not keep the old definition next to new days with the new.
+ * The version is stored in the watermark's value ("2:<ms>"; older releases wrote "<ms>"), which export and import
+ * already treat as derived state.
+ * 2: "yes, that helped" confirms at once; a customer leaving the queue is not a human resolution; a conversation
+ *    in which the AI only made small talk is not resolved by the customer leaving; an agent taking a conversation
+ *    from the AI is an escalation (agent_takeover), not an AI resolution; no agent time without an agent.
+ */
+export const FACTS_VERSION = "2";
 const MAX_RANGE_DAYS = 3660;
 
 export interface Overview {
@@ -47,14 +57,23 @@ export interface Overview {
   refreshedAt: string | null;
 }
 
+/**
+ * A real calendar day, YYYY-MM-DD. Date.parse alone is not enough: it rolls "2026-02-30" over to March 2, and the
+ * SQL compares days as text, so the rollover would make the charts and the totals disagree about the range.
+ */
+export function isCalendarDay(d: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
+  const ms = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(ms) && utcDay(ms) === d;
+}
+
 /** Validates and defaults a day range: the last 30 days up to today. */
 export function dayRange(now: number, from?: string, to?: string): DayRange {
-  const day = /^\d{4}-\d{2}-\d{2}$/;
+  for (const d of [from, to]) {
+    if (d !== undefined && !isCalendarDay(d)) throw new AppError("VALIDATION_FAILED", `${d} is not a day (YYYY-MM-DD)`);
+  }
   const end = to ?? utcDay(now);
   const start = from ?? utcDay(Date.parse(`${end}T00:00:00Z`) - 29 * DAY_MS);
-  for (const d of [start, end]) {
-    if (!day.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) throw new AppError("VALIDATION_FAILED", `${d} is not a day (YYYY-MM-DD)`);
-  }
   if (start > end) throw new AppError("VALIDATION_FAILED", "from must not be after to");
   if ((Date.parse(end) - Date.parse(start)) / DAY_MS > MAX_RANGE_DAYS) throw new AppError("VALIDATION_FAILED", "a range covers at most 10 years");
   return { from: start, to: end };
@@ -88,13 +107,14 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
 
   async function refreshOnce(): Promise<number> {
     const now = clock.now();
-    const mark = Number((await analytics.getState(WATERMARK_KEY)) ?? "0");
+    const [version, at] = ((await analytics.getState(WATERMARK_KEY)) ?? "").split(":");
+    const mark = version === FACTS_VERSION && at ? Number(at) : 0;
     const changed = await analytics.changedConversations(mark === 0 ? 0 : mark - WATERMARK_LAG_MS);
     const ids = new Set(changed.map((c) => c.conversationId));
     for (const id of await analytics.pendingOfCustomers([...new Set(changed.map((c) => c.customerId))])) ids.add(id);
     for (const id of await analytics.dueForRecheck(now, 50_000)) ids.add(id);
     if (ids.size > 0) await recompute([...ids], now, await analytics.agentCapacities());
-    await analytics.setState(WATERMARK_KEY, String(now));
+    await analytics.setState(WATERMARK_KEY, `${FACTS_VERSION}:${now}`);
     refreshedAt = now;
     return ids.size;
   }

@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { DAY_MS, utcDay } from "../domain/analytics/facts.ts";
 import { emptyTotals, figuresFrom } from "../domain/analytics/figures.ts";
-import { clusterQuestions, type GapCluster, type GapQuestion } from "../domain/analytics/gaps.ts";
+import { clusterQuestions, type GapCluster, type GapQuestion, gapTokens } from "../domain/analytics/gaps.ts";
+import { readFollowUpReply } from "../domain/answer/messages.ts";
 import {
   type ArticleDraft,
   buildDigest,
@@ -33,7 +34,7 @@ import type { RoutingRules } from "../domain/triage/routing-rules.ts";
 import type { AnalyticsStore, DayRange, EscalationRow } from "../ports/analytics.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
-import type { AnalyticsService } from "./analytics-service.ts";
+import { type AnalyticsService, isCalendarDay } from "./analytics-service.ts";
 import type { Logger } from "./conversation-service.ts";
 import type { WebhookPort } from "./human-desk.ts";
 
@@ -64,6 +65,8 @@ export interface EscalationView extends EscalationRow {
   cues: { kind: string; text: string; weight: number }[];
   sentiment: number | null;
   frustration: number | null;
+  /** Triage's intent for that message (`intent` is the conversation's, from its first message). */
+  messageIntent: string | null;
 }
 
 export interface RetrainCandidate {
@@ -81,6 +84,23 @@ const CANDIDATE_TTL_MS = 3_600_000;
 
 /** The operator's examples are split by a hash of their text: the same example is always on the same side. */
 const isHeldOut = (text: string) => (createHash("sha256").update(text).digest()[0] as number) < 256 * 0.25;
+
+/**
+ * The question behind an escalation: the customer's message at or before `seq`, except that a reply which only
+ * says the last answer did not help ("no, that didn't help") stands for the question that answer was for —
+ * otherwise the knowledge gaps fill up with "no" instead of the questions the knowledge base could not answer.
+ */
+export function questionBehind<M extends { seq: number; text: string }>(customerMessages: readonly M[], seq: number | null): M | undefined {
+  if (seq === null) return customerMessages[0];
+  const upTo = customerMessages.filter((x) => x.seq <= seq);
+  let i = upTo.length - 1;
+  while (i > 0) {
+    const reply = readFollowUpReply((upTo[i] as M).text);
+    if (reply.verdict !== "unresolved" || gapTokens(reply.rest).length >= 3) break;
+    i--;
+  }
+  return upTo[i] ?? customerMessages[0];
+}
 
 export function createReviewService(deps: ReviewServiceDeps) {
   const { analytics, analyticsService, store, clock, log } = deps;
@@ -101,6 +121,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
         cues: cues.slice(0, 12),
         sentiment: typeof t?.sentiment === "number" ? t.sentiment : null,
         frustration: typeof t?.frustration === "number" ? t.frustration : null,
+        messageIntent: typeof t?.intent === "string" ? t.intent : null,
       };
     });
   }
@@ -115,7 +136,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     for (const e of escalations) {
       const list = byConv.get(e.conversationId) ?? [];
       const seq = e.messageSeq ?? e.atSeq;
-      const m = (seq !== null ? list.filter((x) => x.seq <= seq).at(-1) : undefined) ?? list[0];
+      const m = questionBehind(list, seq);
       if (m) questions.push({ conversationId: e.conversationId, text: m.text, at: m.createdAt });
     }
     return clusterQuestions(questions);
@@ -142,7 +163,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (!view) throw new AppError("NOT_FOUND", "no such escalation");
       let example: { text: string; label: string } | null = null;
       if (input.verdict === "unnecessary" || input.correctedIntent) {
-        const predicted = view.intent;
+        // The example's text is the triggering message, so its label must be that message's intent, not the
+        // conversation's (a "how long is shipping?" opening would label a later refund request "delivery_info").
+        const predicted = view.messageIntent ?? view.intent;
         const usable = predicted !== "unknown" && predicted !== "none" && predicted !== OUT_OF_SCOPE_INTENT && !Object.hasOwn(ESCALATION_INTENTS, predicted);
         const label = input.correctedIntent ?? (usable ? predicted : null);
         if (!label) {
@@ -187,8 +210,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     /** The digest of the 7 days ending `weekEnd` (default yesterday), compared with the 7 days before. */
     async digest(weekEnd?: string): Promise<Digest> {
       const end = weekEnd ?? utcDay(clock.now() - DAY_MS);
+      if (!isCalendarDay(end)) throw new AppError("VALIDATION_FAILED", "weekEnd must be a day (YYYY-MM-DD)");
       const endMs = Date.parse(`${end}T00:00:00Z`);
-      if (Number.isNaN(endMs)) throw new AppError("VALIDATION_FAILED", "weekEnd must be a day (YYYY-MM-DD)");
       const current = { from: utcDay(endMs - 6 * DAY_MS), to: end };
       const previous = { from: utcDay(endMs - 13 * DAY_MS), to: utcDay(endMs - 7 * DAY_MS) };
       const [now, before, clusters, reviews] = await Promise.all([

@@ -48,6 +48,8 @@ export function Dashboard() {
           <label>
             To <input type="date" value={range.to} min={range.from} onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })} />
           </label>
+          {/* The rollup's days are UTC days (a conversation belongs to the day of its first message). */}
+          <span className="muted">days in UTC</span>
           <span className="csv">
             CSV:{" "}
             <a href={api.csvUrl("days", range)} download>per day</a> · <a href={api.csvUrl("intents", range)} download>per intent</a> ·{" "}

@@ -101,7 +101,7 @@ export function ReviewPage() {
               <td>
                 <div className="verdicts" role="group" aria-label="Verdict">
                   {VERDICTS.map((v) => (
-                    <button key={v} type="button" className={`btn small ${e.verdict === v ? "on" : ""}`} aria-pressed={e.verdict === v} onClick={() => void mark(e.eventId, v, e.intent)}>
+                    <button key={v} type="button" className={`btn small ${e.verdict === v ? "on" : ""}`} aria-pressed={e.verdict === v} onClick={() => void mark(e.eventId, v, e.messageIntent ?? e.intent)}>
                       {v.replace("_", " ")}
                     </button>
                   ))}

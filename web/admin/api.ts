@@ -154,6 +154,8 @@ export interface Escalation {
   csatScore: number | null;
   verdict: string | null;
   message: string | null;
+  /** Triage's intent for that message (`intent` is the conversation's, from its first message). */
+  messageIntent: string | null;
   cues: { kind: string; text: string }[];
 }
 export interface PatternRow {

@@ -90,6 +90,17 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
     });
   }
 
+  /**
+   * The escalated event `e` itself carries one of these reasons. (analytics_reasons holds a conversation's first
+   * escalation only: filtering on it would credit a later escalation with the first one's reasons, and miss a later
+   * escalation for a reason the first did not have.)
+   */
+  const eventHasReason = (reasons: readonly string[]): RawBuilder<unknown> =>
+    pg
+      ? sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.data::jsonb -> 'reasons') = 'array' THEN e.data::jsonb -> 'reasons' END) AS r(v)
+                    WHERE r.v IN (${inList(reasons)}))`
+      : sql`EXISTS (SELECT 1 FROM json_each(e.data, '$.reasons') WHERE value IN (${inList(reasons)}))`;
+
   const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
   const dayEnd = (day: string) => Date.parse(`${day}T00:00:00Z`) + 86_400_000;
 
@@ -151,8 +162,9 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
           seq: Number(m.seq), author: m.author as LogMessage["author"], authorId: m.author_id, internal: Number(m.internal) === 1,
           at: Number(m.created_at), intent: m.intent,
         };
-        if (m.meta && (m.meta.includes("usage") || m.meta.includes("costUsd"))) {
-          const meta = parse<{ usage?: { promptTokens?: unknown; completionTokens?: unknown }; costUsd?: unknown }>(m.meta, {});
+        if (m.meta) {
+          const meta = parse<{ kind?: unknown; usage?: { promptTokens?: unknown; completionTokens?: unknown }; costUsd?: unknown }>(m.meta, {});
+          if (typeof meta.kind === "string") msg.kind = meta.kind;
           if (typeof meta.usage?.promptTokens === "number") msg.promptTokens = meta.usage.promptTokens;
           if (typeof meta.usage?.completionTokens === "number") msg.completionTokens = meta.usage.completionTokens;
           if (typeof meta.costUsd === "number") msg.costUsd = meta.costUsd;
@@ -163,11 +175,15 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
       const customers = [...new Set(convs.map((c) => c.customer_id))];
       const conversationsByCustomer = new Map<string, { id: string; createdAt: number }[]>();
       for (const part of chunks(customers, 500)) {
-        const r = await rows<{ id: string; customer_id: string; created_at: number }>(sql`
-          SELECT id, customer_id, created_at FROM conversations WHERE customer_id IN (${inList(part)})`);
+        // "Coming back" is writing again: a conversation is dated by its first customer message, and one the
+        // customer opened without writing (an API client creating it up front) is not a return.
+        const r = await rows<{ id: string; customer_id: string; first_at: number }>(sql`
+          SELECT c.id, c.customer_id, MIN(m.created_at) AS first_at
+          FROM conversations c JOIN messages m ON m.conversation_id = c.id AND m.author = 'customer' AND m.internal = 0
+          WHERE c.customer_id IN (${inList(part)}) GROUP BY c.id, c.customer_id`);
         for (const x of r) {
           const list = conversationsByCustomer.get(x.customer_id) ?? [];
-          list.push({ id: x.id, createdAt: Number(x.created_at) });
+          list.push({ id: x.id, createdAt: Number(x.first_at) });
           conversationsByCustomer.set(x.customer_id, list);
         }
       }
@@ -274,8 +290,9 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
     async listEscalations({ range, limit, beforeEventId, reason, unreviewedOnly }) {
       const parts: RawBuilder<unknown>[] = [sql`e.created_at >= ${dayStart(range.from)}`, sql`e.created_at < ${dayEnd(range.to)}`];
       if (beforeEventId !== undefined) parts.push(sql`e.id < ${beforeEventId}`);
-      // Reason filter on the JSON text: reason codes are plain identifiers, quoted in the array.
-      if (reason) parts.push(sql`e.data LIKE ${`%"${reason.replace(/[%_"\\]/g, "")}"%`}`);
+      // The escalation's own reasons array, read as JSON (a LIKE on the text would have to escape the "_" in every
+      // reason code, and could match the same word in another field).
+      if (reason) parts.push(eventHasReason([reason]));
       if (unreviewedOnly) parts.push(sql`r.event_id IS NULL`);
       return escalationRows(sql.join(parts, sql` AND `), limit);
     },
@@ -304,7 +321,7 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
       const r = await rows<{ conversation_id: string; data: string }>(sql`
         SELECT e.conversation_id, e.data FROM events e
         WHERE e.type = 'escalated' AND e.created_at >= ${dayStart(range.from)} AND e.created_at < ${dayEnd(range.to)}
-          AND e.conversation_id IN (SELECT conversation_id FROM analytics_reasons WHERE reason IN (${inList(reasons)}) AND day >= ${range.from} AND day <= ${range.to})
+          AND ${eventHasReason(reasons)}
         ORDER BY e.id DESC LIMIT ${limit}`);
       return r.map((x) => {
         const d = parse<Record<string, unknown>>(x.data, {});

@@ -26,6 +26,82 @@ describe("conversation facts", () => {
     expect(f).toMatchObject({ promptTokens: 1300, completionTokens: 250 });
   });
 
+  it("counts the AI closing on the customer's 'yes, that helped' as confirmed at once", () => {
+    // What resolveByAi records: the AI is the actor, the customer's confirmation is in the data.
+    const log = new LogBuilder("yes")
+      .customer(T0, "delivery_info")
+      .msg("ai", T0 + S)
+      .customer(T0 + MIN)
+      .msg("ai", T0 + MIN + S)
+      .event("resolved", T0 + MIN + S, { resolvedBy: "ai", resolutionCode: "customer_confirmed", customerConfirmed: true }, "ai")
+      .build();
+    expect(deriveFacts(log, ctx(T0 + 2 * MIN))).toMatchObject({ aiOutcome: "confirmed", aiResolved: true, aiHandleMs: MIN + S, recheckAt: null });
+  });
+
+  it("does not count a customer giving up in the queue as a human resolution, nor their CSAT as human CSAT", () => {
+    const log = new LogBuilder("gave-up")
+      .customer(T0)
+      .event("escalated", T0, { tier: 1, reasons: ["human_requested"] })
+      .event("resolved", T0 + 10 * MIN, { resolvedBy: "human", resolutionCode: "customer_closed", assigneeId: null }, "customer")
+      .event("csat", T0 + 11 * MIN, { score: 1 }, "customer")
+      .build();
+    const f = deriveFacts(log, ctx(T0 + DAY));
+    expect(f).toMatchObject({ escalated: true, humanResolved: false, humanHandleMs: null, agentHandleMs: null, csatScore: 1, csatResolvedBy: null });
+  });
+
+  it("counts the customer closing while an agent holds the conversation as resolved by that person", () => {
+    const log = new LogBuilder("closed-with-agent")
+      .customer(T0)
+      .event("escalated", T0, { tier: 1, reasons: ["human_requested"] })
+      .event("claimed", T0 + MIN, { agentId: "alice" }, "agent", "alice")
+      .msg("agent", T0 + 2 * MIN)
+      .event("resolved", T0 + 5 * MIN, { resolvedBy: "human", resolutionCode: "customer_closed", assigneeId: "alice" }, "customer")
+      .event("csat", T0 + 6 * MIN, { score: 4 }, "customer")
+      .build();
+    expect(deriveFacts(log, ctx(T0 + DAY))).toMatchObject({ humanResolved: true, humanHandleMs: 5 * MIN, agentHandleMs: 4 * MIN, csatResolvedBy: "human" });
+  });
+
+  it("does not count a customer leaving after the AI's greeting or its yes/no question as a resolution", () => {
+    const greeted = new LogBuilder("hi").customer(T0, "greeting").msg("ai", T0 + S, { kind: "small_talk" }).build();
+    expect(deriveFacts(greeted, ctx(T0 + 8 * DAY))).toMatchObject({ aiOutcome: "unanswered", aiResolved: false, firstResponseMs: S });
+    const asked = new LogBuilder("ask")
+      .customer(T0, "cancel_order")
+      .msg("ai", T0 + S, { kind: "action_confirmation" })
+      .build();
+    expect(deriveFacts(asked, ctx(T0 + 8 * DAY))?.aiOutcome).toBe("unanswered");
+    // An answer earlier in the conversation is something to resolve by, whatever the AI said last.
+    const answered = new LogBuilder("answered")
+      .customer(T0, "delivery_info")
+      .msg("ai", T0 + S, { kind: "answer" })
+      .customer(T0 + MIN)
+      .msg("ai", T0 + MIN + S, { kind: "small_talk" })
+      .build();
+    expect(deriveFacts(answered, ctx(T0 + 8 * DAY))).toMatchObject({ aiOutcome: "no_return", aiHandleMs: MIN + S });
+  });
+
+  it("counts an agent taking a conversation from the AI as an escalation and a human resolution, not the AI's", () => {
+    const log = new LogBuilder("taken")
+      .customer(T0, "returns")
+      .msg("ai", T0 + S, { kind: "answer" })
+      .event("claimed", T0 + MIN, { from: "ai", to: "human", agentId: "alice" }, "agent", "alice")
+      .msg("agent", T0 + 3 * MIN)
+      .event("resolved", T0 + 6 * MIN, { resolvedBy: "human", assigneeId: "alice" }, "agent", "alice")
+      .build();
+    expect(deriveFacts(log, ctx(T0 + 8 * DAY))).toMatchObject({
+      escalated: true, escalatedAt: T0 + MIN, reasons: ["agent_takeover"], tier: null, aiOutcome: null, aiResolved: false,
+      humanResolved: true, humanHandleMs: 6 * MIN, agentHandleMs: 5 * MIN, firstHumanResponseMs: 2 * MIN,
+    });
+  });
+
+  it("has no agent handling time for a conversation an agent closed straight from the queue", () => {
+    const log = new LogBuilder("spam")
+      .customer(T0)
+      .event("escalated", T0, { tier: 1, reasons: ["human_requested"] })
+      .event("resolved", T0 + 2 * MIN, { resolvedBy: "human", resolutionCode: "spam", assigneeId: null }, "agent", "alice")
+      .build();
+    expect(deriveFacts(log, ctx(T0 + DAY))).toMatchObject({ humanResolved: true, humanHandleMs: 2 * MIN, agentHandleMs: null });
+  });
+
   it("leaves a silent AI answer pending until the return window has passed", () => {
     const pending = byId("c2", T0 + 3 * DAY);
     expect(pending).toMatchObject({ aiOutcome: "pending", aiResolved: false, recheckAt: T0 + 10 * S + 7 * DAY });

@@ -4,12 +4,22 @@
 import type { AgentSegment, AiOutcome, ConversationFacts, ConversationLog, FactsContext, LogEvent, LogMessage } from "./types.ts";
 
 export const DAY_MS = 86_400_000;
+/** The escalation reason analytics gives an agent taking a conversation straight from the AI (no escalation event). */
+export const AGENT_TAKEOVER = "agent_takeover";
 export const DEFAULT_RETURN_WINDOW_MS = 7 * DAY_MS;
 
 /** Ratings that mean an agent actually used a suggestion in a reply. */
 const USED_RATINGS = new Set(["used_as_is", "edited"]);
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * AI messages that give the customer nothing to be resolved by: a greeting or "anything else?", a question waiting
+ * for their yes/no, the hand-over notice. A conversation in which the AI said only these and the customer left is
+ * not a resolution ("hi" → "How can I help?" → gone). Messages without a kind (other responders) count as answers.
+ */
+const NON_RESOLVING_KINDS = new Set(["small_talk", "action_confirmation", "boundary"]);
+const delivers = (m: LogMessage) => m.author === "ai" && !m.internal && !(m.kind !== undefined && NON_RESOLVING_KINDS.has(m.kind));
 
 const isReply = (m: LogMessage) => !m.internal && (m.author === "ai" || m.author === "agent");
 
@@ -28,8 +38,9 @@ function aiOutcomeOf(
   if (resolvedIdx >= 0) {
     const resolved = events[resolvedIdx] as LogEvent;
     candidateAt = resolved.at;
-    // The customer closing it themselves is the confirmation; so is a satisfied CSAT answer to this resolution.
-    confirmed = resolved.actorKind === "customer";
+    // The customer closing it themselves is the confirmation; so is the AI closing it on the customer's "yes, that
+    // helped" (customerConfirmed), and a satisfied CSAT answer to this resolution.
+    confirmed = resolved.actorKind === "customer" || resolved.data.customerConfirmed === true;
     for (const e of events.slice(resolvedIdx + 1)) {
       if (e.type === "reopened") {
         returnedAt = e.at;
@@ -40,7 +51,7 @@ function aiOutcomeOf(
   } else {
     // Never closed: the AI's last word is a candidate resolution only if nothing from the customer followed it.
     const lastPublic = [...msgs].reverse().find((m) => !m.internal && m.author !== "system");
-    if (lastPublic?.author === "ai") candidateAt = lastPublic.at;
+    if (lastPublic?.author === "ai" && msgs.some(delivers)) candidateAt = lastPublic.at;
   }
   if (candidateAt === null) {
     const last = msgs.at(-1)?.at ?? firstCustomer.at;
@@ -84,6 +95,16 @@ function agentSegmentsOf(events: readonly LogEvent[], ctx: FactsContext): AgentS
   return out;
 }
 
+/**
+ * A resolution a person made: an agent closed it, or the customer closed it while an agent held it. The customer
+ * closing it while still waiting in the queue (no assignee) is an abandonment, not a human resolution: counting it
+ * would put zero-minute "handling times" and the unhappy CSAT of someone nobody helped under human-resolved.
+ */
+function resolvedByPerson(e: LogEvent): boolean {
+  if (e.data.resolvedBy !== "human") return false;
+  return !(e.actorKind === "customer" && (e.data.assigneeId === null || e.data.assigneeId === undefined));
+}
+
 /** Null when the customer never wrote: an opened widget is not an interaction. */
 export function deriveFacts(log: ConversationLog, ctx: FactsContext): ConversationFacts | null {
   const msgs = [...log.messages].sort((a, b) => a.seq - b.seq);
@@ -92,7 +113,10 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
   const start = firstCustomer.at;
   const events = log.events;
 
-  const escalation = events.find((e) => e.type === "escalated");
+  // The conversation left the AI for a person: escalated, or an agent took it straight from the AI (a claim or an
+  // assignment before any escalation). A takeover is not the AI's resolution whatever the customer does next.
+  const escalation = events.find((e) => e.type === "escalated" || e.type === "claimed" || e.type === "assigned");
+  const takeover = escalation !== undefined && escalation.type !== "escalated";
   const escalated = escalation !== undefined;
   const escalatedAt = escalation?.at ?? null;
 
@@ -111,20 +135,29 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
   }
   const aiResolved = aiOutcome === "confirmed" || aiOutcome === "no_return";
 
-  const humanResolution = escalated ? events.find((e) => e.type === "resolved" && e.data.resolvedBy === "human") : undefined;
+  const humanResolution = escalated ? events.find((e) => e.type === "resolved" && resolvedByPerson(e)) : undefined;
   const agentSegments = agentSegmentsOf(events, ctx);
   const humanResolved = humanResolution !== undefined;
-  const agentHandleMs = humanResolved
-    ? agentSegments.filter((s) => s.start <= humanResolution.at).reduce((sum, s) => sum + (Math.min(s.end, humanResolution.at) - s.start), 0)
-    : null;
+  // Only when someone held it: an agent closing a conversation straight from the queue (spam, a duplicate) spent no
+  // agent time on it, and a zero would pull the with/without-assist averages down.
+  const heldBeforeResolution = humanResolved ? agentSegments.filter((s) => s.start <= humanResolution.at) : [];
+  const agentHandleMs =
+    heldBeforeResolution.length > 0 && humanResolution
+      ? heldBeforeResolution.reduce((sum, s) => sum + (Math.min(s.end, humanResolution.at) - s.start), 0)
+      : null;
 
   // CSAT: the last answer, attributed to whoever resolved the resolution it answered.
   let csatScore: number | null = null;
   let csatResolvedBy: "ai" | "human" | null = null;
   let lastResolvedBy: "ai" | "human" | null = null;
+  let resolvedOnce = false;
+  // A customer who gave up waiting in the queue rated nobody's resolution: their answer counts for neither side.
   for (const e of events) {
-    if (e.type === "resolved") lastResolvedBy = e.data.resolvedBy === "human" ? "human" : "ai";
-    if (e.type === "csat" && typeof e.data.score === "number" && lastResolvedBy) {
+    if (e.type === "resolved") {
+      resolvedOnce = true;
+      lastResolvedBy = e.data.resolvedBy !== "human" ? "ai" : resolvedByPerson(e) ? "human" : null;
+    }
+    if (e.type === "csat" && typeof e.data.score === "number" && resolvedOnce) {
       csatScore = e.data.score;
       csatResolvedBy = lastResolvedBy;
     }
@@ -146,8 +179,8 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
     if (typeof e.data.completionTokens === "number") completionTokens += e.data.completionTokens;
   }
 
-  const reasons = escalation && Array.isArray(escalation.data.reasons) ? escalation.data.reasons.map(String) : [];
-  const tier = escalation && typeof escalation.data.tier === "number" ? escalation.data.tier : null;
+  const reasons = takeover ? [AGENT_TAKEOVER] : escalation && Array.isArray(escalation.data.reasons) ? escalation.data.reasons.map(String) : [];
+  const tier = escalation && !takeover && typeof escalation.data.tier === "number" ? escalation.data.tier : null;
   return {
     conversationId: log.conversationId,
     customerId: log.customerId,

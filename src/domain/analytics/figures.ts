@@ -117,7 +117,9 @@ export function figuresFrom(t: Totals, costs: CostSettings): Figures {
     baselineAgentHours,
     baselineCostPerInteraction: baselineAgentHours === null ? null : ratio(baselineAgentHours * costs.agentCostPerHour, t.conversations),
     workloadOffAgents: baselineAgentHours ? 1 - agentHours / baselineAgentHours : null,
-    conversationsOffAgents: t.conversations - t.agentHandled,
+    // Every conversation a person held was escalated (a takeover counts as one), and an escalated conversation
+    // needed a person even while it waited in the queue or when the customer gave up there.
+    conversationsOffAgents: t.conversations - t.escalated,
   };
 }
 

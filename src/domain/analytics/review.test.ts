@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clusterQuestions } from "./gaps.ts";
-import { draftArticle, reviewPatterns, weekOf } from "./review.ts";
+import { emptyTotals, figuresFrom } from "./figures.ts";
+import { buildDigest, draftArticle, reviewPatterns, weekOf } from "./review.ts";
 
 describe("knowledge gaps", () => {
   it("groups questions about the same thing and counts them, biggest first", () => {
@@ -34,6 +35,19 @@ describe("review patterns", () => {
       { week: "2026-03-02", key: "frustration", verdicts: { correct: 1, too_early: 0, too_late: 0, unnecessary: 1 }, total: 2 },
       { week: "2026-03-02", key: "low_confidence", verdicts: { correct: 0, too_early: 0, too_late: 0, unnecessary: 1 }, total: 1 },
     ]);
+  });
+});
+
+describe("weekly digest", () => {
+  it("says how many conversations are still inside the return window and left out of the AI resolution rate", () => {
+    const costs = { agentCostPerHour: 30, llmCostPer1kPromptTokens: 0, llmCostPer1kCompletionTokens: 0 };
+    const week = { ...emptyTotals(), conversations: 10, aiConfirmed: 3, aiResolved: 3, aiPending: 4, escalated: 3 };
+    const digest = buildDigest({
+      weekStart: "2026-03-02", weekEnd: "2026-03-08", current: figuresFrom(week, costs), previous: figuresFrom(emptyTotals(), costs),
+      reasons: [], gaps: [], verdicts: { correct: 0, too_early: 0, too_late: 0, unnecessary: 0 }, escalationTarget: { low: 0.1, high: 0.2 },
+    });
+    // 3 resolved of the 6 decided; 4 wait for their window.
+    expect(digest.highlights[0]).toBe("10 conversations; the AI resolved 50.0% at first contact, with 4 still inside the return window and not yet counted.");
   });
 });
 

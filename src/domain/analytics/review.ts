@@ -132,7 +132,10 @@ const delta = (a: number | null, b: number | null) =>
 export function buildDigest(d: DigestInput): Digest {
   const c = d.current;
   const highlights = [
-    `${c.conversations} conversations; the AI resolved ${pct(c.aiResolutionRate)} at first contact${delta(c.aiResolutionRate, d.previous.aiResolutionRate)}.`,
+    // A digest goes out the day after its week: the last days' silent AI answers are still inside the return
+    // window, left out of the rate until decided, and the reader must know how many that is.
+    `${c.conversations} conversations; the AI resolved ${pct(c.aiResolutionRate)} at first contact${delta(c.aiResolutionRate, d.previous.aiResolutionRate)}` +
+      (c.aiPending > 0 ? `, with ${c.aiPending} still inside the return window and not yet counted.` : "."),
     `Escalation rate ${pct(c.escalationRate)}${delta(c.escalationRate, d.previous.escalationRate)}; target ${pct(d.escalationTarget.low)}–${pct(d.escalationTarget.high)}` +
       (c.escalationRate === null ? "." : c.escalationRate > d.escalationTarget.high ? " — above target." : c.escalationRate < d.escalationTarget.low ? " — below target: check for missed escalations." : " — on target."),
   ];

@@ -24,6 +24,8 @@ export interface LogMessage {
   completionTokens?: number;
   /** A cost the responder recorded itself (meta.costUsd), in US dollars. */
   costUsd?: number;
+  /** What an AI message was (meta.kind: answer, action, small_talk, action_confirmation, boundary...), when known. */
+  kind?: string;
 }
 
 export interface ConversationLog {
@@ -67,6 +69,7 @@ export interface ConversationFacts {
   startedAt: number;
   /** Intent of the first customer message's triage ("unknown" when it was not triaged). */
   intent: string;
+  /** Left the AI for a person: an escalation, or an agent taking it over from the AI (reason "agent_takeover"). */
   escalated: boolean;
   escalatedAt: number | null;
   /** Reasons and tier of the first escalation out of the AI. */
@@ -82,7 +85,7 @@ export interface ConversationFacts {
   humanResolved: boolean;
   /** First customer message to the human resolution (only when humanResolved). */
   humanHandleMs: number | null;
-  /** Time agents held it, summed over assignments (only when humanResolved). */
+  /** Time agents held it, summed over assignments (only when humanResolved and someone held it). */
   agentHandleMs: number | null;
   /** An agent used an assist suggestion as is or edited (assist_rating events). */
   assisted: boolean;

@@ -17,7 +17,7 @@ import { readTrainingData } from "../../adapters/model/training-data.ts";
 import { loadRoutingRules, parseRoutingRulesText } from "../../adapters/rules/rules-file.ts";
 import { createWebhookSender, newWebhookEvent } from "../../adapters/webhook/index.ts";
 import { createDigestScheduler } from "../../app/digest-scheduler.ts";
-import { createAnalyticsService, dayRange } from "../../app/analytics-service.ts";
+import { createAnalyticsService, dayRange, isCalendarDay } from "../../app/analytics-service.ts";
 import { requireRole } from "../../app/auth-service.ts";
 import type { InboundTriage } from "../../app/conversation-service.ts";
 import { createInboundTriage } from "../../app/message-triage.ts";
@@ -77,7 +77,7 @@ export interface AdminRoutesDeps {
   digestTickMs?: number;
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day is YYYY-MM-DD");
+const day = z.string().refine(isCalendarDay, "a day is a calendar date, YYYY-MM-DD");
 const rangeQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
 const csvQuery = rangeQuery.extend({ view: z.enum(["days", "intents", "conversations"]).default("days") }).strict();
 const escalationsQuery = rangeQuery
@@ -201,7 +201,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
       await analytics.stop();
     });
 
-    registerGauges(ctx, analytics);
+    registerGauges(ctx, analytics, log);
 
     const sec = { security: [{ bearer: [] }] };
     const supervisor = async (req: FastifyRequest) => requireRole(await ctx.principal(req), "supervisor");
@@ -334,8 +334,12 @@ export function adminRoutes(deps: AdminRoutesDeps) {
   };
 }
 
-/** The dashboard's headline figures as Prometheus gauges, read from the rollup when scraped. */
-function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAnalyticsService>): void {
+/**
+ * The dashboard's headline figures as Prometheus gauges, read from the rollup when scraped. A failure to read them
+ * (the database struggling) leaves them out and sets tandem_analytics_up to 0: it must not fail the whole scrape,
+ * which would also lose the request, queue and process metrics an operator needs at exactly that moment.
+ */
+function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAnalyticsService>, log: { warn(o: object, m?: string): void }): void {
   const registry = ctx.metrics.registry;
   if (registry.getSingleMetric("tandem_ai_resolution_rate")) return;
   // The registry collects gauge after gauge: the first fills them all and the rest of the scrape reuses it.
@@ -360,9 +364,19 @@ function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAn
   const cost = g("tandem_cost_per_interaction", "agent + LLM cost per conversation", ["window", "basis"]);
   const workload = g("tandem_workload_off_agents_ratio", "agent time saved vs an all-human baseline", ["window"]);
   const conversations = g("tandem_conversations", "conversations with a customer message", ["window"]);
+  const up = g("tandem_analytics_up", "1 when the analytics gauges were read at this scrape, 0 when reading them failed", []);
   async function collectAll(): Promise<void> {
     for (const m of [rate, escalation, reasons, aht, csat, frt, cost, workload, conversations]) m.reset();
-    for (const { window, figures: f, reasons: rs } of await analytics.gaugeFigures()) {
+    let windows: Awaited<ReturnType<typeof analytics.gaugeFigures>>;
+    try {
+      windows = await analytics.gaugeFigures();
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "analytics gauges unavailable for this scrape");
+      up.set(0);
+      return;
+    }
+    up.set(1);
+    for (const { window, figures: f, reasons: rs } of windows) {
       const set = (gauge: Gauge, labels: Record<string, string>, v: number | null) => {
         if (v !== null) gauge.set({ window, ...labels }, v);
       };

@@ -1,0 +1,393 @@
+// The dashboard checked against traffic made by hand: real conversations with the demo AI through the public API
+// on a clock the test moves, and every figure the admin API reports compared with what the test did.
+
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../adapters/db/database.ts";
+import type { Tandem } from "../../main.ts";
+import { type TestDatabase, testDatabases } from "../../../test/support/databases.ts";
+import {
+  addAgent,
+  bearer,
+  manualClock,
+  newConversation,
+  postMessage,
+  signedCustomer,
+  startTandem,
+} from "../../../test/support/tandem.ts";
+
+const DAY = 86_400_000;
+
+type Reply = Awaited<ReturnType<Tandem["app"]["inject"]>>;
+
+interface Desk {
+  t: Tandem;
+  clock: ReturnType<typeof manualClock>;
+  supervisor: { token: string };
+  agent: { token: string };
+  get(path: string): Promise<Reply>;
+  /** A customer message, answered (or escalated) by the demo AI before it returns; the clock then moves 30 s. */
+  say(c: { id: string; token: string }, text: string): Promise<void>;
+  asAgent(path: string, body?: Record<string, unknown>): Promise<Reply>;
+  asCustomer(c: { id: string; token: string }, path: string, body?: Record<string, unknown>): Promise<Reply>;
+  status(id: string): Promise<string | undefined>;
+}
+
+/** What each test opened, closed after it: the Tandem, then its database. */
+let cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+/**
+ * A fresh Tandem on a fresh database of this kind. `url` is the database's address, for a second handle on the same
+ * data (SQLite then lives in a file rather than in memory).
+ */
+async function desk(dbKind: TestDatabase): Promise<Desk & { url: string }> {
+  const db = await dbKind.create();
+  const file =
+    dbKind.name === "sqlite" ? join(tmpdir(), `tandem-traffic-${process.pid}-${randomUUID()}.db`) : null;
+  const url = file ? `sqlite:${file}` : db.url;
+  cleanups.push(async () => {
+    await db.drop();
+    if (file) for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+  });
+  const clock = manualClock(Date.parse("2026-03-02T09:00:00Z"));
+  const t = await startTandem(
+    { DATABASE_URL: url, ANALYTICS_REFRESH_SECONDS: "0", SESSION_TTL_HOURS: "10000" },
+    { demo: true, clock },
+  );
+  cleanups.push(() => t.close());
+  const supervisor = await addAgent(t, "sup@example.com", { role: "supervisor", tier: 3 });
+  const agent = await addAgent(t, "agent@example.com");
+  await t.desk.stop(); // no auto-assignment: the test decides who claims
+  let n = 0;
+  return {
+    url,
+    t,
+    clock,
+    supervisor,
+    agent,
+    get: (path) => t.app.inject({ method: "GET", url: path, headers: bearer(supervisor.token) }),
+    async say(c, text) {
+      const res = await postMessage(t.app, c.id, c.token, { clientMessageId: `m${n++}`, text });
+      expect(res.statusCode, res.body).toBe(201);
+      await t.conversations.drain();
+      clock.advance(30_000);
+    },
+    asAgent: (path, body = {}) =>
+      t.app.inject({ method: "POST", url: path, headers: bearer(agent.token), payload: body }),
+    asCustomer: (c, path, body = {}) =>
+      t.app.inject({ method: "POST", url: path, headers: bearer(c.token), payload: body }),
+    status: async (id) => (await t.store.getConversation(id))?.status,
+  };
+}
+
+const figures = async (d: Desk, query = "") => {
+  const res = await d.get(`/api/v1/admin/analytics/overview${query}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().figures;
+};
+
+for (const dbKind of testDatabases()) {
+  describe(`analytics over real traffic on ${dbKind.name}`, () => {
+    it("counts the customer's 'thanks, that helped' as a confirmed AI resolution at once, not after the return window", async () => {
+      const d = await desk(dbKind);
+      const helped = await newConversation(d.t.app);
+      await d.say(helped, "How long does shipping take?");
+      await d.say(helped, "thanks!");
+      expect(await d.status(helped.id)).toBe("resolved");
+      const silent = await newConversation(d.t.app);
+      await d.say(silent, "How do I return an item?");
+
+      // One confirmed, one still inside its 7-day window: 1 of 1 decided conversations resolved by the AI.
+      expect(await figures(d)).toMatchObject({
+        conversations: 2,
+        aiConfirmed: 1,
+        aiPending: 1,
+        aiResolved: 1,
+        aiResolutionRate: 1,
+        escalated: 0,
+      });
+    });
+
+    it("does not count a customer who left after the AI's greeting as resolved by the AI", async () => {
+      const d = await desk(dbKind);
+      const hello = await newConversation(d.t.app);
+      await d.say(hello, "hi");
+      const answered = await newConversation(d.t.app);
+      await d.say(answered, "How long does shipping take?");
+      d.clock.advance(8 * DAY);
+
+      // Both went quiet for the whole window, but only one had an answer to be resolved by.
+      expect(await figures(d, "?from=2026-03-02&to=2026-03-02")).toMatchObject({
+        conversations: 2,
+        aiNoReturn: 1,
+        aiResolved: 1,
+        aiResolutionRate: 0.5,
+      });
+    });
+
+    it("counts an agent taking over from the AI as an escalation resolved by a person, and no conversation as off agents that needed one", async () => {
+      const d = await desk(dbKind);
+      const taken = await newConversation(d.t.app);
+      await d.say(taken, "How do I return an item?");
+      expect((await d.asAgent(`/api/v1/conversations/${taken.id}/claim`)).statusCode).toBe(200); // straight from the AI
+      d.clock.advance(60_000);
+      await d.asAgent(`/api/v1/conversations/${taken.id}/messages`, {
+        clientMessageId: "r1",
+        text: "I've started the return for you.",
+      });
+      d.clock.advance(60_000);
+      expect(
+        (await d.asAgent(`/api/v1/conversations/${taken.id}/resolve`, { resolutionCode: "done" })).statusCode,
+      ).toBe(200);
+      const queued = await newConversation(d.t.app);
+      await d.say(queued, "I want to talk to a person"); // waits in the queue: nobody has taken it yet
+      d.clock.advance(8 * DAY);
+
+      const overview = (await d.get("/api/v1/admin/analytics/overview?from=2026-03-02&to=2026-03-02")).json();
+      // The takeover: 30 s after the message, agent reply at 90 s, resolved at 150 s (120 s held by the agent).
+      expect(overview.figures).toMatchObject({
+        conversations: 2,
+        escalated: 2,
+        aiResolved: 0,
+        aiNoReturn: 0,
+        ahtAiMs: null,
+        ahtEscalatedMs: 150_000,
+        ahtUnassistedMs: 120_000,
+        firstHumanResponseMs: 60_000,
+        conversationsOffAgents: 0,
+      });
+      expect(overview.reasons).toEqual([
+        { reason: "agent_takeover", count: 1, share: 0.5 },
+        { reason: "human_requested", count: 1, share: 0.5 },
+      ]);
+    });
+
+    it("does not count a customer who gave up in the queue as resolved by a person, in handling time or in human CSAT", async () => {
+      const d = await desk(dbKind);
+      const helped = await newConversation(d.t.app);
+      await d.say(helped, "I want to talk to a person about my invoice");
+      expect(await d.status(helped.id)).toBe("waiting_human");
+      expect((await d.asAgent(`/api/v1/conversations/${helped.id}/claim`)).statusCode).toBe(200); // 30 s after the message
+      d.clock.advance(60_000);
+      await d.asAgent(`/api/v1/conversations/${helped.id}/messages`, {
+        clientMessageId: "r1",
+        text: "Your invoice is under Settings > Billing.",
+      });
+      d.clock.advance(60_000);
+      expect(
+        (await d.asAgent(`/api/v1/conversations/${helped.id}/resolve`, { resolutionCode: "answered" }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await d.asCustomer(helped, `/api/v1/conversations/${helped.id}/csat`, { score: 5 })).statusCode,
+      ).toBe(201);
+
+      const gaveUp = await newConversation(d.t.app);
+      await d.say(gaveUp, "I want to speak to a human now");
+      expect(await d.status(gaveUp.id)).toBe("waiting_human");
+      expect((await d.asCustomer(gaveUp, `/api/v1/conversations/${gaveUp.id}/resolve`)).statusCode).toBe(200);
+      expect(
+        (await d.asCustomer(gaveUp, `/api/v1/conversations/${gaveUp.id}/csat`, { score: 1 })).statusCode,
+      ).toBe(201);
+
+      // Only the first was resolved by a person: 150 s from the customer's message to the agent's resolution, 120 s
+      // of them held by the agent, CSAT 5 from one answer. The second is an escalation nobody handled.
+      expect(await figures(d)).toMatchObject({
+        conversations: 2,
+        escalated: 2,
+        escalationRate: 1,
+        ahtEscalatedMs: 150_000,
+        ahtUnassistedMs: 120_000,
+        unassistedCount: 1,
+        csatHuman: 5,
+        csatHumanCount: 1,
+        csatHumanSatisfiedRate: 1,
+        csatAiCount: 0,
+        firstHumanResponseMs: 90_000,
+      });
+    });
+
+    it("filters the review queue by escalation reason", async () => {
+      const d = await desk(dbKind);
+      const person = await newConversation(d.t.app);
+      await d.say(person, "I want to talk to a person");
+      const unknown = await newConversation(d.t.app);
+      await d.say(unknown, "Can I pay with bitcoin or dogecoin?");
+      expect((await d.t.store.getConversation(unknown.id))?.reasons).toEqual(["cannot_answer"]);
+
+      const list = async (reason: string) =>
+        (await d.get(`/api/v1/admin/escalations?reason=${reason}`))
+          .json()
+          .escalations.map((e: { conversationId: string }) => e.conversationId);
+      expect(await list("cannot_answer")).toEqual([unknown.id]);
+      expect(await list("human_requested")).toEqual([person.id]);
+      expect(await list("frustration")).toEqual([]);
+    });
+
+    it("shows the question the AI could not answer as the knowledge gap, not the customer's 'no, that didn't help'", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "How long does shipping take?");
+      await d.say(c, "no, that didn't help at all");
+      expect((await d.t.store.getConversation(c.id))?.reasons).toEqual(["cannot_answer"]);
+
+      const clusters = (await d.get("/api/v1/admin/knowledge-gaps")).json().clusters;
+      expect(clusters).toHaveLength(1);
+      expect(clusters[0]).toMatchObject({
+        representative: "How long does shipping take?",
+        count: 1,
+        conversationIds: [c.id],
+      });
+    });
+
+    it("counts a question only under the escalation that was about it in the knowledge gaps", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "Can I pay with bitcoin or dogecoin?"); // cannot_answer
+      await d.asAgent(`/api/v1/conversations/${c.id}/claim`);
+      expect((await d.asAgent(`/api/v1/conversations/${c.id}/handback`)).statusCode).toBe(200);
+      await d.say(c, "I want to speak to a human agent please"); // escalated again, for another reason
+      expect((await d.get("/api/v1/admin/escalations")).json().escalations).toHaveLength(2);
+
+      const clusters = (await d.get("/api/v1/admin/knowledge-gaps")).json().clusters;
+      expect(
+        clusters.map((g: { representative: string; count: number }) => [g.representative, g.count]),
+      ).toEqual([["Can I pay with bitcoin or dogecoin?", 1]]);
+    });
+
+    it("finds the question of a later escalation the AI could not answer, after a first one for another reason", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "I want to speak to a human agent please");
+      await d.asAgent(`/api/v1/conversations/${c.id}/claim`);
+      expect((await d.asAgent(`/api/v1/conversations/${c.id}/handback`)).statusCode).toBe(200);
+      await d.say(c, "Can I pay with bitcoin or dogecoin?"); // escalated again: cannot_answer
+      expect((await d.t.store.getConversation(c.id))?.reasons).toEqual(["cannot_answer"]);
+
+      const clusters = (await d.get("/api/v1/admin/knowledge-gaps")).json().clusters;
+      expect(
+        clusters.map((g: { representative: string; count: number }) => [g.representative, g.count]),
+      ).toEqual([["Can I pay with bitcoin or dogecoin?", 1]]);
+    });
+
+    it("labels the example from an 'unnecessary' verdict with the escalating message's intent, not the conversation's first", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "How long does shipping take?");
+      await d.say(c, "Can I pay with bitcoin or dogecoin?");
+      expect(await d.status(c.id)).toBe("waiting_human");
+      const messages = await d.t.store.listMessages(c.id, {});
+      const escalating = messages.filter((m) => m.author === "customer").at(-1);
+      const intent = escalating?.triage?.intent;
+      expect(intent).toBeTruthy();
+      expect(intent).not.toBe(messages.find((m) => m.author === "customer")?.triage?.intent);
+
+      const [e] = (await d.get("/api/v1/admin/escalations")).json().escalations;
+      expect(e).toMatchObject({ message: "Can I pay with bitcoin or dogecoin?", messageIntent: intent });
+      const res = await d.t.app.inject({
+        method: "POST",
+        url: `/api/v1/admin/escalations/${e.eventId}/review`,
+        headers: bearer(d.supervisor.token),
+        payload: { verdict: "unnecessary" },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().example).toEqual({ text: "Can I pay with bitcoin or dogecoin?", label: intent });
+    });
+
+    it("does not treat a conversation the customer opened without writing as coming back", async () => {
+      const d = await desk(dbKind);
+      const customer = signedCustomer({ externalId: "cust-77", email: "c77@example.com" });
+      const first = await newConversation(d.t.app, customer);
+      await d.say(first, "How long does shipping take?");
+      d.clock.advance(DAY);
+      await newConversation(d.t.app, customer); // opened, never written in
+      const wroteAgain = signedCustomer({ externalId: "cust-78", email: "c78@example.com" });
+      const other = await newConversation(d.t.app, wroteAgain);
+      await d.say(other, "How do I return an item?");
+      d.clock.advance(DAY);
+      const back = await newConversation(d.t.app, wroteAgain);
+      await d.say(back, "How long does shipping take?");
+      d.clock.advance(8 * DAY);
+
+      // cust-77's answer stood for the whole window; cust-78 wrote again the next day.
+      expect(await figures(d, "?from=2026-03-02&to=2026-03-12")).toMatchObject({
+        conversations: 3,
+        aiNoReturn: 2,
+        aiReturned: 1,
+        aiPending: 0,
+      });
+    });
+
+    it("refuses days that are not on the calendar with a 400 instead of a 500 or a silent rollover", async () => {
+      const d = await desk(dbKind);
+      for (const path of [
+        "/api/v1/admin/analytics/overview?to=2026-13-01",
+        "/api/v1/admin/analytics/days?to=2026-13-01",
+        "/api/v1/admin/analytics/days?from=2026-02-30",
+        "/api/v1/admin/analytics/days?from=2026-02-31&to=2026-03-02",
+        "/api/v1/admin/analytics/export.csv?to=2026-04-31",
+        "/api/v1/admin/escalations?from=2026-02-29",
+        "/api/v1/admin/digest?weekEnd=2026-02-30",
+      ]) {
+        const res = await d.get(path);
+        expect(res.statusCode, `${path}: ${res.body}`).toBe(400);
+        expect(res.json().error.code).toBe("VALIDATION_FAILED");
+      }
+      expect(
+        (await d.get("/api/v1/admin/analytics/days?from=2028-02-28&to=2028-02-29"))
+          .json()
+          .days.map((x: { day: string }) => x.day),
+      ).toEqual(["2028-02-28", "2028-02-29"]);
+    });
+
+    it("keeps /metrics answering, without the analytics gauges, when the rollup cannot be read", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "How do I return an item?");
+      const healthy = await d.t.app.inject({ method: "GET", url: "/metrics" });
+      expect(healthy.body).toMatch(/^tandem_conversations\{window="30d"\} 1$/m);
+
+      const handle = openDatabase(d.url);
+      try {
+        await sql`DROP TABLE analytics_daily`.execute(handle.db);
+      } finally {
+        await handle.close();
+      }
+      await new Promise((r) => setTimeout(r, 1100)); // the gauges are read at most once a second
+      const res = await d.t.app.inject({ method: "GET", url: "/metrics" });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toMatch(/^tandem_messages_total\{author="customer"\} 1$/m);
+      expect(res.body).not.toMatch(/^tandem_conversations\{/m);
+      expect(res.body).toMatch(/^tandem_analytics_up 0$/m);
+      expect(healthy.body).toMatch(/^tandem_analytics_up 1$/m);
+    });
+
+    it("rebuilds a rollup made under an older definition of the figures", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "How do I return an item?");
+      expect(await figures(d)).toMatchObject({ conversations: 1 });
+      // What a database rolled up by an older release looks like: a current watermark in the old format (no
+      // definition version), over facts derived by the old rules (here: gone).
+      const handle = openDatabase(d.url);
+      try {
+        await sql`DELETE FROM analytics_facts`.execute(handle.db);
+        await sql`DELETE FROM analytics_daily`.execute(handle.db);
+        await sql`UPDATE analytics_state SET value = ${String(d.clock.now())} WHERE key = 'rollup_watermark'`.execute(
+          handle.db,
+        );
+      } finally {
+        await handle.close();
+      }
+      expect(await figures(d)).toMatchObject({ conversations: 1, aiPending: 1 });
+    });
+  });
+}
