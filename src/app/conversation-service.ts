@@ -381,10 +381,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async claim(conversationId: string, agent: User, options: { auto?: boolean } = {}): Promise<Conversation> {
       const c = await mutate(conversationId, async (unit, outbox) => {
         const t = transitionOrThrow(unit.conversation, { kind: options.auto ? "assign" : "claim", agentId: agent.id });
-        if (options.auto) {
+        // Assignment and an agent's own claim respect capacity; supervisors and admins may step in anyway, that is
+        // their job when the desk is full. Tiers steer routing, not claims: an agent who picks up a case above their
+        // tier made a judgement the event log records (the README's demo has Sarah, tier 1, take a tier-2 handoff).
+        if (options.auto || agent.role === "agent") {
           const load = await unit.lockAgentLoad(agent.id);
           if (!load) throw new AppError("USER_NOT_FOUND", "no such agent");
-          if (load.load >= load.user.capacity) throw new AppError("AGENT_AT_CAPACITY", `${agent.displayName} is at capacity`);
+          if (load.load >= load.user.capacity) {
+            throw new AppError("AGENT_AT_CAPACITY", options.auto
+              ? `${agent.displayName} is at capacity`
+              : `you already hold ${load.load} conversation${load.load === 1 ? "" : "s"}, your capacity: resolve or pass one on first, or ask a supervisor`);
+          }
         }
         const c = await changeState(unit, outbox, t.event as string, {
           status: "human", assigneeId: agent.id, tier: t.next.tier, assignedAt: clock.now(),
@@ -424,12 +431,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async transfer(conversationId: string, actor: User, input: { toAgentId?: string; toTier?: Tier; note?: string }): Promise<Conversation> {
       if (!input.toAgentId && !input.toTier) throw new AppError("VALIDATION_FAILED", "give toAgentId or toTier");
+      if (input.toAgentId && input.toTier) throw new AppError("VALIDATION_FAILED", "give toAgentId or toTier, not both");
       const target = input.toAgentId ? await store.getUser(input.toAgentId) : null;
       if (input.toAgentId && !target) throw new AppError("USER_NOT_FOUND", "no such agent");
       const c = await mutate(conversationId, async (unit, outbox) => {
         if (unit.conversation.status === "human" && unit.conversation.assigneeId !== actor.id && actor.role === "agent") {
           throw new AppError("NOT_ASSIGNEE", "only the assigned agent or a supervisor can transfer");
         }
+        // Admins configure the desk; they do not hold its conversations. (An offline colleague may still be named: a
+        // supervisor can line a case up for someone's next shift, and the first-response clock keeps running.)
+        if (target && target.role === "admin") throw new AppError("AGENT_UNAVAILABLE", `${target.displayName} is an admin, not an agent`);
         const t = transitionOrThrow(unit.conversation, { kind: "transfer", toAgentId: input.toAgentId, toTier: input.toTier });
         const c = await changeState(unit, outbox, "transferred", {
           status: t.next.status, assigneeId: t.next.assigneeId, tier: t.next.tier,

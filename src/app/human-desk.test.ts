@@ -202,7 +202,7 @@ describe("the human desk", () => {
 
   it("does not offer a reopened conversation's own earlier resolution as a similar case", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
-    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann", tier: 2 });
     const c = await escalate(t, "The blender I bought stopped working after two days");
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/claim`, headers: bearer(ann.token) });
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(ann.token), payload: { clientMessageId: "a1", text: "I have sent a replacement blender" } });

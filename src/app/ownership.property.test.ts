@@ -147,7 +147,7 @@ for (const target of testDatabases()) {
       svc = createConversationService({ store, bus: createMemoryBus(), clock: systemClock, log: quiet, responder: { respond: async () => ({ kind: "none" }) } });
       agents = [];
       for (const name of ["ann", "bob", "cy"]) {
-        agents.push(await store.createUser({ email: `${name}@prop.test`, passwordHash: "x", displayName: name, role: "agent", capacity: 1000 }));
+        agents.push(await store.createUser({ email: `${name}@prop.test`, passwordHash: "x", displayName: name, role: "agent", capacity: 1_000_000 }));
       }
     });
     afterAll(async () => {

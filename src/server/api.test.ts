@@ -49,8 +49,8 @@ for (const target of testDatabases()) {
       // No triage: these tests pin the routing rules of the foundation (AI off, responder port), not the model's judgment.
       t = await startTandem({ DATABASE_URL: db.url }, { triage: null, responder: null });
       call = api(t);
-      alice = await addAgent(t, "alice@example.test", { name: "Alice", tier: 1 });
-      bob = await addAgent(t, "bob@example.test", { name: "Bob", tier: 2 });
+      alice = await addAgent(t, "alice@example.test", { name: "Alice", tier: 1, capacity: 1000 });
+      bob = await addAgent(t, "bob@example.test", { name: "Bob", tier: 2, capacity: 1000 });
       sam = await addAgent(t, "sam@example.test", { name: "Sam", role: "supervisor", tier: 3 });
       root = await addAgent(t, "root@example.test", { name: "Root", role: "admin", tier: 3 });
     });
@@ -789,6 +789,9 @@ for (const target of testDatabases()) {
         expect(res.status).toBe(200);
         expect(res.body.user.presence).toBe("online");
         expect((await call("GET", "/api/v1/me", alice.token)).body.user.presence).toBe("online");
+        // Offline again: an online agent with room would be assigned the queue the later tests build.
+        expect((await call("PATCH", "/api/v1/me/presence", alice.token, { presence: "away" })).status).toBe(200);
+        await t.store.updateUser(alice.user.id, { presence: "offline" });
       });
 
       it("lets an admin create a user who can then log in", async () => {
@@ -930,6 +933,44 @@ for (const target of testDatabases()) {
         const again = await call("POST", `/api/v1/conversations/${c.id}/claim`, bob.token);
         expect(again.status).toBe(409);
         expect(again.body.error.code).toBe("ALREADY_ASSIGNED");
+      });
+
+      it("refuses an agent's claim beyond their capacity, and lets a supervisor step in", async () => {
+        // A Tandem of its own: nobody online, so no conversation is assigned behind the test's back.
+        const desk = await startTandem({ TANDEM_AI: "off" });
+        try {
+          const cam = await addAgent(desk, "cam@example.test", { name: "Cam", capacity: 1 });
+          const lead = await addAgent(desk, "lead@example.test", { name: "Lee", role: "supervisor", capacity: 1 });
+          const open = async () => {
+            const c = await newConversation(desk.app);
+            await postMessage(desk.app, c.id, c.token, { clientMessageId: "m", text: "I want a person" });
+            return c.id;
+          };
+          const claim = (id: string, token: string) =>
+            desk.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/claim`, headers: bearer(token) });
+          const [first, second, third] = [await open(), await open(), await open()];
+          expect((await claim(first, cam.token)).statusCode).toBe(200);
+          const full = await claim(second, cam.token);
+          expect(full.statusCode).toBe(409);
+          expect(full.json().error).toMatchObject({ code: "AGENT_AT_CAPACITY", message: expect.stringContaining("1 conversation") });
+          expect((await desk.store.getConversation(second))?.status).toBe("waiting_human");
+          expect((await claim(second, lead.token)).statusCode).toBe(200);
+          expect((await claim(third, lead.token)).statusCode).toBe(200); // over a supervisor's own capacity: allowed
+        } finally {
+          await desk.close();
+        }
+      });
+
+      it("refuses a transfer to an admin, or to both an agent and a tier at once", async () => {
+        const admin = await addAgent(t, "ada@example.test", { name: "Ada", role: "admin" });
+        const c = await queued();
+        await call("POST", `/api/v1/conversations/${c.id}/claim`, alice.token);
+        const toAdmin = await call("POST", `/api/v1/conversations/${c.id}/transfer`, alice.token, { toAgentId: admin.user.id });
+        expect(toAdmin.status).toBe(409);
+        expect(toAdmin.body.error.code).toBe("AGENT_UNAVAILABLE");
+        const both = await call("POST", `/api/v1/conversations/${c.id}/transfer`, alice.token, { toAgentId: bob.user.id, toTier: 3 });
+        expect(both.status).toBe(400);
+        expect((await t.store.getConversation(c.id))?.assigneeId).toBe(alice.user.id);
       });
     });
   });

@@ -43,8 +43,8 @@ for (const target of testDatabases()) {
         { DATABASE_URL: db.url, RATE_LIMIT_LOGIN_PER_MINUTE: "100000" },
         { triage: null },
       );
-      alice = await addAgent(t, "alice@example.test", { name: "Alice" });
-      bob = await addAgent(t, "bob@example.test", { name: "Bob" });
+      alice = await addAgent(t, "alice@example.test", { name: "Alice", capacity: 1000 });
+      bob = await addAgent(t, "bob@example.test", { name: "Bob", capacity: 1000 });
     });
     afterAll(async () => {
       await t?.close();

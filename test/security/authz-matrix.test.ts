@@ -227,7 +227,7 @@ const routes = await documentedRoutes(t);
 
 let nextUser = 0;
 async function newUser(role: UserRole) {
-  return addAgent(t, `${role}-${++nextUser}@matrix.test`, { role, name: `${role} ${nextUser}` });
+  return addAgent(t, `${role}-${++nextUser}@matrix.test`, { role, name: `${role} ${nextUser}`, capacity: 1000 });
 }
 const staff = {
   agent: await newUser("agent"),

@@ -503,7 +503,7 @@ async function buildWorld(databaseUrl: string) {
   const t = await startTandem({ DATABASE_URL: databaseUrl, RATE_LIMIT_LOGIN_PER_MINUTE: "2" });
   const routes = await documentedRoutes(t);
   const staff = {
-    agent: await addAgent(t, "fuzz-agent@example.test", { role: "agent" }),
+    agent: await addAgent(t, "fuzz-agent@example.test", { role: "agent", capacity: 1000 }),
     supervisor: await addAgent(t, "fuzz-supervisor@example.test", { role: "supervisor" }),
     admin: await addAgent(t, "fuzz-admin@example.test", { role: "admin" }),
   };

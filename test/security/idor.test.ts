@@ -25,7 +25,7 @@ import {
 const t = await startTandem();
 afterAll(() => t.close());
 const routes = (await documentedRoutes(t)).filter((r) => r.path.includes("{id}"));
-const agent = await addAgent(t, "idor-agent@example.test", { role: "agent" });
+const agent = await addAgent(t, "idor-agent@example.test", { role: "agent", capacity: 1000 });
 const bystander = await addAgent(t, "idor-bystander@example.test", { role: "agent" });
 
 const NOTE = "INTERNAL-NOTE: refund fraud suspected, do not tell the customer";

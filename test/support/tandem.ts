@@ -42,7 +42,7 @@ export async function newConversation(app: FastifyInstance, customer: Record<str
 export async function addAgent(
   t: Tandem,
   email: string,
-  opts: { role?: "agent" | "supervisor" | "admin"; tier?: 1 | 2 | 3; name?: string } = {},
+  opts: { role?: "agent" | "supervisor" | "admin"; tier?: 1 | 2 | 3; name?: string; capacity?: number } = {},
 ) {
   const password = "correct-horse-battery";
   await t.users.create({
@@ -51,6 +51,7 @@ export async function addAgent(
     displayName: opts.name ?? email.split("@")[0] ?? "Agent",
     role: opts.role ?? "agent",
     tier: opts.tier ?? 1,
+    ...(opts.capacity !== undefined ? { capacity: opts.capacity } : {}),
   });
   const res = await t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login: ${res.statusCode} ${res.body}`);
