@@ -3,12 +3,8 @@
 
 import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
-import {
-  boundaryMessage,
-  followUpQuestion,
-  isAcknowledgement,
-  readFollowUpReply,
-} from "../domain/answer/messages.ts";
+import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/answer/messages.ts";
+import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
 import type { Responder, ResponderContext, ResponderOutcome } from "../ports/responder.ts";

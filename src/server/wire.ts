@@ -23,40 +23,16 @@ export function ownerOf(c: Conversation, assigneeName?: string | null) {
  * queue tier (the customer is not told they were filed as "tier 3").
  */
 function customerOwnerOf(c: Conversation, assigneeName?: string | null) {
-  switch (c.status) {
-    case "ai":
-      return { kind: "ai" as const };
-    case "waiting_human":
-      return { kind: "queue" as const };
-    case "human":
-      return { kind: "agent" as const, name: assigneeName ?? null };
-    case "resolved":
-      return { kind: "none" as const };
-  }
+  const owner = ownerOf(c, assigneeName);
+  if (owner.kind === "queue") return { kind: "queue" as const };
+  if (owner.kind === "agent") return { kind: "agent" as const, name: owner.name };
+  return owner;
 }
 
 export function conversationView(c: Conversation, audience: Audience, assigneeName?: string | null) {
-  if (audience === "customer") {
-    // Escalation reasons ("frustration", "vip_customer") and tiers are the desk's judgement of the customer: not theirs to read.
-    return {
-      id: c.id,
-      status: c.status,
-      owner: customerOwnerOf(c, assigneeName),
-      channel: c.channel,
-      language: c.language,
-      lastSeq: c.lastSeq,
-      version: c.version,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      resolvedAt: c.resolvedAt,
-    };
-  }
   const base = {
     id: c.id,
     status: c.status,
-    owner: ownerOf(c, assigneeName),
-    tier: c.tier,
-    reasons: c.reasons,
     channel: c.channel,
     language: c.language,
     lastSeq: c.lastSeq,
@@ -65,8 +41,13 @@ export function conversationView(c: Conversation, audience: Audience, assigneeNa
     updatedAt: c.updatedAt,
     resolvedAt: c.resolvedAt,
   };
+  // Escalation reasons ("frustration", "vip_customer") and tiers are the desk's judgement of the customer: not theirs to read.
+  if (audience === "customer") return { ...base, owner: customerOwnerOf(c, assigneeName) };
   return {
     ...base,
+    owner: ownerOf(c, assigneeName),
+    tier: c.tier,
+    reasons: c.reasons,
     customerId: c.customerId,
     assigneeId: c.assigneeId,
     priority: c.priority,

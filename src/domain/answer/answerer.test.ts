@@ -5,11 +5,11 @@ import { Answerer, resolveCitations } from "./answerer.ts";
 import {
   boundaryMessage,
   followUpQuestion,
-  isAcknowledgement,
   MESSAGE_LANGUAGES,
   parseFollowUpReply,
   readFollowUpReply,
 } from "./messages.ts";
+import { isAcknowledgement } from "../triage/acknowledgement.ts";
 
 const c = (id: string, title: string, text: string, language = "en") =>
   testChunk(id, title, text, { language });

@@ -1,7 +1,3 @@
-import { isAcknowledgement } from "../triage/acknowledgement.ts";
-
-export { isAcknowledgement };
-
 // What the AI says at its limits, per language: the handoff boundary and the "did that solve it?" follow-up.
 
 export const MESSAGE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;

@@ -2,16 +2,8 @@
 // conversation's language: a customer who wrote in French is not switched to English at the seam.
 // Times are rendered in the customer's zone when known.
 
+import { type MessageLanguage as Lang, messageLanguage as lang } from "../answer/messages.ts";
 import type { ReplyExpectation } from "../assignment/types.ts";
-
-export const CUSTOMER_MESSAGE_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
-type Lang = (typeof CUSTOMER_MESSAGE_LANGUAGES)[number];
-
-/** Primary tag of a BCP-47 language ("pt-BR" -> "pt"); English for anything without a translation. */
-function lang(language: string | null | undefined): Lang {
-  const base = (language ?? "en").toLowerCase().split(/[-_]/)[0] ?? "en";
-  return (CUSTOMER_MESSAGE_LANGUAGES as readonly string[]).includes(base) ? (base as Lang) : "en";
-}
 
 /** Intl locale for dates: weekday and time in the customer's language and conventions. */
 const DATE_LOCALE: Record<Lang, string> = {
