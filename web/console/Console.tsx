@@ -61,7 +61,12 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
     }
   }, []);
 
+  // The keyboard reads the selection from here, not from a render's closure: two quick
+  // presses of j must move two rows even if React has not re-rendered in between.
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
   const select = useCallback((id: string | null) => {
+    selectedRef.current = id;
     setSelectedId(id);
     const path = id ? `/console/c/${encodeURIComponent(id)}` : "/console";
     if (location.pathname !== path) history.pushState(null, "", path);
@@ -213,7 +218,8 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
       if (document.querySelector("dialog[open]")) return;
       const move = (delta: number) => {
         if (!order.length) return;
-        const i = selectedId ? order.indexOf(selectedId) : -1;
+        const current = selectedRef.current;
+        const i = current ? order.indexOf(current) : -1;
         const next = order[Math.max(0, Math.min(order.length - 1, i < 0 ? 0 : i + delta))];
         if (next) {
           select(next);
@@ -252,7 +258,7 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [order, selectedId, select]);
+  }, [order, select]);
 
   const setPresence = async (p: Presence) => {
     try {

@@ -3,7 +3,7 @@
 // and a screenshot of every page (test-artifacts/screenshots/admin-*.png).
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type MockShop, startMockShop } from "../../src/adapters/actions/mock-shop.ts";
 import { makePdf } from "../../src/adapters/knowledge/ingest/test-pdf.ts";
 import { DEMO_ACTIONS_FILE } from "../../src/adapters/knowledge/demo-seed.ts";
@@ -40,8 +40,14 @@ describe.skipIf(!run)("admin app in Chromium", () => {
     await srv.tandem.users.create({ email: "boss@example.com", password: "correct-horse-battery", displayName: "Bo Admin", role: "admin", tier: 3 });
     await srv.tandem.desk.stop();
     await customerWrites(srv.url, "Where is my order NW-1042?");
-    await customerWrites(srv.url, "I want to talk to a real person please");
-    await customerWrites(srv.url, "Can I speak to a human about my account?");
+    const asked = [await customerWrites(srv.url, "I want to talk to a real person please"), await customerWrites(srv.url, "Can I speak to a human about my account?")];
+    // The reply, and so the escalation, follows the acknowledged message; the dashboard must see both.
+    await vi.waitFor(
+      async () => {
+        for (const id of asked) expect((await srv.tandem.store.getConversation(id))?.status).toBe("waiting_human");
+      },
+      { timeout: 10_000 },
+    );
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-US" });
     page = await context.newPage();

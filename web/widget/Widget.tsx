@@ -86,7 +86,9 @@ function Panel({ id, s, client, t, onClose }: { id: string; s: WidgetSnapshot; c
   const stick = useRef(true);
   const [draft, setDraft] = useState("");
 
-  useEffect(() => {
+  // Layout effect, not effect: focus must be in the composer before the first paint, or the
+  // customer's first keystrokes after opening land on the launcher and are lost.
+  useLayoutEffect(() => {
     inputRef.current?.focus();
   }, []);
 
