@@ -77,7 +77,16 @@ export const PHRASE_RULES: PhraseRule[] = [
       ],
     ],
     re: wordRe(
-      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages)|are you (?:kidding|serious|joking))\b|\bseriously\?`,
+      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages|(?:over |more than )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours))|are you (?:kidding|serious|joking))\b|\bseriously\?`,
+    ),
+  },
+  {
+    // What was promised did not happen: not angry words, but the customer is already let down.
+    kind: "phrase",
+    weight: 0.3,
+    when: [["never"]],
+    re: wordRe(
+      String.raw`\bnever (?:arrived|came|showed up|turned up|got (?:it|them|my|a|an|the|any)|received|got delivered|was delivered|were delivered|got refunded|was refunded|heard back|got back to me|called (?:me )?back)\b`,
     ),
   },
   {

@@ -25,6 +25,8 @@ describe("scoreFrustration", () => {
     "Es ridículo, sigue sin funcionar",
     "C'est toujours pas réglé, j'en ai marre",
     "Das funktioniert immer noch nicht",
+    "My refund never arrived",
+    "I've been waiting 3 weeks for my parcel",
   ])("flags exasperated word choice in %j", (text) => {
     const r = f(text);
     expect(r.score).toBeGreaterThanOrEqual(0.3);
@@ -188,6 +190,9 @@ describe("cue regex gates", () => {
     "no reply at all",
     "for weeks now",
     "been waiting for ages",
+    "been waiting 3 weeks",
+    "never arrived",
+    "never got my",
     "are you kidding",
     "seriously?",
     "you guys never",

@@ -38,6 +38,9 @@ const SUPPORT_ADDITIONS: Record<string, number> = {
   issue: -0.4,
   support: 0,
   service: 0,
+  // "I want a refund" / "I want a human" state a request; VADER's +0.3 made an angry demand read positive.
+  want: 0,
+  wants: 0,
   help: 0.6,
   // Positive slang VADER misses or under-rates.
   awesome: 3.1,

@@ -19,6 +19,8 @@ describe("scoreSentiment", () => {
   it("is neutral when nothing carries sentiment", () => {
     expect(scoreSentiment("Where is my order 1234?")).toEqual({ score: 0, cues: [] });
     expect(score("")).toBe(0);
+    // A demand is not praise: VADER rates "want" +0.3, which made "I want a human now" lean positive.
+    expect(scoreSentiment("I want a refund")).toEqual({ score: 0, cues: [] });
   });
 
   it("flips a negated word and reports the negation", () => {
