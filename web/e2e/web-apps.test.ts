@@ -300,6 +300,9 @@ describe.skipIf(!run)("web apps in Chromium", () => {
     // Browser language alone picks Spanish.
     const es = await openWidget(await newContext({ locale: "es-ES" }), srv.url);
     expect(await es.getByTestId("tandem-human").textContent()).toBe("Hablar con una persona");
+    // A region variant (pt-BR) picks Portuguese by its primary subtag.
+    const pt = await openWidget(await newContext({ locale: "pt-BR" }), srv.url);
+    expect(await pt.getByTestId("tandem-human").textContent()).toBe("Falar com uma pessoa");
   }, 60_000);
 
   it("transfers a conversation to another tier with a note, hands one back to the AI, and switches presence", async () => {

@@ -1,4 +1,8 @@
-// The widget's UI strings in English, Spanish, French and German, chosen by data-locale or the browser language.
+// The widget's UI strings in every language the server writes to customers (English, Spanish, French, German,
+// Portuguese, Italian, Dutch), chosen by data-locale or the browser language, so the chrome around a conversation
+// speaks the same language as the handoff and AI messages inside it.
+
+import type { MessageLanguage } from "../../src/domain/answer/messages.ts";
 
 const en = {
   launcherOpen: "Chat with us",
@@ -186,14 +190,174 @@ const de: Strings = {
   poweredBy: "Bereitgestellt von Tandem",
 };
 
-export const STRINGS: Record<string, Strings> = { en, es, fr, de };
-export const SUPPORTED_LOCALES = Object.keys(STRINGS);
+// Portuguese that reads naturally in Portugal and Brazil: polite third-person forms (the Brazilian "você" register
+// and the European polite one), no "tu"/"você", and none of the words that differ across the Atlantic
+// (equipa/equipe, contactar/contatar, ecrã/tela, pular/saltar). Where no neutral progressive exists ("is typing")
+// it follows the server's European Portuguese, which Brazilian readers understand without effort.
+const pt: Strings = {
+  launcherOpen: "Abrir o chat de ajuda",
+  launcherClose: "Fechar o chat",
+  unread: (n) => `${n} ${n === 1 ? "nova mensagem" : "novas mensagens"}`,
+  title: "Suporte",
+  subtitleAi: "Assistente virtual · uma pessoa a um clique de distância",
+  subtitleQueue: "Em fila de espera para falar com uma pessoa",
+  subtitleAgent: (name) => `Em conversa com ${name}`,
+  subtitleResolved: "Conversa resolvida",
+  welcome: "Olá! Pergunte o que quiser. O nosso assistente virtual responde de imediato e, sempre que preferir, pode falar com uma pessoa.",
+  you: "Eu",
+  ai: "Assistente virtual",
+  aiBadge: "IA",
+  agentBadge: "Suporte",
+  agentFallback: "Agente de suporte",
+  system: "Aviso",
+  composerLabel: "Mensagem",
+  composerPlaceholder: "Escreva uma mensagem…",
+  send: "Enviar",
+  talkToPerson: "Falar com uma pessoa",
+  escalateFailed: "Não foi possível encontrar uma pessoa disponível neste momento. Tente novamente.",
+  sessionLost: "A conversa anterior terminou; foi iniciada uma nova.",
+  sending: "Envio em curso…",
+  queuedOffline: "Sem conexão — será enviada automaticamente",
+  failed: "Não enviada",
+  retry: "Tentar novamente",
+  discard: "Remover",
+  reconnecting: "Reconexão em curso…",
+  typing: (name) => `${name} está a escrever…`,
+  sources: "Fontes",
+  confirmDefault: "Confirmar",
+  cancelDefault: "Cancelar",
+  csatQuestion: "Como avalia o nosso atendimento?",
+  csatScore: (n) => `${n} de 5`,
+  csatLow: "Mau",
+  csatHigh: "Excelente",
+  csatComment: "Algo a acrescentar? (opcional)",
+  csatSubmit: "Enviar avaliação",
+  csatSkip: "Agora não",
+  csatThanks: "Obrigado pela sua avaliação!",
+  logLabel: "Mensagens da conversa",
+  dialogLabel: "Chat de suporte",
+  minimize: "Minimizar o chat",
+  poweredBy: "Com tecnologia Tandem",
+};
 
-/** The first supported language among the candidates (e.g. data-locale, then navigator.languages); English otherwise. */
-export function pickLocale(candidates: readonly (string | null | undefined)[]): string {
+// Italian that commits to neither "tu" nor "Lei" in full sentences (impersonal and infinitive forms, as Italian
+// error messages use), so it sits comfortably beside the server's messages whichever register a shop prefers; short
+// commands ("Invia", "Riprova", "Scrivi un messaggio…") and the "Tu" author label follow Italian chat apps.
+const it: Strings = {
+  launcherOpen: "Chatta con noi",
+  launcherClose: "Chiudi la chat",
+  unread: (n) => `${n} ${n === 1 ? "nuovo messaggio" : "nuovi messaggi"}`,
+  title: "Assistenza",
+  subtitleAi: "Assistente virtuale · un operatore a portata di clic",
+  subtitleQueue: "In attesa di un operatore",
+  subtitleAgent: (name) => `In chat con ${name}`,
+  subtitleResolved: "Conversazione risolta",
+  welcome: "Salve! Come possiamo essere utili? Il nostro assistente virtuale risponde subito e, in qualsiasi momento, è possibile parlare con un operatore.",
+  you: "Tu",
+  ai: "Assistente virtuale",
+  aiBadge: "IA",
+  agentBadge: "Team",
+  agentFallback: "Operatore",
+  system: "Avviso",
+  composerLabel: "Messaggio",
+  composerPlaceholder: "Scrivi un messaggio…",
+  send: "Invia",
+  talkToPerson: "Parla con un operatore",
+  escalateFailed: "Al momento non è possibile raggiungere un operatore. Riprovare tra qualche istante.",
+  sessionLost: "La conversazione precedente è terminata; ne è stata avviata una nuova.",
+  sending: "Invio in corso…",
+  queuedOffline: "In attesa di connessione — verrà inviato automaticamente",
+  failed: "Non inviato",
+  retry: "Riprova",
+  discard: "Rimuovi",
+  reconnecting: "Riconnessione in corso…",
+  typing: (name) => `${name} sta scrivendo…`,
+  sources: "Fonti",
+  confirmDefault: "Conferma",
+  cancelDefault: "Annulla",
+  csatQuestion: "Com'è andata?",
+  csatScore: (n) => `${n} su 5`,
+  csatLow: "Scarso",
+  csatHigh: "Eccellente",
+  csatComment: "Qualcosa da aggiungere? (facoltativo)",
+  csatSubmit: "Invia valutazione",
+  csatSkip: "Salta",
+  csatThanks: "Grazie per il feedback!",
+  logLabel: "Messaggi della conversazione",
+  dialogLabel: "Chat di assistenza",
+  minimize: "Riduci la chat",
+  poweredBy: "Con tecnologia Tandem",
+};
+
+// Dutch with the informal "je" throughout: what most Dutch web shops use in chat, what the server's own Dutch
+// messages use, and accepted in a Flemish (nl-BE) chat too.
+const nl: Strings = {
+  launcherOpen: "Chat met ons",
+  launcherClose: "Chat sluiten",
+  unread: (n) => `${n} ${n === 1 ? "nieuw bericht" : "nieuwe berichten"}`,
+  title: "Klantenservice",
+  subtitleAi: "Virtuele assistent · een medewerker is maar één klik verwijderd",
+  subtitleQueue: "Wachten op iemand van ons team",
+  subtitleAgent: (name) => `Je chat met ${name}`,
+  subtitleResolved: "Gesprek opgelost",
+  welcome: "Hallo! Stel gerust je vraag. Onze virtuele assistent geeft meteen antwoord, en je kunt op elk moment met een medewerker praten.",
+  you: "Jij",
+  ai: "Virtuele assistent",
+  aiBadge: "AI",
+  agentBadge: "Team",
+  agentFallback: "Medewerker",
+  system: "Melding",
+  composerLabel: "Je bericht",
+  composerPlaceholder: "Typ een bericht…",
+  send: "Versturen",
+  talkToPerson: "Met een medewerker praten",
+  escalateFailed: "We konden op dit moment geen medewerker bereiken. Probeer het opnieuw.",
+  sessionLost: "Je vorige gesprek is beëindigd; we zijn een nieuw gesprek begonnen.",
+  sending: "Wordt verstuurd…",
+  queuedOffline: "Wachten op verbinding — wordt automatisch verstuurd",
+  failed: "Niet verstuurd",
+  retry: "Opnieuw proberen",
+  discard: "Verwijderen",
+  reconnecting: "Opnieuw verbinden…",
+  typing: (name) => `${name} is aan het typen…`,
+  sources: "Bronnen",
+  confirmDefault: "Bevestigen",
+  cancelDefault: "Annuleren",
+  csatQuestion: "Hoe tevreden ben je over onze hulp?",
+  csatScore: (n) => `${n} van de 5`,
+  csatLow: "Slecht",
+  csatHigh: "Uitstekend",
+  csatComment: "Wil je nog iets kwijt? (optioneel)",
+  csatSubmit: "Feedback versturen",
+  csatSkip: "Overslaan",
+  csatThanks: "Bedankt voor je feedback!",
+  logLabel: "Berichten in het gesprek",
+  dialogLabel: "Chat met de klantenservice",
+  minimize: "Chat minimaliseren",
+  poweredBy: "Mogelijk gemaakt door Tandem",
+};
+
+// `satisfies` makes the widget's languages exactly the server's: a language the server writes to customers but
+// the widget lacks (or one the widget has that the server would answer in English) is a compile error, and each
+// table being typed `Strings` makes a missing or extra key one too.
+export const STRINGS = { en, es, fr, de, pt, it, nl } as const satisfies Record<MessageLanguage, Strings>;
+export type WidgetLocale = keyof typeof STRINGS;
+export const SUPPORTED_LOCALES = Object.keys(STRINGS) as readonly WidgetLocale[];
+
+function isWidgetLocale(tag: string): tag is WidgetLocale {
+  // A list lookup, not `tag in STRINGS`: that would accept "constructor" or "toString" from the prototype and hand
+  // the widget a function; and not Object.hasOwn, which the widget's es2020 target does not promise.
+  return (SUPPORTED_LOCALES as readonly string[]).includes(tag);
+}
+
+/**
+ * The first supported language among the candidates (data-locale, then navigator.languages), by primary subtag:
+ * pt-BR and pt-PT give pt, nl-BE gives nl, it-CH gives it. English when none is supported.
+ */
+export function pickLocale(candidates: readonly (string | null | undefined)[]): WidgetLocale {
   for (const c of candidates) {
-    const primary = c?.toLowerCase().split(/[-_]/)[0];
-    if (primary && primary in STRINGS) return primary;
+    const primary = c?.trim().toLowerCase().split(/[-_]/)[0];
+    if (primary && isWidgetLocale(primary)) return primary;
   }
   return "en";
 }

@@ -71,7 +71,7 @@ function mount(script: HTMLScriptElement | null): void {
   };
   client.start();
   createRoot(container).render(
-    <Widget client={client} t={STRINGS[cfg.locale] ?? STRINGS.en!} position={cfg.position} initiallyOpen={initiallyOpen} onOpenChange={remember} />,
+    <Widget client={client} t={STRINGS[cfg.locale]} position={cfg.position} initiallyOpen={initiallyOpen} onOpenChange={remember} />,
   );
   host.dataset.state = "ready";
   // Lets the host page (and the benchmarks) know when the launcher is usable.
