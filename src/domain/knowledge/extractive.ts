@@ -53,6 +53,8 @@ interface Candidate {
   chunkId: string;
   /** The question's terms this sentence contains. */
   asked: string[];
+  /** Idf of the question's aspect terms (see recordAspect) this sentence contains. */
+  aspectOverlap: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export function buildExtractiveAnswer(
     .filter((p) => p.score >= best * options.relativeScore);
   const idfOf = (t: string) => weights?.get(t) ?? 1;
   const queryMass = [...queryTerms].reduce((a, t) => a + idfOf(t), 0) || 1;
+  const aspect = recordAspect(passages, usable, queryTerms, analyzer);
 
   const candidates: Candidate[] = [];
   usable.forEach((p, pi) => {
@@ -88,9 +91,13 @@ export function buildExtractiveAnswer(
       // also covers the rest of the question ("wash" in "how should I wash the bath towels?").
       let overlap = 0;
       const asked: string[] = [];
+      let aspectOverlap = 0;
       for (const t of terms) {
         if (!queryTerms.has(t)) continue;
-        overlap += idfOf(t) * (titleTerms.has(t) ? 0.3 : 1);
+        // An aspect in a policy section's heading ("Exchanges") is what the question asks, not what placed it.
+        const isAspect = aspect.has(t);
+        overlap += idfOf(t) * (titleTerms.has(t) && !isAspect ? 0.3 : 1);
+        if (isAspect) aspectOverlap += idfOf(t);
         asked.push(t);
       }
       // A sentence that only repeats the question (title-like) is not an answer.
@@ -109,9 +116,13 @@ export function buildExtractiveAnswer(
         score: relevance * 1.0 + position * 0.2 + rank * 0.2 + length * 0.1,
         chunkId: p.chunk.id,
         asked,
+        aspectOverlap,
       });
     });
   });
+  // When some sentence speaks to the aspect, a field that only names the entity ("Category: Rugs.") answers nothing.
+  if (candidates.some((c) => c.aspectOverlap > 0))
+    for (let i = candidates.length - 1; i >= 0; i--) if (candidates[i]!.aspectOverlap === 0) candidates.splice(i, 1);
   if (candidates.length === 0) return null;
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
 
@@ -175,6 +186,48 @@ export function buildExtractiveAnswer(
     sentences: chosen.map((c) => ({ text: c.text, chunkId: c.chunkId })),
     citations,
   };
+}
+
+/** How deep in the ranking a policy passage may be and still answer the aspect a record lacks. */
+const ASPECT_SEARCH_DEPTH = 5;
+
+/** A "Label: value." sentence, as row ingestion writes a record's fields. */
+const FIELD_LINE = /^[\p{Lu}][\p{L}\p{N} ()/-]{0,40}: \S/u;
+
+/** A record (a catalogue row, a database row) has two or more labelled fields; a FAQ row or a section has none. */
+export function isRecordText(text: string): boolean {
+  let fields = 0;
+  for (const sentence of splitSentences(text)) if (FIELD_LINE.test(sentence) && ++fields >= 2) return true;
+  return false;
+}
+
+/**
+ * When the best passage is a record, the question names the record (its title: "Dune wool rug") and asks about
+ * something: the aspect, the question's other terms ("price", "return"). A field that speaks to the aspect answers;
+ * fields that only describe the entity do not. A record that lacks an aspect altogether (a product row has no
+ * return policy) lets a policy passage whose title or heading names that aspect answer it, though it ranks lower:
+ * BM25 ranks the row first because the question names it. Empty when the best passage is not a record: a
+ * section's heading is its topic, and the existing sentence choice already reads the rest of the question.
+ */
+function recordAspect(
+  passages: Passage[],
+  usable: Passage[],
+  queryTerms: ReadonlySet<string>,
+  analyzer: ReturnType<typeof analyzerFor>,
+): Set<string> {
+  const lead = passages[0]!.chunk;
+  if (!isRecordText(lead.text)) return new Set();
+  const leadTitle = new Set(analyzer.terms(`${lead.title} ${lead.heading}`));
+  const aspect = new Set([...queryTerms].filter((t) => !leadTitle.has(t)));
+  const leadText = new Set(analyzer.terms(lead.text));
+  const missing = [...aspect].filter((t) => !leadText.has(t));
+  if (missing.length === 0) return aspect;
+  for (const p of passages.slice(0, ASPECT_SEARCH_DEPTH)) {
+    if (usable.includes(p) || isRecordText(p.chunk.text)) continue;
+    const title = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+    if (missing.some((t) => title.has(t))) usable.push(p);
+  }
+  return aspect;
 }
 
 const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;

@@ -3,7 +3,7 @@ import { analyzerFor } from "./analyzer.ts";
 import { decideAnswerable } from "./answerability.ts";
 import { Bm25Index } from "./bm25.ts";
 import { chunkDocument, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
-import { buildExtractiveAnswer } from "./extractive.ts";
+import { buildExtractiveAnswer, isRecordText } from "./extractive.ts";
 import { testChunk } from "./chunk.test-helper.ts";
 import { KnowledgeIndex } from "./knowledge-index.ts";
 
@@ -307,5 +307,46 @@ describe("knowledge index", () => {
     const withRefund = buildExtractiveAnswer(question, [lead, newPart], "en")!;
     expect(withRefund.sentences.map((s) => s.chunkId).sort()).toEqual(["o", "p"]);
     expect(withRefund.citations.map((c) => c.documentId).sort()).toEqual(["orders", "payments"]);
+  });
+  describe("when the question names a record (a catalogue row) and asks about one thing of it", () => {
+    const rug = chunk(
+      "rug",
+      "Dune wool rug",
+      "Category: Rugs. Description: Flat-woven wool rug in sand and off-white stripes. Price eur: 249. Materials: New Zealand wool. Care: Vacuum without the brush head.",
+    );
+    const returning = chunk(
+      "ret",
+      "Returns and refunds",
+      "You can return any item within 30 days of delivery, as long as it is unused. Start a return from the Orders page.",
+      { heading: "Returning an item" },
+    );
+    const shipping = chunk("ship", "Shipping", "Standard delivery takes 2 to 4 business days.");
+    const shop = new KnowledgeIndex();
+    shop.upsert([rug, returning, shipping]);
+
+    it("answers with the field that speaks to it, not the fields that only describe the record", () => {
+      const q = "What is the price of the Dune rug?";
+      expect(buildExtractiveAnswer(q, shop.search(q).passages, "en")!.text).toBe("Price eur: 249.");
+    });
+
+    it("answers from a policy section whose heading names what the record lacks, though the record ranks first", () => {
+      const q = "Can I return the Dune rug?";
+      const r = shop.search(q);
+      expect(r.passages[0]!.chunk.id).toBe("rug");
+      const a = buildExtractiveAnswer(q, r.passages, "en")!;
+      expect(a.text).toMatch(/^You can return any item within 30 days/);
+      expect(a.citations.map((c) => c.documentId)).toEqual(["ret"]);
+    });
+
+    it("keeps today's choice when no field and no section heading speaks to what is asked", () => {
+      const q = "What colour is the Dune rug?";
+      expect(buildExtractiveAnswer(q, shop.search(q).passages, "en")!.text).toContain("Flat-woven wool rug");
+    });
+
+    it("tells a record from a FAQ answer or a section by its labelled fields", () => {
+      expect(isRecordText(rug.text)).toBe(true);
+      expect(isRecordText(returning.text)).toBe(false);
+      expect(isRecordText("Note: we ship on weekdays. Deliveries take 2 days.")).toBe(false);
+    });
   });
 });
