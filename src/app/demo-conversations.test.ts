@@ -85,6 +85,15 @@ describe("conversations with the demo AI", () => {
     expect(ai.meta?.citations).toEqual([expect.objectContaining({ title: "Returns and refunds" })]);
   });
 
+  it("answers a question about one product from the policy it asks about, or the product's own field", async () => {
+    const returning = (await chat(["Can I return the Dune rug?"])).messages.at(-1)!;
+    expect(returning.text).toMatch(/^You can return any item within 30 days/);
+    expect(returning.meta?.citations).toEqual([expect.objectContaining({ title: "Returns and refunds" })]);
+    const care = (await chat(["How do I wash the duvet cover?"])).messages.at(-1)!;
+    expect(care.text).toMatch(/^Care: Machine wash at 40 degrees/);
+    expect(care.text).not.toMatch(/Description:/);
+  });
+
   it("speaks French to a French customer all through the handover, system notices included", async () => {
     const { messages, conversation } = await chat(["Combien de temps prend la livraison en France ?"]);
     expect(conversation.language).toBe("fr");
