@@ -94,6 +94,16 @@ describe("conversations with the demo AI", () => {
     expect(care.text).not.toMatch(/Description:/);
   });
 
+  it("answers a general delivery question an anonymous customer words as being about their order", async () => {
+    const general = await chat(["When will my express order arrive?"]);
+    expect(general.messages.at(-1)!.text).toMatch(/^Express delivery arrives the next business day/);
+    expect(general.conversation.status).toBe("ai");
+    // Asking to look up their own order still needs to know who they are, so a person takes it.
+    const own = await chat(["Where is my order?"]);
+    expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
+    expect(own.conversation.status).toBe("waiting_human");
+  });
+
   it("speaks French to a French customer all through the handover, system notices included", async () => {
     const { messages, conversation } = await chat(["Combien de temps prend la livraison en France ?"]);
     expect(conversation.language).toBe("fr");

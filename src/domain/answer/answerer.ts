@@ -183,9 +183,12 @@ export class Answerer {
           identity: request.identity ?? null,
         });
         // An action chosen only by intent that would start by asking for details ("How long does shipping take?"
-        // is order_status too) yields to the knowledge base when that can answer the question as asked.
+        // is order_status too), or that an anonymous customer cannot run ("When will my express order arrive?"),
+        // yields to the knowledge base when that can answer the question as asked.
         const tentative =
-          step.kind === "ask_slot" && !request.pendingAction && !dialog.triggered(request.text, step.action);
+          (step.kind === "ask_slot" || (step.kind === "refused" && step.reason === "missing_identity")) &&
+          !request.pendingAction &&
+          !dialog.triggered(request.text, step.action);
         if (tentative) {
           const probe = await this.retriever.search(request.text, {
             k: this.k,
