@@ -99,9 +99,19 @@ describe("conversations with the demo AI", () => {
     expect(general.messages.at(-1)!.text).toMatch(/^Express delivery arrives the next business day/);
     expect(general.conversation.status).toBe("ai");
     // Asking to look up their own order still needs to know who they are, so a person takes it.
-    const own = await chat(["Where is my order?"]);
-    expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
-    expect(own.conversation.status).toBe("waiting_human");
+    for (const text of ["Where is my order?", "Please cancel my order LC-10234"]) {
+      const own = await chat([text]);
+      expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
+      expect(own.conversation.status).toBe("waiting_human");
+    }
+  });
+
+  it("gives an anonymous customer the self-service steps for what they can do themselves", async () => {
+    for (const text of ["How do I reset my password?", "I forgot my password"]) {
+      const { messages, conversation } = await chat([text]);
+      expect(messages.at(-1)!.text).toMatch(/^To reset your password, click Forgot password on the sign-in page/);
+      expect(conversation.status).toBe("ai");
+    }
   });
 
   it("speaks French to a French customer all through the handover, system notices included", async () => {

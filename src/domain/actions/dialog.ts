@@ -149,6 +149,14 @@ export class ActionDialog {
     return Boolean(action?.triggers.some((t) => lower.includes(t.toLowerCase())));
   }
 
+  /** Whether the message carries a value for one of the action's own (non-identity) slots, such as an order number. */
+  namesSubject(message: string, actionName: string): boolean {
+    const action = this.find(actionName);
+    return Boolean(
+      action && Object.values(action.slots).some((slot) => !slot.identity && extractSlot(slot.extract, message) !== null),
+    );
+  }
+
   /** Whether parameters satisfy the action's JSON schema. */
   valid(action: ActionDefinition, params: Record<string, string>): boolean {
     return this.validators.get(action.name)!(params);

@@ -6,6 +6,7 @@ import {
   boundaryMessage,
   followUpQuestion,
   MESSAGE_LANGUAGES,
+  asksHowTo,
   parseFollowUpReply,
   readFollowUpReply,
 } from "./messages.ts";
@@ -114,6 +115,22 @@ describe("messages", () => {
       expect(isAcknowledgement(text)).toBe(true);
     for (const text of ["ok how do I return it", "okay?? where is my order", "fine print", ""])
       expect(isAcknowledgement(text)).toBe(false);
+  });
+
+  it("tells a question about how to do something from a request to do it, in every reply language", () => {
+    for (const text of [
+      "How do I reset my password?",
+      "can I cancel my order?",
+      "¿Cómo cambio mi contraseña?",
+      "Comment annuler ma commande ?",
+      "Wie kann ich mein Passwort ändern?",
+      "Posso cancelar a encomenda?",
+      "Come posso annullare l'ordine?",
+      "Hoe wijzig ik mijn wachtwoord?",
+    ])
+      expect(asksHowTo(text), text).toBe(true);
+    for (const text of ["Where is my order?", "Please cancel my order", "I forgot my password", "however I can't", ""])
+      expect(asksHowTo(text), text).toBe(false);
   });
 
   it("drops citation markers that point at no passage", () => {

@@ -14,7 +14,7 @@ import {
 } from "../knowledge/answerability.ts";
 import { buildExtractiveAnswer, type Citation } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
-import { type BoundaryKind, boundaryMessage } from "./messages.ts";
+import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
 export interface Retriever {
@@ -183,12 +183,19 @@ export class Answerer {
           identity: request.identity ?? null,
         });
         // An action chosen only by intent that would start by asking for details ("How long does shipping take?"
-        // is order_status too), or that an anonymous customer cannot run ("When will my express order arrive?"),
-        // yields to the knowledge base when that can answer the question as asked.
-        const tentative =
-          (step.kind === "ask_slot" || (step.kind === "refused" && step.reason === "missing_identity")) &&
-          !request.pendingAction &&
-          !dialog.triggered(request.text, step.action);
+        // is order_status too) yields to the knowledge base when that can answer the question as asked. So does an
+        // action an anonymous customer cannot run, unless a person is what they need: "How do I reset my password?"
+        // and "I forgot my password" get the self-service steps (the customer can do that change themselves), while
+        // "Where is my order?" or "Cancel order LC-10234" want someone who can check who they are.
+        const byIntentOnly = step.kind === "ask_slot" && !dialog.triggered(request.text, step.action);
+        const refusedAction = step.kind === "refused" ? dialog.find(step.action) : undefined;
+        const cannotRunHere =
+          step.kind === "refused" &&
+          step.reason === "missing_identity" &&
+          refusedAction !== undefined &&
+          !dialog.namesSubject(request.text, step.action) &&
+          (!dialog.triggered(request.text, step.action) || asksHowTo(request.text) || refusedAction.sideEffect);
+        const tentative = !request.pendingAction && (byIntentOnly || cannotRunHere);
         if (tentative) {
           const probe = await this.retriever.search(request.text, {
             k: this.k,
