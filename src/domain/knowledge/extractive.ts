@@ -219,6 +219,13 @@ function recordAspect(
   if (!isRecordText(lead.text)) return new Set();
   const leadTitle = new Set(analyzer.terms(`${lead.title} ${lead.heading}`));
   const aspect = new Set([...queryTerms].filter((t) => !leadTitle.has(t)));
+  // Another record speaks for the question only if the question names it too ("the Harbor table or the Birch
+  // one?"): "Is the Harbor table solid wood?" must not be answered with the Birch table's "Solid birch wood".
+  for (let i = usable.length - 1; i >= 1; i--) {
+    const other = usable[i]!.chunk;
+    if (!isRecordText(other.text)) continue;
+    if (!analyzer.terms(`${other.title} ${other.heading}`).some((t) => aspect.has(t))) usable.splice(i, 1);
+  }
   const leadText = new Set(analyzer.terms(lead.text));
   const missing = [...aspect].filter((t) => !leadText.has(t));
   if (missing.length === 0) return aspect;

@@ -343,6 +343,28 @@ describe("knowledge index", () => {
       expect(buildExtractiveAnswer(q, shop.search(q).passages, "en")!.text).toContain("Flat-woven wool rug");
     });
 
+    it("does not answer about one record with another record's fields", () => {
+      const rows = new KnowledgeIndex();
+      rows.upsert([
+        chunk(
+          "harbor",
+          "Harbor oak dining table",
+          "Category: Furniture. Description: Extendable dining table. Materials: Solid oak with a matt lacquer.",
+        ),
+        chunk(
+          "birch",
+          "Birch bedside table",
+          "Category: Furniture. Description: Small bedside table. Materials: Solid birch wood with a natural oil finish.",
+        ),
+      ]);
+      const q = "Is the Harbor table solid wood?";
+      const r = rows.search(q);
+      expect(r.passages.map((p) => p.chunk.id)).toEqual(["harbor", "birch"]);
+      expect(buildExtractiveAnswer(q, r.passages, "en")!.text).toBe(
+        "Materials: Solid oak with a matt lacquer.",
+      );
+    });
+
     it("tells a record from a FAQ answer or a section by its labelled fields", () => {
       expect(isRecordText(rug.text)).toBe(true);
       expect(isRecordText(returning.text)).toBe(false);
