@@ -235,6 +235,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     assistLlmTimeoutMs: config.ASSIST_LLM_TIMEOUT_MS,
     tickMs: overrides.deskTickMs,
     slaNotices: createSlaNoticeStore(handle),
+    actionAudit: SqlActionAudit.over(handle.db),
   });
   const { app, hub } = await createServer({
     config, store, bus, auth, conversations, users, metrics, logger: overrides.logger,

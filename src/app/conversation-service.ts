@@ -6,6 +6,8 @@ import { decide, type Command, type OwnershipState } from "../domain/conversatio
 import { AppError } from "../domain/errors.ts";
 import { agentJoinedMessage, boundaryMeta, customerNotice } from "../domain/handoff/index.ts";
 import type { Conversation, Customer, EscalationReason, Message, Tier, TriageResult, User } from "../domain/model.ts";
+import { escalationPriority } from "../domain/triage/routing.ts";
+import { DEFAULT_ROUTING_RULES, type RoutingRules } from "../domain/triage/routing-rules.ts";
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
@@ -26,6 +28,8 @@ export interface Logger {
 /** Decides, for a new customer message in an AI-owned conversation, whether people must take over. */
 export interface InboundTriage {
   triage(input: { text: string; history: Turn[]; conversation: Conversation; customer: Customer | null }): TriageResult;
+  /** The routing rules triage decides with; they also set queue priority (the defaults when absent). */
+  rules?(): RoutingRules;
 }
 
 export interface ConversationServiceDeps {
@@ -135,17 +139,26 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const t = transitionOrThrow(unit.conversation, { kind: "escalate", tier, reasons });
     if (!t.event) return null;
     const firstQueue = unit.conversation.status === "ai";
+    const customer = await unit.customer();
+    // Priority follows the episode's reasons (a re-escalation while queued adds some) and who the customer is; the
+    // event keeps its make-up so the packet can tell the agent why this one was served first.
+    const priority = escalationPriority(t.next.reasons, customer?.attributes, deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES);
     const c = await changeState(
       unit,
       outbox,
       t.event,
-      { status: t.next.status, tier: t.next.tier, reasons: t.next.reasons, queuedAt: firstQueue ? clock.now() : undefined },
+      {
+        status: t.next.status, tier: t.next.tier, reasons: t.next.reasons, priority: priority.priority,
+        queuedAt: firstQueue ? clock.now() : undefined,
+        // A new human episode: nobody has answered in it yet (a stamp from before a hand-back is not this one's).
+        firstHumanResponseAt: firstQueue ? null : undefined,
+      },
       actor,
-      { tier: t.next.tier, reasons: t.next.reasons, ...extra },
+      { tier: t.next.tier, reasons: t.next.reasons, priority, ...extra },
     );
     if (firstQueue) {
       outbox.escalated.push(c);
-      const text = deps.queueMessage ? deps.queueMessage(c, await unit.customer()) : customerNotice("queued", c.language);
+      const text = deps.queueMessage ? deps.queueMessage(c, customer) : customerNotice("queued", c.language);
       await insert(unit, outbox, { author: "system", text, meta: { kind: "queued", tier: t.next.tier } });
     }
     return c;
@@ -279,7 +292,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const t = transitionOrThrow(unit.conversation, { kind: "customer_message" });
         if (t.event === "reopened") {
           await changeState(unit, outbox, "reopened", {
-            status: "ai", assigneeId: null, tier: null, reasons: [], resolvedAt: null, resolutionCode: null,
+            status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, resolvedAt: null, resolutionCode: null,
             queuedAt: null, assignedAt: null, firstHumanResponseAt: null, aiTurnsUnresolved: 0,
           }, customerActor);
         }
@@ -395,6 +408,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
         }
         const c = await changeState(unit, outbox, t.event as string, {
           status: "human", assigneeId: agent.id, tier: t.next.tier, assignedAt: clock.now(),
+          // Taken straight from the AI: a new human episode, like an escalation.
+          ...(unit.conversation.status === "ai" ? { firstHumanResponseAt: null } : {}),
         }, options.auto ? { kind: "system" } : { kind: "agent", user: agent }, { agentId: agent.id });
         await insert(unit, outbox, { author: "system", text: agentJoinedMessage(agent.displayName, unit.conversation.language), meta: { kind: "agent_joined", agentName: agent.displayName } });
         return c;
@@ -459,8 +474,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     async handback(conversationId: string, agent: User): Promise<Conversation> {
       return mutate(conversationId, async (unit, outbox) => {
         transitionOrThrow(unit.conversation, { kind: "handback", agentId: agent.id });
+        // The human episode ends: its reasons, priority and first-response stamp with it, so a later escalation's
+        // first-response clock (SLA timers, the agent's view) starts afresh. The event log keeps the history.
         const c = await changeState(unit, outbox, "handed_back", {
-          status: "ai", assigneeId: null, tier: null, reasons: [], aiTurnsUnresolved: 0, queuedAt: null, assignedAt: null,
+          status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, aiTurnsUnresolved: 0, queuedAt: null,
+          assignedAt: null, firstHumanResponseAt: null,
         }, { kind: "agent", user: agent });
         await insert(unit, outbox, { author: "system", text: customerNotice("handedBack", unit.conversation.language), meta: { kind: "handed_back" } });
         return c;

@@ -8,7 +8,10 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { addAgent, bearer, manualClock, newConversation, signedCustomer, startTandem } from "../../test/support/tandem.ts";
+import { DEMO_ACTIONS_FILE } from "../adapters/knowledge/demo-seed.ts";
 import { verifySignature } from "../adapters/webhook/index.ts";
+import { PACKET_HISTORY_LIMIT } from "../domain/handoff/index.ts";
+import { evaluateSla, slaInputFor } from "../domain/sla/index.ts";
 import type { Tandem } from "../main.ts";
 import type { StreamEvent } from "../ports/bus.ts";
 
@@ -20,8 +23,8 @@ const until = async (cond: () => boolean | Promise<boolean>, ms = 5000) => {
   }
 };
 
-async function escalate(t: Tandem, text = "I want to talk to a person please") {
-  const c = await newConversation(t.app, { name: "Alex" });
+async function escalate(t: Tandem, text = "I want to talk to a person please", customer: Record<string, string> = { name: "Alex" }) {
+  const c = await newConversation(t.app, customer);
   const res = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m1", text } });
   expect(res.statusCode).toBe(201);
   return c;
@@ -130,6 +133,75 @@ describe("the human desk", () => {
     const queued = (await t.store.listMessages(conversation.id, {})).find((m) => m.meta?.kind === "queued");
     // Monday 09:00 in Paris (CET) is 04:00 in New York, already on summer time (EDT) that week.
     expect(queued?.text).toContain("Una persona te responderá el lunes a las 4:00 GMT-4");
+  });
+
+  it("serves a more urgent escalation first, whatever its place in the queue, and tells the agent why", async () => {
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 60_000 });
+    const kim = await addAgent(t, "kim@desk.test", { name: "Kim", tier: 2, capacity: 1 });
+    // All three land in tier 2: a complaint (priority 30), a VIP's plain request for a person (tier 1, raised to 2
+    // for a VIP; 0 + 20), and, queued last, a frustrated customer (40).
+    const complaint = await escalate(t, "I want to file a formal complaint about your service");
+    clock.advance(1000);
+    const vip = await newConversation(t.app, signedCustomer({ externalId: "ent-7", name: "Val" }));
+    const vipCustomer = await t.store.findCustomerByExternalId("ent-7");
+    await t.store.updateCustomer(vipCustomer?.id as string, { attributes: { plan: "Enterprise" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${vip.id}/messages`, headers: bearer(vip.token), payload: { clientMessageId: "m1", text: "I want to talk to a person please" } });
+    clock.advance(1000);
+    const angry = await escalate(t, "This is ridiculous!!! Nothing works and nobody helps me. I want a human NOW");
+    const stored = await Promise.all([complaint, vip, angry].map((c) => t.store.getConversation(c.id)));
+    expect(stored.map((c) => [c?.status, c?.tier, c?.priority])).toEqual([["waiting_human", 2, 30], ["waiting_human", 2, 20], ["waiting_human", 2, 40]]);
+
+    await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(kim.token), payload: { presence: "online" } });
+    const order: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await until(async () => (await t.store.listConversations({ assigneeId: kim.user.id, status: ["human"] })).length === 1);
+      const [held] = await t.store.listConversations({ assigneeId: kim.user.id, status: ["human"] });
+      order.push(held?.id as string);
+      if (i === 0) {
+        const packet = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${held?.id}/packet`, headers: bearer(kim.token) })).json().packet;
+        expect(packet.escalation.priority).toEqual({ value: 40, factors: [{ kind: "reason", code: "frustration", priority: 40 }], explanation: "frustration 40" });
+      }
+      await t.app.inject({ method: "POST", url: `/api/v1/conversations/${held?.id}/resolve`, headers: bearer(kim.token), payload: { resolutionCode: "answered" } });
+    }
+    expect(order).toEqual([angry.id, complaint.id, vip.id]);
+    const vipPacket = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${vip.id}/packet`, headers: bearer(kim.token) })).json().packet;
+    expect(vipPacket.escalation.priority.explanation).toBe("VIP customer (plan Enterprise) 20");
+  });
+
+  it("carries the most recent messages of a very long conversation in the packet, and counts the ones left out", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const c = await escalate(t);
+    await t.store.withConversation(c.id, async (unit) => {
+      for (let i = 1; i <= PACKET_HISTORY_LIMIT + 40; i++) await unit.insertMessage({ author: "customer", text: `still waiting ${i}` });
+    });
+    const lastSeq = (await t.store.getConversation(c.id))?.lastSeq as number;
+    const packet = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/packet`, headers: bearer(ann.token) })).json().packet;
+    expect(packet.history).toHaveLength(PACKET_HISTORY_LIMIT);
+    expect(packet.history.at(-1)).toMatchObject({ seq: lastSeq, text: `still waiting ${PACKET_HISTORY_LIMIT + 40}` });
+    expect(packet.historyOmitted).toBe(lastSeq - PACKET_HISTORY_LIMIT);
+  });
+
+  it("shows the agent an action the AI ran that failed, with its inputs and error code, so it is not retried blind", async () => {
+    const shop = createServer((_req, res) => res.writeHead(503, { "content-type": "application/json" }).end('{"error":"maintenance"}'));
+    await new Promise<void>((r) => shop.listen(0, "127.0.0.1", r));
+    try {
+      t = await startTandem({ ACTIONS_FILE: DEMO_ACTIONS_FILE, ACTIONS_BASE_URL: `http://127.0.0.1:${(shop.address() as AddressInfo).port}` });
+      const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+      const c = await newConversation(t.app, signedCustomer({ externalId: "shop-7", name: "Dee", email: "dee@example.com" }));
+      const sent = await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m1", text: "Where is my order LC-10234?" } });
+      expect(sent.statusCode).toBe(201);
+      await until(async () => (await t.store.getConversation(c.id))?.status === "waiting_human");
+      expect((await t.store.getConversation(c.id))?.reasons).toEqual(["action_failed"]);
+      const handover = (await t.store.listMessages(c.id, {})).find((m) => m.author === "ai");
+      const packet = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/packet`, headers: bearer(ann.token) })).json().packet;
+      expect(packet.aiAttempts.actions).toEqual([
+        expect.objectContaining({ name: "lookup_order", status: "failed", input: { orderId: "LC-10234" }, errorCode: "ACTION_FAILED", httpStatus: 503, seq: handover?.seq }),
+      ]);
+    } finally {
+      shop.close();
+    }
   });
 
   it("tells the customer the expected wait on escalation", async () => {
@@ -302,6 +374,37 @@ describe("the human desk", () => {
     clock.advance(6 * 60_000); // past tier 1's five-minute first-response target
     await until(() => seen.some((e) => e.type === "sla" && e.conversationId === control.id && e.metric === "first_response" && e.level === "breached"));
     expect(seen.filter((e) => e.type === "sla" && e.conversationId === c.id && e.metric === "first_response")).toEqual([]);
+  });
+
+  it("starts the next person's first-response clock afresh when a conversation handed back to the AI is escalated again", async () => {
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 60_000 });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const act = (id: string, action: string) => t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/${action}`, headers: bearer(ann.token) });
+    const say = (id: string, clientMessageId: string, text: string) =>
+      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const c = await escalate(t);
+    await act(c.id, "claim");
+    await say(c.id, "a1", "Hi, I'm here");
+    const firstAnswer = (await t.store.getConversation(c.id))?.firstHumanResponseAt;
+    expect(firstAnswer).not.toBeNull();
+    await act(c.id, "handback");
+    expect((await t.store.getConversation(c.id))?.firstHumanResponseAt).toBeNull();
+    clock.advance(60 * 60_000);
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "I want a person again please" } });
+    const requeued = await t.store.getConversation(c.id);
+    expect(requeued?.status).toBe("waiting_human");
+    expect(requeued?.firstHumanResponseAt).toBeNull();
+    // Read from the stored conversation alone, the clock runs: nobody has answered in this episode.
+    clock.advance(6 * 60_000);
+    const unanswered = evaluateSla(slaInputFor(requeued!).timestamps, slaInputFor(requeued!).targets, clock.now());
+    expect(unanswered.timers.find((x) => x.metric === "first_response")).toMatchObject({ running: true, status: "breached" });
+    await act(c.id, "claim");
+    await say(c.id, "a2", "Hi again, looking at it now");
+    const answered = await t.store.getConversation(c.id);
+    expect(answered?.firstHumanResponseAt).toBe(new Date(clock.now()).toISOString());
+    const view = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}`, headers: bearer(ann.token) })).json();
+    expect(JSON.stringify(view)).toContain(`"firstHumanResponseAt":"${answered?.firstHumanResponseAt}"`);
   });
 
   it("keeps the first-response clock running from the escalation when an agent passes the conversation on without a word", async () => {

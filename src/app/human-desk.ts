@@ -25,7 +25,13 @@ import {
   suggestionId,
 } from "../domain/assist/index.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
-import { buildHandoffPacket, customerWaitMessage, type HandoffPacket } from "../domain/handoff/index.ts";
+import {
+  type AuditedAction,
+  buildHandoffPacket,
+  customerWaitMessage,
+  type HandoffPacket,
+  PACKET_HISTORY_LIMIT,
+} from "../domain/handoff/index.ts";
 import type { Conversation, Customer, User } from "../domain/model.ts";
 import { DEFAULT_SLA_POLICY, type SlaPolicy, slaDueWindows, slaEventsBetween, slaInputFor } from "../domain/sla/index.ts";
 import { type Bus, topics } from "../ports/bus.ts";
@@ -38,6 +44,11 @@ import type { ConversationService, Logger } from "./conversation-service.ts";
 
 export interface WebhookPort {
   send(event: { type: string; data: Record<string, unknown> }): Promise<unknown>;
+}
+
+/** The action audit log, read for the handoff packet (the AI's failed calls, with their error codes). */
+export interface ActionAuditReader {
+  forConversation(conversationId: string): Promise<readonly AuditedAction[]>;
 }
 
 export interface HumanDeskDeps {
@@ -60,6 +71,8 @@ export interface HumanDeskDeps {
   tickMs?: number;
   /** Shared record of announced SLA notices, so several nodes announce each once; without it, every check announces. */
   slaNotices?: SlaNoticeLedger;
+  /** Where the AI's action calls are audited; without it the packet shows only the actions the AI's messages name. */
+  actionAudit?: ActionAuditReader | null;
 }
 
 /** Notices older than this are forgotten: their instants lie behind every node's check window. */
@@ -188,9 +201,10 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   }
 
   /**
-   * When a person first answered the customer since `since`, or null. The stored stamp is kept when a conversation
-   * goes back to the AI, so one older than `since` belongs to an earlier episode: the messages tell whether anyone
-   * has answered in this one (read only then, which is only when a first-response notice is about to go out).
+   * When a person first answered the customer since `since`, or null. The stored stamp is the human episode's first
+   * reply (cleared on hand-back and when the conversation leaves the AI again), so it is later replies it does not
+   * record: after a transfer or release, `since` is the requeue and the stamp the earlier agent's. The messages tell
+   * whether anyone has answered since (read only then, which is only when a first-response notice is about to go out).
    */
   async function firstResponseSince(c: Conversation, since: number): Promise<number | null> {
     const stamped = c.firstHumanResponseAt === null ? null : Date.parse(c.firstHumanResponseAt);
@@ -280,7 +294,7 @@ export function createHumanDesk(deps: HumanDeskDeps) {
 
     /** After an escalation commits: tell the outside world. */
     escalated(c: Conversation): void {
-      void deps.webhook?.send({ type: "conversation.escalated", data: { conversationId: c.id, tier: c.tier, reasons: c.reasons, at: c.queuedAt } });
+      void deps.webhook?.send({ type: "conversation.escalated", data: { conversationId: c.id, tier: c.tier, priority: c.priority, reasons: c.reasons, at: c.queuedAt } });
     },
 
     async start(): Promise<void> {
@@ -327,14 +341,19 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     async packet(conversationId: string): Promise<HandoffPacket> {
       const conversation = await store.getConversation(conversationId);
       if (!conversation) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
-      const [messages, events, customer, previous] = await Promise.all([
-        store.listMessages(conversationId, { includeInternal: true, limit: 1000 }),
+      // The most recent messages, not the first ones: in a very long conversation the latest turns are what the
+      // agent acts on (the packet counts the ones left out).
+      const [messages, events, customer, previous, actionAudit] = await Promise.all([
+        store.listMessages(conversationId, {
+          includeInternal: true, afterSeq: Math.max(0, conversation.lastSeq - PACKET_HISTORY_LIMIT), limit: PACKET_HISTORY_LIMIT,
+        }),
         store.listEvents(conversationId),
         store.getCustomer(conversation.customerId),
         store.listConversations({ customerId: conversation.customerId, limit: 50 }),
+        deps.actionAudit?.forConversation(conversationId) ?? [],
       ]);
       return buildHandoffPacket({
-        conversation, messages, events, customer,
+        conversation, messages, events, customer, actionAudit,
         previousConversations: previous.filter((c) => c.id !== conversationId),
       });
     },

@@ -55,6 +55,18 @@ describe("inbox state", () => {
     expect(s.items.get("theirs")?.assigneeName).toBe("Bob");
   });
 
+  it("orders each queue as the desk assigns it: higher priority first, then who waited longest", () => {
+    const s = loadInbox(emptyInbox, [
+      conv("plain-old", { queuedAt: iso(0) }),
+      conv("legal-new", { queuedAt: iso(90_000), priority: 50 }),
+      conv("angry", { queuedAt: iso(60_000), priority: 40 }),
+      conv("legal-old", { queuedAt: iso(30_000), priority: 50 }),
+      conv("plain-new", { queuedAt: iso(45_000) }),
+    ]);
+    const tier1 = groupInbox(s, "me").find((g) => g.key === "tier-1");
+    expect(tier1?.items.map((i) => i.conversation.id)).toEqual(["legal-old", "legal-new", "angry", "plain-old", "plain-new"]);
+  });
+
   it("flags a conversation entering a queue as new, once, and drops it when it leaves the human side", () => {
     let r = applyStatus(emptyInbox, conv("c1"), noNames);
     expect(r.newlyQueued).toBe(true);

@@ -132,7 +132,10 @@ export interface InboxGroup {
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.POSITIVE_INFINITY);
 
-/** Queues by tier (oldest first: who waited longest is served first), then mine, then teammates'. */
+/**
+ * Queues by tier in the order the desk assigns them (higher priority first, then who waited longest, then id),
+ * then mine, then teammates'.
+ */
 export function groupInbox(state: InboxState, meId: string | null): InboxGroup[] {
   const queues: Record<Tier, InboxItem[]> = { 1: [], 2: [], 3: [] };
   const mine: InboxItem[] = [];
@@ -143,7 +146,10 @@ export function groupInbox(state: InboxState, meId: string | null): InboxGroup[]
     else if (c.assigneeId && c.assigneeId === meId) mine.push(item);
     else others.push(item);
   }
-  const byQueued = (a: InboxItem, b: InboxItem) => time(a.conversation.queuedAt) - time(b.conversation.queuedAt) || b.conversation.priority - a.conversation.priority;
+  const byQueued = (a: InboxItem, b: InboxItem) =>
+    b.conversation.priority - a.conversation.priority ||
+    time(a.conversation.queuedAt) - time(b.conversation.queuedAt) ||
+    (a.conversation.id < b.conversation.id ? -1 : a.conversation.id > b.conversation.id ? 1 : 0);
   const byUpdated = (a: InboxItem, b: InboxItem) => time(b.conversation.updatedAt) - time(a.conversation.updatedAt);
   return [
     { key: "mine", title: "Assigned to me", items: mine.sort(byUpdated) },

@@ -47,6 +47,10 @@ export interface AiAction {
   /** A short human-readable outcome, or the structured result. */
   result?: unknown;
   error?: string;
+  /** For a call that did not succeed, the executor's coded outcome (ACTION_FAILED, ACTION_TIMEOUT, ACTION_REFUSED). */
+  errorCode?: string;
+  /** The backend's HTTP status, when it answered. */
+  httpStatus?: number;
   at?: string;
 }
 
@@ -137,6 +141,8 @@ const actionSchema = z.object({
   input: z.record(z.string(), z.unknown()).optional(),
   result: z.unknown().optional(),
   error: z.string().optional(),
+  errorCode: z.string().optional(),
+  httpStatus: z.number().int().optional(),
   at: z.string().optional(),
 });
 
@@ -172,7 +178,7 @@ export function readAiMeta(meta: Record<string, unknown> | null | undefined): Ai
 export function describeAction(a: AiAction): string {
   const outcome =
     a.status === "failed"
-      ? `failed${a.error ? `: ${a.error}` : ""}`
+      ? `failed${a.errorCode || a.error ? `: ${[a.errorCode, a.error].filter(Boolean).join(", ")}` : ""}`
       : typeof a.result === "string"
         ? `${a.status}: ${a.result}`
         : a.status;

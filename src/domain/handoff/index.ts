@@ -17,6 +17,13 @@ export {
   readAiMeta,
 } from "./ai-meta.ts";
 export {
+  type ActionErrorCode,
+  type AuditedAction,
+  auditedActionEntry,
+  auditErrorCode,
+  redactActionInput,
+} from "./audited-actions.ts";
+export {
   type CustomerContext,
   type OpenOrder,
   type PreviousConversation,
@@ -30,6 +37,8 @@ export {
   type HandoffInput,
   type HandoffPacket,
   type HistoryEntry,
+  PACKET_HISTORY_LIMIT,
+  type PriorityInfo,
   type SentimentFlag,
   type SentimentInfo,
   type SentimentTrend,

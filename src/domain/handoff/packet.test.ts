@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { actionTurnEntry, boundaryMeta, readAiMeta } from "./ai-meta.ts";
+import { actionHandoverEntry, actionTurnEntry, boundaryMeta, readAiMeta } from "./ai-meta.ts";
+import { type AuditedAction, redactActionInput } from "./audited-actions.ts";
 import { agentJoinedMessage, customerNotice, customerWaitMessage } from "./customer-messages.ts";
 import { readCustomerContext } from "./customer-context.ts";
-import { buildHandoffPacket } from "./packet.ts";
+import { buildHandoffPacket, PACKET_HISTORY_LIMIT } from "./packet.ts";
 import {
   conversation,
   customer,
@@ -168,6 +169,235 @@ describe("buildHandoffPacket", () => {
     expect(p.escalation.cues.map((c) => c.text)).toEqual(["is wrong"]);
     expect(p.escalation.reasons).toEqual(["complaint"]);
     expect(p.escalation.triggerSeq).toBe(9);
+  });
+});
+
+describe("a very long conversation", () => {
+  const long = Array.from({ length: PACKET_HISTORY_LIMIT + 205 }, (_, i) =>
+    message(i + 1, i % 2 === 0 ? "customer" : "ai", `turn ${i + 1}`),
+  );
+
+  it("carries the most recent messages and says how many earlier ones it left out", () => {
+    const p = buildHandoffPacket({
+      conversation: conversation({ lastSeq: long.length }),
+      messages: long,
+      events,
+      customer,
+    });
+    expect(p.history).toHaveLength(PACKET_HISTORY_LIMIT);
+    expect(p.history[0]?.seq).toBe(206);
+    expect(p.history.at(-1)?.text).toBe(`turn ${long.length}`);
+    expect(p.historyOmitted).toBe(205);
+  });
+
+  it("counts the messages its caller did not read as left out too", () => {
+    const recent = long.slice(-PACKET_HISTORY_LIMIT);
+    const p = buildHandoffPacket({
+      conversation: conversation({ lastSeq: long.length }),
+      messages: recent,
+      events,
+      customer,
+    });
+    expect(p.historyOmitted).toBe(205);
+    expect(
+      buildHandoffPacket({ conversation: conversation(), messages, events, customer }).historyOmitted,
+    ).toBe(0);
+  });
+});
+
+describe("the escalation's priority", () => {
+  const at = (min: number) => new Date(Date.UTC(2026, 2, 4, 10, min)).toISOString();
+  const escalated = (id: number, min: number, priority: unknown, type = "escalated") => ({
+    id,
+    conversationId: "conv-1",
+    type,
+    actorKind: "system" as const,
+    actorId: null,
+    data: { reasons: ["legal_compliance"], tier: 3, priority },
+    createdAt: at(min),
+  });
+  const recorded = {
+    priority: 70,
+    factors: [
+      { kind: "reason", code: "legal_compliance", priority: 50 },
+      { kind: "vip_customer", code: "vip_customer", priority: 20, detail: "plan enterprise" },
+    ],
+    explanation: "legal_compliance 50 + VIP customer (plan enterprise) 20 = 70",
+  };
+
+  it("tells the agent what the priority is made of, as recorded when it was escalated", () => {
+    const p = buildHandoffPacket({
+      conversation: conversation({ priority: 70 }),
+      messages,
+      events: [escalated(2, 6, recorded)],
+      customer,
+    });
+    expect(p.escalation.priority).toEqual({
+      value: 70,
+      factors: recorded.factors,
+      explanation: recorded.explanation,
+    });
+  });
+
+  it("reads the current episode only, and shows a priority without a matching record bare", () => {
+    const handedBack = { ...escalated(3, 8, null), type: "handed_back", data: {} };
+    const p = buildHandoffPacket({
+      conversation: conversation({ priority: 0 }),
+      messages,
+      events: [
+        escalated(2, 6, recorded),
+        handedBack,
+        escalated(4, 9, { priority: 0, factors: [], explanation: "no reason raises it: 0" }),
+      ],
+      customer,
+    });
+    expect(p.escalation.priority).toEqual({ value: 0, factors: [], explanation: "no reason raises it: 0" });
+    const legacy = buildHandoffPacket({
+      conversation: conversation({ priority: 5 }),
+      messages,
+      events,
+      customer,
+    });
+    expect(legacy.escalation.priority).toEqual({ value: 5, factors: [], explanation: "priority 5" });
+  });
+});
+
+describe("actions from the audit log", () => {
+  const at = (min: number, sec = 0) => Date.UTC(2026, 2, 4, 10, min, sec);
+  const call = (over: Partial<AuditedAction>): AuditedAction => ({
+    action: "lookup_order",
+    params: { orderId: "LC-10234" },
+    outcome: "failed",
+    httpStatus: 503,
+    error: "HTTP 503",
+    at: at(1, 30),
+    ...over,
+  });
+  const handover = message(2, "ai", "I'm having a technical problem; a person will take over.", {
+    meta: boundaryMeta({ reason: "action_failed" }),
+  });
+  const build = (msgs: ReturnType<typeof message>[], actionAudit: AuditedAction[]) =>
+    buildHandoffPacket({ conversation: conversation(), messages: msgs, events, customer, actionAudit })
+      .aiAttempts.actions;
+
+  it("shows a call that failed straight from the customer's message, with its inputs and error code", () => {
+    const actions = build([message(1, "customer", "Where is my order LC-10234?"), handover], [call({})]);
+    expect(actions).toEqual([
+      {
+        name: "lookup_order",
+        status: "failed",
+        input: { orderId: "LC-10234" },
+        errorCode: "ACTION_FAILED",
+        error: "HTTP 503",
+        httpStatus: 503,
+        at: new Date(at(1, 30)).toISOString(),
+        seq: 2,
+      },
+    ]);
+  });
+
+  it("tells a timeout and a refusal apart by their codes", () => {
+    const actions = build(
+      [message(1, "customer", "Where is my order?"), handover],
+      [
+        call({ error: "timeout", httpStatus: null }),
+        call({
+          outcome: "refused",
+          error: "parameter email is not the customer's own email",
+          httpStatus: null,
+          at: at(1, 40),
+        }),
+      ],
+    );
+    expect(actions.map((a) => [a.status, a.errorCode, a.httpStatus])).toEqual([
+      ["failed", "ACTION_TIMEOUT", undefined],
+      ["refused", "ACTION_REFUSED", undefined],
+    ]);
+  });
+
+  it("adds the audit's error code to the entry the AI's handover already names, rather than listing it twice", () => {
+    const named = message(4, "ai", "I'm having a technical problem; a person will take over.", {
+      meta: boundaryMeta({
+        reason: "action_failed",
+        actions: [actionHandoverEntry("lookup_order", "action_failed", { orderId: "LC-10234" })],
+      }),
+    });
+    const actions = build(
+      [
+        message(1, "customer", "Where is my order?"),
+        message(2, "ai", "What is your order number?"),
+        message(3, "customer", "LC-10234"),
+        named,
+      ],
+      [call({ at: at(3, 30) })],
+    );
+    expect(actions).toEqual([
+      expect.objectContaining({
+        name: "lookup_order",
+        status: "failed",
+        errorCode: "ACTION_FAILED",
+        httpStatus: 503,
+        seq: 4,
+      }),
+    ]);
+  });
+
+  it("never shows the agent a secret the action was called with", () => {
+    const actions = build(
+      [message(1, "customer", "Change my password"), handover],
+      [
+        call({
+          action: "change_password",
+          params: { email: "maria@example.com", newPassword: "hunter22", api_key: "k-1" },
+        }),
+      ],
+    );
+    expect(actions[0]?.input).toEqual({
+      email: "maria@example.com",
+      newPassword: "[redacted]",
+      api_key: "[redacted]",
+    });
+    expect(JSON.stringify(actions)).not.toContain("hunter22");
+  });
+
+  it("leaves out calls made before the messages a long conversation's packet carries", () => {
+    const msgs = Array.from({ length: PACKET_HISTORY_LIMIT + 1 }, (_, i) =>
+      message(i + 1, "customer", `m${i + 1}`),
+    );
+    const early = call({ at: Date.parse(msgs[0]?.createdAt ?? "") });
+    expect(
+      buildHandoffPacket({
+        conversation: conversation(),
+        messages: msgs,
+        events,
+        customer,
+        actionAudit: [early],
+      }).aiAttempts.actions,
+    ).toEqual([]);
+  });
+});
+
+describe("redactActionInput", () => {
+  it("hides secret-named parameters and card numbers, and keeps what the agent needs", () => {
+    expect(
+      redactActionInput({
+        orderId: "LC-10234",
+        shippingAddress: "1 Main St", // "pin" inside a word is not a PIN
+        pin: "1234",
+        accessToken: "abc",
+        "card-cvv": "123",
+        payment: "4242 4242 4242 4242",
+        reference: "1234567890123", // 13 digits failing the Luhn check: not a card
+      }),
+    ).toEqual({
+      orderId: "LC-10234",
+      shippingAddress: "1 Main St",
+      pin: "[redacted]",
+      accessToken: "[redacted]",
+      "card-cvv": "[redacted]",
+      payment: "[redacted] …4242",
+      reference: "1234567890123",
+    });
   });
 });
 

@@ -2,6 +2,7 @@
 // the history, why it was escalated, how the customer feels and where that is heading, a summary, what the AI
 // already tried, and who the customer is.
 
+import { z } from "zod";
 import { summarizeConversation, type ConversationSummary } from "../assist/summary.ts";
 import type {
   AuthorKind,
@@ -13,8 +14,16 @@ import type {
   EscalationReason,
   Tier,
 } from "../model.ts";
+import type { PriorityFactor } from "../triage/routing.ts";
 import { type AiAction, type AiCitation, readAiMeta } from "./ai-meta.ts";
+import { type AuditedAction, auditedActionEntry, redactActionInput } from "./audited-actions.ts";
 import { type CustomerContext, readCustomerContext } from "./customer-context.ts";
+
+/**
+ * The most recent messages a packet carries. A conversation longer than this is rare (a bot loop, a months-long
+ * thread) and its latest turns are what the agent acts on: the oldest are left out, and counted.
+ */
+export const PACKET_HISTORY_LIMIT = 1000;
 
 export interface HandoffInput {
   conversation: Conversation;
@@ -22,8 +31,10 @@ export interface HandoffInput {
   events: readonly ConversationEvent[];
   customer: Customer | null;
   previousConversations?: readonly Conversation[];
-  /** Actions recorded outside message meta (e.g. the action audit log). */
+  /** Actions recorded elsewhere (a configured lookup's own log), listed after the AI's as they are. */
   actionsTried?: readonly AiAction[];
+  /** The action audit log's calls for this conversation: merged with what the AI's messages say it ran. */
+  actionAudit?: readonly AuditedAction[];
   /** The result of a configured customer lookup action; overrides stored attributes. */
   customerLookup?: Record<string, unknown>;
 }
@@ -45,6 +56,8 @@ export interface EscalationInfo {
   escalatedAt: string | null;
   /** The customer message whose triage escalated, when known. */
   triggerSeq: number | null;
+  /** Why it is served before or after others waiting in its tier (higher first, then the oldest). */
+  priority: PriorityInfo;
   /** Escalations, requeues and transfers in order, from the event log. */
   trail: Array<{
     type: string;
@@ -53,6 +66,15 @@ export interface EscalationInfo {
     tier: Tier | null;
     note: string | null;
   }>;
+}
+
+export interface PriorityInfo {
+  /** The conversation's queue priority now. */
+  value: number;
+  /** What it was made of when the current episode was (re-)escalated; empty when nothing raised it. */
+  factors: PriorityFactor[];
+  /** The same in one line, e.g. "legal_compliance 50 + VIP customer (plan enterprise) 20 = 70". */
+  explanation: string;
 }
 
 export type SentimentFlag = "very_negative" | "negative" | "neutral" | "positive" | "unknown";
@@ -76,7 +98,10 @@ export interface AiAttempts {
 
 export interface HandoffPacket {
   conversationId: string;
+  /** The most recent messages (at most PACKET_HISTORY_LIMIT), oldest first. */
   history: HistoryEntry[];
+  /** How many earlier messages `history` leaves out (0 when it holds the whole conversation). */
+  historyOmitted: number;
   escalation: EscalationInfo;
   sentiment: SentimentInfo;
   summary: ConversationSummary;
@@ -140,14 +165,45 @@ function asTier(v: unknown): Tier | null {
   return v === 1 || v === 2 || v === 3 ? v : null;
 }
 
+const recordedPriority = z.object({
+  priority: z.number().int(),
+  factors: z.array(
+    z.object({
+      kind: z.enum(["reason", "vip_customer"]),
+      code: z.string(),
+      priority: z.number(),
+      detail: z.string().optional(),
+    }),
+  ),
+  explanation: z.string(),
+});
+
+/**
+ * The priority's make-up as recorded on the episode's latest escalation. A value that no longer matches it (a row
+ * from before priorities were recorded) is shown bare rather than with a stale explanation.
+ */
+function priorityInfo(conversation: Conversation, episodeEvents: readonly ConversationEvent[]): PriorityInfo {
+  const value = conversation.priority;
+  for (let i = episodeEvents.length - 1; i >= 0; i--) {
+    const e = episodeEvents[i] as ConversationEvent;
+    if (e.type !== "escalated" && e.type !== "requeued") continue;
+    const r = recordedPriority.safeParse(e.data.priority);
+    if (!r.success) continue;
+    if (r.data.priority !== value) break;
+    return { value, factors: r.data.factors as PriorityFactor[], explanation: r.data.explanation };
+  }
+  return { value, factors: [], explanation: value === 0 ? "no reason raises it: 0" : `priority ${value}` };
+}
+
 function escalationInfo(
   conversation: Conversation,
   customer: readonly Message[],
   events: readonly ConversationEvent[],
 ): EscalationInfo {
-  const trail = events
+  const ordered = [...events].sort((a, b) => a.id - b.id);
+  const resetAt = ordered.findLastIndex((e) => e.type === "handed_back" || e.type === "reopened");
+  const trail = ordered
     .filter((e) => TRAIL_EVENTS.has(e.type))
-    .sort((a, b) => a.id - b.id)
     .map((e) => ({
       type: e.type,
       at: e.createdAt,
@@ -184,11 +240,74 @@ function escalationInfo(
     tier: conversation.tier,
     escalatedAt: firstEscalation?.at ?? conversation.queuedAt,
     triggerSeq: routed[0]?.seq ?? null,
+    priority: priorityInfo(conversation, ordered.slice(resetAt + 1)),
     trail,
   };
 }
 
-function aiAttempts(messages: readonly Message[], extra: readonly AiAction[]): AiAttempts {
+/**
+ * Audited calls merged into the actions the AI's messages name. A call enriches the entry it produced (same action
+ * and outcome, in a message written after the call started) with its error code and HTTP status; a call no message
+ * names (one run straight from the customer's message that failed: the handover cannot say which) joins the list
+ * at the AI message that followed it. Calls from before `since` belong to messages the packet left out.
+ */
+function mergeAudit(
+  actions: AiAttempts["actions"],
+  messages: readonly Message[],
+  audit: readonly AuditedAction[],
+  since: number,
+): AiAttempts["actions"] {
+  if (audit.length === 0) return actions;
+  const out = [...actions];
+  const writtenAt = new Map(messages.map((m) => [m.seq, Date.parse(m.createdAt)]));
+  const aiMessages = messages.filter((m) => m.author === "ai");
+  const matched = new Set<number>();
+  for (const record of [...audit].sort((a, b) => a.at - b.at)) {
+    if (record.at < since) continue;
+    const entry = auditedActionEntry(record);
+    const i = out.findIndex(
+      (a, k) =>
+        !matched.has(k) &&
+        a.seq !== null &&
+        a.name === entry.name &&
+        a.status === entry.status &&
+        (writtenAt.get(a.seq) ?? Number.NEGATIVE_INFINITY) >= record.at,
+    );
+    if (i >= 0) {
+      // What the message said stands (its input, its result); the audit adds what only it knows.
+      out[i] = {
+        ...entry,
+        ...(out[i] as AiAttempts["actions"][number]),
+        ...pickDefined(entry, ["errorCode", "httpStatus", "at"]),
+      };
+      matched.add(i);
+    } else {
+      const after = aiMessages.find((m) => Date.parse(m.createdAt) >= record.at);
+      out.push({ ...entry, seq: after?.seq ?? null });
+      matched.add(out.length - 1);
+    }
+  }
+  // In conversation order; entries no message places (seq null) last, in the order they were added.
+  return out
+    .map((a, k) => ({ a, k }))
+    .sort(
+      (x, y) => (x.a.seq ?? Number.POSITIVE_INFINITY) - (y.a.seq ?? Number.POSITIVE_INFINITY) || x.k - y.k,
+    )
+    .map((x) => x.a);
+}
+
+function pickDefined<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function aiAttempts(
+  messages: readonly Message[],
+  extra: readonly AiAction[],
+  audit: readonly AuditedAction[],
+  auditSince: number,
+): AiAttempts {
   const answers: AiAttempts["answers"] = [];
   const actions: AiAttempts["actions"] = [];
   for (const m of messages) {
@@ -204,15 +323,24 @@ function aiAttempts(messages: readonly Message[], extra: readonly AiAction[]): A
       } else actions.push({ ...a, seq: m.seq });
     }
   }
-  for (const a of extra) actions.push({ ...a, seq: null });
-  return { answers, actions };
+  const merged = mergeAudit(actions, messages, audit, auditSince);
+  for (const a of extra) merged.push({ ...a, seq: null });
+  // Whatever recorded them, inputs reach the agent without secrets.
+  return { answers, actions: merged.map((a) => (a.input ? { ...a, input: redactActionInput(a.input) } : a)) };
 }
 
 export function buildHandoffPacket(input: HandoffInput): HandoffPacket {
-  const messages = [...input.messages].sort((a, b) => a.seq - b.seq);
+  const sorted = [...input.messages].sort((a, b) => a.seq - b.seq);
+  const messages = sorted.length > PACKET_HISTORY_LIMIT ? sorted.slice(-PACKET_HISTORY_LIMIT) : sorted;
+  // Seqs run 1, 2, 3… per conversation (the store's contract), so the first carried message's seq counts the
+  // ones before it, whether the caller read them and they were cut here or never read them at all.
+  const historyOmitted = Math.max(0, (messages[0]?.seq ?? 1) - 1);
+  const first = messages[0];
+  const auditSince = historyOmitted > 0 && first ? Date.parse(first.createdAt) : Number.NEGATIVE_INFINITY;
   const customer = messages.filter((m) => m.author === "customer");
   return {
     conversationId: input.conversation.id,
+    historyOmitted,
     history: messages.map((m) => ({
       seq: m.seq,
       author: m.author,
@@ -224,7 +352,7 @@ export function buildHandoffPacket(input: HandoffInput): HandoffPacket {
     escalation: escalationInfo(input.conversation, customer, input.events),
     sentiment: sentimentInfo(customer),
     summary: summarizeConversation(messages),
-    aiAttempts: aiAttempts(messages, input.actionsTried ?? []),
+    aiAttempts: aiAttempts(messages, input.actionsTried ?? [], input.actionAudit ?? [], auditSince),
     customerContext: readCustomerContext(
       input.customer,
       input.previousConversations ?? [],

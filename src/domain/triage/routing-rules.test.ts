@@ -23,10 +23,41 @@ describe("parseRoutingRules", () => {
       reasons: { frustration: { threshold: 0.8 } },
       intents: { billing_info: { reason: null, tier: 2 } },
     });
-    expect(rules.reasons.frustration).toEqual({ escalate: true, tier: 2, threshold: 0.8 });
+    expect(rules.reasons.frustration).toEqual({ escalate: true, tier: 2, priority: 40, threshold: 0.8 });
     expect(rules.reasons.complaint).toEqual(DEFAULT_ROUTING_RULES.reasons.complaint);
     expect(rules.intents.billing_info).toEqual({ reason: null, tier: 2 });
     expect(rules.intents.complaint).toEqual(DEFAULT_ROUTING_RULES.intents.complaint);
+  });
+
+  it("ranks legal questions, frustration and negative sentiment above a plain request for a person by default", () => {
+    const p = DEFAULT_ROUTING_RULES.reasons;
+    for (const urgent of [p.legal_compliance, p.frustration, p.negative_sentiment]) {
+      expect(urgent.priority).toBeGreaterThan(p.human_requested.priority);
+    }
+    expect(p.legal_compliance.priority).toBeGreaterThan(p.frustration.priority);
+  });
+
+  it("keeps the default priorities for a rules file written before priorities existed", () => {
+    // A reason written out in full, as in an older copy of the shipped YAML: no priority key anywhere.
+    const rules = parseRoutingRules({
+      version: 1,
+      reasons: {
+        legal_compliance: { escalate: true, tier: 2 },
+        human_requested: { escalate: true, tier: 1 },
+      },
+    });
+    expect(rules.reasons.legal_compliance).toEqual({ escalate: true, tier: 2, priority: 50 });
+    expect(rules.reasons.human_requested.priority).toBe(0);
+  });
+
+  it("takes an operator's own priority for a reason", () => {
+    expect(
+      parseRoutingRules({ reasons: { human_requested: { priority: 35 } } }).reasons.human_requested,
+    ).toEqual({
+      escalate: true,
+      tier: 1,
+      priority: 35,
+    });
   });
 
   it("defaults the intent mapping from the intent catalogue", () => {
@@ -63,6 +94,13 @@ describe("parseRoutingRules", () => {
     [{ reasons: { complaint: { tier: 4 } } }, "tier must be 1, 2 or 3"],
     [{ reasons: { complaint: { escalate: "yes" } } }, "escalate must be true or false"],
     [{ reasons: { vip_customer: { plans: "vip" } } }, "reasons.vip_customer.plans"],
+    [
+      { reasons: { complaint: { priority: 101 } } },
+      "reasons.complaint.priority: priority must be between 0 and 100",
+    ],
+    [{ reasons: { complaint: { priority: -1 } } }, "priority must be between 0 and 100"],
+    [{ reasons: { complaint: { priority: 2.5 } } }, "priority must be a whole number"],
+    [{ reasons: { complaint: { priority: "high" } } }, "priority must be a number"],
     [{ reasons: { frustration: { treshold: 0.5 } } }, 'reasons.frustration: unknown key "treshold"'],
     [{ version: 2 }, "version must be 1"],
     [{ colour: "blue" }, 'unknown key "colour"'],

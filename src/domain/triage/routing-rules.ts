@@ -22,7 +22,18 @@ const unit = (what: string) =>
     .number({ error: `${what} must be a number` })
     .min(0, `${what} must be between 0 and 1`)
     .max(1, `${what} must be between 0 and 1`);
-const base = { escalate: z.boolean({ error: "escalate must be true or false" }), tier };
+/**
+ * How urgently a person should pick the conversation up once it waits in its tier's queue: higher first, then the
+ * oldest. Integers, so operators can reason about ties; 100 leaves room above the defaults without inviting an
+ * arms race of ever larger numbers. Rules files written before priorities existed keep the defaults (merge below).
+ */
+export const MAX_PRIORITY = 100;
+const priority = z
+  .number({ error: "priority must be a number" })
+  .int("priority must be a whole number")
+  .min(0, `priority must be between 0 and ${MAX_PRIORITY}`)
+  .max(MAX_PRIORITY, `priority must be between 0 and ${MAX_PRIORITY}`);
+const base = { escalate: z.boolean({ error: "escalate must be true or false" }), tier, priority };
 
 const reasonSchemas = {
   /** Fires when sentiment <= threshold. */
@@ -50,7 +61,11 @@ const reasonSchemas = {
     ...base,
     turns: z.number().int("turns must be a whole number").min(1, "turns must be at least 1").max(100),
   }),
-  /** Fires for customers whose lifetime value reaches `lifetimeValue`, or whose plan is listed (case-insensitive). */
+  /**
+   * Fires for customers whose lifetime value reaches `lifetimeValue`, or whose plan is listed (case-insensitive).
+   * Its `priority` is added to any escalation of such a customer (who they are), on top of the highest priority
+   * among the escalation's reasons (what is wrong).
+   */
   vip_customer: z.strictObject({
     ...base,
     lifetimeValue: z.number().min(0, "lifetimeValue must be 0 or more").nullable(),
@@ -98,28 +113,40 @@ function defaultIntents(): Record<string, IntentRule> {
 
 /**
  * The defaults from the product brief. config/routing-rules.default.yaml states the same values for operators to
- * copy (a test keeps the two equal). Thresholds were set by reading the cues, not fitted to an evaluation set.
+ * copy (a test keeps the two equal once merged: a key the file leaves out, like the priorities in files written
+ * before they existed, keeps its default). Thresholds were set by reading the cues, not fitted to an evaluation set.
  */
 export const DEFAULT_ROUTING_RULES: RoutingRules = deepFreeze({
   version: 1,
+  // Priorities: legal exposure first, then an angry customer (frustration, then a complaint or very negative
+  // sentiment, then frustration still rising), then cases needing judgment or where the AI went round in circles;
+  // a plain request for a person, and the model's uncertainty, wait their turn. A VIP adds 20 to any of them.
   reasons: {
-    negative_sentiment: { escalate: true, tier: 1, threshold: -0.75 },
-    frustration: { escalate: true, tier: 2, threshold: 0.6 },
-    human_requested: { escalate: true, tier: 1 },
-    complaint: { escalate: true, tier: 2 },
-    legal_compliance: { escalate: true, tier: 3 },
-    judgment_call: { escalate: true, tier: 2 },
-    out_of_scope: { escalate: true, tier: 1 },
-    low_confidence: { escalate: true, tier: 1, threshold: 0.3 },
-    unresolved_after_turns: { escalate: true, tier: 1, turns: 3 },
+    negative_sentiment: { escalate: true, tier: 1, priority: 30, threshold: -0.75 },
+    frustration: { escalate: true, tier: 2, priority: 40, threshold: 0.6 },
+    human_requested: { escalate: true, tier: 1, priority: 0 },
+    complaint: { escalate: true, tier: 2, priority: 30 },
+    legal_compliance: { escalate: true, tier: 3, priority: 50 },
+    judgment_call: { escalate: true, tier: 2, priority: 10 },
+    out_of_scope: { escalate: true, tier: 1, priority: 0 },
+    low_confidence: { escalate: true, tier: 1, priority: 0, threshold: 0.3 },
+    unresolved_after_turns: { escalate: true, tier: 1, priority: 10, turns: 3 },
     vip_customer: {
       escalate: true,
       tier: 2,
+      priority: 20,
       lifetimeValue: 10000,
       plans: ["enterprise", "vip"],
       tierBoost: 1,
     },
-    predicted_frustration: { escalate: true, tier: 2, slope: 0.12, minTurns: 3, minLevel: 0.35 },
+    predicted_frustration: {
+      escalate: true,
+      tier: 2,
+      priority: 20,
+      slope: 0.12,
+      minTurns: 3,
+      minLevel: 0.35,
+    },
   },
   intents: defaultIntents(),
   defaultTier: 1,

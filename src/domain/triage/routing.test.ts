@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { countUnresolvedAiTurns, decideRoute, isVip, type RoutingSignals } from "./routing.ts";
+import {
+  countUnresolvedAiTurns,
+  decideRoute,
+  escalationPriority,
+  isVip,
+  type RoutingSignals,
+  vipBasis,
+} from "./routing.ts";
 import { DEFAULT_ROUTING_RULES, parseRoutingRules } from "./routing-rules.ts";
 import { REASON_CODES, type ReasonCode } from "./types.ts";
 
@@ -129,6 +136,74 @@ describe("isVip", () => {
     expect(isVip({ plan: " VIP " }, null, ["vip"])).toBe(true);
     expect(isVip({ vip: true }, null, [])).toBe(true);
     expect(isVip(undefined, 0, ["vip"])).toBe(false);
+  });
+});
+
+describe("vipBasis", () => {
+  it("says what makes a customer a VIP: the flag first, then lifetime value, then plan", () => {
+    expect(vipBasis({ vip: true, plan: "enterprise" }, 10000, ["enterprise"])).toEqual({ by: "flag" });
+    expect(vipBasis({ lifetimeValue: "12000" }, 10000, [])).toEqual({
+      by: "lifetime_value",
+      value: 12000,
+      threshold: 10000,
+    });
+    expect(vipBasis({ plan: " Enterprise " }, 10000, ["enterprise"])).toEqual({
+      by: "plan",
+      plan: "Enterprise",
+    });
+    expect(vipBasis({ plan: "free", lifetimeValue: 5 }, 10000, ["enterprise"])).toBeNull();
+    expect(vipBasis(null, 0, ["vip"])).toBeNull();
+  });
+});
+
+describe("escalationPriority", () => {
+  const rules = DEFAULT_ROUTING_RULES;
+
+  it("serves a legal question before a plain request for a person", () => {
+    const legal = escalationPriority(["legal_compliance"], {}, rules);
+    const plain = escalationPriority(["human_requested"], {}, rules);
+    expect(legal.priority).toBeGreaterThan(plain.priority);
+    expect(plain).toEqual({ priority: 0, factors: [], explanation: "no reason raises it: 0" });
+  });
+
+  it("takes the most urgent reason rather than adding overlapping ones up, and names it", () => {
+    const p = escalationPriority(["human_requested", "frustration", "negative_sentiment"], undefined, rules);
+    expect(p.priority).toBe(rules.reasons.frustration.priority);
+    expect(p.factors).toEqual([{ kind: "reason", code: "frustration", priority: 40 }]);
+    expect(p.explanation).toBe("frustration 40");
+  });
+
+  it("adds the VIP boost to whatever is wrong, and says what makes the customer a VIP", () => {
+    const p = escalationPriority(["legal_compliance"], { plan: "enterprise" }, rules);
+    expect(p.priority).toBe(50 + 20);
+    expect(p.factors).toEqual([
+      { kind: "reason", code: "legal_compliance", priority: 50 },
+      { kind: "vip_customer", code: "vip_customer", priority: 20, detail: "plan enterprise" },
+    ]);
+    expect(p.explanation).toBe("legal_compliance 50 + VIP customer (plan enterprise) 20 = 70");
+    expect(escalationPriority(["ai_error"], { vip: true }, rules).explanation).toBe(
+      "VIP customer (vip: true) 20",
+    );
+  });
+
+  it("keeps routing's VIP verdict when the customer's attributes no longer say so", () => {
+    expect(escalationPriority(["human_requested", "vip_customer"], {}, rules).factors).toEqual([
+      { kind: "vip_customer", code: "vip_customer", priority: 20, detail: "judged by routing" },
+    ]);
+  });
+
+  it("counts reasons the rules do not list (the AI failing, a release) as 0", () => {
+    expect(escalationPriority(["ai_error", "action_failed", "agent_released"], {}, rules).priority).toBe(0);
+  });
+
+  it("follows an operator's priorities, including switching the VIP boost off", () => {
+    const custom = parseRoutingRules({
+      reasons: { human_requested: { priority: 60 }, vip_customer: { priority: 0 } },
+    });
+    expect(escalationPriority(["human_requested", "legal_compliance"], { vip: true }, custom)).toMatchObject({
+      priority: 60,
+      factors: [{ kind: "reason", code: "human_requested", priority: 60 }],
+    });
   });
 });
 

@@ -120,24 +120,109 @@ export function countUnresolvedAiTurns(history: readonly HistoryTurn[] | undefin
   return n;
 }
 
+/** Why a customer counts as a VIP: an explicit `vip: true`, their lifetime value, or their plan. */
+export type VipBasis =
+  | { by: "flag" }
+  | { by: "lifetime_value"; value: number; threshold: number }
+  | { by: "plan"; plan: string };
+
 /** VIP by lifetime value (number or numeric string), by plan name, or by an explicit `vip: true` attribute. */
 export function isVip(
   attributes: Record<string, unknown> | undefined,
   minLifetimeValue: number | null,
   plans: readonly string[],
 ): boolean {
-  if (attributes === undefined || attributes === null || typeof attributes !== "object") return false;
-  if (attributes.vip === true) return true;
+  return vipBasis(attributes, minLifetimeValue, plans) !== null;
+}
+
+/** What makes the customer a VIP under these settings (the first that applies), or null when nothing does. */
+export function vipBasis(
+  attributes: Record<string, unknown> | undefined | null,
+  minLifetimeValue: number | null,
+  plans: readonly string[],
+): VipBasis | null {
+  if (attributes === undefined || attributes === null || typeof attributes !== "object") return null;
+  if (attributes.vip === true) return { by: "flag" };
   if (minLifetimeValue !== null) {
     const raw = attributes.lifetimeValue;
     const ltv =
       typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
-    if (Number.isFinite(ltv) && ltv >= minLifetimeValue) return true;
+    if (Number.isFinite(ltv) && ltv >= minLifetimeValue)
+      return { by: "lifetime_value", value: ltv, threshold: minLifetimeValue };
   }
   const plan = attributes.plan;
   if (typeof plan === "string" && plans.length > 0) {
     const p = plan.trim().toLowerCase();
-    for (const v of plans) if (v.toLowerCase() === p) return true;
+    for (const v of plans) if (v.toLowerCase() === p) return { by: "plan", plan: plan.trim() };
   }
-  return false;
+  return null;
+}
+
+/** One part of a conversation's queue priority, kept so agents can see why it was served before others. */
+export interface PriorityFactor {
+  /** `reason`: the escalation reason with the highest priority; `vip_customer`: the boost added for a VIP. */
+  kind: "reason" | "vip_customer";
+  code: ReasonCode;
+  priority: number;
+  /** For a VIP, what makes them one, e.g. "plan enterprise". */
+  detail?: string;
+}
+
+export interface EscalationPriority {
+  /** Higher is served first within a tier's queue; 0 when nothing raised it. */
+  priority: number;
+  /** What it is made of, in the order added up. Empty when the priority is 0. */
+  factors: PriorityFactor[];
+  /** The same in one line, e.g. "legal_compliance 50 + VIP customer (plan enterprise) 20 = 70". */
+  explanation: string;
+}
+
+function describeVip(basis: VipBasis | null): string {
+  if (basis === null) return "judged by routing";
+  if (basis.by === "flag") return "vip: true";
+  if (basis.by === "plan") return `plan ${basis.plan}`;
+  return `lifetime value ${basis.value} >= ${basis.threshold}`;
+}
+
+/**
+ * The queue priority of an escalation: the highest `priority` among its reasons (what is wrong; reasons overlap,
+ * an angry customer fires frustration and negative sentiment together, so they are not added up), plus the
+ * VIP boost when the customer is one (who they are: independent of what is wrong, so it adds). Reasons the rules
+ * do not list (the AI failing, an agent's release) count 0. Pure, so the explanation is the computation.
+ */
+export function escalationPriority(
+  reasons: readonly string[],
+  customerAttributes: Record<string, unknown> | undefined | null,
+  rules: RoutingRules,
+): EscalationPriority {
+  const r = rules.reasons;
+  let top: ReasonCode | null = null;
+  // ORDER breaks ties: between equal priorities the reason listed first names the factor.
+  for (const code of ORDER) {
+    if (code === "vip_customer" || !reasons.includes(code)) continue;
+    if (r[code].priority > 0 && (top === null || r[code].priority > r[top].priority)) top = code;
+  }
+  const factors: PriorityFactor[] = [];
+  if (top !== null) factors.push({ kind: "reason", code: top, priority: r[top].priority });
+  const basis = vipBasis(customerAttributes, r.vip_customer.lifetimeValue, r.vip_customer.plans);
+  // Triage may have judged the customer a VIP from attributes a lookup has since changed: its verdict stands.
+  if ((basis !== null || reasons.includes("vip_customer")) && r.vip_customer.priority > 0) {
+    factors.push({
+      kind: "vip_customer",
+      code: "vip_customer",
+      priority: r.vip_customer.priority,
+      detail: describeVip(basis),
+    });
+  }
+  const priority = factors.reduce((sum, f) => sum + f.priority, 0);
+  const parts = factors.map((f) =>
+    f.kind === "reason" ? `${f.code} ${f.priority}` : `VIP customer (${f.detail}) ${f.priority}`,
+  );
+  const explanation =
+    parts.length === 0
+      ? "no reason raises it: 0"
+      : parts.length === 1
+        ? (parts[0] as string)
+        : `${parts.join(" + ")} = ${priority}`;
+  return { priority, factors, explanation };
 }
