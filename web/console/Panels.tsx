@@ -32,6 +32,12 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
               </span>
             ))}
           </div>
+          {e.priority && e.priority.value > 0 && (
+            <p className="muted" data-testid="packet-priority">
+              Queue priority {e.priority.value}
+              {e.priority.explanation ? `: ${e.priority.explanation}` : ""}
+            </p>
+          )}
           {e.cues && e.cues.length > 0 && (
             <ul className="cues">
               {e.cues.slice(0, 6).map((c, i) => (
@@ -55,6 +61,9 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
       {packet.summary && (packet.summary.bullets?.length ?? 0) > 0 && (
         <div className="kv">
           <h3>Summary</h3>
+          {(packet.historyOmitted ?? 0) > 0 && (
+            <p className="muted">Of the latest messages; {packet.historyOmitted} earlier ones are in the full transcript.</p>
+          )}
           <ul>
             {packet.summary.bullets?.map((b, i) => (
               <li key={i}>{b}</li>
@@ -69,6 +78,7 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
             {actions.map((a, i) => (
               <li key={`a${i}`}>
                 {a.name} — <span className={a.status === "failed" ? "bad" : ""}>{a.status}</span>
+                {a.errorCode || a.httpStatus ? ` · ${[a.errorCode, a.httpStatus ? `HTTP ${a.httpStatus}` : null].filter(Boolean).join(", ")}` : ""}
                 {a.error ? ` (${a.error})` : ""}
               </li>
             ))}

@@ -28,12 +28,16 @@ export interface HandoffPacket {
     tier?: number | null;
     escalatedAt?: string | null;
     trail?: Array<{ type: string; at: string; reasons?: string[]; tier?: number | null; note?: string | null }>;
+    /** Queue priority (higher is served first) and what it is made of, in one line. */
+    priority?: { value: number; explanation?: string };
   };
+  /** Earlier messages the packet leaves out of a very long conversation. */
+  historyOmitted?: number;
   sentiment?: { flag?: string; current?: number | null; frustration?: number | null; trend?: string };
   summary?: { issue?: string; tried?: string[]; current?: string; bullets?: string[] };
   aiAttempts?: {
     answers?: Array<{ seq: number; text: string; answered?: boolean; citations?: Array<{ title?: string; url?: string; source?: string }> }>;
-    actions?: Array<{ name: string; status: string; error?: string; result?: unknown }>;
+    actions?: Array<{ name: string; status: string; error?: string; errorCode?: string; httpStatus?: number; result?: unknown }>;
   };
   customerContext?: CustomerContext;
 }

@@ -124,7 +124,11 @@ describe.skipIf(!run)("web apps in Chromium", () => {
     // The handoff packet when the server has one; otherwise the side column says so instead of breaking.
     const packet = await apiStatus(srv.url, "GET", `/api/v1/conversations/${conversationId}/packet`, token);
     if (routeMissing(packet)) await agentPage.getByTestId("side-empty").waitFor();
-    else await agentPage.getByTestId("packet").getByText("Frustration").first().waitFor();
+    else {
+      await agentPage.getByTestId("packet").getByText("Frustration").first().waitFor();
+      // Served before calmer escalations, and the agent sees why.
+      await agentPage.getByTestId("packet-priority").filter({ hasText: /^Queue priority 40: .*frustration 40/ }).waitFor();
+    }
 
     // c claims; the composer is focused and replies reach the customer under the agent's name.
     await agentPage.keyboard.press("c");
