@@ -2,11 +2,62 @@
 // names them itself instead of asking the intent model, which has no such class and called "ok" out of scope (a
 // person for every "ok" a customer types).
 
-const ACKNOWLEDGEMENT =
-  /^(?:ok(?:ay|ey)?|k+|okie|cool|great|nice|alright|all right|fine|sure|sure thing|got it|gotcha|understood|noted|i see|makes sense|sounds good|perfect|awesome|excellent|yes|yeah|yep|yup|no|nope|nah|vale|d'accord|entendido|verstanden|alles klar|prima|👍|👌|🙂|😊)$/iu;
+/** What a bare acknowledgement says, matched case-insensitively on the whole trimmed message; plus "k", "kk", ... */
+const PHRASES = [
+  "ok",
+  "okay",
+  "okey",
+  "okie",
+  "cool",
+  "great",
+  "nice",
+  "alright",
+  "all right",
+  "fine",
+  "sure",
+  "sure thing",
+  "got it",
+  "gotcha",
+  "understood",
+  "noted",
+  "i see",
+  "makes sense",
+  "sounds good",
+  "perfect",
+  "awesome",
+  "excellent",
+  "yes",
+  "yeah",
+  "yep",
+  "yup",
+  "no",
+  "nope",
+  "nah",
+  "vale",
+  "d'accord",
+  "entendido",
+  "verstanden",
+  "alles klar",
+  "prima",
+  "👍",
+  "👌",
+  "🙂",
+  "😊",
+];
+
+const ACKNOWLEDGEMENT = new RegExp(
+  `^(?:k+|${PHRASES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
+  "iu",
+);
 
 /** Longest message that can be a bare acknowledgement; longer ones are not even tested. */
 const MAX_LENGTH = 24;
+
+/**
+ * Most words (runs of letters between spaces) an acknowledgement holds: a message with more is none, which a caller
+ * that has already counted the words can tell without the trimming and matching below.
+ */
+export const ACKNOWLEDGEMENT_MAX_WORDS = Math.max(...PHRASES.map((p) => p.split(" ").length));
 
 /** Whether the message only acknowledges: "ok", "Got it!", "yes.", "👍". */
 export function isAcknowledgement(text: string): boolean {

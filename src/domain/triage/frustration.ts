@@ -11,6 +11,7 @@ import {
   type PhraseRule,
   PROFANITY_INDEX,
 } from "./frustration-cues.ts";
+import { roundThousandths } from "./round.ts";
 import { scoreSentiment } from "./sentiment.ts";
 import { type AnalysedText, analyseText, type Token } from "./text.ts";
 import type { Cue, HistoryTurn } from "./types.ts";
@@ -106,22 +107,29 @@ export function scoreFrustration(
 
   let score = own.score;
   if (repeated) score = noisyOr(score, REPEAT_WEIGHT);
-  turnScores.push(round(score));
+  turnScores.push(roundThousandths(score));
 
   const trend = turnScores.length >= 3 ? slope(turnScores) : 0;
   if (trend > 0.05) {
     const w = Math.min(0.35, trend);
     score = noisyOr(score, w);
-    cues.push({ kind: "trend", text: `rising over ${turnScores.length} turns`, weight: round(w) });
+    cues.push({ kind: "trend", text: `rising over ${turnScores.length} turns`, weight: roundThousandths(w) });
   }
   // Frustration is a state of the conversation: a calm "ok" right after an angry turn is not calm yet.
   const previous = turnScores.length >= 2 ? (turnScores[turnScores.length - 2] as number) : 0;
   if (previous >= 0.3) {
     const w = previous * CARRY_OVER;
     score = noisyOr(score, w);
-    cues.push({ kind: "carry_over", text: "frustrated in the previous turn", weight: round(w) });
+    cues.push({ kind: "carry_over", text: "frustrated in the previous turn", weight: roundThousandths(w) });
   }
-  return { score: round(score), cues, trend: round(trend), turnScores, humanRequested, repeated };
+  return {
+    score: roundThousandths(score),
+    cues,
+    trend: roundThousandths(trend),
+    turnScores,
+    humanRequested,
+    repeated,
+  };
 }
 
 /** A message without history allocates no list of earlier turns. */
@@ -203,11 +211,15 @@ function messageCues(analysed: AnalysedText, sentiment: number): MessageCues {
     cues.push({ kind: "punctuation", text: bestRun, weight: bestRun.length >= 3 ? 0.25 : 0.15 });
 
   if (sentiment < -0.25)
-    cues.push({ kind: "negative_sentiment", text: String(sentiment), weight: round(-sentiment * 0.4) });
+    cues.push({
+      kind: "negative_sentiment",
+      text: String(sentiment),
+      weight: roundThousandths(-sentiment * 0.4),
+    });
 
   let score = 0;
   for (const c of cues) score = noisyOr(score, c.weight);
-  return { score: round(score), cues, humanRequested };
+  return { score: roundThousandths(score), cues, humanRequested };
 }
 
 function lowerText(analysed: AnalysedText): string {
@@ -289,8 +301,4 @@ function noisyOr(a: number, b: number): number {
 
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -3,6 +3,7 @@
 // Hand-written rather than franc: franc's trigram profiles misread short support messages (it calls short English
 // Afrikaans) and cost tens of microseconds; function words plus script ranges decide the languages Tandem
 // supports in about a microsecond, and anything too short to judge falls back to what the conversation knows.
+import { roundThousandths } from "./round.ts";
 import { type AnalysedText, analyseText, type ScriptCounts } from "./text.ts";
 import { type LatinLanguage, SUPPORTED_LATIN_LANGUAGES } from "./vocabulary.ts";
 
@@ -72,7 +73,7 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
     if (language === undefined) return undecided(fallback);
     // Cyrillic and Arabic scripts serve several languages; the majority one is a guess, so confidence is capped.
     const ambiguity = best === "cyrillic" || best === "arabic" ? 0.75 : 0.95;
-    return { language, confidence: round(ambiguity * (bestCount / letters)), source: "detected" };
+    return { language, confidence: roundThousandths(ambiguity * (bestCount / letters)), source: "detected" };
   }
 
   if (analysed.wordCount < MIN_WORDS || s.latin < MIN_LETTERS) return undecided(fallback);
@@ -109,7 +110,7 @@ export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: 
   const coverage = Math.min(1, matchedWords / Math.max(3, analysed.wordCount * 0.4));
   const evidence = leadEvidence(best - second);
   const scriptPurity = s.latin / letters;
-  const confidence = round(
+  const confidence = roundThousandths(
     Math.min(1, (0.5 * lead + 0.5 * evidence) * (0.5 + 0.5 * coverage) * scriptPurity),
   );
   const language = SUPPORTED_LATIN_LANGUAGES[bestK] as string;
@@ -155,8 +156,4 @@ function normaliseTag(tag: string | undefined): string | undefined {
   if (tag === undefined) return undefined;
   const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
   return primary !== undefined && /^[a-z]{2,3}$/.test(primary) ? primary : undefined;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

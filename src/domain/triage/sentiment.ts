@@ -3,6 +3,7 @@
 // Hand-written rather than wrapping VADER: one pass over tokens triage already has, rules tuned for support
 // messages and tweets (phrases, contrast, emoji, caps), about ten times VADER-js's throughput, and cues out.
 import { MIN_CONFIDENCE } from "./language.ts";
+import { roundThousandths } from "./round.ts";
 import { LANGUAGE_NEUTRAL, LEXICON } from "./sentiment-lexicon.ts";
 import { type AnalysedText, analyseText, type Token } from "./text.ts";
 import type { Cue } from "./types.ts";
@@ -166,7 +167,7 @@ export function scoreSentiment(
             cues.push({
               kind: scale > 0 ? "intensifier" : "diminisher",
               text: `${p.raw} ${t.raw}`,
-              weight: round(scale),
+              weight: roundThousandths(scale),
             });
         } else if (p.facts?.negator === true || p.norm.endsWith("n't")) {
           negated = true;
@@ -198,7 +199,7 @@ export function scoreSentiment(
     cues.push({
       kind: phrase ? "phrase" : t.kind === "word" ? "lexicon" : t.kind,
       text: phrase ? `${t.raw} ${(next as Token).raw}` : t.raw,
-      weight: round(v / 4),
+      weight: roundThousandths(v / 4),
     });
   }
 
@@ -208,12 +209,12 @@ export function scoreSentiment(
     cues.push({
       kind: "punctuation",
       text: "!".repeat(Math.min(exclamations, 4)),
-      weight: round((Math.sign(sum) * boost) / 4),
+      weight: roundThousandths((Math.sign(sum) * boost) / 4),
     });
   }
   if (mostlyCaps && sum !== 0) sum *= 1.15;
   const score = sum === 0 ? 0 : sum / Math.sqrt(sum * sum + NORMALISER);
-  return { score: round(score), cues };
+  return { score: roundThousandths(score), cues };
 }
 
 /** @mentions, links and lone letters: the lexicon's rating of such a word does not apply. */
@@ -288,8 +289,4 @@ function collapseRuns(word: string): string {
   // "soooo" -> "so", "goood" -> "good": try doubled letters first, then single.
   const doubled = word.replace(/(\p{L})\1{2,}/gu, "$1$1");
   return LEXICON.has(doubled) ? doubled : word.replace(/(\p{L})\1{2,}/gu, "$1");
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -57,7 +57,8 @@ describe("triage", () => {
   });
 
   it("names a bare acknowledgement itself and keeps it with the AI, whatever the model would have said", () => {
-    for (const text of ["ok", "Got it!", "yes.", "nope"]) {
+    // Two words is the most an acknowledgement has; triage only tests messages with that few words.
+    for (const text of ["ok", "Got it!", "yes.", "nope", "Sounds  good :)", "alles klar", "D'accord!"]) {
       expect(triage({ text })).toMatchObject({
         intent: "acknowledgement",
         confidence: 1,

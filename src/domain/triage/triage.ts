@@ -1,9 +1,10 @@
 // Triage of one customer message: language, sentiment, frustration, intent and the routing decision, in one
 // pass over the text and well under a millisecond, with the cues that explain the result.
-import { isAcknowledgement } from "./acknowledgement.ts";
+import { ACKNOWLEDGEMENT_MAX_WORDS, isAcknowledgement } from "./acknowledgement.ts";
 import { scoreFrustration } from "./frustration.ts";
 import type { IntentModel } from "./intent/index.ts";
 import { detectLanguage, FALLBACK_CONFIDENCE, type LanguageResult } from "./language.ts";
+import { roundThousandths } from "./round.ts";
 import { countUnresolvedAiTurns, decideRoute } from "./routing.ts";
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from "./routing-rules.ts";
 import { scoreSentiment } from "./sentiment.ts";
@@ -52,7 +53,8 @@ export function createTriage(deps: TriageDeps): Triage {
     let intent = NO_INTENT;
     let confidence = 0;
     let outOfScope = false;
-    if (hasWords && isAcknowledgement(raw)) {
+    // The word count rules out nearly every message before the acknowledgement's trimming and matching run.
+    if (hasWords && analysed.wordCount <= ACKNOWLEDGEMENT_MAX_WORDS && isAcknowledgement(raw)) {
       intent = ACKNOWLEDGEMENT_INTENT;
       confidence = 1;
     } else if (hasWords) {
@@ -95,7 +97,7 @@ export function createTriage(deps: TriageDeps): Triage {
       frustrationCues: frustration.cues,
       frustrationTrend: frustration.trend,
       intent,
-      confidence: Math.round(confidence * 1000) / 1000,
+      confidence: roundThousandths(confidence),
       outOfScope,
       route: decision.route,
       reasons: decision.reasons,

@@ -34,10 +34,15 @@ const POW2_NEGATIVE = Float64Array.from({ length: 1076 }, (_, n) => 2 ** -n);
  */
 export function expNonPositive(x: number): number {
   if (!(x > -745.2)) return x === x ? 0 : x; // -Infinity and underflow to 0; NaN passes through
-  const m = Math.round(x * STEPS_PER_LN2);
+  // Math.floor(y + 0.5) is Math.round(y) here, bit for bit: for y <= -0.5 the sum is exact (0.5 is a multiple of y's
+  // ulp), and for y in (-0.5, 0] both give a zero, whose sign nothing below can see. Math.round's half-up fix-up
+  // made it the costliest step: the floor form took a softmax from ~410 to ~170 ns (22 labels, measured in triage).
+  const m = Math.floor(x * STEPS_PER_LN2 + 0.5);
   const r = x - m * LN2_STEP_HI - m * LN2_STEP_LO;
   const er = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
-  return er * (POW2_FRACTION[m & (EXP_STEPS - 1)] as number) * (POW2_NEGATIVE[-(m >> 8)] as number);
+  // 0 - (m >> 8), not -(m >> 8): for x near 0 (the top label's, on every call) that is -0, which is no array index
+  // to V8, and the optimised code was thrown away each time it met one.
+  return er * (POW2_FRACTION[m & (EXP_STEPS - 1)] as number) * (POW2_NEGATIVE[0 - (m >> 8)] as number);
 }
 
 export const MIN_TEMPERATURE = 0.5;

@@ -110,6 +110,9 @@ export class HashedIntentModel implements IntentModel {
     for (let j = 0; j < k; j++) logits[j] = bias[j] as number;
     let coverageSum = 0;
     let blocks = 0;
+    // Both blocks' features go to the accumulator in one run, word block first: each logit adds the same products
+    // in the same order as a run per block would, with one call into WebAssembly instead of two.
+    let n = 0;
     for (let block = 0; block < 2; block++) {
       const from = block === 0 ? 0 : f.wordEnd;
       const to = block === 0 ? f.wordEnd : f.length;
@@ -117,7 +120,7 @@ export class HashedIntentModel implements IntentModel {
       blocks++;
       let sq = 0;
       let knownSq = 0;
-      let n = 0;
+      const first = n;
       for (let i = from; i < to; i++) {
         const at = (buckets[i] as number) << 1;
         const row = bucketRow[at] as number;
@@ -131,36 +134,47 @@ export class HashedIntentModel implements IntentModel {
         }
       }
       coverageSum += knownSq / sq;
-      if (n === 0) continue;
+      if (n === first) continue;
       const scale = (block === 0 ? p.blockWeights.word : p.blockWeights.char) / Math.sqrt(sq);
-      for (let i = 0; i < n; i++) vals[i] = (vals[i] as number) * scale;
-      acc.run(n);
+      for (let i = first; i < n; i++) vals[i] = (vals[i] as number) * scale;
     }
+    if (n > 0) acc.run(n);
     return blocks === 0 ? 0 : coverageSum / blocks;
   }
 
   predict(text: string): IntentPrediction {
     const coverage = this.computeLogits(typeof text === "string" ? text : "");
     const probs = softmaxInto(this.accumulator.out, this.params.temperature, this.probs);
-    // Top three by one scan, keeping the first of equal probabilities as a sort would; no arrays on the way.
-    let i1 = -1;
+    // Top three by one scan, keeping the first of equal probabilities as a sort would; no arrays on the way. The
+    // three best probabilities ride along in locals rather than being read back through their indices.
+    const k = this.k;
+    let i1 = 0;
+    let p1 = probs[0] as number;
     let i2 = -1;
+    let p2 = 0;
     let i3 = -1;
-    for (let j = 0; j < this.k; j++) {
+    let p3 = 0;
+    for (let j = 1; j < k; j++) {
       const pj = probs[j] as number;
-      if (i1 < 0 || pj > (probs[i1] as number)) {
+      if (pj > p1) {
         i3 = i2;
+        p3 = p2;
         i2 = i1;
+        p2 = p1;
         i1 = j;
-      } else if (i2 < 0 || pj > (probs[i2] as number)) {
+        p1 = pj;
+      } else if (i2 < 0 || pj > p2) {
         i3 = i2;
+        p3 = p2;
         i2 = j;
-      } else if (i3 < 0 || pj > (probs[i3] as number)) {
+        p2 = pj;
+      } else if (i3 < 0 || pj > p3) {
         i3 = j;
+        p3 = pj;
       }
     }
-    const confidence = probs[i1] as number;
-    const margin = confidence - (i2 >= 0 ? (probs[i2] as number) : 0);
+    const confidence = p1;
+    const margin = confidence - p2; // a model has two labels at least, so i2 is set
     const t = this.params.thresholds;
     const outOfScope =
       coverage === 0 ||
@@ -168,10 +182,12 @@ export class HashedIntentModel implements IntentModel {
       confidence < t.minConfidence ||
       margin < t.minMargin ||
       coverage < t.minCoverage;
-    const top = [{ intent: this.labels[i1] as string, confidence }];
-    if (i2 >= 0) top.push({ intent: this.labels[i2] as string, confidence: probs[i2] as number });
-    if (i3 >= 0) top.push({ intent: this.labels[i3] as string, confidence: probs[i3] as number });
-    return { intent: this.labels[i1] as string, confidence, outOfScope, top };
+    const labels = this.labels;
+    const first = { intent: labels[i1] as string, confidence };
+    const second = { intent: labels[i2] as string, confidence: p2 };
+    // Built at its final length: growing a one-element literal by push reallocates it on every prediction.
+    const top = i3 >= 0 ? [first, second, { intent: labels[i3] as string, confidence: p3 }] : [first, second];
+    return { intent: labels[i1] as string, confidence, outOfScope, top };
   }
 }
 

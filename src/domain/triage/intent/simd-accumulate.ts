@@ -112,7 +112,9 @@ function tryWasmAccumulator(weights: Float32Array, k: number, capacity: number):
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelModule()), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelModule(groups)), {
+      env: { memory },
+    });
     run = instance.exports.accumulate as typeof run;
   } catch {
     return null; // no SIMD (or no memory to spare): the JavaScript loop gives the same numbers
@@ -171,6 +173,55 @@ const mem = (alignLog2: number, offset = 0): number[] => [alignLog2, ...uleb(off
 const [P_BASES, P_VALS, P_N, P_OUT, P_GROUPS] = [0, 1, 2, 3, 4];
 const [G, I, W, LO, HI, V, GB] = [5, 6, 7, 8, 9, 10, 11];
 
+// With few labels (MAX_UNROLLED_GROUPS groups of four or fewer, the starter model has 22) the kernel is generated for
+// its label count instead, feature by feature: every group's two accumulators stay in registers for the whole run,
+// so each feature's row address and value are loaded once rather than once per group, which about halves the
+// instructions. Each label still adds the same products in feature order, so the logits are the same bits.
+//
+// (func (export "accumulate") (param $bases i32) (param $vals i32) (param $n i32) (param $out i32) (param $groups i32)
+//   $acc[2g], $acc[2g + 1] = v128.load(out + 32g), v128.load(out + 32g + 16)   ;; for each group g, unrolled
+//   for $i in [0, $n):
+//     $w = i32.load(bases + 4i); $v = f64x2.splat(f64.load(vals + 8i))
+//     $acc[h] += f64x2.promote_low_f32x4(v128.load64_zero($w + 8h)) * $v           ;; for each h < 2 x groups
+//   store every $acc back)
+
+/** Most groups of four labels the feature-by-feature kernel is generated for: two v128 registers each. */
+const MAX_UNROLLED_GROUPS = 6;
+
+// Locals of the unrolled kernel: params 0-4, then $i $w (i32), $v (v128), then the accumulators (v128).
+const [UI, UW, UV, UACC] = [5, 6, 7, 8];
+
+function unrolledKernelBody(groups: number): number[] {
+  const body: number[] = [];
+  for (let h = 0; h < 2 * groups; h++) body.push(GET, P_OUT, ...V128_LOAD, ...mem(4, 16 * h), SET, UACC + h);
+  // biome-ignore format: one instruction per line group reads better than the formatter's packing
+  body.push(
+    I32_CONST, 0, SET, UI,
+    BLOCK, EMPTY, LOOP, EMPTY,
+      GET, UI, GET, P_N, I32_GE_S, BR_IF, 1,
+      GET, P_BASES, GET, UI, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, ...mem(2), SET, UW,
+      GET, P_VALS, GET, UI, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, ...mem(3), ...F64X2_SPLAT, SET, UV,
+  );
+  for (let h = 0; h < 2 * groups; h++) {
+    // biome-ignore format: as above
+    body.push(
+      GET, UACC + h,
+      GET, UW, ...V128_LOAD64_ZERO, ...mem(3, 8 * h), ...F64X2_PROMOTE_LOW_F32X4,
+      GET, UV, ...F64X2_MUL, ...F64X2_ADD,
+      SET, UACC + h,
+    );
+  }
+  // biome-ignore format: as above
+  body.push(
+      GET, UI, I32_CONST, 1, I32_ADD, SET, UI,
+      BR, 0,
+    END, END,
+  );
+  for (let h = 0; h < 2 * groups; h++) body.push(GET, P_OUT, GET, UACC + h, ...V128_STORE, ...mem(4, 16 * h));
+  body.push(END);
+  return body;
+}
+
 function kernelBody(): number[] {
   const outAddress = [GET, P_OUT, GET, GB, I32_CONST, 1, I32_SHL, I32_ADD]; // out + 32g
   const accumulate = (acc: number, offset: number) => [
@@ -215,16 +266,25 @@ function kernelBody(): number[] {
   ];
 }
 
-let moduleBytes: Uint8Array<ArrayBuffer> | null = null;
+/** The kernel module for a label count of `groups` groups of four, built once per count. */
+const modules = new Map<number, Uint8Array<ArrayBuffer>>();
 
-function kernelModule(): Uint8Array<ArrayBuffer> {
-  if (moduleBytes) return moduleBytes;
-  const locals = vec([
-    [3, I32],
-    [3, V128],
-    [1, I32],
-  ]);
-  const body = [...locals, ...kernelBody()];
+function kernelModule(groups: number): Uint8Array<ArrayBuffer> {
+  const unrolled = groups <= MAX_UNROLLED_GROUPS;
+  const key = unrolled ? groups : 0;
+  const cached = modules.get(key);
+  if (cached) return cached;
+  const locals = unrolled
+    ? vec([
+        [2, I32],
+        [1 + 2 * groups, V128],
+      ])
+    : vec([
+        [3, I32],
+        [3, V128],
+        [1, I32],
+      ]);
+  const body = [...locals, ...(unrolled ? unrolledKernelBody(groups) : kernelBody())];
   const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
   const type = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]]));
@@ -233,8 +293,9 @@ function kernelModule(): Uint8Array<ArrayBuffer> {
   const exports = section(7, vec([[...str("accumulate"), 0x00, 0]]));
   const code = section(10, vec([[...uleb(body.length), ...body]]));
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  moduleBytes = new Uint8Array([...header, ...type, ...imports, ...functions, ...exports, ...code]);
-  return moduleBytes;
+  const bytes = new Uint8Array([...header, ...type, ...imports, ...functions, ...exports, ...code]);
+  modules.set(key, bytes);
+  return bytes;
 }
 
 function uleb(n: number): number[] {
