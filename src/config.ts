@@ -1,6 +1,7 @@
 // Configuration: parsed once from the environment with zod, frozen, and refused with a readable message when wrong.
 
 import { z } from "zod";
+import { canonicalTimeZone } from "./domain/analytics/calendar.ts";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
@@ -55,6 +56,7 @@ export const configSchema = z.object({
   AGENT_DISCONNECT_GRACE_MS: z.coerce.number().int().min(100).default(60_000).describe("how long an agent may have no console socket on any node before their conversations return to the queue"),
   ANALYTICS_RETURN_WINDOW_DAYS: z.coerce.number().positive().max(90).default(7).describe("an unconfirmed AI resolution counts only if the customer does not come back within this many days"),
   ANALYTICS_REFRESH_SECONDS: z.coerce.number().int().min(0).default(30).describe("how often the analytics rollup catches up with the event log (0 = only when a dashboard asks)"),
+  ANALYTICS_TIME_ZONE: z.string().default("UTC").refine((tz) => canonicalTimeZone(tz) !== null, "must be an IANA time zone such as America/New_York").describe("zone of the analytics days when a request names none (the dashboard sends the browser's), and of the Prometheus windows"),
   ANALYTICS_STAFFED_HOURS_PER_DAY: z.coerce.number().positive().max(24).default(8).describe("staffed hours per agent per active day, the denominator of utilisation"),
   AGENT_COST_PER_HOUR: z.coerce.number().min(0).default(30).describe("fully loaded cost of one agent-hour, for cost per interaction"),
   LLM_COST_PER_1K_PROMPT_TOKENS: z.coerce.number().min(0).default(0).describe("LLM price per 1,000 prompt tokens recorded on AI messages"),

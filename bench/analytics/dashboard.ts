@@ -143,9 +143,17 @@ async function measure(name: string, url: string): Promise<Record<string, unknow
 
   const year = dayRange(NOW, "2025-07-01", "2026-06-30");
   const month = dayRange(NOW, "2026-06-01", "2026-06-30");
+  // Local days: New York (whole-hour offsets, two DST changes in the year) and India (+5:30: one hour a day is split
+  // between two days and read from the facts).
+  const yearNy = dayRange(NOW, "2025-07-01", "2026-06-30", "America/New_York");
+  const yearIn = dayRange(NOW, "2025-07-01", "2026-06-30", "Asia/Kolkata");
   const views: Record<string, () => Promise<unknown>> = {
     "overview (365 days)": () => analytics.overview(year),
+    "overview (365 days, America/New_York)": () => analytics.overview(yearNy),
+    "overview (365 days, Asia/Kolkata)": () => analytics.overview(yearIn),
     "by day (365 days)": () => analytics.byDay(year),
+    "by day (365 days, America/New_York)": () => analytics.byDay(yearNy),
+    "by day (365 days, Asia/Kolkata)": () => analytics.byDay(yearIn),
     "by intent (365 days)": () => analytics.byIntent(year),
     "agents (365 days)": () => analytics.agents(year),
     "CSV per day (365 days)": () => analytics.csv("days", year),

@@ -1,7 +1,9 @@
-// Analytics use cases: keeps the per-conversation facts and daily rollup current from the event log (incrementally,
-// from a watermark), and answers dashboard views by aggregating the rollup in the database.
+// Analytics use cases: keeps the per-conversation facts and their hourly rollup current from the event log
+// (incrementally, from a watermark), and answers dashboard views over local days in the asked time zone by
+// aggregating the rollup in the database.
 
-import { DAY_MS, deriveFacts, utcDay } from "../domain/analytics/facts.ts";
+import { canonicalTimeZone, DAY_MS, dayLabels, localDayOf, localDays, utcDay } from "../domain/analytics/calendar.ts";
+import { deriveFacts } from "../domain/analytics/facts.ts";
 import {
   type AgentUtilisation,
   emptyTotals,
@@ -10,8 +12,10 @@ import {
   sortReasons,
   utilisationRow,
 } from "../domain/analytics/figures.ts";
+import { type SlaSummary, slaSummaryFrom } from "../domain/analytics/sla-attainment.ts";
 import type { CostSettings, Figures, Totals } from "../domain/analytics/types.ts";
 import { AppError } from "../domain/errors.ts";
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from "../domain/sla/index.ts";
 import type { AnalyticsStore, DayRange } from "../ports/analytics.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
@@ -23,6 +27,10 @@ export interface AnalyticsSettings {
   staffedHoursPerDay: number;
   /** The escalation-rate band the operator aims for (the brief's 10–20%). */
   escalationTarget: { low: number; high: number };
+  /** The zone of days when a request names none, and of the Prometheus windows (IANA name; default UTC). */
+  timeZone?: string;
+  /** The desk's SLA targets (default DEFAULT_SLA_POLICY, the one the desk runs). */
+  sla?: SlaPolicy;
 }
 
 export interface AnalyticsServiceDeps {
@@ -45,14 +53,21 @@ const WATERMARK_KEY = "rollup_watermark";
  * 2: "yes, that helped" confirms at once; a customer leaving the queue is not a human resolution; a conversation
  *    in which the AI only made small talk is not resolved by the customer leaving; an agent taking a conversation
  *    from the AI is an escalation (agent_takeover), not an AI resolution; no agent time without an agent.
+ * 3: SLA outcomes per escalated conversation; the rollup is per UTC hour (migration 007), filled by this rebuild.
  */
-export const FACTS_VERSION = "2";
+export const FACTS_VERSION = "3";
 const MAX_RANGE_DAYS = 3660;
+/** Days the calendar arithmetic is defined for (the epoch onwards; a day after `to` must still be YYYY-MM-DD). */
+const FIRST_DAY = "1970-01-01";
+const LAST_DAY = "9999-12-30";
 
 export interface Overview {
-  range: DayRange;
+  /** The local days asked for and the zone they are in. */
+  range: { from: string; to: string; timeZone: string };
   figures: Figures;
   reasons: ReasonCount[];
+  /** SLA attainment over the range, overall and per tier, with queue-wait percentiles (see sla-attainment.ts). */
+  sla: SlaSummary;
   escalationTarget: { low: number; high: number };
   refreshedAt: string | null;
 }
@@ -67,20 +82,37 @@ export function isCalendarDay(d: string): boolean {
   return !Number.isNaN(ms) && utcDay(ms) === d;
 }
 
-/** Validates and defaults a day range: the last 30 days up to today. */
-export function dayRange(now: number, from?: string, to?: string): DayRange {
+/** The zone's canonical IANA name, or a VALIDATION_FAILED naming the parameter. */
+export function timeZoneOrThrow(name: string): string {
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw new AppError("VALIDATION_FAILED", `tz: ${JSON.stringify(name.slice(0, 64))} is not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)`);
+  return zone;
+}
+
+/**
+ * Validates and defaults a range of local days in `timeZone` (default UTC): the last 30 days up to today, where
+ * "today" is the day it is now in that zone.
+ */
+export function dayRange(now: number, from?: string, to?: string, timeZone = "UTC"): DayRange {
+  const zone = timeZoneOrThrow(timeZone);
   for (const d of [from, to]) {
     if (d !== undefined && !isCalendarDay(d)) throw new AppError("VALIDATION_FAILED", `${d} is not a day (YYYY-MM-DD)`);
+    if (d !== undefined && (d < FIRST_DAY || d > LAST_DAY)) throw new AppError("VALIDATION_FAILED", `days run from ${FIRST_DAY} to ${LAST_DAY}`);
   }
-  const end = to ?? utcDay(now);
-  const start = from ?? utcDay(Date.parse(`${end}T00:00:00Z`) - 29 * DAY_MS);
+  const end = to ?? localDayOf(now, zone);
+  const start = from ?? utcDay(Math.max(Date.parse(`${end}T00:00:00Z`) - 29 * DAY_MS, 0));
   if (start > end) throw new AppError("VALIDATION_FAILED", "from must not be after to");
   if ((Date.parse(end) - Date.parse(start)) / DAY_MS > MAX_RANGE_DAYS) throw new AppError("VALIDATION_FAILED", "a range covers at most 10 years");
-  return { from: start, to: end };
+  return localDays(start, end, zone);
 }
+
+/** A range in UTC days (the weekly digest is scheduled in UTC). */
+export const utcRange = (from: string, to: string): DayRange => localDays(from, to, "UTC");
 
 export function createAnalyticsService(deps: AnalyticsServiceDeps) {
   const { analytics, store, clock, log, settings } = deps;
+  const slaPolicy = settings.sla ?? DEFAULT_SLA_POLICY;
+  const defaultZone = timeZoneOrThrow(settings.timeZone ?? "UTC");
   let refreshing: Promise<number> | null = null;
   let refreshedAt: number | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -98,6 +130,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
           returnWindowMs: settings.returnWindowMs,
           otherConversationsAt: (bundle.conversationsByCustomer.get(log.customerId) ?? []).filter((c) => c.id !== log.conversationId).map((c) => c.createdAt),
           capacityOf: (id) => capacities.get(id) ?? 1,
+          slaPolicy,
         }),
       }));
       for (const id of part) if (!found.has(id)) entries.push({ conversationId: id, facts: null });
@@ -134,39 +167,46 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
     return analytics.totalsBy(range, groupBy);
   }
 
-  async function reasonsOf(range: DayRange): Promise<ReasonCount[]> {
-    const [rows, all] = await Promise.all([analytics.reasonsBy(range, "all"), analytics.totalsBy(range, "all")]);
-    const escalated = all[0]?.totals.escalated ?? 0;
+  /** Escalations per reason, with their share of the `escalated` conversations of the range. */
+  async function reasonsOf(range: DayRange, escalated: number): Promise<ReasonCount[]> {
+    const rows = await analytics.reasonsBy(range, "all");
     return sortReasons(rows.map((r) => ({ reason: r.reason, count: r.count, share: escalated > 0 ? r.count / escalated : 0 })));
+  }
+
+  async function slaOf(range: DayRange): Promise<SlaSummary> {
+    const [counts, percentiles] = await Promise.all([analytics.slaCounts(range), analytics.waitPercentiles(range)]);
+    return slaSummaryFrom(counts, percentiles, slaPolicy);
   }
 
   const service = {
     refresh,
     settings,
+    /** A validated range in the request's zone, or the configured one. */
+    range: (q: { from?: string; to?: string; tz?: string }): DayRange => dayRange(clock.now(), q.from, q.to, q.tz ?? defaultZone),
 
     async overview(range: DayRange): Promise<Overview> {
       const [all] = await totals(range, "all");
+      const [reasons, sla] = await Promise.all([reasonsOf(range, all?.totals.escalated ?? 0), slaOf(range)]);
       return {
-        range,
+        range: { from: range.from, to: range.to, timeZone: range.timeZone },
         figures: figuresFrom(all?.totals ?? emptyTotals(), settings.costs),
-        reasons: await reasonsOf(range),
+        reasons,
+        sla,
         escalationTarget: settings.escalationTarget,
         refreshedAt: refreshedAt === null ? null : new Date(refreshedAt).toISOString(),
       };
     },
 
-    /** One row per day in the range (days without conversations included, as zeros, so charts have no gaps). */
+    /**
+     * One row per local day in the range (days without conversations included, as zeros, so charts have no gaps).
+     * A conversation counts on the day, in the range's zone, of its first customer message.
+     */
     async byDay(range: DayRange): Promise<{ day: string; figures: Figures; reasons: Record<string, number> }[]> {
       const [rows, reasons] = await Promise.all([totals(range, "day"), analytics.reasonsBy(range, "day")]);
       const byKey = new Map(rows.map((r) => [r.key, r.totals]));
       const reasonsBy = new Map<string, Record<string, number>>();
       for (const r of reasons) reasonsBy.set(r.key, { ...reasonsBy.get(r.key), [r.reason]: r.count });
-      const out = [];
-      for (let t = Date.parse(`${range.from}T00:00:00Z`); t <= Date.parse(`${range.to}T00:00:00Z`); t += DAY_MS) {
-        const day = utcDay(t);
-        out.push({ day, figures: figuresFrom(byKey.get(day) ?? emptyTotals(), settings.costs), reasons: reasonsBy.get(day) ?? {} });
-      }
-      return out;
+      return dayLabels(range).map((day) => ({ day, figures: figuresFrom(byKey.get(day) ?? emptyTotals(), settings.costs), reasons: reasonsBy.get(day) ?? {} }));
     },
 
     async byIntent(range: DayRange): Promise<{ intent: string; figures: Figures; reasons: Record<string, number> }[]> {
@@ -206,13 +246,17 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
       return toCsv([view === "days" ? "day" : "intent", ...cols], rows.map((r) => [r.key, ...cols.map((c) => r.f[c])]));
     },
 
-    /** Figures over all time and the last 30 days, for the Prometheus gauges (computed from the rollup). */
-    async gaugeFigures(): Promise<{ window: string; figures: Figures; reasons: ReasonCount[] }[]> {
+    /**
+     * Figures over the last 30 days and today, for the Prometheus gauges (computed from the rollup), in the
+     * configured zone: "1d" is today since local midnight.
+     */
+    async gaugeFigures(): Promise<{ window: string; figures: Figures; reasons: ReasonCount[]; sla: SlaSummary }[]> {
       const now = clock.now();
+      const today = localDayOf(now, defaultZone);
       const out = [];
-      for (const [window, range] of [["30d", dayRange(now)], ["1d", dayRange(now, utcDay(now), utcDay(now))]] as const) {
+      for (const [window, range] of [["30d", dayRange(now, undefined, undefined, defaultZone)], ["1d", dayRange(now, today, today, defaultZone)]] as const) {
         const o = await service.overview(range);
-        out.push({ window, figures: o.figures, reasons: o.reasons });
+        out.push({ window, figures: o.figures, reasons: o.reasons, sla: o.sla });
       }
       return out;
     },

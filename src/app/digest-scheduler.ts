@@ -1,7 +1,7 @@
 // Sends the weekly digest once a week at the configured weekday and hour. Every node runs the timer; a claim in the
 // database makes exactly one of them send, and a node that was down at the hour catches up within the grace period.
 
-import { DAY_MS, utcDay } from "../domain/analytics/facts.ts";
+import { DAY_MS, utcDay } from "../domain/analytics/calendar.ts";
 import { type DigestWeekday, lastDigestSlot } from "../domain/analytics/digest-schedule.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "./conversation-service.ts";

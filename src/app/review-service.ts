@@ -3,7 +3,7 @@
 // confirmation after showing its effect on the operator's own held-out examples.
 
 import { createHash, randomUUID } from "node:crypto";
-import { DAY_MS, utcDay } from "../domain/analytics/facts.ts";
+import { DAY_MS, utcDay } from "../domain/analytics/calendar.ts";
 import { emptyTotals, figuresFrom } from "../domain/analytics/figures.ts";
 import { clusterQuestions, type GapCluster, type GapQuestion, gapTokens } from "../domain/analytics/gaps.ts";
 import { readFollowUpReply } from "../domain/answer/messages.ts";
@@ -34,7 +34,7 @@ import type { RoutingRules } from "../domain/triage/routing-rules.ts";
 import type { AnalyticsStore, DayRange, EscalationRow } from "../ports/analytics.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
-import { type AnalyticsService, isCalendarDay } from "./analytics-service.ts";
+import { type AnalyticsService, isCalendarDay, utcRange } from "./analytics-service.ts";
 import type { Logger } from "./conversation-service.ts";
 import type { WebhookPort } from "./human-desk.ts";
 
@@ -212,8 +212,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const end = weekEnd ?? utcDay(clock.now() - DAY_MS);
       if (!isCalendarDay(end)) throw new AppError("VALIDATION_FAILED", "weekEnd must be a day (YYYY-MM-DD)");
       const endMs = Date.parse(`${end}T00:00:00Z`);
-      const current = { from: utcDay(endMs - 6 * DAY_MS), to: end };
-      const previous = { from: utcDay(endMs - 13 * DAY_MS), to: utcDay(endMs - 7 * DAY_MS) };
+      // UTC days: the digest is scheduled in UTC (DIGEST_HOUR_UTC), so its week is a UTC week.
+      const current = utcRange(utcDay(endMs - 6 * DAY_MS), end);
+      const previous = utcRange(utcDay(endMs - 13 * DAY_MS), utcDay(endMs - 7 * DAY_MS));
       const [now, before, clusters, reviews] = await Promise.all([
         analyticsService.overview(current),
         analyticsService.overview(previous),

@@ -1,13 +1,15 @@
 // The storage the analytics, review and feedback use cases need: read conversation logs, keep the per-conversation
 // facts and their daily rollup, aggregate them in the database, and keep reviewers' verdicts and labelled examples.
 
+import type { LocalDays } from "../domain/analytics/calendar.ts";
+import type { SlaCount, WaitPercentile } from "../domain/analytics/sla-attainment.ts";
 import type { ConversationFacts, ConversationLog, Totals } from "../domain/analytics/types.ts";
 
-export interface DayRange {
-  /** Inclusive UTC days, YYYY-MM-DD. */
-  from: string;
-  to: string;
-}
+/**
+ * Inclusive local days in a time zone, with the instants they cover and the zone's offsets over them (build one with
+ * dayRange in the analytics service). A conversation is in the range when its first customer message is.
+ */
+export type DayRange = LocalDays;
 
 export interface LogBundle {
   logs: ConversationLog[];
@@ -83,11 +85,18 @@ export interface AnalyticsStore {
   /** Replaces the facts of these conversations (null = no longer an interaction) and re-rolls the affected days. */
   saveFacts(entries: readonly { conversationId: string; facts: ConversationFacts | null }[]): Promise<void>;
 
+  /** Totals over the range, per local day (key YYYY-MM-DD, only days with conversations) or per intent. */
   totalsBy(range: DayRange, groupBy: "all" | "day" | "intent"): Promise<{ key: string; totals: Totals }[]>;
+  /** Escalated conversations per reason; "day" and "week" keys are local days (a week by its Monday). */
   reasonsBy(range: DayRange, groupBy: "all" | "day" | "intent" | "tier" | "week"): Promise<{ key: string; reason: string; count: number }[]>;
+  /** Agent load; active days are local days. */
   agentLoad(range: DayRange): Promise<{ agentId: string; activeDays: number; conversations: number; loadMs: number }[]>;
-  /** Per-conversation facts for CSV export, oldest first. */
+  /** Per-conversation facts for CSV export, oldest first; `day` is the local day. */
   factRows(range: DayRange, limit: number): Promise<Record<string, string | number | null>[]>;
+  /** Conversations under an SLA grouped by tier and outcomes. */
+  slaCounts(range: DayRange): Promise<SlaCount[]>;
+  /** Nearest-rank p50 and p90 of the known queue waits, per tier and over all tiers (tier null). */
+  waitPercentiles(range: DayRange): Promise<WaitPercentile[]>;
 
   listEscalations(q: { range: DayRange; limit: number; beforeEventId?: number; reason?: string; unreviewedOnly?: boolean }): Promise<EscalationRow[]>;
   getEscalation(eventId: number): Promise<EscalationRow | null>;

@@ -1,9 +1,10 @@
-// The analytics dashboard: headline figures, daily rates with the escalation target band, reasons, intents,
-// agent utilisation and CSV export.
+// The analytics dashboard: headline figures, daily rates with the escalation target band, reasons, intents, SLA
+// attainment per tier, agent utilisation and CSV export. Days are the browser's local days (its time zone is sent
+// with every request, and the zone the server used is shown).
 
 import { useState } from "react";
 import { useLoad } from "./App.tsx";
-import { api, type Figures } from "./api.ts";
+import { api, browserTimeZone, type Figures, localDate, type SlaRow } from "./api.ts";
 import { Bars, RateChart } from "./charts.tsx";
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
@@ -25,14 +26,44 @@ function Card({ label, value, hint, testId }: { label: string; value: string; hi
   );
 }
 
+const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+
+/** SLA attainment per tier: first response and queue wait against each tier's targets. */
+function SlaTable({ rows }: { rows: SlaRow[] }) {
+  return (
+    <table className="table" data-testid="sla-table">
+      <thead>
+        <tr>
+          <th>Tier</th><th>Targets (answer / pick-up)</th><th>Escalations</th><th>First response met</th><th>Breached</th>
+          <th>Pending</th><th>Queue wait p50 / p90</th><th>Still queued</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.tier ?? "all"} data-testid="sla-row" data-tier={r.tier ?? "all"}>
+            <td>{r.tier === null ? "All" : `Tier ${r.tier}`}</td>
+            <td>{r.targets ? `${minutes(r.targets.firstResponseMs)} / ${minutes(r.targets.waitingMs)}` : "—"}</td>
+            <td data-testid="sla-escalations">{r.escalations}</td>
+            <td data-testid="sla-attainment">{pct(r.responseAttainment)}</td>
+            <td data-testid="sla-breached">{r.breachedConversations}</td>
+            <td>{r.responsePending}</td>
+            <td data-testid="sla-wait">{dur(r.waitP50Ms)} / {dur(r.waitP90Ms)}</td>
+            <td data-testid="sla-still-queued">{r.stillQueued}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Dashboard() {
-  const today = new Date().toISOString().slice(0, 10);
-  const [range, setRange] = useState({ from: new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10), to: today });
+  const [range, setRange] = useState({ from: localDate(29), to: localDate(0) });
   const overview = useLoad(() => api.overview(range), [range.from, range.to]);
   const days = useLoad(() => api.days(range), [range.from, range.to]);
   const intents = useLoad(() => api.intents(range), [range.from, range.to]);
   const agents = useLoad(() => api.agentLoad(range), [range.from, range.to]);
   const f: Figures = overview.data?.figures ?? {};
+  const sla = overview.data?.sla;
   const band = overview.data?.escalationTarget;
   const esc = f.escalationRate;
   const escStatus = esc === null || esc === undefined || !band ? "" : esc > band.high ? "above target" : esc < band.low ? "below target" : "on target";
@@ -48,8 +79,10 @@ export function Dashboard() {
           <label>
             To <input type="date" value={range.to} min={range.from} onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })} />
           </label>
-          {/* The rollup's days are UTC days (a conversation belongs to the day of its first message). */}
-          <span className="muted">days in UTC</span>
+          {/* A conversation belongs to the local day of its first message, in the zone the server answered for. */}
+          <span className="muted" data-testid="time-zone">
+            days in {overview.data?.range.timeZone ?? browserTimeZone() ?? "the server's zone"}
+          </span>
           <span className="csv">
             CSV:{" "}
             <a href={api.csvUrl("days", range)} download>per day</a> · <a href={api.csvUrl("intents", range)} download>per intent</a> ·{" "}
@@ -68,6 +101,18 @@ export function Dashboard() {
         <Card label="First response, any / human" value={`${dur(f.firstResponseMs)} / ${dur(f.firstHumanResponseMs)}`} />
         <Card label="Cost per interaction" value={money(f.costPerInteraction)} hint={`all-human baseline ${money(f.baselineCostPerInteraction)}`} />
         <Card label="Workload off agents" value={pct(f.workloadOffAgents)} hint={`${f.conversationsOffAgents ?? 0} conversations never needed an agent`} />
+        <Card
+          testId="fig-sla"
+          label="SLA: first response within target"
+          value={pct(sla?.all.responseAttainment)}
+          hint={`${sla?.all.responseBreached ?? 0} breached, ${sla?.all.responsePending ?? 0} waiting within target, ${sla?.all.responseWithdrawn ?? 0} left before it`}
+        />
+        <Card
+          testId="fig-queue-wait"
+          label="Queue wait, median / p90"
+          value={`${dur(sla?.all.waitP50Ms)} / ${dur(sla?.all.waitP90Ms)}`}
+          hint={`${sla?.all.waitBreached ?? 0} over the pick-up target, ${sla?.all.stillQueued ?? 0} still queued`}
+        />
       </div>
       <div className="grid2">
         <RateChart
@@ -81,6 +126,15 @@ export function Dashboard() {
           ]}
         />
         <Bars title="Escalations by reason" testId="reasons-chart" rows={(overview.data?.reasons ?? []).map((r) => ({ label: r.reason, value: r.count }))} />
+      </div>
+      <div>
+        <h2>SLA by tier</h2>
+        {sla && <SlaTable rows={[...sla.tiers, sla.all]} />}
+        <p className="muted">
+          Escalations into the queue, by the day their conversation started. First response: a person's first reply to the customer before the
+          tier's target (met ÷ met + breached; still waiting within target is pending). Queue wait: until an agent picked it up, or the customer
+          left the queue; percentiles leave out conversations still queued.
+        </p>
       </div>
       <div className="grid2">
         <div>

@@ -1,5 +1,6 @@
 // The admin app's API client: session cookie auth (set by the login), typed calls to the admin endpoints.
 
+import type { SlaSummary } from "../../src/domain/analytics/sla-attainment.ts";
 import { ApiError, requestJson } from "../shared/http.ts";
 
 const call = <T,>(path: string, options: Parameters<typeof requestJson>[2] = {}) => requestJson<T>("", path, { credentials: "same-origin", ...options });
@@ -113,15 +114,19 @@ async function uploadFile(file: File, fields: Record<string, string>): Promise<{
 }
 
 export type Figures = Record<string, number | null>;
+
+/** The SLA summary (tier null = all tiers); definitions in src/domain/analytics/sla-attainment.ts. */
+export type { SlaRow } from "../../src/domain/analytics/sla-attainment.ts";
 export interface ReasonCount {
   reason: string;
   count: number;
   share: number;
 }
 export interface Overview {
-  range: { from: string; to: string };
+  range: { from: string; to: string; timeZone: string };
   figures: Figures;
   reasons: ReasonCount[];
+  sla: SlaSummary;
   escalationTarget: { low: number; high: number };
 }
 export interface DayRow {
@@ -196,22 +201,47 @@ export interface Candidate {
   accuracyAfter: number | null;
 }
 
-const q = (range: { from?: string; to?: string }) => new URLSearchParams(Object.entries(range).filter(([, v]) => v) as [string, string][]).toString();
+/**
+ * The browser's IANA time zone, which the analytics days are asked in: a team in New York sees New York days. Null
+ * when the browser cannot tell (the server then uses its configured zone, and says which in the answer).
+ */
+export function browserTimeZone(): string | null {
+  try {
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return typeof tz === "string" && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz) ? tz : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Today's date (YYYY-MM-DD) and the date `days` before it, in the browser's zone (not UTC's). */
+export function localDate(daysBefore = 0, now = new Date()): string {
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() - daysBefore);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+export type DayRangeQuery = { from?: string; to?: string };
+
+/** A range query with the browser's zone added. */
+const q = (params: { readonly [key: string]: string | undefined }) => {
+  const tz = browserTimeZone();
+  return new URLSearchParams(Object.entries({ ...params, ...(tz ? { tz } : {}) }).filter(([, v]) => v) as [string, string][]).toString();
+};
 
 export const api = {
   login: (email: string, password: string) => call<{ user: UserView }>("/api/v1/auth/login", { method: "POST", body: { email, password } }),
   logout: () => call<{ ok: true }>("/api/v1/auth/logout", { method: "POST" }),
   me: () => call<{ user: UserView }>("/api/v1/me"),
-  overview: (r: { from?: string; to?: string }) => call<Overview>(`/api/v1/admin/analytics/overview?${q(r)}`),
-  days: (r: { from?: string; to?: string }) => call<{ days: DayRow[] }>(`/api/v1/admin/analytics/days?${q(r)}`),
-  intents: (r: { from?: string; to?: string }) => call<{ intents: IntentRow[] }>(`/api/v1/admin/analytics/intents?${q(r)}`),
-  agentLoad: (r: { from?: string; to?: string }) => call<{ agents: AgentRow[]; staffedHoursPerDay: number }>(`/api/v1/admin/analytics/agents?${q(r)}`),
-  csvUrl: (view: string, r: { from?: string; to?: string }) => `/api/v1/admin/analytics/export.csv?${q({ ...r, view } as { from?: string; to?: string })}`,
-  escalations: () => call<{ escalations: Escalation[] }>("/api/v1/admin/escalations?limit=100"),
+  overview: (r: DayRangeQuery) => call<Overview>(`/api/v1/admin/analytics/overview?${q(r)}`),
+  days: (r: DayRangeQuery) => call<{ days: DayRow[] }>(`/api/v1/admin/analytics/days?${q(r)}`),
+  intents: (r: DayRangeQuery) => call<{ intents: IntentRow[] }>(`/api/v1/admin/analytics/intents?${q(r)}`),
+  agentLoad: (r: DayRangeQuery) => call<{ agents: AgentRow[]; staffedHoursPerDay: number }>(`/api/v1/admin/analytics/agents?${q(r)}`),
+  csvUrl: (view: string, r: DayRangeQuery) => `/api/v1/admin/analytics/export.csv?${q({ ...r, view })}`,
+  escalations: () => call<{ escalations: Escalation[] }>(`/api/v1/admin/escalations?${q({ limit: "100" })}`),
   review: (eventId: number, verdict: string, correctedIntent?: string) =>
     call<{ escalation: Escalation }>(`/api/v1/admin/escalations/${eventId}/review`, { method: "POST", body: correctedIntent ? { verdict, correctedIntent } : { verdict } }),
-  patterns: (by: string) => call<{ verdicts: PatternRow[] }>(`/api/v1/admin/escalations/patterns?by=${by}`),
-  gaps: () => call<{ clusters: GapCluster[] }>("/api/v1/admin/knowledge-gaps"),
+  patterns: (by: string) => call<{ verdicts: PatternRow[] }>(`/api/v1/admin/escalations/patterns?${q({ by })}`),
+  gaps: () => call<{ clusters: GapCluster[] }>(`/api/v1/admin/knowledge-gaps?${q({})}`),
   draft: (conversationId: string) => call<{ draft: { title: string; body: string } }>(`/api/v1/admin/conversations/${encodeURIComponent(conversationId)}/article-draft`, { method: "POST" }),
   digest: () => call<{ digest: Digest }>("/api/v1/admin/digest"),
   rules: () => call<{ yaml: string; source: string }>("/api/v1/admin/routing-rules"),

@@ -49,7 +49,8 @@ describe.skipIf(!run)("admin app in Chromium", () => {
       { timeout: 10_000 },
     );
     browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-US" });
+    // A New York browser: the dashboard asks for New York days and says so.
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-US", timezoneId: "America/New_York" });
     page = await context.newPage();
     await page.goto(`${srv.url}/admin`);
     await page.getByLabel("Email").fill("boss@example.com");
@@ -70,6 +71,12 @@ describe.skipIf(!run)("admin app in Chromium", () => {
     await expect.poll(() => page.getByTestId("fig-conversations").innerText()).toContain("3");
     expect(await page.getByTestId("fig-escalation").innerText()).toContain("66.7%");
     expect(await page.locator('[data-testid="reasons-chart"] [data-key="human_requested"]').getAttribute("data-value")).toBe("2");
+    expect(await page.getByTestId("time-zone").innerText()).toBe("days in America/New_York");
+    // Both escalations are still queued under tier 1's SLA, nobody has answered, and neither target has passed yet.
+    const tier1 = page.locator('[data-testid="sla-row"][data-tier="1"]');
+    expect(await tier1.getByTestId("sla-escalations").innerText()).toBe("2");
+    expect(await tier1.getByTestId("sla-still-queued").innerText()).toBe("2");
+    expect(await page.getByTestId("fig-sla").innerText()).toContain("2 waiting within target");
     await screenshot(page, "admin-dashboard");
   });
 

@@ -1,13 +1,26 @@
-// The AnalyticsStore on Kysely for SQLite and PostgreSQL. Aggregation happens in SQL over the per-day rollup, so a
-// dashboard view sums at most (days × intents) rows whatever the message volume; plain standard SQL keeps one
+// The AnalyticsStore on Kysely for SQLite and PostgreSQL. Aggregation happens in SQL over a per-UTC-hour rollup, so a
+// dashboard view sums at most (hours × intents) rows whatever the message volume; plain standard SQL keeps one
 // implementation for both dialects (JSON is only read in the few places that need it, with per-dialect functions).
+//
+// Local days: the rollup is per UTC hour because an hour is the coarsest bucket that a local midnight does not cut
+// in two in any zone whose offset is a whole number of hours, DST days (23 or 25 hours) included. A day in such a
+// zone is an exact sum of hours; the SQL groups hours by local day with the zone's offsets over the range written
+// into the query as a CASE (they change only at DST transitions, so a year is three pieces). In half- and
+// quarter-hour zones (India, Nepal, Newfoundland...) one hour a day straddles midnight: those hours are left out of
+// the hourly sums and their conversations read from the facts one by one, so every figure is exact in every zone.
+// Hours are kept per intent and summed over intents (a year is then 8,760 rows whatever the intents, for the
+// overview and the per-day view); whole UTC days per intent serve the per-intent view, which only needs hours at the
+// ends of its range.
 
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { DAY_MS, dayIndexIn, dayLabel, HOUR_MS, type LocalDays, splitHours } from "../../domain/analytics/calendar.ts";
+import { addTotals, emptyTotals, totalsOfOne } from "../../domain/analytics/figures.ts";
+import { nearestRank, PERCENTILES, type SlaCount, type SlaOutcome, type SlaTier, type WaitPercentile } from "../../domain/analytics/sla-attainment.ts";
 import type { ConversationFacts, LogEvent, LogMessage, Totals } from "../../domain/analytics/types.ts";
 import { TOTAL_KEYS } from "../../domain/analytics/types.ts";
-import { totalsOfOne } from "../../domain/analytics/figures.ts";
 import type {
   AnalyticsStore,
+  DayRange,
   EscalationRow,
   LogBundle,
   ReviewRecord,
@@ -47,6 +60,38 @@ function chunks<T>(xs: readonly T[], size: number): T[][] {
 }
 
 const inList = (xs: readonly (string | number)[]): RawBuilder<unknown> => sql.join(xs.map((x) => sql`${x}`));
+
+const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+const ceilHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
+const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+const ceilDay = (ms: number) => Math.ceil(ms / DAY_MS) * DAY_MS;
+
+/** An integer written into SQL text (parenthesised, so a negative one never makes "- -", a comment). */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return `(${n})`;
+}
+
+/**
+ * Days since range.from of the instant in column expression `col`: floor((col + offset(col) − from's midnight) ÷ day),
+ * the same as dayIndexIn. Never negative for instants in the range, so integer division (which truncates in both
+ * dialects) is the floor. The offsets are our own integers, written as literals: PostgreSQL would type a CASE of
+ * bound parameters as text.
+ */
+export function dayIndexSql(col: string, range: LocalDays): RawBuilder<unknown> {
+  const pieces = range.offsets;
+  const last = pieces.at(-1);
+  if (!last) throw new Error("a range has at least one offset");
+  const offset =
+    pieces.length === 1
+      ? int(last.offsetMs)
+      : `CASE ${pieces.slice(1).map((p, i) => `WHEN ${col} < ${int(p.from)} THEN ${int((pieces[i] as typeof p).offsetMs)}`).join(" ")} ELSE ${int(last.offsetMs)} END`;
+  return sql.raw(`((${col} + ${offset} - ${int(Date.parse(`${range.from}T00:00:00Z`))}) / ${DAY_MS})`);
+}
+
+const OUTCOMES: readonly SlaOutcome[] = ["met", "breached", "pending", "withdrawn"];
+const asOutcome = (v: unknown): SlaOutcome => (OUTCOMES.includes(v as SlaOutcome) ? (v as SlaOutcome) : "withdrawn");
+const asTier = (v: unknown): SlaTier => (Number(v) === 2 ? 2 : Number(v) === 3 ? 3 : 1);
 
 export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore {
   const db = handle.db as unknown as Kysely<unknown>;
@@ -101,8 +146,54 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
                     WHERE r.v IN (${inList(reasons)}))`
       : sql`EXISTS (SELECT 1 FROM json_each(e.data, '$.reasons') WHERE value IN (${inList(reasons)}))`;
 
-  const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
-  const dayEnd = (day: string) => Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+  /** Rows of `table` summed, in one group ("all") or by `key`. */
+  async function summed(table: string, key: RawBuilder<unknown> | null, where: RawBuilder<unknown>) {
+    if (key) return rows(sql`SELECT ${key} AS k, ${sumList} FROM ${sql.table(table)} WHERE ${where} GROUP BY ${key}`);
+    // PostgreSQL refuses GROUP BY a constant: the grand total is a plain aggregate (an empty one has n = 0).
+    const r = await rows(sql`SELECT 'all' AS k, COUNT(*) AS n, ${sumList} FROM ${sql.table(table)} WHERE ${where}`);
+    return r.filter((x) => Number(x.n) > 0);
+  }
+
+  /**
+   * Totals over the range, in one group or per local day (key: day number) or intent. Whole hours come from the
+   * rollup; an hour that a local midnight cuts in two (half-hour zones) comes from the facts. Per day, that is every
+   * day's boundary hour; in total or per intent only the range's own ends matter, and whole UTC days in between are
+   * read per day rather than per hour.
+   */
+  async function rangeTotals(range: DayRange, groupBy: "all" | "day" | "intent"): Promise<Map<string, Totals>> {
+    const out = new Map<string, Totals>();
+    const add = (found: Record<string, unknown>[]) => {
+      for (const r of found) out.set(String(r.k), addTotals(out.get(String(r.k)) ?? emptyTotals(), totalsFromRow(r)));
+    };
+    const lo = ceilHour(range.startMs);
+    const hi = floorHour(range.endMs);
+    let fromFacts: number[];
+    if (groupBy === "day") {
+      fromFacts = splitHours(range);
+      const cleanOnly = fromFacts.some((h) => h >= lo && h < hi)
+        ? sql` AND ${dayIndexSql("hour", range)} = ${dayIndexSql(`(hour + ${HOUR_MS - 1})`, range)}`
+        : sql``;
+      add(await summed("analytics_hourly_all", dayIndexSql("hour", range), sql`hour >= ${lo} AND hour < ${hi}${cleanOnly}`));
+    } else {
+      fromFacts = [...new Set([range.startMs, range.endMs].filter((t) => t % HOUR_MS !== 0).map(floorHour))];
+      if (groupBy === "all") {
+        add(await summed("analytics_hourly_all", null, sql`hour >= ${lo} AND hour < ${hi}`));
+      } else {
+        const dayLo = ceilDay(lo);
+        const dayHi = Math.max(dayLo, floorDay(hi));
+        const intent = sql.raw("intent");
+        if (dayLo < dayHi) add(await summed("analytics_daily_utc", intent, sql`day_start >= ${dayLo} AND day_start < ${dayHi}`));
+        add(await summed("analytics_hourly", intent, dayLo < dayHi
+          ? sql`(hour >= ${lo} AND hour < ${dayLo}) OR (hour >= ${dayHi} AND hour < ${hi})`
+          : sql`hour >= ${lo} AND hour < ${hi}`));
+      }
+    }
+    const factKey = groupBy === "day" ? dayIndexSql("started_at", range) : groupBy === "intent" ? sql.raw("intent") : null;
+    for (const part of chunks(fromFacts, 500)) {
+      add(await summed("analytics_facts", factKey, sql`hour IN (${inList(part)}) AND started_at >= ${range.startMs} AND started_at < ${range.endMs}`));
+    }
+    return out;
+  }
 
   return {
     async getState(key) {
@@ -204,11 +295,11 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
         // Nodes rolling up at the same time take turns, so two never rebuild the same day at once.
         if (pg) await sql`SELECT pg_advisory_xact_lock(7263501)`.execute(trx);
         const ids = entries.map((e) => e.conversationId);
-        const days = new Set<string>();
+        const hours = new Set<number>();
         for (const part of chunks(ids, 500)) {
-          const old = await rows<{ day: string }>(sql`SELECT DISTINCT day FROM analytics_facts WHERE conversation_id IN (${inList(part)})`, trx);
-          for (const d of old) days.add(d.day);
-          for (const table of ["analytics_facts", "analytics_reasons", "analytics_segments"]) {
+          const old = await rows<{ hour: number }>(sql`SELECT DISTINCT hour FROM analytics_facts WHERE conversation_id IN (${inList(part)})`, trx);
+          for (const h of old) hours.add(Number(h.hour));
+          for (const table of ["analytics_facts", "analytics_reasons", "analytics_segments", "analytics_sla"]) {
             await sql`DELETE FROM ${sql.table(table)} WHERE conversation_id IN (${inList(part)})`.execute(trx);
           }
         }
@@ -216,15 +307,24 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
         for (const part of chunks(facts, 100)) {
           const values = part.map((f) => {
             const t = totalsOfOne(f);
-            return sql`(${f.conversationId}, ${f.customerId}, ${f.day}, ${f.startedAt}, ${f.intent}, ${f.tier}, ${f.aiOutcome}, ${f.recheckAt}, ${sql.join(TOTAL_KEYS.map((k) => sql`${t[k]}`))})`;
+            return sql`(${f.conversationId}, ${f.customerId}, ${f.day}, ${f.startedAt}, ${floorHour(f.startedAt)}, ${f.intent}, ${f.tier}, ${f.aiOutcome}, ${f.recheckAt}, ${sql.join(TOTAL_KEYS.map((k) => sql`${t[k]}`))})`;
           });
-          await sql`INSERT INTO analytics_facts (conversation_id, customer_id, day, started_at, intent, tier, ai_outcome, recheck_at, ${colList})
+          await sql`INSERT INTO analytics_facts (conversation_id, customer_id, day, started_at, hour, intent, tier, ai_outcome, recheck_at, ${colList})
                     VALUES ${sql.join(values)}`.execute(trx);
-          for (const f of part) days.add(f.day);
+          for (const f of part) hours.add(floorHour(f.startedAt));
         }
-        const reasons = facts.flatMap((f) => [...new Set(f.reasons)].map((r) => sql`(${f.conversationId}, ${r}, ${f.day}, ${f.intent}, ${f.tier})`));
+        const reasons = facts.flatMap((f) => [...new Set(f.reasons)].map((r) => sql`(${f.conversationId}, ${r}, ${f.day}, ${f.startedAt}, ${f.intent}, ${f.tier})`));
         for (const part of chunks(reasons, 300)) {
-          await sql`INSERT INTO analytics_reasons (conversation_id, reason, day, intent, tier) VALUES ${sql.join(part)}`.execute(trx);
+          await sql`INSERT INTO analytics_reasons (conversation_id, reason, day, started_at, intent, tier) VALUES ${sql.join(part)}`.execute(trx);
+        }
+        const slas = facts.flatMap((f) =>
+          f.sla
+            ? [sql`(${f.conversationId}, ${f.startedAt}, ${f.sla.tier}, ${f.sla.response}, ${f.sla.responseMs}, ${f.sla.wait}, ${f.sla.waitMs}, ${f.sla.stillQueued ? 1 : 0})`]
+            : [],
+        );
+        for (const part of chunks(slas, 300)) {
+          await sql`INSERT INTO analytics_sla (conversation_id, started_at, tier, response_outcome, response_ms, wait_outcome, wait_ms, still_queued)
+                    VALUES ${sql.join(part)}`.execute(trx);
         }
         const segments = facts.flatMap((f) =>
           f.agentSegments.map((s, n) => sql`(${f.conversationId}, ${n}, ${s.agentId}, ${new Date(s.start).toISOString().slice(0, 10)}, ${s.start}, ${s.loadMs})`),
@@ -232,37 +332,44 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
         for (const part of chunks(segments, 300)) {
           await sql`INSERT INTO analytics_segments (conversation_id, n, agent_id, day, start_at, load_ms) VALUES ${sql.join(part)}`.execute(trx);
         }
-        for (const part of chunks([...days], 200)) {
-          await sql`DELETE FROM analytics_daily WHERE day IN (${inList(part)})`.execute(trx);
-          await sql`INSERT INTO analytics_daily (day, intent, ${colList})
-                    SELECT day, intent, ${sumList} FROM analytics_facts WHERE day IN (${inList(part)}) GROUP BY day, intent`.execute(trx);
+        for (const part of chunks([...hours], 200)) {
+          await sql`DELETE FROM analytics_hourly WHERE hour IN (${inList(part)})`.execute(trx);
+          await sql`INSERT INTO analytics_hourly (hour, intent, ${colList})
+                    SELECT hour, intent, ${sumList} FROM analytics_facts WHERE hour IN (${inList(part)}) GROUP BY hour, intent`.execute(trx);
+          await sql`DELETE FROM analytics_hourly_all WHERE hour IN (${inList(part)})`.execute(trx);
+          await sql`INSERT INTO analytics_hourly_all (hour, ${colList})
+                    SELECT hour, ${sumList} FROM analytics_hourly WHERE hour IN (${inList(part)}) GROUP BY hour`.execute(trx);
+        }
+        // Whole UTC days are re-summed from their (at most 24 × intents) hourly rows.
+        for (const part of chunks([...new Set([...hours].map(floorDay))], 100)) {
+          await sql`DELETE FROM analytics_daily_utc WHERE day_start IN (${inList(part)})`.execute(trx);
+          await sql`INSERT INTO analytics_daily_utc (day_start, intent, ${colList})
+                    SELECT hour - (hour % ${sql.lit(DAY_MS)}), intent, ${sumList} FROM analytics_hourly
+                    WHERE ${sql.join(part.map((d) => sql`(hour >= ${d} AND hour < ${d + DAY_MS})`), sql` OR `)}
+                    GROUP BY 1, 2`.execute(trx);
         }
       });
     },
 
     async totalsBy(range, groupBy) {
-      // PostgreSQL refuses GROUP BY a constant: the grand total is a plain aggregate.
-      if (groupBy === "all") {
-        const r = await rows(sql`SELECT COUNT(*) AS n, ${sumList} FROM analytics_daily WHERE day >= ${range.from} AND day <= ${range.to}`);
-        return r.filter((x) => Number(x.n) > 0).map((x) => ({ key: "all", totals: totalsFromRow(x) }));
-      }
-      const key = sql.raw(groupBy === "day" ? "day" : "intent");
-      const r = await rows(sql`
-        SELECT ${key} AS k, ${sumList} FROM analytics_daily WHERE day >= ${range.from} AND day <= ${range.to}
-        GROUP BY ${key} ORDER BY ${key}`);
-      return r.map((x) => ({ key: String(x.k), totals: totalsFromRow(x) }));
+      const totals = await rangeTotals(range, groupBy);
+      const keyOf = (k: string) => (groupBy === "day" ? dayLabel(range, Number(k)) : k);
+      return [...totals]
+        .map(([k, t]) => ({ key: keyOf(k), totals: t }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     },
     async reasonsBy(range, groupBy) {
-      const keyExpr = groupBy === "day" || groupBy === "week" ? "day" : groupBy === "intent" ? "intent" : groupBy === "tier" ? "COALESCE(tier, 0)" : null;
-      const r = await rows<{ k: string | number; reason: string; n: number }>(
+      const byDay = groupBy === "day" || groupBy === "week";
+      const keyExpr = byDay ? dayIndexSql("started_at", range) : groupBy === "intent" ? sql.raw("intent") : groupBy === "tier" ? sql.raw("COALESCE(tier, 0)") : null;
+      const inRange = sql`started_at >= ${range.startMs} AND started_at < ${range.endMs}`;
+      const raw = await rows<{ k: string | number; reason: string; n: number }>(
         keyExpr === null
-          ? sql`SELECT 'all' AS k, reason, COUNT(*) AS n FROM analytics_reasons
-                WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY reason ORDER BY reason`
-          : sql`SELECT ${sql.raw(keyExpr)} AS k, reason, COUNT(*) AS n FROM analytics_reasons
-                WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY ${sql.raw(keyExpr)}, reason ORDER BY 1, 2`,
+          ? sql`SELECT 'all' AS k, reason, COUNT(*) AS n FROM analytics_reasons WHERE ${inRange} GROUP BY reason ORDER BY reason`
+          : sql`SELECT ${keyExpr} AS k, reason, COUNT(*) AS n FROM analytics_reasons WHERE ${inRange} GROUP BY ${keyExpr}, reason ORDER BY 1, 2`,
       );
+      const r = byDay ? raw.map((x) => ({ ...x, k: dayLabel(range, Number(x.k)) })) : raw;
       if (groupBy !== "week") return r.map((x) => ({ key: String(x.k), reason: x.reason, count: Number(x.n) }));
-      // Weeks from days in JS: a few hundred rows at most, and no dialect-specific date functions.
+      // Weeks (from their local Monday) from local days in JS: a few hundred rows at most, no dialect-specific dates.
       const weeks = new Map<string, number>();
       for (const x of r) {
         const d = new Date(`${x.k}T00:00:00Z`);
@@ -277,18 +384,58 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
     },
     async agentLoad(range) {
       const r = await rows<{ agent_id: string; days: number; convs: number; load: number }>(sql`
-        SELECT agent_id, COUNT(DISTINCT day) AS days, COUNT(DISTINCT conversation_id) AS convs, SUM(load_ms) AS load
-        FROM analytics_segments WHERE day >= ${range.from} AND day <= ${range.to} GROUP BY agent_id`);
+        SELECT agent_id, COUNT(DISTINCT ${dayIndexSql("start_at", range)}) AS days, COUNT(DISTINCT conversation_id) AS convs, SUM(load_ms) AS load
+        FROM analytics_segments WHERE start_at >= ${range.startMs} AND start_at < ${range.endMs} GROUP BY agent_id`);
       return r.map((x) => ({ agentId: x.agent_id, activeDays: Number(x.days), conversations: Number(x.convs), loadMs: Number(x.load) }));
     },
     async factRows(range, limit) {
-      return rows(sql`
-        SELECT conversation_id, day, intent, tier, ai_outcome, ${colList} FROM analytics_facts
-        WHERE day >= ${range.from} AND day <= ${range.to} ORDER BY started_at, conversation_id LIMIT ${limit}`);
+      // The hour bounds let the (hour, intent) index narrow the scan; started_at decides.
+      const r = await rows(sql`
+        SELECT conversation_id, started_at, intent, tier, ai_outcome, ${colList} FROM analytics_facts
+        WHERE hour >= ${floorHour(range.startMs)} AND hour <= ${floorHour(range.endMs)} AND started_at >= ${range.startMs} AND started_at < ${range.endMs}
+        ORDER BY started_at, conversation_id LIMIT ${limit}`);
+      return r.map(({ conversation_id, started_at, ...rest }) => ({
+        conversation_id: conversation_id as string,
+        day: dayLabel(range, dayIndexIn(range, Number(started_at))),
+        ...(rest as Record<string, string | number | null>),
+      }));
+    },
+    async slaCounts(range) {
+      const r = await rows<{ tier: number; response_outcome: string; wait_outcome: string; still_queued: number; n: number }>(sql`
+        SELECT tier, response_outcome, wait_outcome, still_queued, COUNT(*) AS n FROM analytics_sla
+        WHERE started_at >= ${range.startMs} AND started_at < ${range.endMs}
+        GROUP BY tier, response_outcome, wait_outcome, still_queued`);
+      return r.map(
+        (x): SlaCount => ({
+          tier: asTier(x.tier), response: asOutcome(x.response_outcome), wait: asOutcome(x.wait_outcome), stillQueued: Number(x.still_queued) === 1, count: Number(x.n),
+        }),
+      );
+    },
+    async waitPercentiles(range) {
+      // Nearest rank ceil(p·n/100) in integer SQL: (p·n + 99) / 100. Window functions sort only the escalated
+      // conversations of the range, in the database; both dialects have them.
+      const ranks = sql.raw(PERCENTILES.map((p) => `rn = (n * ${p} + 99) / 100`).join(" OR "));
+      const inRange = sql`started_at >= ${range.startMs} AND started_at < ${range.endMs} AND wait_ms IS NOT NULL`;
+      const perTier = rows<{ tier: number | null; wait_ms: number; rn: number; n: number }>(sql`
+        SELECT tier, wait_ms, rn, n FROM (
+          SELECT tier, wait_ms, ROW_NUMBER() OVER (PARTITION BY tier ORDER BY wait_ms) AS rn, COUNT(*) OVER (PARTITION BY tier) AS n
+          FROM analytics_sla WHERE ${inRange}) x
+        WHERE ${ranks}`);
+      const all = rows<{ tier: number | null; wait_ms: number; rn: number; n: number }>(sql`
+        SELECT NULL AS tier, wait_ms, rn, n FROM (
+          SELECT wait_ms, ROW_NUMBER() OVER (ORDER BY wait_ms) AS rn, COUNT(*) OVER () AS n FROM analytics_sla WHERE ${inRange}) x
+        WHERE ${ranks}`);
+      const out: WaitPercentile[] = [];
+      for (const x of [...(await perTier), ...(await all)]) {
+        for (const p of PERCENTILES) {
+          if (Number(x.rn) === nearestRank(p, Number(x.n))) out.push({ tier: x.tier === null ? null : asTier(x.tier), percentile: p, waitMs: Number(x.wait_ms) });
+        }
+      }
+      return out;
     },
 
     async listEscalations({ range, limit, beforeEventId, reason, unreviewedOnly }) {
-      const parts: RawBuilder<unknown>[] = [sql`e.created_at >= ${dayStart(range.from)}`, sql`e.created_at < ${dayEnd(range.to)}`];
+      const parts: RawBuilder<unknown>[] = [sql`e.created_at >= ${range.startMs}`, sql`e.created_at < ${range.endMs}`];
       if (beforeEventId !== undefined) parts.push(sql`e.id < ${beforeEventId}`);
       // The escalation's own reasons array, read as JSON (a LIKE on the text would have to escape the "_" in every
       // reason code, and could match the same word in another field).
@@ -308,7 +455,7 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
     },
     async listReviews(range) {
       const r = await rows(sql`
-        SELECT * FROM escalation_reviews WHERE escalated_at >= ${dayStart(range.from)} AND escalated_at < ${dayEnd(range.to)} ORDER BY escalated_at`);
+        SELECT * FROM escalation_reviews WHERE escalated_at >= ${range.startMs} AND escalated_at < ${range.endMs} ORDER BY escalated_at`);
       return r.map((x) => ({
         eventId: Number(x.event_id), conversationId: String(x.conversation_id), verdict: String(x.verdict),
         note: (x.note as string | null) ?? null, correctedIntent: (x.corrected_intent as string | null) ?? null,
@@ -320,7 +467,7 @@ export function createSqlAnalyticsStore(handle: DatabaseHandle): AnalyticsStore 
       if (reasons.length === 0) return [];
       const r = await rows<{ conversation_id: string; data: string }>(sql`
         SELECT e.conversation_id, e.data FROM events e
-        WHERE e.type = 'escalated' AND e.created_at >= ${dayStart(range.from)} AND e.created_at < ${dayEnd(range.to)}
+        WHERE e.type = 'escalated' AND e.created_at >= ${range.startMs} AND e.created_at < ${range.endMs}
           AND ${eventHasReason(reasons)}
         ORDER BY e.id DESC LIMIT ${limit}`);
       return r.map((x) => {

@@ -454,7 +454,10 @@ export const EXCLUDED_TABLES: Readonly<Record<string, string>> = {
     "runtime state: which agents hold a live socket right now; rebuilt as agents connect to the new database",
   analytics_facts:
     "derived: recomputed from conversations, messages and events by the analytics refresh (the watermark is not exported, so the first refresh rebuilds everything)",
-  analytics_daily: "derived: the per-day rollup of analytics_facts, rebuilt with them",
+  analytics_hourly: "derived: the per-hour, per-intent rollup of analytics_facts, rebuilt with them",
+  analytics_hourly_all: "derived: the per-hour rollup over all intents, rebuilt with analytics_facts",
+  analytics_daily_utc: "derived: the per-UTC-day, per-intent rollup, rebuilt with analytics_facts",
+  analytics_sla: "derived: SLA outcomes of escalated conversations, rebuilt with analytics_facts",
   sla_notices:
     "bookkeeping: which SLA warnings the cluster already announced; only notices falling due from now on are checked",
   analytics_reasons: "derived: escalation reasons per conversation, rebuilt with analytics_facts",

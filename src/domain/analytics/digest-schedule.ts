@@ -1,6 +1,6 @@
 // When the weekly digest is due: a weekday and an hour in UTC. Pure, so the schedule is tested without waiting a week.
 
-import { DAY_MS } from "./facts.ts";
+import { DAY_MS } from "./calendar.ts";
 
 export const DIGEST_WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 export type DigestWeekday = (typeof DIGEST_WEEKDAYS)[number];

@@ -1,17 +1,16 @@
 // Derives one conversation's facts from its event log and messages: the single definition every figure rests on,
 // so a number on the dashboard can be traced back to the events that made it.
 
+import { DAY_MS, utcDay } from "./calendar.ts";
+import { slaFactsOf } from "./sla-attainment.ts";
 import type { AgentSegment, AiOutcome, ConversationFacts, ConversationLog, FactsContext, LogEvent, LogMessage } from "./types.ts";
 
-export const DAY_MS = 86_400_000;
 /** The escalation reason analytics gives an agent taking a conversation straight from the AI (no escalation event). */
 export const AGENT_TAKEOVER = "agent_takeover";
 export const DEFAULT_RETURN_WINDOW_MS = 7 * DAY_MS;
 
 /** Ratings that mean an agent actually used a suggestion in a reply. */
 const USED_RATINGS = new Set(["used_as_is", "edited"]);
-
-export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 /**
  * AI messages that give the customer nothing to be resolved by: a greeting or "anything else?", a question waiting
@@ -179,6 +178,9 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
     if (typeof e.data.completionTokens === "number") completionTokens += e.data.completionTokens;
   }
 
+  const sla = escalation ? slaFactsOf(escalation, events, msgs, ctx.now, ctx.slaPolicy) : null;
+  if (sla?.recheckAt != null) recheckAt = recheckAt === null ? sla.recheckAt : Math.min(recheckAt, sla.recheckAt);
+
   const reasons = takeover ? [AGENT_TAKEOVER] : escalation && Array.isArray(escalation.data.reasons) ? escalation.data.reasons.map(String) : [];
   const tier = escalation && !takeover && typeof escalation.data.tier === "number" ? escalation.data.tier : null;
   return {
@@ -207,5 +209,6 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
     promptTokens,
     completionTokens,
     recordedCostMicros: Math.round(costUsd * 1_000_000),
+    sla,
   };
 }

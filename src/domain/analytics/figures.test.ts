@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { localDayOf, localDays } from "./calendar.ts";
 import { deriveFacts } from "./facts.ts";
-import { agentUtilisation, figuresFrom, reasonSplit, totalsOf } from "./figures.ts";
-import { ctx, DAY, fixtureLogs, MIN, S, T0 } from "./fixtures.test-helper.ts";
+import { agentUtilisation, figuresFrom, reasonSplit, totalsByLocalDay, totalsOf } from "./figures.ts";
+import { ctx, DAY, fixtureLogs, LogBuilder, MIN, S, T0 } from "./fixtures.test-helper.ts";
 import type { ConversationFacts } from "./types.ts";
 
 const costs = { agentCostPerHour: 30, llmCostPer1kPromptTokens: 0.01, llmCostPer1kCompletionTokens: 0.03 };
@@ -82,10 +83,67 @@ describe("dashboard figures from the fixture logs", () => {
     ]);
   });
 
+  it("reports SLA attainment of the escalated conversations against their tiers' targets", () => {
+    // c5, tier 2 (15 min to answer, 10 to pick up): claimed after 59 s, answered after 1 min 59 s: both met.
+    // c6, tier 1 (5 and 3 min): assigned after 4 min 58 s, answered (the 6-minute note is internal) after 7 min 58 s:
+    // both breached.
+    expect(f).toMatchObject({
+      slaEscalations: 2, slaResponseMet: 1, slaResponseBreached: 1, slaResponsePending: 0, slaResponseWithdrawn: 0, slaResponseAttainment: 0.5,
+      slaWaitMet: 1, slaWaitBreached: 1, slaWaitAttainment: 0.5, slaBreachedConversations: 1, slaStillQueued: 0,
+    });
+    expect(f.slaWaitMeanMs).toBe((59 * S + 4 * MIN + 58 * S) / 2);
+  });
+
   it("reports null rather than zero when nothing was measured", () => {
     const none = figuresFrom(totalsOf([]), costs);
     expect(none.aiResolutionRate).toBeNull();
     expect(none.costPerInteraction).toBeNull();
     expect(none.workloadOffAgents).toBeNull();
+    expect(none.slaResponseAttainment).toBeNull();
+    expect(none.slaWaitMeanMs).toBeNull();
+  });
+});
+
+describe("figures per local day", () => {
+  const NY = "America/New_York";
+  const started = (id: string, iso: string, escalate = false) => {
+    const at = Date.parse(iso);
+    const log = new LogBuilder(id).customer(at, "order_status").msg("ai", at + S);
+    if (escalate) log.event("escalated", at + S, { tier: 1, reasons: ["human_requested"] });
+    const facts = deriveFacts(log.build(), ctx(at + 10 * DAY));
+    if (!facts) throw new Error(id);
+    return facts;
+  };
+
+  it("puts each conversation on the New York day of its first message across the 23-hour DST day", () => {
+    const facts = [
+      started("sat-late", "2026-03-08T04:59:00Z"), // 23:59 EST on Saturday the 7th
+      started("sun-early", "2026-03-08T05:00:00Z"), // 00:00 EST on the 8th
+      started("sun-after-jump", "2026-03-08T07:30:00Z", true), // 03:30 EDT on the 8th (02:00-03:00 never happened)
+      started("sun-late", "2026-03-09T03:59:00Z"), // 23:59 EDT on the 8th: the 9th in UTC
+      started("mon", "2026-03-09T04:00:00Z"), // 00:00 EDT on the 9th
+    ];
+    const range = localDays("2026-03-07", "2026-03-09", NY);
+    const byDay = totalsByLocalDay(facts, range);
+    expect([...byDay].map(([d, t]) => [d, t.conversations, t.escalated])).toEqual([
+      ["2026-03-07", 1, 0],
+      ["2026-03-08", 3, 1],
+      ["2026-03-09", 1, 0],
+    ]);
+    // The same conversations by UTC day: the New York evening moves to the next day.
+    const utc = totalsByLocalDay(facts, localDays("2026-03-07", "2026-03-09", "UTC"));
+    expect([...utc].map(([d, t]) => [d, t.conversations])).toEqual([["2026-03-08", 3], ["2026-03-09", 2]]);
+    // Outside the range: left out.
+    expect([...totalsByLocalDay(facts, localDays("2026-03-08", "2026-03-08", NY)).values()].map((t) => t.conversations)).toEqual([3]);
+  });
+
+  it("counts utilisation days as local days when asked", () => {
+    // One New York evening shift from 18:00 to 22:00 EST crosses UTC midnight.
+    const segments = [
+      { agentId: "alice", start: Date.parse("2026-01-05T23:00:00Z"), loadMs: 60 * MIN, conversationId: "a" },
+      { agentId: "alice", start: Date.parse("2026-01-06T02:00:00Z"), loadMs: 60 * MIN, conversationId: "b" },
+    ];
+    expect(agentUtilisation(segments, 8)[0]?.activeDays).toBe(2);
+    expect(agentUtilisation(segments, 8, (ms) => localDayOf(ms, NY))[0]?.activeDays).toBe(1);
   });
 });

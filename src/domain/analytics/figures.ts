@@ -2,10 +2,8 @@
 // SQL SUM produces) and ratios of those totals. The SQL path and this in-memory path share figuresFrom, so they
 // cannot drift apart.
 
-import { utcDay } from "./facts.ts";
+import { dayIndexIn, dayLabel, HOUR_MS, type LocalDays, utcDay } from "./calendar.ts";
 import { type ConversationFacts, type CostSettings, type Figures, TOTAL_KEYS, type Totals } from "./types.ts";
-
-export const HOUR_MS = 3_600_000;
 
 export function emptyTotals(): Totals {
   return Object.fromEntries(TOTAL_KEYS.map((k) => [k, 0])) as unknown as Totals;
@@ -57,6 +55,22 @@ export function totalsOfOne(f: ConversationFacts): Totals {
   t.promptTokens = f.promptTokens;
   t.completionTokens = f.completionTokens;
   t.recordedCostMicros = f.recordedCostMicros;
+  const sla = f.sla;
+  if (sla) {
+    t.slaEscalations = 1;
+    t.slaResponseMet = sla.response === "met" ? 1 : 0;
+    t.slaResponseBreached = sla.response === "breached" ? 1 : 0;
+    t.slaResponsePending = sla.response === "pending" ? 1 : 0;
+    t.slaWaitMet = sla.wait === "met" ? 1 : 0;
+    t.slaWaitBreached = sla.wait === "breached" ? 1 : 0;
+    t.slaWaitPending = sla.wait === "pending" ? 1 : 0;
+    t.slaBreachedConversations = sla.response === "breached" || sla.wait === "breached" ? 1 : 0;
+    t.slaStillQueued = sla.stillQueued ? 1 : 0;
+    if (sla.waitMs !== null) {
+      t.slaWaitCount = 1;
+      t.slaWaitMsSum = sla.waitMs;
+    }
+  }
   return t;
 }
 
@@ -70,6 +84,20 @@ export function totalsOf(facts: Iterable<ConversationFacts>): Totals {
   let t = emptyTotals();
   for (const f of facts) t = addTotals(t, totalsOfOne(f));
   return t;
+}
+
+/**
+ * Totals per local day of the range (days without conversations left out), from facts in memory: the definition
+ * the SQL rollup's day grouping must reproduce. A conversation belongs to the local day its first message was on.
+ */
+export function totalsByLocalDay(facts: Iterable<ConversationFacts>, range: LocalDays): Map<string, Totals> {
+  const out = new Map<string, Totals>();
+  for (const f of facts) {
+    if (f.startedAt < range.startMs || f.startedAt >= range.endMs) continue;
+    const day = dayLabel(range, dayIndexIn(range, f.startedAt));
+    out.set(day, addTotals(out.get(day) ?? emptyTotals(), totalsOfOne(f)));
+  }
+  return out;
 }
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
@@ -120,6 +148,19 @@ export function figuresFrom(t: Totals, costs: CostSettings): Figures {
     // Every conversation a person held was escalated (a takeover counts as one), and an escalated conversation
     // needed a person even while it waited in the queue or when the customer gave up there.
     conversationsOffAgents: t.conversations - t.escalated,
+    slaEscalations: t.slaEscalations,
+    slaResponseAttainment: ratio(t.slaResponseMet, t.slaResponseMet + t.slaResponseBreached),
+    slaResponseMet: t.slaResponseMet,
+    slaResponseBreached: t.slaResponseBreached,
+    slaResponsePending: t.slaResponsePending,
+    slaResponseWithdrawn: t.slaEscalations - t.slaResponseMet - t.slaResponseBreached - t.slaResponsePending,
+    slaWaitAttainment: ratio(t.slaWaitMet, t.slaWaitMet + t.slaWaitBreached),
+    slaWaitMet: t.slaWaitMet,
+    slaWaitBreached: t.slaWaitBreached,
+    slaWaitPending: t.slaWaitPending,
+    slaBreachedConversations: t.slaBreachedConversations,
+    slaStillQueued: t.slaStillQueued,
+    slaWaitMeanMs: ratio(t.slaWaitMsSum, t.slaWaitCount),
   };
 }
 
@@ -156,16 +197,18 @@ export interface AgentUtilisation {
 
 /**
  * Utilisation from agent segments. Presence history is not recorded, so staffed time is assumed to be
- * `staffedHoursPerDay` on each day the agent held a conversation; a segment belongs to the day it started.
+ * `staffedHoursPerDay` on each day the agent held a conversation; a segment belongs to the day it started (the
+ * local day, when `dayOf` gives it: a New York shift from 18:00 to 22:00 is one day, not two UTC days).
  */
 export function agentUtilisation(
   segments: Iterable<{ agentId: string; start: number; loadMs: number; conversationId: string }>,
   staffedHoursPerDay: number,
+  dayOf: (ms: number) => string = utcDay,
 ): AgentUtilisation[] {
   const by = new Map<string, { days: Set<string>; conversations: Set<string>; loadMs: number }>();
   for (const s of segments) {
     const a = by.get(s.agentId) ?? { days: new Set(), conversations: new Set(), loadMs: 0 };
-    a.days.add(utcDay(s.start));
+    a.days.add(dayOf(s.start));
     a.conversations.add(s.conversationId);
     a.loadMs += s.loadMs;
     by.set(s.agentId, a);

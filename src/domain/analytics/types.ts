@@ -1,6 +1,9 @@
 // The vocabulary of analytics: a conversation's log reduced to what metrics need, the per-conversation facts
 // derived from it, and the summable totals every figure is a ratio of. Times are epoch milliseconds.
 
+import type { SlaPolicy } from "../sla/index.ts";
+import type { SlaFacts } from "./sla-attainment.ts";
+
 /** One event of a conversation's append-only log (created, escalated, claimed, resolved, csat, assist_rating...). */
 export interface LogEvent {
   type: string;
@@ -43,6 +46,8 @@ export interface FactsContext {
   otherConversationsAt: readonly number[];
   /** Concurrent-conversation capacity of an agent; an hour holding one of 5 conversations is 1/5 agent-hour. */
   capacityOf(agentId: string): number;
+  /** The desk's SLA targets per tier (default DEFAULT_SLA_POLICY, which is what the desk runs unless told otherwise). */
+  slaPolicy?: SlaPolicy;
 }
 
 /**
@@ -64,8 +69,12 @@ export interface AgentSegment {
 export interface ConversationFacts {
   conversationId: string;
   customerId: string;
-  /** UTC day (YYYY-MM-DD) of the first customer message: every figure of the conversation belongs to this day. */
+  /** UTC day (YYYY-MM-DD) of the first customer message, kept for reference; dashboards group by startedAt. */
   day: string;
+  /**
+   * The first customer message: every figure of the conversation belongs to the local day (in the zone a dashboard
+   * asks for) of this instant.
+   */
   startedAt: number;
   /** Intent of the first customer message's triage ("unknown" when it was not triaged). */
   intent: string;
@@ -80,7 +89,7 @@ export interface ConversationFacts {
   aiResolved: boolean;
   /** First customer message to the AI's resolution (only when aiResolved). */
   aiHandleMs: number | null;
-  /** When a pending outcome becomes decided. */
+  /** When a pending outcome (AI resolution or SLA timer) becomes decided. */
   recheckAt: number | null;
   humanResolved: boolean;
   /** First customer message to the human resolution (only when humanResolved). */
@@ -98,6 +107,8 @@ export interface ConversationFacts {
   completionTokens: number;
   /** Recorded LLM cost in millionths of a dollar (integers sum exactly in SQL). */
   recordedCostMicros: number;
+  /** SLA timers of the first escalation into the queue (null when the conversation never entered it). */
+  sla: SlaFacts | null;
 }
 
 /** Summable counters: the rollup table stores exactly these, and every figure is derived from them. */
@@ -132,6 +143,18 @@ export interface Totals {
   promptTokens: number;
   completionTokens: number;
   recordedCostMicros: number;
+  /** SLA counters (see sla-attainment.ts for what met, breached and pending mean). */
+  slaEscalations: number;
+  slaResponseMet: number;
+  slaResponseBreached: number;
+  slaResponsePending: number;
+  slaWaitMet: number;
+  slaWaitBreached: number;
+  slaWaitPending: number;
+  slaBreachedConversations: number;
+  slaStillQueued: number;
+  slaWaitCount: number;
+  slaWaitMsSum: number;
 }
 
 export const TOTAL_KEYS = [
@@ -140,6 +163,8 @@ export const TOTAL_KEYS = [
   "unassistedHandleMsSum", "csatAiCount", "csatAiSum", "csatAiSatisfied", "csatHumanCount", "csatHumanSum",
   "csatHumanSatisfied", "firstResponseCount", "firstResponseMsSum", "firstHumanResponseCount",
   "firstHumanResponseMsSum", "agentHandled", "agentLoadMsSum", "promptTokens", "completionTokens", "recordedCostMicros",
+  "slaEscalations", "slaResponseMet", "slaResponseBreached", "slaResponsePending", "slaWaitMet", "slaWaitBreached",
+  "slaWaitPending", "slaBreachedConversations", "slaStillQueued", "slaWaitCount", "slaWaitMsSum",
 ] as const satisfies readonly (keyof Totals)[];
 
 export interface CostSettings {
@@ -186,4 +211,24 @@ export interface Figures {
   /** 1 − agent-hours ÷ baseline agent-hours. */
   workloadOffAgents: number | null;
   conversationsOffAgents: number;
+  /** Escalated conversations under an SLA (their first move to a person was into the queue). */
+  slaEscalations: number;
+  /** Share of decided first-response timers that were met: met ÷ (met + breached). */
+  slaResponseAttainment: number | null;
+  slaResponseMet: number;
+  slaResponseBreached: number;
+  /** No answer yet, target not yet elapsed: left out of attainment. */
+  slaResponsePending: number;
+  /** The episode ended before the target without a person's answer: neither met nor breached. */
+  slaResponseWithdrawn: number;
+  /** The same for the queue-wait timer (picked up before its target). */
+  slaWaitAttainment: number | null;
+  slaWaitMet: number;
+  slaWaitBreached: number;
+  slaWaitPending: number;
+  /** Conversations that breached either target. */
+  slaBreachedConversations: number;
+  slaStillQueued: number;
+  /** Mean queue wait of conversations no longer queued (percentiles are in the overview's SLA summary). */
+  slaWaitMeanMs: number | null;
 }

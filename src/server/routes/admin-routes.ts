@@ -17,12 +17,12 @@ import { readTrainingData } from "../../adapters/model/training-data.ts";
 import { loadRoutingRules, parseRoutingRulesText } from "../../adapters/rules/rules-file.ts";
 import { createWebhookSender, newWebhookEvent } from "../../adapters/webhook/index.ts";
 import { createDigestScheduler } from "../../app/digest-scheduler.ts";
-import { createAnalyticsService, dayRange, isCalendarDay } from "../../app/analytics-service.ts";
+import { createAnalyticsService, isCalendarDay } from "../../app/analytics-service.ts";
 import { requireRole } from "../../app/auth-service.ts";
 import type { InboundTriage } from "../../app/conversation-service.ts";
 import { createInboundTriage } from "../../app/message-triage.ts";
 import { createReviewService, type ModelWorkshop } from "../../app/review-service.ts";
-import { DAY_MS } from "../../domain/analytics/facts.ts";
+import { canonicalTimeZone, DAY_MS } from "../../domain/analytics/calendar.ts";
 import { reviewInputSchema } from "../../domain/analytics/review.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { HashedIntentModel } from "../../domain/triage/intent/index.ts";
@@ -78,7 +78,12 @@ export interface AdminRoutesDeps {
 }
 
 const day = z.string().refine(isCalendarDay, "a day is a calendar date, YYYY-MM-DD");
-const rangeQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
+/** The zone the days are in (the dashboard sends the browser's); default ANALYTICS_TIME_ZONE. */
+const tzParam = z
+  .string()
+  .max(64)
+  .refine((tz) => canonicalTimeZone(tz) !== null, "not an IANA time zone (e.g. America/New_York, Europe/Berlin, UTC)");
+const rangeQuery = z.object({ from: day.optional(), to: day.optional(), tz: tzParam.optional() }).strict();
 const csvQuery = rangeQuery.extend({ view: z.enum(["days", "intents", "conversations"]).default("days") }).strict();
 const escalationsQuery = rangeQuery
   .extend({
@@ -134,6 +139,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         staffedHoursPerDay: config.ANALYTICS_STAFFED_HOURS_PER_DAY,
         costs: { agentCostPerHour: config.AGENT_COST_PER_HOUR, llmCostPer1kPromptTokens: config.LLM_COST_PER_1K_PROMPT_TOKENS, llmCostPer1kCompletionTokens: config.LLM_COST_PER_1K_COMPLETION_TOKENS },
         escalationTarget: { low: config.ESCALATION_TARGET_MIN, high: config.ESCALATION_TARGET_MAX },
+        timeZone: config.ANALYTICS_TIME_ZONE,
       },
     });
     const triage = isSwitchable(deps.triage) ? deps.triage : null;
@@ -206,9 +212,9 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     const sec = { security: [{ bearer: [] }] };
     const supervisor = async (req: FastifyRequest) => requireRole(await ctx.principal(req), "supervisor");
     const admin = async (req: FastifyRequest) => requireRole(await ctx.principal(req), "admin");
-    const rangeOf = (q: { from?: string; to?: string }) => dayRange(clock.now(), q.from, q.to);
+    const rangeOf = (q: { from?: string; to?: string; tz?: string }) => analytics.range(q);
 
-    app.get("/api/v1/admin/analytics/overview", { schema: { tags: ["supervisor"], summary: "Dashboard figures over a day range (default: the last 30 days)", querystring: rangeQuery, ...sec } },
+    app.get("/api/v1/admin/analytics/overview", { schema: { tags: ["supervisor"], summary: "Dashboard figures and SLA attainment over a range of local days in tz (default: the last 30 days)", querystring: rangeQuery, ...sec } },
       async (req: FastifyRequest<{ Querystring: Q<typeof rangeQuery> }>) => {
         await supervisor(req);
         return analytics.overview(rangeOf(req.query));
@@ -235,7 +241,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         const csv = await analytics.csv(req.query.view, range);
         return reply
           .type("text/csv; charset=utf-8")
-          .header("content-disposition", `attachment; filename="tandem-${req.query.view}-${range.from}-${range.to}.csv"`)
+          .header("content-disposition", `attachment; filename="tandem-${req.query.view}-${range.from}-${range.to}-${range.timeZone.replace(/\//g, "_")}.csv"`)
           .send(csv);
       });
 
@@ -364,9 +370,12 @@ function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAn
   const cost = g("tandem_cost_per_interaction", "agent + LLM cost per conversation", ["window", "basis"]);
   const workload = g("tandem_workload_off_agents_ratio", "agent time saved vs an all-human baseline", ["window"]);
   const conversations = g("tandem_conversations", "conversations with a customer message", ["window"]);
+  const slaAttainment = g("tandem_sla_attainment_ratio", "SLA targets met ÷ decided (met + breached), by timer and tier", ["window", "timer", "tier"]);
+  const slaBreached = g("tandem_sla_breached_conversations", "escalated conversations that breached a target, by timer (any = either) and tier", ["window", "timer", "tier"]);
+  const queueWait = g("tandem_queue_wait_seconds", "nearest-rank percentiles of the queue wait of escalated conversations no longer queued", ["window", "quantile", "tier"]);
   const up = g("tandem_analytics_up", "1 when the analytics gauges were read at this scrape, 0 when reading them failed", []);
   async function collectAll(): Promise<void> {
-    for (const m of [rate, escalation, reasons, aht, csat, frt, cost, workload, conversations]) m.reset();
+    for (const m of [rate, escalation, reasons, aht, csat, frt, cost, workload, conversations, slaAttainment, slaBreached, queueWait]) m.reset();
     let windows: Awaited<ReturnType<typeof analytics.gaugeFigures>>;
     try {
       windows = await analytics.gaugeFigures();
@@ -376,7 +385,7 @@ function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAn
       return;
     }
     up.set(1);
-    for (const { window, figures: f, reasons: rs } of windows) {
+    for (const { window, figures: f, reasons: rs, sla } of windows) {
       const set = (gauge: Gauge, labels: Record<string, string>, v: number | null) => {
         if (v !== null) gauge.set({ window, ...labels }, v);
       };
@@ -396,6 +405,16 @@ function registerGauges(ctx: RouteContext, analytics: ReturnType<typeof createAn
       set(cost, { basis: "all_human_baseline" }, f.baselineCostPerInteraction);
       set(workload, {}, f.workloadOffAgents);
       set(conversations, {}, f.conversations);
+      for (const row of [sla.all, ...sla.tiers]) {
+        const tier = row.tier === null ? "all" : String(row.tier);
+        set(slaAttainment, { timer: "first_response", tier }, row.responseAttainment);
+        set(slaAttainment, { timer: "queue_wait", tier }, row.waitAttainment);
+        set(slaBreached, { timer: "first_response", tier }, row.responseBreached);
+        set(slaBreached, { timer: "queue_wait", tier }, row.waitBreached);
+        set(slaBreached, { timer: "any", tier }, row.breachedConversations);
+        set(queueWait, { quantile: "0.5", tier }, s(row.waitP50Ms));
+        set(queueWait, { quantile: "0.9", tier }, s(row.waitP90Ms));
+      }
     }
   }
 }

@@ -2,8 +2,19 @@
 // queries sum a few hundred rows, not a million messages), reviewers' verdicts, and labelled examples for retraining.
 
 import { type Kysely, sql } from "kysely";
-import { TOTAL_KEYS } from "../../../domain/analytics/types.ts";
 import type { DialectName } from "../database.ts";
+
+/**
+ * The totals this migration created columns for, frozen here: it read the live TOTAL_KEYS list until 007 added keys,
+ * which would have made a fresh database get 007's columns twice. Later keys are added by later migrations.
+ */
+export const TOTAL_KEYS_004 = [
+  "conversations", "escalated", "aiResolved", "aiConfirmed", "aiNoReturn", "aiReturned", "aiPending", "aiUnanswered",
+  "aiHandleMsSum", "humanResolved", "humanHandleMsSum", "assistedCount", "assistedHandleMsSum", "unassistedCount",
+  "unassistedHandleMsSum", "csatAiCount", "csatAiSum", "csatAiSatisfied", "csatHumanCount", "csatHumanSum",
+  "csatHumanSatisfied", "firstResponseCount", "firstResponseMsSum", "firstHumanResponseCount",
+  "firstHumanResponseMsSum", "agentHandled", "agentLoadMsSum", "promptTokens", "completionTokens", "recordedCostMicros",
+] as const;
 
 /** Totals key -> column: aiHandleMsSum -> t_ai_handle_ms_sum. */
 export const totalColumn = (key: string): string => `t_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
@@ -29,7 +40,7 @@ export function reviewMigration(dialect: DialectName) {
         .addColumn("day", "text", (c) => c.notNull())
         .addColumn("intent", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("analytics_daily_pk", ["day", "intent"]);
-      for (const k of TOTAL_KEYS) {
+      for (const k of TOTAL_KEYS_004) {
         facts = facts.addColumn(totalColumn(k), sql.raw(numeric), (c) => c.notNull().defaultTo(0));
         daily = daily.addColumn(totalColumn(k), sql.raw(numeric), (c) => c.notNull().defaultTo(0));
       }

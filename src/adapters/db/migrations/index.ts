@@ -8,6 +8,7 @@ import { presenceMigration } from "./003-presence.ts";
 import { reviewMigration } from "./004-review.ts";
 import { cannedMigration } from "./005-canned.ts";
 import { slaNoticesMigration } from "./006-sla-notices.ts";
+import { analyticsLocalDaysMigration } from "./007-analytics-local-days.ts";
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
@@ -17,5 +18,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "004-review": reviewMigration(dialect),
     "005-canned": cannedMigration(dialect),
     "006-sla-notices": slaNoticesMigration(dialect),
+    "007-analytics-local-days": analyticsLocalDaysMigration(dialect),
   };
 }
