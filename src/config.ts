@@ -2,10 +2,25 @@
 
 import { z } from "zod";
 import { canonicalTimeZone } from "./domain/analytics/calendar.ts";
+import type { SlaPolicy } from "./domain/sla/index.ts";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+/** Three minute counts, Tier 1 to Tier 3 ("5,15,30"): one SLA target per tier. */
+const tierMinutes = (defaults: string) =>
+  z
+    .string()
+    .default(defaults)
+    .transform((text, ctx) => {
+      const minutes = text.split(",").map((part) => Number(part.trim()));
+      if (minutes.length !== 3 || minutes.some((m) => !Number.isFinite(m) || m <= 0 || m > 7 * 24 * 60)) {
+        ctx.addIssue({ code: "custom", message: "must be three minute counts for tiers 1, 2 and 3, each above 0 and at most a week, such as 5,15,30" });
+        return z.NEVER;
+      }
+      return minutes as [number, number, number];
+    });
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -69,6 +84,9 @@ export const configSchema = z.object({
   KB_WORD_VECTORS: z.enum(["auto", "off"]).default("auto").describe("semantic title matching with the bundled English word vectors (auto: on when the package is installed)"),
   KB_WORD_VECTORS_CACHE: z.string().min(1).optional().describe("directory for the word-vector cache (default node_modules/.cache/tandem)"),
   KB_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(500_000_000).default(20_971_520).describe("largest file an admin may upload to the knowledge base"),
+  SLA_FIRST_RESPONSE_MINUTES: tierMinutes("5,15,30").describe("SLA target per tier (1,2,3) for a person's first reply after an escalation, in minutes"),
+  SLA_WAITING_MINUTES: tierMinutes("3,10,20").describe("SLA target per tier (1,2,3) for an escalated conversation to be picked up, in minutes"),
+  SLA_WARN_AT: z.coerce.number().gt(0).lt(1).default(0.8).describe("share of an SLA target after which agents are warned (0.8 = at 80%)"),
   DIGEST_WEEKDAY: z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun", "off"]).default("mon").describe("day the weekly digest is sent to WEBHOOK_URL (off = never)"),
   DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8).describe("hour (UTC) the weekly digest is sent on DIGEST_WEEKDAY"),
 });
@@ -96,4 +114,13 @@ export function describeConfig(): { name: string; default: unknown; description:
     const def = (schema as z.ZodTypeAny).safeParse(undefined);
     return { name, default: def.success ? def.data : undefined, description: (schema as z.ZodTypeAny).description ?? "" };
   });
+}
+
+/** The SLA targets the desk runs, analytics judges by and the console counts down to. */
+export function slaPolicyOf(config: Pick<Config, "SLA_FIRST_RESPONSE_MINUTES" | "SLA_WAITING_MINUTES" | "SLA_WARN_AT">): SlaPolicy {
+  const targets = (tier: 0 | 1 | 2) => ({
+    firstResponseMs: Math.round(config.SLA_FIRST_RESPONSE_MINUTES[tier] * 60_000),
+    waitingMs: Math.round(config.SLA_WAITING_MINUTES[tier] * 60_000),
+  });
+  return { tiers: { 1: targets(0), 2: targets(1), 3: targets(2) }, warnAtFraction: config.SLA_WARN_AT };
 }

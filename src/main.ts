@@ -37,7 +37,7 @@ import { llmFromEnv } from "./adapters/llm/openai-compatible.ts";
 import { createAiResponder } from "./app/ai-responder.ts";
 import { ActionDialog } from "./domain/actions/dialog.ts";
 import { Answerer } from "./domain/answer/answerer.ts";
-import type { Config } from "./config.ts";
+import { type Config, slaPolicyOf } from "./config.ts";
 import { type CannedResponse, parseCannedLibrary } from "./domain/assist/index.ts";
 import { deskRoutes } from "./server/routes/desk-routes.ts";
 import { adminRoutes, switchableTriage } from "./server/routes/admin-routes.ts";
@@ -234,6 +234,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
     llm: knowledge.llm,
     assistLlmTimeoutMs: config.ASSIST_LLM_TIMEOUT_MS,
     tickMs: overrides.deskTickMs,
+    sla: slaPolicyOf(config),
     slaNotices: createSlaNoticeStore(handle),
     actionAudit: SqlActionAudit.over(handle.db),
   });

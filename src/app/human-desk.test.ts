@@ -352,6 +352,24 @@ describe("the human desk", () => {
     expect(breaches).toHaveLength(1); // each event once
   });
 
+  it("runs the SLA targets the operator configured, and tells the console the same ones", async () => {
+    const clock = manualClock(Date.now());
+    t = await startTandem({ TANDEM_AI: "off", SLA_WAITING_MINUTES: "1,10,20", SLA_WARN_AT: "0.5" }, { clock, deskTickMs: 10 });
+    const agent = await addAgent(t, "sla-reader@desk.test");
+    const policy = await t.app.inject({ method: "GET", url: "/api/v1/desk/sla-policy", headers: bearer(agent.token) });
+    expect(policy.statusCode).toBe(200);
+    expect(policy.json().sla).toMatchObject({ tiers: { 1: { firstResponseMs: 300_000, waitingMs: 60_000 } }, warnAtFraction: 0.5 });
+    const seen: StreamEvent[] = [];
+    t.subscribeAgents((e) => e.type === "sla" && seen.push(e));
+    const c = await escalate(t);
+    clock.advance(35_000); // past half of the one-minute pick-up target
+    await until(() => seen.some((e) => e.type === "sla" && e.level === "warning" && e.metric === "waiting" && e.conversationId === c.id));
+    clock.advance(30_000);
+    await until(() => seen.some((e) => e.type === "sla" && e.level === "breached" && e.metric === "waiting" && e.conversationId === c.id));
+    const customer = await t.app.inject({ method: "GET", url: "/api/v1/desk/sla-policy" });
+    expect(customer.statusCode).toBe(401);
+  });
+
   it("stops the first-response clock when the agent answers a conversation re-escalated after a hand-back", async () => {
     const clock = manualClock(Date.now());
     t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 10 });

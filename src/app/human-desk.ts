@@ -280,6 +280,8 @@ export function createHumanDesk(deps: HumanDeskDeps) {
   return {
     kick,
     assignOnce,
+    /** The SLA targets this desk runs: the console counts down to the same ones. */
+    slaPolicy: sla,
 
     /** What the customer is told on escalation, from the latest routing snapshot, in their language and clock. */
     queueMessage(c: Conversation, customer: Customer | null = null): string {

@@ -133,6 +133,7 @@ const MATRIX: Record<string, Row> = {
       role: "agent",
     }),
   },
+  "GET /api/v1/desk/sla-policy": { expect: AGENT },
   "GET /api/v1/conversations/{id}/packet": { expect: AGENT, setup: "queued" },
   "GET /api/v1/conversations/{id}/assist": { expect: AGENT, setup: "queued" },
   "POST /api/v1/assist/ratings": {

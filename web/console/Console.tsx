@@ -7,7 +7,7 @@ import { openAgentStream, type StreamState } from "./agent-stream.ts";
 import { api } from "./api.ts";
 import { ConversationPane, type PaneHandle } from "./ConversationPane.tsx";
 import { HelpDialog } from "./Dialogs.tsx";
-import { Inbox } from "./Inbox.tsx";
+import { Inbox, WaitTargetsContext } from "./Inbox.tsx";
 import {
   applyMessage,
   applyPeek,
@@ -16,8 +16,10 @@ import {
   applyTriage,
   emptyInbox,
   groupInbox,
+  DEFAULT_WAIT_TARGETS,
   type InboxState,
   loadInbox,
+  waitTargetsOf,
 } from "./inbox-state.ts";
 import { reasonLabel } from "./labels.ts";
 import { chime, notificationPermission, notifyEscalation, requestNotifications } from "./notify.ts";
@@ -76,6 +78,15 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
     const onPop = () => setSelectedId(selectedFromLocation());
     window.addEventListener("popstate", onPop);
     return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  // The desk's SLA targets: until they arrive (or if the request fails) the countdowns use the server's defaults.
+  const [waitTargets, setWaitTargets] = useState(DEFAULT_WAIT_TARGETS);
+  useEffect(() => {
+    api
+      .slaPolicy()
+      .then((r) => setWaitTargets(waitTargetsOf(r.sla)))
+      .catch(() => {});
   }, []);
 
   // Teammates' names for the transfer dialog and the inbox (supervisors only; agents learn names as they appear).
@@ -343,7 +354,9 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
         </button>
       </header>
       <div className="main">
-        <Inbox groups={groups} selectedId={selectedId} onSelect={select} loaded={loaded} error={loadError} onPeek={requestPeek} />
+        <WaitTargetsContext.Provider value={waitTargets}>
+          <Inbox groups={groups} selectedId={selectedId} onSelect={select} loaded={loaded} error={loadError} onPeek={requestPeek} />
+        </WaitTargetsContext.Provider>
         {selectedId ? (
           <ConversationPane
             key={selectedId}

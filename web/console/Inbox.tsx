@@ -1,8 +1,16 @@
 // The inbox column: groups by queue and tier, rows with SLA countdown, sentiment flag, language and waiting
 // time. Rows are memoised so a live update re-renders only the row it touched; countdowns tick on their own.
 
-import { memo, useEffect, useRef, useState } from "react";
-import { formatDuration, type InboxGroup, type InboxItem, sentimentFlag, slaClock } from "./inbox-state.ts";
+import { createContext, memo, useContext, useEffect, useRef, useState } from "react";
+import {
+  DEFAULT_WAIT_TARGETS,
+  formatDuration,
+  type InboxGroup,
+  type InboxItem,
+  sentimentFlag,
+  slaClock,
+  type WaitTargets,
+} from "./inbox-state.ts";
 import { reasonLabel } from "./labels.ts";
 
 /**
@@ -157,8 +165,11 @@ function setText(el: HTMLElement, text: string): void {
   else el.textContent = text;
 }
 
-function countdownView(item: InboxItem, now: number) {
-  const clock = slaClock(item, now);
+/** The server's SLA targets, once the console has loaded them; the countdowns read them from here. */
+export const WaitTargetsContext = createContext<WaitTargets>(DEFAULT_WAIT_TARGETS);
+
+function countdownView(item: InboxItem, now: number, targets: WaitTargets) {
+  const clock = slaClock(item, now, targets);
   if (clock.remainingMs === null) return null;
   const label = clock.remainingMs > 0 ? `${formatDuration(clock.remainingMs)} left` : `${formatDuration(clock.remainingMs)} over`;
   return { label, level: clock.level };
@@ -166,10 +177,11 @@ function countdownView(item: InboxItem, now: number) {
 
 function Countdown({ item }: { item: InboxItem }) {
   const ref = useRef<HTMLSpanElement>(null);
-  const first = countdownView(item, Date.now());
+  const targets = useContext(WaitTargetsContext);
+  const first = countdownView(item, Date.now(), targets);
   useTicker((now) => {
     const el = ref.current;
-    const v = countdownView(item, now);
+    const v = countdownView(item, now, targets);
     if (!el || !v) return;
     if (el.textContent !== v.label) {
       setText(el, v.label);

@@ -23,6 +23,9 @@ export const api = {
   login: (email: string, password: string) => call<{ token: string; user: UserView; expiresAt: string }>("/api/v1/auth/login", { method: "POST", body: { email, password } }),
   logout: () => call<{ ok: true }>("/api/v1/auth/logout", { method: "POST" }),
   me: () => call<{ user: UserView }>("/api/v1/me"),
+  /** The SLA targets the desk runs (per tier, in ms), so queue countdowns match its warnings and breaches. */
+  slaPolicy: () =>
+    call<{ sla: { tiers: Record<Tier, { firstResponseMs: number; waitingMs: number }>; warnAtFraction: number } }>("/api/v1/desk/sla-policy"),
   /** `released`: the conversations going offline returned to the queue. */
   setPresence: (presence: Presence) =>
     call<{ user: UserView; released?: string[] }>("/api/v1/me/presence", { method: "PATCH", body: { presence } }),

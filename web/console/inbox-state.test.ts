@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SLA_POLICY } from "../../src/domain/sla/index.ts";
 import type { AgentConversation, AgentMessage, Triage } from "../shared/wire.ts";
 import {
   applyMessage,
+  DEFAULT_WAIT_TARGETS,
   applySla,
   applyStatus,
   applyTriage,
@@ -11,6 +13,7 @@ import {
   loadInbox,
   sentimentFlag,
   slaClock,
+  waitTargetsOf,
 } from "./inbox-state.ts";
 
 const T0 = Date.parse("2026-03-02T09:00:00Z");
@@ -106,11 +109,21 @@ describe("inbox state", () => {
   it("counts the waiting clock down against the tier target, warns at 80% and breaches at the target", () => {
     const s = loadInbox(emptyInbox, [conv("t1"), conv("t3", { tier: 3 })]);
     const t1 = s.items.get("t1")!;
-    expect(slaClock(t1, T0 + 60_000)).toEqual({ remainingMs: 60_000, waitedMs: 60_000, level: "ok" });
-    expect(slaClock(t1, T0 + 100_000).level).toBe("warning");
-    expect(slaClock(t1, T0 + 130_000)).toMatchObject({ remainingMs: -10_000, level: "breached" });
-    expect(slaClock(s.items.get("t3")!, T0 + 130_000)).toMatchObject({ remainingMs: 470_000, level: "ok" });
-    expect(slaClock({ ...t1, conversation: conv("h", { status: "human" }) }, T0).remainingMs).toBeNull();
+    const targets = waitTargetsOf({
+      tiers: { 1: { waitingMs: 120_000 }, 2: { waitingMs: 300_000 }, 3: { waitingMs: 600_000 } },
+      warnAtFraction: 0.8,
+    });
+    expect(slaClock(t1, T0 + 60_000, targets)).toEqual({ remainingMs: 60_000, waitedMs: 60_000, level: "ok" });
+    expect(slaClock(t1, T0 + 100_000, targets).level).toBe("warning");
+    expect(slaClock(t1, T0 + 130_000, targets)).toMatchObject({ remainingMs: -10_000, level: "breached" });
+    expect(slaClock(s.items.get("t3")!, T0 + 130_000, targets)).toMatchObject({ remainingMs: 470_000, level: "ok" });
+    expect(slaClock({ ...t1, conversation: conv("h", { status: "human" }) }, T0, targets).remainingMs).toBeNull();
+  });
+
+  it("counts down to the server's default targets until the console has loaded the desk's policy", () => {
+    const t1 = loadInbox(emptyInbox, [conv("t1")]).items.get("t1")!;
+    expect(DEFAULT_WAIT_TARGETS).toEqual(waitTargetsOf(DEFAULT_SLA_POLICY));
+    expect(slaClock(t1, T0 + 60_000)).toMatchObject({ remainingMs: 120_000, level: "ok" });
   });
 
   it("takes the server's SLA deadline and level over the fallback target", () => {

@@ -30,9 +30,26 @@ export interface InboxState {
 
 export const emptyInbox: InboxState = { items: new Map() };
 
-/** Waiting-time targets per tier until the server's SLA policy reaches the console (then `sla` events win). */
-export const FALLBACK_WAIT_TARGET_MS: Record<Tier, number> = { 1: 2 * 60_000, 2: 5 * 60_000, 3: 10 * 60_000 };
-export const WARN_AT_FRACTION = 0.8;
+/** The pick-up targets the queue countdowns run against: the server's SLA policy (GET /api/v1/desk/sla-policy). */
+export interface WaitTargets {
+  waitingMs: Record<Tier, number>;
+  /** Warn once this share of a target has passed. */
+  warnAtFraction: number;
+}
+
+/** The server's default policy, used until the console has loaded the one the server runs. */
+export const DEFAULT_WAIT_TARGETS: WaitTargets = {
+  waitingMs: { 1: 3 * 60_000, 2: 10 * 60_000, 3: 20 * 60_000 },
+  warnAtFraction: 0.8,
+};
+
+/** The policy as the server sends it, reduced to what the countdowns need. */
+export function waitTargetsOf(policy: { tiers: Record<Tier, { waitingMs: number }>; warnAtFraction: number }): WaitTargets {
+  return {
+    waitingMs: { 1: policy.tiers[1].waitingMs, 2: policy.tiers[2].waitingMs, 3: policy.tiers[3].waitingMs },
+    warnAtFraction: policy.warnAtFraction,
+  };
+}
 
 const inInbox = (c: AgentConversation) => c.status === "waiting_human" || c.status === "human";
 
@@ -167,17 +184,17 @@ export interface SlaClock {
   level: SlaLevel;
 }
 
-/** The waiting-time clock of a queued conversation; a server `sla` event's deadline overrides the fallback targets. */
-export function slaClock(item: InboxItem, now: number): SlaClock {
+/** The waiting-time clock of a queued conversation; a server `sla` event's deadline overrides the targets. */
+export function slaClock(item: InboxItem, now: number, targets: WaitTargets = DEFAULT_WAIT_TARGETS): SlaClock {
   const c = item.conversation;
   if (c.status !== "waiting_human" || !c.queuedAt) return { remainingMs: null, waitedMs: null, level: "ok" };
   const queuedAt = Date.parse(c.queuedAt);
   const waitedMs = Math.max(0, now - queuedAt);
-  const target = FALLBACK_WAIT_TARGET_MS[(c.tier ?? 1) as Tier];
+  const target = targets.waitingMs[(c.tier ?? 1) as Tier];
   const dueAt = item.sla?.metric === "waiting" || item.sla?.metric === "first_response" ? Date.parse(item.sla.dueAt) : queuedAt + target;
   const remainingMs = dueAt - now;
   const totalMs = Math.max(1, dueAt - queuedAt);
-  let level: SlaLevel = remainingMs <= 0 ? "breached" : waitedMs >= totalMs * WARN_AT_FRACTION ? "warning" : "ok";
+  let level: SlaLevel = remainingMs <= 0 ? "breached" : waitedMs >= totalMs * targets.warnAtFraction ? "warning" : "ok";
   if (item.sla?.level === "breached") level = "breached";
   else if (item.sla?.level === "warning" && level === "ok") level = "warning";
   return { remainingMs, waitedMs, level };

@@ -29,7 +29,7 @@ import type { HashedIntentModel } from "../../domain/triage/intent/index.ts";
 import { DEFAULT_ROUTING_RULES, parseRoutingRules, RulesError, type RoutingRules } from "../../domain/triage/routing-rules.ts";
 import { createTriage } from "../../domain/triage/triage.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { Config } from "../../config.ts";
+import { type Config, slaPolicyOf } from "../../config.ts";
 import type { RouteContext } from "../app.ts";
 import { idParams } from "../wire.ts";
 
@@ -140,6 +140,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         costs: { agentCostPerHour: config.AGENT_COST_PER_HOUR, llmCostPer1kPromptTokens: config.LLM_COST_PER_1K_PROMPT_TOKENS, llmCostPer1kCompletionTokens: config.LLM_COST_PER_1K_COMPLETION_TOKENS },
         escalationTarget: { low: config.ESCALATION_TARGET_MIN, high: config.ESCALATION_TARGET_MAX },
         timeZone: config.ANALYTICS_TIME_ZONE,
+        sla: slaPolicyOf(config),
       },
     });
     const triage = isSwitchable(deps.triage) ? deps.triage : null;

@@ -36,6 +36,15 @@ export function deskRoutes(desk: HumanDesk) {
     );
 
     app.get(
+      "/api/v1/desk/sla-policy",
+      { schema: { tags: ["agent"], summary: "The SLA targets per tier (first response and pick-up, in ms) and the share of a target at which agents are warned", security: [{ bearer: [] }] } },
+      async (req: FastifyRequest) => {
+        requireRole(await ctx.principal(req), "agent");
+        return { sla: desk.slaPolicy };
+      },
+    );
+
+    app.get(
       "/api/v1/conversations/:id/packet",
       { schema: { tags: ["agent"], summary: "The handoff packet: history, why it was escalated, sentiment, summary, what the AI tried, customer context", params: idParams, security: [{ bearer: [] }] } },
       async (req: FastifyRequest<{ Params: { id: string } }>) => {
