@@ -30,6 +30,15 @@ async function escalate(t: Tandem, text = "I want to talk to a person please", c
   return c;
 }
 
+/** An agent's hands on the API: `act` posts a conversation action (claim, handback...), `say` writes to the customer. */
+function agentApi(t: Tandem, token: string) {
+  return {
+    act: (id: string, action: string) => t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/${action}`, headers: bearer(token) }),
+    say: (id: string, clientMessageId: string, text: string) =>
+      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token), payload: { clientMessageId, text } }),
+  };
+}
+
 describe("the human desk", () => {
   let t: Tandem;
   afterEach(async () => t?.close());
@@ -251,8 +260,7 @@ describe("the human desk", () => {
   it("recommends next steps from other customers' resolved cases without their personal data or empty steps", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
-    const say = (id: string, clientMessageId: string, text: string) =>
-      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const { say } = agentApi(t, ann.token);
     const maria = await newConversation(t.app, signedCustomer({ externalId: "maria-1", name: "Maria Lopez", email: "maria.lopez@example.com" }));
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${maria.id}/messages`, headers: bearer(maria.token), payload: { clientMessageId: "m1", text: "My refund for order 884213 never arrived" } });
     await t.app.inject({ method: "POST", url: `/api/v1/conversations/${maria.id}/claim`, headers: bearer(ann.token) });
@@ -376,9 +384,7 @@ describe("the human desk", () => {
     const seen: StreamEvent[] = [];
     t.subscribeAgents((e) => e.type === "sla" && seen.push(e));
     const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
-    const act = (id: string, action: string) => t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/${action}`, headers: bearer(ann.token) });
-    const say = (id: string, clientMessageId: string, text: string) =>
-      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const { act, say } = agentApi(t, ann.token);
     const c = await escalate(t);
     await act(c.id, "claim");
     await say(c.id, "a1", "Hi, I'm here");
@@ -398,9 +404,7 @@ describe("the human desk", () => {
     const clock = manualClock(Date.now());
     t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 60_000 });
     const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
-    const act = (id: string, action: string) => t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/${action}`, headers: bearer(ann.token) });
-    const say = (id: string, clientMessageId: string, text: string) =>
-      t.app.inject({ method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(ann.token), payload: { clientMessageId, text } });
+    const { act, say } = agentApi(t, ann.token);
     const c = await escalate(t);
     await act(c.id, "claim");
     await say(c.id, "a1", "Hi, I'm here");

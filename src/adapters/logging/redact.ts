@@ -6,6 +6,8 @@
 // must be written like one (a leading +, the North American 3-3-4 shape, or a trunk-0 national number in
 // groups); a bare digit run is never taken for a phone.
 
+import { luhnValid } from "../../domain/card-number.ts";
+
 /** What replaces each kind of PII. Stable strings, so exports stay diffable and tests can look for them. */
 export const PII_MASKS = { email: "[email]", phone: "[phone]", card: "[card]" } as const;
 
@@ -32,20 +34,7 @@ const PHONE_SHAPES = [
 ];
 const PHONE = new RegExp(`${BEFORE}(?:${PHONE_SHAPES.join("|")})${AFTER}`, "gu");
 
-/** The Luhn checksum every payment card number satisfies (and a random digit run only one time in ten). */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid };
 
 const digitsOf = (s: string) => s.replace(/\D/g, "");
 

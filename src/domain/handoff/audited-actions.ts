@@ -3,6 +3,7 @@
 // message cannot name it), so without the audit the agent would retry it blind. Inputs lose their secrets here.
 
 import type { AiAction, AiActionStatus } from "./ai-meta.ts";
+import { luhnValid } from "../card-number.ts";
 
 /** One audited call (the fields of the audit log the packet needs; the audit adapter's records fit as they are). */
 export interface AuditedAction {
@@ -75,17 +76,7 @@ export function isSecretName(name: string): boolean {
 /** A payment card number (13 to 19 digits, spaces or dashes allowed, passing the Luhn check). */
 function looksLikeCardNumber(value: string): boolean {
   const digits = value.replace(/[\s-]/g, "");
-  if (!/^\d{13,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+  return /^\d{13,19}$/.test(digits) && luhnValid(digits);
 }
 
 /**
