@@ -37,4 +37,9 @@ describe("configuration", () => {
       expect(() => loadConfig({ SLA_WAITING_MINUTES: bad }), bad).toThrow(/SLA_WAITING_MINUTES: must be three minute counts/);
     expect(() => loadConfig({ SLA_WARN_AT: "1" })).toThrow(/SLA_WARN_AT/);
   });
+  it("tells a deployment still setting a replaced variable what replaced it", () => {
+    expect(() => loadConfig({ DIGEST_HOUR_UTC: "9" })).toThrow(/DIGEST_HOUR_UTC: was replaced by DIGEST_HOUR, an hour in ANALYTICS_TIME_ZONE/);
+    expect(loadConfig({ DIGEST_HOUR: "9" }).DIGEST_HOUR).toBe(9);
+    expect(() => loadConfig({ DIGEST_HOUR: "24" })).toThrow(/DIGEST_HOUR/);
+  });
 });

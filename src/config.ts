@@ -88,7 +88,7 @@ export const configSchema = z.object({
   SLA_WAITING_MINUTES: tierMinutes("3,10,20").describe("SLA target per tier (1,2,3) for an escalated conversation to be picked up, in minutes"),
   SLA_WARN_AT: z.coerce.number().gt(0).lt(1).default(0.8).describe("share of an SLA target after which agents are warned (0.8 = at 80%)"),
   DIGEST_WEEKDAY: z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun", "off"]).default("mon").describe("day the weekly digest is sent to WEBHOOK_URL (off = never)"),
-  DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8).describe("hour (UTC) the weekly digest is sent on DIGEST_WEEKDAY"),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8).describe("hour (0-23, in ANALYTICS_TIME_ZONE) the weekly digest is sent on DIGEST_WEEKDAY; it covers the 7 local days before"),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -97,12 +97,21 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Variables that changed meaning: a deployment still setting one is told, rather than silently ignored. */
+const RENAMED: Record<string, string> = {
+  DIGEST_HOUR_UTC: "was replaced by DIGEST_HOUR, an hour in ANALYTICS_TIME_ZONE (UTC unless set)",
+};
+
 /** Parses the environment. Throws ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]));
   const parsed = configSchema.safeParse(known);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(known[String(i.path[0])])})`);
+  const renamed = Object.entries(RENAMED).filter(([name]) => env[name] !== undefined && env[name] !== "");
+  if (!parsed.success || renamed.length > 0) {
+    const lines = [
+      ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(known[String(i.path[0])])})`)),
+      ...renamed.map(([name, why]) => `  ${name}: ${why}`),
+    ];
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   return Object.freeze(parsed.data);

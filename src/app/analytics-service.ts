@@ -106,8 +106,6 @@ export function dayRange(now: number, from?: string, to?: string, timeZone = "UT
   return localDays(start, end, zone);
 }
 
-/** A range in UTC days (the weekly digest is scheduled in UTC). */
-export const utcRange = (from: string, to: string): DayRange => localDays(from, to, "UTC");
 
 export function createAnalyticsService(deps: AnalyticsServiceDeps) {
   const { analytics, store, clock, log, settings } = deps;

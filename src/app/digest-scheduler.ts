@@ -1,8 +1,9 @@
-// Sends the weekly digest once a week at the configured weekday and hour. Every node runs the timer; a claim in the
-// database makes exactly one of them send, and a node that was down at the hour catches up within the grace period.
+// Sends the weekly digest once a week at the configured weekday and hour of the analytics time zone. Every node runs
+// the timer; a claim in the database makes exactly one of them send, and a node that was down at the hour catches up
+// within the grace period.
 
-import { DAY_MS, utcDay } from "../domain/analytics/calendar.ts";
-import { type DigestWeekday, lastDigestSlot } from "../domain/analytics/digest-schedule.ts";
+import { DAY_MS } from "../domain/analytics/calendar.ts";
+import { type DigestWeekday, digestWeekEnd, lastDigestSlot } from "../domain/analytics/digest-schedule.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "./conversation-service.ts";
 
@@ -10,12 +11,15 @@ export interface DigestSchedulerDeps {
   clock: Clock;
   log: Logger;
   weekday: DigestWeekday;
-  hourUtc: number;
+  /** Hour of the wall clock in `timeZone` (0-23). */
+  hour: number;
+  /** IANA zone of the schedule and of the digest's days (default UTC). */
+  timeZone?: string;
   /** Records that this week's digest is being sent; false when another node (or an earlier tick) already did. */
   claim(key: string): Promise<boolean>;
   /** Gives the claim back after a failed delivery, so a later tick tries again. */
   release(key: string): Promise<void>;
-  /** Builds and delivers the digest of the 7 days ending `weekEnd` (YYYY-MM-DD). */
+  /** Builds and delivers the digest of the 7 local days ending `weekEnd` (YYYY-MM-DD). */
   send(weekEnd: string): Promise<{ ok: boolean; error?: string }>;
   /** How often the schedule is checked (default one minute). */
   tickMs?: number;
@@ -32,11 +36,11 @@ export function createDigestScheduler(deps: DigestSchedulerDeps) {
 
   async function check(): Promise<DigestTick> {
     const now = deps.clock.now();
-    const slot = lastDigestSlot(now, deps.weekday, deps.hourUtc);
-    if (now - slot >= graceMs) return "not_due";
-    const key = `digest_sent:${utcDay(slot)}`;
+    const slot = lastDigestSlot(now, deps.weekday, deps.hour, deps.timeZone);
+    if (now - slot.at >= graceMs) return "not_due";
+    const key = `digest_sent:${slot.day}`;
     if (!(await deps.claim(key))) return "already_sent";
-    const weekEnd = utcDay(slot - DAY_MS);
+    const weekEnd = digestWeekEnd(slot);
     let outcome: { ok: boolean; error?: string };
     try {
       outcome = await deps.send(weekEnd);

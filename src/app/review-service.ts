@@ -3,7 +3,7 @@
 // confirmation after showing its effect on the operator's own held-out examples.
 
 import { createHash, randomUUID } from "node:crypto";
-import { DAY_MS, utcDay } from "../domain/analytics/calendar.ts";
+import { DAY_MS, localDayOf, localDays, utcDay } from "../domain/analytics/calendar.ts";
 import { emptyTotals, figuresFrom } from "../domain/analytics/figures.ts";
 import { clusterQuestions, type GapCluster, type GapQuestion, gapTokens } from "../domain/analytics/gaps.ts";
 import { readFollowUpReply } from "../domain/answer/messages.ts";
@@ -34,7 +34,7 @@ import type { RoutingRules } from "../domain/triage/routing-rules.ts";
 import type { AnalyticsStore, DayRange, EscalationRow } from "../ports/analytics.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
-import { type AnalyticsService, isCalendarDay, utcRange } from "./analytics-service.ts";
+import { type AnalyticsService, isCalendarDay, timeZoneOrThrow } from "./analytics-service.ts";
 import type { Logger } from "./conversation-service.ts";
 import type { WebhookPort } from "./human-desk.ts";
 
@@ -207,14 +207,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
       return { ...d, conversationId };
     },
 
-    /** The digest of the 7 days ending `weekEnd` (default yesterday), compared with the 7 days before. */
+    /**
+     * The digest of the 7 days ending `weekEnd` (default yesterday), compared with the 7 days before: local days of
+     * the analytics time zone, the zone the digest is scheduled in (DIGEST_HOUR).
+     */
     async digest(weekEnd?: string): Promise<Digest> {
-      const end = weekEnd ?? utcDay(clock.now() - DAY_MS);
+      const zone = timeZoneOrThrow(analyticsService.settings.timeZone ?? "UTC");
+      const end = weekEnd ?? utcDay(Date.parse(`${localDayOf(clock.now(), zone)}T00:00:00Z`) - DAY_MS);
       if (!isCalendarDay(end)) throw new AppError("VALIDATION_FAILED", "weekEnd must be a day (YYYY-MM-DD)");
       const endMs = Date.parse(`${end}T00:00:00Z`);
-      // UTC days: the digest is scheduled in UTC (DIGEST_HOUR_UTC), so its week is a UTC week.
-      const current = utcRange(utcDay(endMs - 6 * DAY_MS), end);
-      const previous = utcRange(utcDay(endMs - 13 * DAY_MS), utcDay(endMs - 7 * DAY_MS));
+      const current = localDays(utcDay(endMs - 6 * DAY_MS), end, zone);
+      const previous = localDays(utcDay(endMs - 13 * DAY_MS), utcDay(endMs - 7 * DAY_MS), zone);
       const [now, before, clusters, reviews] = await Promise.all([
         analyticsService.overview(current),
         analyticsService.overview(previous),
@@ -224,7 +227,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
       for (const r of reviews) if (r.verdict in verdicts) verdicts[r.verdict as Verdict]++;
       return buildDigest({
-        weekStart: current.from, weekEnd: current.to, current: now.figures, previous: before.figures ?? figuresFrom(emptyTotals(), analyticsService.settings.costs),
+        weekStart: current.from, weekEnd: current.to, timeZone: zone, current: now.figures, previous: before.figures ?? figuresFrom(emptyTotals(), analyticsService.settings.costs),
         reasons: now.reasons, gaps: clusters, verdicts, escalationTarget: analyticsService.settings.escalationTarget,
       });
     },

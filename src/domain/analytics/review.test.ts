@@ -43,7 +43,7 @@ describe("weekly digest", () => {
     const costs = { agentCostPerHour: 30, llmCostPer1kPromptTokens: 0, llmCostPer1kCompletionTokens: 0 };
     const week = { ...emptyTotals(), conversations: 10, aiConfirmed: 3, aiResolved: 3, aiPending: 4, escalated: 3 };
     const digest = buildDigest({
-      weekStart: "2026-03-02", weekEnd: "2026-03-08", current: figuresFrom(week, costs), previous: figuresFrom(emptyTotals(), costs),
+      weekStart: "2026-03-02", weekEnd: "2026-03-08", timeZone: "UTC", current: figuresFrom(week, costs), previous: figuresFrom(emptyTotals(), costs),
       reasons: [], gaps: [], verdicts: { correct: 0, too_early: 0, too_late: 0, unnecessary: 0 }, escalationTarget: { low: 0.1, high: 0.2 },
     });
     // 3 resolved of the 6 decided; 4 wait for their window.

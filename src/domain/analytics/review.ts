@@ -105,6 +105,8 @@ export function draftArticle(messages: readonly DraftMessage[]): ArticleDraft | 
 export interface DigestInput {
   weekStart: string;
   weekEnd: string;
+  /** IANA zone of the week's days. */
+  timeZone: string;
   current: Figures;
   previous: Figures;
   reasons: readonly ReasonCount[];
@@ -117,6 +119,7 @@ export interface Digest {
   title: string;
   weekStart: string;
   weekEnd: string;
+  timeZone: string;
   highlights: string[];
   figures: { current: Figures; previous: Figures };
   topReasons: ReasonCount[];
@@ -149,9 +152,10 @@ export function buildDigest(d: DigestInput): Digest {
   const reviewed = Object.values(d.verdicts).reduce((a, b) => a + b, 0);
   if (reviewed > 0) highlights.push(`${reviewed} escalations reviewed: ${d.verdicts.unnecessary} unnecessary, ${d.verdicts.too_early} too early, ${d.verdicts.too_late} too late.`);
   return {
-    title: `Tandem weekly digest, ${d.weekStart} to ${d.weekEnd}`,
+    title: `Tandem weekly digest, ${d.weekStart} to ${d.weekEnd}${d.timeZone === "UTC" ? "" : ` (${d.timeZone})`}`,
     weekStart: d.weekStart,
     weekEnd: d.weekEnd,
+    timeZone: d.timeZone,
     highlights,
     figures: { current: d.current, previous: d.previous },
     topReasons: d.reasons.slice(0, 5),

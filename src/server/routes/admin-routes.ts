@@ -190,7 +190,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
     const digestTimer =
       webhook && config.DIGEST_WEEKDAY !== "off"
         ? createDigestScheduler({
-            clock, log, weekday: config.DIGEST_WEEKDAY, hourUtc: config.DIGEST_HOUR_UTC, tickMs: deps.digestTickMs,
+            clock, log, weekday: config.DIGEST_WEEKDAY, hour: config.DIGEST_HOUR, timeZone: config.ANALYTICS_TIME_ZONE, tickMs: deps.digestTickMs,
             // INSERT .. ON CONFLICT DO NOTHING is the cross-node claim: one row per week, one sender.
             claim: async (key) =>
               Number((await sql`INSERT INTO analytics_state (key, value) VALUES (${key}, ${String(clock.now())}) ON CONFLICT (key) DO NOTHING`.execute(deps.handle.db)).numAffectedRows ?? 0) === 1,
