@@ -214,6 +214,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
       for (const r of c.reasons) metrics.escalations.inc({ reason: r });
       desk.escalated(c);
     },
+    onReprioritised: (c, change) => desk.reprioritised(c, change),
     onQueued: () => desk.kick(),
     onAiDropped: () => metrics.aiDropped.inc(),
   });

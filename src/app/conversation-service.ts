@@ -2,6 +2,7 @@
 // writes the message/state/event together, and publishes to the bus only after the commit.
 
 import { boundaryMessage } from "../domain/answer/messages.ts";
+import { type Reprioritisation, reprioritise } from "../domain/conversation/reprioritise.ts";
 import { decide, type Command, type OwnershipState } from "../domain/conversation/state-machine.ts";
 import { AppError } from "../domain/errors.ts";
 import { agentJoinedMessage, boundaryMeta, customerNotice } from "../domain/handoff/index.ts";
@@ -25,6 +26,9 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/** A raise of a conversation already with people, and the customer message (seq) that called for it. */
+export type RaiseByMessage = Reprioritisation & { messageSeq: number };
+
 /** Decides, for a new customer message in an AI-owned conversation, whether people must take over. */
 export interface InboundTriage {
   triage(input: { text: string; history: Turn[]; conversation: Conversation; customer: Customer | null }): TriageResult;
@@ -45,6 +49,11 @@ export interface ConversationServiceDeps {
   queueMessage?: (conversation: Conversation, customer: Customer | null) => string;
   /** Called once per escalation out of the AI, after commit (metrics, webhooks). */
   onEscalated?: (conversation: Conversation) => void;
+  /**
+   * Called after commit when a customer's new message raised a queued or held conversation's priority, reasons or
+   * tier (webhooks). `messageSeq` is the message that did it.
+   */
+  onReprioritised?: (conversation: Conversation, change: RaiseByMessage) => void;
   /** Called after a conversation is queued for people (assignment engine hook). */
   onQueued?: (conversation: Conversation) => void;
   /** Called when an AI reply is dropped because the conversation left the AI (metrics hook). */
@@ -57,7 +66,11 @@ interface Outbox {
   events: StreamEvent[];
   /** Conversations that left the AI for the queue in this unit (for metrics and webhooks, after commit). */
   escalated: Conversation[];
+  /** Raises of a conversation already with people, made in this unit (for webhooks, after commit). */
+  reprioritised: { conversation: Conversation; change: RaiseByMessage }[];
 }
+
+const emptyOutbox = (): Outbox => ({ events: [], escalated: [], reprioritised: [] });
 
 const stateOf = (c: Conversation): OwnershipState => ({ status: c.status, assigneeId: c.assigneeId, tier: c.tier, reasons: c.reasons });
 
@@ -93,12 +106,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     fn: (unit: ConversationUnit, outbox: Outbox) => Promise<T>,
     prefetch?: UnitPrefetch,
   ): Promise<T> {
-    let outbox: Outbox = { events: [], escalated: [] };
+    let outbox = emptyOutbox();
     // Fresh per run: the store may run the unit again after a write conflict, and only the run that committed speaks.
-    const result = await store.withConversation(conversationId, (unit) => fn(unit, (outbox = { events: [], escalated: [] })), prefetch);
+    const result = await store.withConversation(conversationId, (unit) => fn(unit, (outbox = emptyOutbox())), prefetch);
     if (!result.found) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
     await publish(outbox, conversationId);
     for (const c of outbox.escalated) deps.onEscalated?.(c);
+    for (const r of outbox.reprioritised) deps.onReprioritised?.(r.conversation, r.change);
     return result.value;
   }
 
@@ -162,6 +176,42 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await insert(unit, outbox, { author: "system", text, meta: { kind: "queued", tier: t.next.tier } });
     }
     return c;
+  }
+
+  /**
+   * A customer wrote while people have the conversation: when triage judged the message more serious than what
+   * escalated it, raise the priority (never lower it), merge the reasons, move a queued conversation up to the judged
+   * tier and tell the agent who holds one. Queue and response timestamps are left alone: SLA clocks keep running.
+   */
+  async function reprioritiseInUnit(unit: ConversationUnit, outbox: Outbox, triage: TriageResult, messageSeq: number): Promise<void> {
+    const customer = await unit.customer();
+    const rules = deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES;
+    const change = reprioritise(unit.conversation, triage, customer?.attributes, rules);
+    if (!change) return;
+    const c = await changeState(
+      unit,
+      outbox,
+      "reprioritised",
+      { tier: change.tier.to, reasons: change.reasons, priority: change.priority.to },
+      { kind: "system" },
+      {
+        // `priority` has the make-up escalations record, so the packet explains the new value the same way.
+        ...(change.priority.breakdown ? { priority: change.priority.breakdown } : {}),
+        priorityFrom: change.priority.from, priorityTo: change.priority.to,
+        tierFrom: change.tier.from, tier: change.tier.to, judgedTier: change.tier.judged, tierRaiseSuggested: change.tierRaiseSuggested,
+        reasons: change.reasons, addedReasons: change.added, assigneeId: unit.conversation.assigneeId, messageSeq,
+      },
+    );
+    if (change.agentNote) {
+      await insert(unit, outbox, {
+        author: "system", internal: true, text: change.agentNote,
+        meta: {
+          kind: "reprioritised", priorityFrom: change.priority.from, priorityTo: change.priority.to,
+          tier: change.tier.to, judgedTier: change.tier.judged, addedReasons: change.added, messageSeq,
+        },
+      });
+    }
+    outbox.reprioritised.push({ conversation: c, change: { ...change, messageSeq } });
   }
 
   function track<T>(p: Promise<T>): void {
@@ -330,6 +380,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           } else {
             needsResponder = true;
           }
+        } else if (triage) {
+          await reprioritiseInUnit(unit, outbox, triage, message.seq);
         }
         return { created: true, message };
       }, { idempotencyKey: key, recentTurns: deps.triage ? TRIAGE_TURNS : 0, customer: Boolean(deps.triage) });

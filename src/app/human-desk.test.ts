@@ -178,6 +178,20 @@ describe("the human desk", () => {
     expect(vipPacket.escalation.priority.explanation).toBe("VIP customer (plan Enterprise) 20");
   });
 
+  it("explains in the packet the priority the customer's later message raised the conversation to", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const c = await escalate(t);
+    await agentApi(t, ann.token).act(c.id, "claim");
+    const before = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/packet`, headers: bearer(ann.token) })).json().packet;
+    expect(before.escalation.priority).toEqual({ value: 0, factors: [], explanation: "no reason raises it: 0" });
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "This is ridiculous, I'm contacting my lawyer" } });
+    const packet = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${c.id}/packet`, headers: bearer(ann.token) })).json().packet;
+    expect(packet.escalation.priority).toEqual({ value: 50, factors: [{ kind: "reason", code: "legal_compliance", priority: 50 }], explanation: "legal_compliance 50" });
+    expect(packet.escalation.reasons).toEqual(expect.arrayContaining(["human_requested", "legal_compliance"]));
+    expect(packet.escalation.trail.map((e: { type: string }) => e.type)).toEqual(["escalated", "reprioritised"]);
+  });
+
   it("carries the most recent messages of a very long conversation in the packet, and counts the ones left out", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
@@ -469,8 +483,8 @@ describe("the human desk", () => {
     }
   });
 
-  it("sends a signed webhook on escalation and on assignment, retrying a failing receiver", async () => {
-    const received: { type: string; ok: boolean }[] = [];
+  it("sends a signed webhook on escalation, on assignment and when the customer's next message raises the priority, retrying a failing receiver", async () => {
+    const received: { type: string; ok: boolean; data: Record<string, unknown> }[] = [];
     let failures = 1;
     const secret = "a-webhook-secret-of-length";
     const server = createServer((req: IncomingMessage, res) => {
@@ -483,7 +497,7 @@ describe("the human desk", () => {
         }
         const ok = verifySignature(req.headers["x-tandem-signature"] as string, body, secret).ok;
         const event = JSON.parse(body);
-        received.push({ type: event.type, ok: ok && /^evt_/.test(event.id) && !Number.isNaN(Date.parse(event.createdAt)) });
+        received.push({ type: event.type, ok: ok && /^evt_/.test(event.id) && !Number.isNaN(Date.parse(event.createdAt)), data: event.data });
         res.writeHead(200).end();
       });
     });
@@ -493,9 +507,16 @@ describe("the human desk", () => {
       t = await startTandem({ TANDEM_AI: "off", WEBHOOK_URL: url, WEBHOOK_SECRET: secret });
       const agent = await addAgent(t, "w@desk.test");
       await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(agent.token), payload: { presence: "online" } });
-      await escalate(t);
+      const c = await escalate(t);
       await until(() => received.some((r) => r.type === "conversation.escalated") && received.some((r) => r.type === "conversation.assigned"), 15000);
+      await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "This is ridiculous, I'm contacting my lawyer" } });
+      await until(() => received.some((r) => r.type === "conversation.reprioritised"), 15000);
       expect(received.every((r) => r.ok)).toBe(true);
+      expect(received.find((r) => r.type === "conversation.reprioritised")?.data).toMatchObject({
+        conversationId: c.id, status: "human", assigneeId: agent.user.id,
+        priority: { from: 0, to: 50, explanation: "legal_compliance 50" },
+        tier: { from: 1, to: 1, judged: 3 }, tierRaiseSuggested: true, addedReasons: ["legal_compliance"],
+      });
     } finally {
       server.close();
     }

@@ -40,7 +40,7 @@ import type { Llm } from "../ports/llm.ts";
 import type { SlaNoticeLedger } from "../ports/sla-notices.ts";
 import type { Store } from "../ports/store.ts";
 import { createAssistCopilot } from "./assist-copilot.ts";
-import type { ConversationService, Logger } from "./conversation-service.ts";
+import type { ConversationService, Logger, RaiseByMessage } from "./conversation-service.ts";
 
 export interface WebhookPort {
   send(event: { type: string; data: Record<string, unknown> }): Promise<unknown>;
@@ -297,6 +297,22 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     /** After an escalation commits: tell the outside world. */
     escalated(c: Conversation): void {
       void deps.webhook?.send({ type: "conversation.escalated", data: { conversationId: c.id, tier: c.tier, priority: c.priority, reasons: c.reasons, at: c.queuedAt } });
+    },
+
+    /**
+     * After a customer's new message raised a conversation already with people: tell the outside world, as for the
+     * escalation it sharpens (the console hears it on the agent stream; the assignment pass runs on its status).
+     */
+    reprioritised(c: Conversation, change: RaiseByMessage): void {
+      void deps.webhook?.send({
+        type: "conversation.reprioritised",
+        data: {
+          conversationId: c.id, status: c.status, assigneeId: c.assigneeId, messageSeq: change.messageSeq,
+          priority: { from: change.priority.from, to: change.priority.to, explanation: change.priority.breakdown?.explanation ?? null },
+          tier: { from: change.tier.from, to: change.tier.to, judged: change.tier.judged },
+          tierRaiseSuggested: change.tierRaiseSuggested, reasons: c.reasons, addedReasons: change.added, at: c.updatedAt,
+        },
+      });
     },
 
     async start(): Promise<void> {

@@ -82,6 +82,8 @@ function commandOf(e: ConversationEvent): Command | null {
     case "escalated":
     case "requeued":
       return { kind: "escalate", tier: d.tier as Tier, reasons: d.reasons as never };
+    case "reprioritised":
+      return { kind: "reprioritise", tier: d.tier as Tier, reasons: d.reasons as never };
     case "claimed":
       return { kind: "claim", agentId: d.agentId as string };
     case "assigned":

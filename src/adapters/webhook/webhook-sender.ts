@@ -7,6 +7,7 @@ import { SIGNATURE_HEADER, signatureHeader } from "./signature.ts";
 
 export const WEBHOOK_EVENT_TYPES = [
   "conversation.escalated",
+  "conversation.reprioritised",
   "conversation.assigned",
   "conversation.resolved",
   "sla.warning",

@@ -151,6 +151,43 @@ describe("decide: escalation", () => {
   });
 });
 
+describe("decide: re-prioritisation by a later customer message", () => {
+  it("moves a queued conversation up to a higher tier and merges the new reasons", () => {
+    const t = accepted(decide(QUEUED, { kind: "reprioritise", tier: 3, reasons: ["frustration", "legal_compliance"] }));
+    expect(t.next).toEqual({
+      status: "waiting_human",
+      assigneeId: null,
+      tier: 3,
+      reasons: ["human_requested", "frustration", "legal_compliance"],
+    });
+    expect(t.event).toBe("reprioritised");
+  });
+
+  it("never moves a queued conversation down a tier", () => {
+    const t = accepted(decide(QUEUED, { kind: "reprioritise", tier: 1, reasons: ["negative_sentiment"] }));
+    expect(t.next.tier).toBe(2);
+    expect(t.next.reasons).toEqual(["human_requested", "negative_sentiment"]);
+  });
+
+  it("merges reasons into a held conversation but leaves its tier and agent alone", () => {
+    const t = accepted(decide(HELD, { kind: "reprioritise", tier: 3, reasons: ["legal_compliance"] }));
+    expect(t.next).toEqual({ ...HELD, reasons: ["human_requested", "legal_compliance"] });
+    expect(t.event).toBe("reprioritised");
+  });
+
+  it("logs nothing when the message adds neither tier nor reasons", () => {
+    const t = accepted(decide(HELD, { kind: "reprioritise", tier: 3, reasons: ["human_requested"] }));
+    expect(t.next).toEqual(HELD);
+    expect(t.event).toBeNull();
+  });
+
+  it.each(["ai", "resolved"] as const)("refuses to re-prioritise a conversation in %s", (status) => {
+    expect(refused(decide(ALL[status], { kind: "reprioritise", tier: 3, reasons: ["legal_compliance"] }))).toBe(
+      "INVALID_TRANSITION",
+    );
+  });
+});
+
 describe("decide: claims and assignment", () => {
   it("gives a queued conversation to the claiming agent, keeping its tier", () => {
     const t = accepted(decide(QUEUED, { kind: "claim", agentId: "agent-b" }));
@@ -309,6 +346,7 @@ describe("decide: invariants over every command and status", () => {
     { kind: "agent_message", agentId: "agent-a" },
     { kind: "agent_message", agentId: "agent-b", internal: true },
     { kind: "escalate", tier: 3, reasons: ["legal_compliance"] },
+    { kind: "reprioritise", tier: 3, reasons: ["legal_compliance"] },
     { kind: "claim", agentId: "agent-b" },
     { kind: "assign", agentId: "agent-b" },
     { kind: "transfer", toAgentId: "agent-c" },

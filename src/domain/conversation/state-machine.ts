@@ -15,6 +15,8 @@ export type Command =
   | { kind: "ai_message" }
   | { kind: "agent_message"; agentId: string; internal?: boolean }
   | { kind: "escalate"; tier: Tier; reasons: EscalationReason[] }
+  /** The customer wrote again while people have the conversation and triage judged it more serious. */
+  | { kind: "reprioritise"; tier: Tier; reasons: EscalationReason[] }
   | { kind: "claim"; agentId: string }
   | { kind: "assign"; agentId: string }
   | { kind: "transfer"; toAgentId?: string; toTier?: Tier }
@@ -71,6 +73,18 @@ export function decide(state: OwnershipState, cmd: Command): Transition {
       }
       if (s === "human") return ok(state, null); // already with a person: nothing to do
       return fail("CONVERSATION_RESOLVED", "a resolved conversation cannot be escalated");
+
+    case "reprioritise": {
+      // Only raises: reasons are added, never dropped. The queue's tier may go up (never down); a held
+      // conversation's tier is its agent's call, so it stays and the caller flags the suggestion instead.
+      if (s !== "waiting_human" && s !== "human") {
+        return fail("INVALID_TRANSITION", `only a queued or held conversation is re-prioritised, not one in status ${s}`);
+      }
+      const tier = s === "waiting_human" ? (Math.max(state.tier ?? 1, cmd.tier) as Tier) : state.tier;
+      const reasons = [...new Set([...state.reasons, ...cmd.reasons])];
+      const changed = tier !== state.tier || reasons.length !== state.reasons.length;
+      return ok(changed ? { ...state, tier, reasons } : state, changed ? "reprioritised" : null);
+    }
 
     case "claim":
     case "assign":

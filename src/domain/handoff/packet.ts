@@ -58,7 +58,7 @@ export interface EscalationInfo {
   triggerSeq: number | null;
   /** Why it is served before or after others waiting in its tier (higher first, then the oldest). */
   priority: PriorityInfo;
-  /** Escalations, requeues and transfers in order, from the event log. */
+  /** Escalations, requeues, raises by later customer messages and transfers in order, from the event log. */
   trail: Array<{
     type: string;
     at: string;
@@ -109,7 +109,9 @@ export interface HandoffPacket {
   customerContext: CustomerContext;
 }
 
-const TRAIL_EVENTS = new Set(["escalated", "requeued", "transferred", "released", "handed_back", "reopened"]);
+const TRAIL_EVENTS = new Set(["escalated", "requeued", "reprioritised", "transferred", "released", "handed_back", "reopened"]);
+/** Events that record the priority's make-up: escalations, and raises by a later customer message. */
+const PRIORITY_EVENTS = new Set(["escalated", "requeued", "reprioritised"]);
 const RECENT_TURNS = 6;
 
 function slope(values: number[]): number {
@@ -179,14 +181,14 @@ const recordedPriority = z.object({
 });
 
 /**
- * The priority's make-up as recorded on the episode's latest escalation. A value that no longer matches it (a row
- * from before priorities were recorded) is shown bare rather than with a stale explanation.
+ * The priority's make-up as recorded on the episode's latest escalation or raise. A value that no longer matches it
+ * (a row from before priorities were recorded) is shown bare rather than with a stale explanation.
  */
 function priorityInfo(conversation: Conversation, episodeEvents: readonly ConversationEvent[]): PriorityInfo {
   const value = conversation.priority;
   for (let i = episodeEvents.length - 1; i >= 0; i--) {
     const e = episodeEvents[i] as ConversationEvent;
-    if (e.type !== "escalated" && e.type !== "requeued") continue;
+    if (!PRIORITY_EVENTS.has(e.type)) continue;
     const r = recordedPriority.safeParse(e.data.priority);
     if (!r.success) continue;
     if (r.data.priority !== value) break;
