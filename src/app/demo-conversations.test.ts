@@ -94,6 +94,47 @@ describe("conversations with the demo AI", () => {
     expect(care.text).not.toMatch(/Description:/);
   });
 
+  it("answers what the customer asks, not what merely shares a word with it", async () => {
+    const answers: Record<string, { lead: RegExp; cited: string; not?: RegExp }> = {
+      "How much does shipping to France cost?": {
+        lead: /^Standard delivery costs 4.95 euros/,
+        cited: "Shipping and delivery",
+        not: /parcel locker/,
+      },
+      "Can I change my delivery address?": {
+        lead: /change its delivery address/,
+        cited: "Shipping and delivery",
+        not: /email address/,
+      },
+      "What is the Dune rug made of?": { lead: /^Materials: New Zealand wool/, cited: "Dune wool rug" },
+      "I want to return my lamp, it's the wrong colour": {
+        lead: /^Return the item for a refund and place a new order for the size or colour you want/,
+        cited: "Returns and refunds",
+      },
+      "My lamp arrived broken": { lead: /^If an item arrives damaged/, cited: "Returns and refunds" },
+      "Do you deliver to Norway?": {
+        lead: /ships from our warehouse in Rotterdam to .* Norway/,
+        cited: "Shipping and delivery",
+        not: /account/i,
+      },
+      "How long do refunds take?": {
+        lead: /^We refund the item price .* within 5 business days/,
+        cited: "Returns and refunds",
+      },
+      "What payment options do you have?": {
+        lead: /^We accept Visa, Mastercard/,
+        cited: "Orders and payments",
+      },
+    };
+    for (const [question, want] of Object.entries(answers)) {
+      const ai = (await chat([question])).messages.at(-1)!;
+      expect(ai.author, question).toBe("ai");
+      expect(ai.text, question).toMatch(want.lead);
+      if (want.not) expect(ai.text, question).not.toMatch(want.not);
+      expect(ai.meta?.citations, question).toEqual([expect.objectContaining({ title: want.cited })]);
+    }
+  });
+
   it("answers a general delivery question an anonymous customer words as being about their order", async () => {
     const general = await chat(["When will my express order arrive?"]);
     expect(general.messages.at(-1)!.text).toMatch(/^Express delivery arrives the next business day/);
@@ -109,7 +150,9 @@ describe("conversations with the demo AI", () => {
   it("gives an anonymous customer the self-service steps for what they can do themselves", async () => {
     for (const text of ["How do I reset my password?", "I forgot my password"]) {
       const { messages, conversation } = await chat([text]);
-      expect(messages.at(-1)!.text).toMatch(/^To reset your password, click Forgot password on the sign-in page/);
+      expect(messages.at(-1)!.text).toMatch(
+        /^To reset your password, click Forgot password on the sign-in page/,
+      );
       expect(conversation.status).toBe("ai");
     }
   });

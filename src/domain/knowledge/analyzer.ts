@@ -31,6 +31,16 @@ const JOINT_RE = /[._-]+/u;
 const DIACRITICS_RE = /\p{M}+/gu;
 const ELISION_RE = /^(?:l|d|j|qu|n|s|c|m|t|all|dell|nell|sull)['’]/u; // French/Italian elided articles: "l'adresse"
 
+/**
+ * Words that only ask a question after another ("how long", "how soon"): "long" in "How long do refunds take?" asks
+ * for a duration (see answer-type.ts), which the knowledge base states as "within 5 business days", never as
+ * "long"; as a term it matched "as long as it is unused" in the returns section instead. Keyed "previous word": the
+ * pair's second word is dropped. ("as long as" itself was tried too: it cost StackFAQ abstention F1 0.006.)
+ */
+const FUNCTION_PHRASES: Record<string, ReadonlySet<string>> = {
+  en: new Set(["how long", "how soon", "how often", "how far"]),
+};
+
 export interface Analyzer {
   readonly language: string;
   /** Index terms in order of appearance (stopwords removed, stemmed, accents folded). */
@@ -65,6 +75,7 @@ function createAnalyzer(language: string): Analyzer {
   // Snowball stemming costs microseconds per word; a bounded cache turns the common vocabulary into map lookups.
   const cache = new Map<string, string>();
   const CACHE_LIMIT = 200_000;
+  const phraseWords = FUNCTION_PHRASES[language] ?? null;
 
   function termOf(word: string): string | null {
     const cached = cache.get(word);
@@ -78,7 +89,7 @@ function createAnalyzer(language: string): Analyzer {
     else {
       // Stemmers expect plain words; identifiers with punctuation ("v1.2", "e-mail") are kept whole.
       const plain = /^[\p{L}]+$/u.test(w);
-      const stemmed = plain && stem ? stem(w) : w;
+      const stemmed = plain && stem ? stem(language === "en" ? verbOfEryNoun(w) : w) : w;
       out = stemmed.normalize("NFKD").replace(DIACRITICS_RE, "");
       if (out.length === 0) out = null;
     }
@@ -90,8 +101,12 @@ function createAnalyzer(language: string): Analyzer {
     language,
     terms(text: string): string[] {
       const out: string[] = [];
+      let previous = "";
       for (const m of text.toLowerCase().matchAll(WORD_RE)) {
         const word = m[0];
+        const framed = phraseWords !== null && phraseWords.has(`${previous} ${word}`);
+        previous = word;
+        if (framed) continue;
         const t = termOf(word);
         if (t !== null) out.push(t);
         if (!JOINT_RE.test(word)) continue;
@@ -113,4 +128,14 @@ function createAnalyzer(language: string): Analyzer {
       return stop.has(word.toLowerCase());
     },
   };
+}
+
+/**
+ * Snowball leaves "-ery" nouns apart from the verbs they name ("delivery" → "deliveri", "deliver" → "deliv"), so "Do
+ * you deliver to Norway?" missed every "Delivery" heading. Stemming the "-er" form instead joins them ("recovery",
+ * "discovery", "machinery"); the four letters before "-er" keep short words ("query", "every", "bakery") as they are.
+ */
+function verbOfEryNoun(word: string): string {
+  const m = /^([a-z]{4,}er)(?:y|ies)$/.exec(word);
+  return m ? m[1]! : word;
 }

@@ -1,5 +1,8 @@
 // Decides whether retrieved passages actually support an answer: the AI must know when it does not know.
 
+import { analyzerFor } from "./analyzer.ts";
+import { splitSentences } from "./chunker.ts";
+import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms } from "./extractive.ts";
 import type { Retrieval } from "./knowledge-index.ts";
 
 export interface AnswerabilityPolicy {
@@ -47,7 +50,12 @@ export function decideAnswerable(
   // A one-word question ("privacy" of "what is your privacy policy") found only in a passage's body is a passing
   // mention ("Account settings, then Privacy"), not the topic: it must name the passage's title or heading.
   const passing = retrieval.queryTerms.length === 1 && top.titleMatch === false;
-  const lexical = top.normScore >= policy.minNormScore && top.coverage >= policy.minCoverage && !passing;
+  // Without the title, the question's words found in the passage must meet in one of its sentences: "job openings
+  // in the warehouse" found "leaves the warehouse" and "open an investigation" in two sentences about tracking.
+  const found =
+    top.titleMatch === false ? Math.min(top.coverage, bestSentenceCoverage(retrieval)) : top.coverage;
+  const coverage = Math.max(found, recordWithAspectCoverage(retrieval));
+  const lexical = top.normScore >= policy.minNormScore && coverage >= policy.minCoverage && !passing;
   const semantic =
     policy.minSimilarity != null && top.similarity !== null && top.similarity >= policy.minSimilarity;
   const ok = lexical || semantic;
@@ -55,6 +63,60 @@ export function decideAnswerable(
     answerable: ok,
     reason: ok ? "answerable" : "weak_match",
     normScore: top.normScore,
-    coverage: top.coverage,
+    coverage,
   };
+}
+
+/**
+ * A question about one record and something the record does not hold ("My lamp arrived broken": the lamp's row has
+ * no word of arriving broken) is answered from the record and a policy passage whose title names what it lacks, as
+ * the extractive answer builds it (see recordAspect). Its coverage is then what the two hold together; the record
+ * alone must still carry the normalised score. 0 when the best passage is no record or no such policy is retrieved.
+ */
+function recordWithAspectCoverage(retrieval: Retrieval): number {
+  const [top, ...rest] = retrieval.passages;
+  if (!top || !isRecordText(top.chunk.text)) return 0;
+  const analyzer = analyzerFor(retrieval.language);
+  const asked = new Set(retrieval.queryTerms);
+  const found = new Set(
+    [
+      ...recordTerms(top.chunk.text, analyzer),
+      ...analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`),
+    ].filter((t) => asked.has(t)),
+  );
+  const missing = retrieval.queryTerms.filter((t) => !found.has(t));
+  if (missing.length === 0) return 0;
+  const idf = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
+  const mass = retrieval.queryIdf.reduce((a, b) => a + b, 0);
+  if (mass <= 0) return 0;
+  let best = 0;
+  for (const p of rest.slice(0, ASPECT_SEARCH_DEPTH - 1)) {
+    if (!namesAspect(p, missing, analyzer)) continue;
+    const covered = new Set(found);
+    for (const t of analyzer.terms(`${p.chunk.title} ${p.chunk.heading} ${p.chunk.text}`))
+      if (asked.has(t)) covered.add(t);
+    for (const t of p.softTitleTerms ?? []) covered.add(t);
+    let share = 0;
+    for (const t of covered) share += idf.get(t) ?? 0;
+    best = Math.max(best, share / mass);
+  }
+  return best;
+}
+
+/** The largest share of the question's information (idf mass) that one sentence of the best passage holds. */
+function bestSentenceCoverage(retrieval: Retrieval): number {
+  const top = retrieval.passages[0]!;
+  const analyzer = analyzerFor(retrieval.language);
+  const mass = retrieval.queryIdf.reduce((a, b) => a + b, 0);
+  if (mass <= 0) return 0;
+  let best = 0;
+  for (const sentence of splitSentences(top.chunk.text)) {
+    const terms = new Set(analyzer.terms(sentence));
+    let share = 0;
+    retrieval.queryTerms.forEach((t, i) => {
+      if (terms.has(t)) share += retrieval.queryIdf[i]!;
+    });
+    best = Math.max(best, share / mass);
+  }
+  return best;
 }

@@ -1,6 +1,7 @@
 // Extractive answers: the few sentences of the best passages that answer the question, each cited to its passage.
 
-import { analyzerFor } from "./analyzer.ts";
+import { type Analyzer, analyzerFor } from "./analyzer.ts";
+import { type ExpectedAnswer, expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
 import type { Passage } from "./knowledge-index.ts";
 
@@ -55,6 +56,8 @@ interface Candidate {
   asked: string[];
   /** Idf of the question's aspect terms (see recordAspect) this sentence contains. */
   aspectOverlap: number;
+  /** Whether it states the kind of fact the question asks for (a duration for "how long"); null: untyped question. */
+  typed: boolean | null;
 }
 
 /**
@@ -76,19 +79,27 @@ export function buildExtractiveAnswer(
   const usable = passages
     .slice(0, options.maxPassages)
     .filter((p) => p.score >= best * options.relativeScore);
-  const idfOf = (t: string) => weights?.get(t) ?? 1;
+  const expected = expectedAnswer(question, analyzer.language);
+  // Framing words of the asked kind ("take" of "how long does it take") are said by every sentence of that kind.
+  const framing = new Set(expected ? analyzer.terms(expected.framing.join(" ")) : []);
+  const idfOf = (t: string) => (framing.has(t) ? 0 : (weights?.get(t) ?? 1));
   const queryMass = [...queryTerms].reduce((a, t) => a + idfOf(t), 0) || 1;
   const aspect = recordAspect(passages, usable, queryTerms, analyzer);
+
+  const titlesOf = (p: Passage) => new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+  // Words of the question in a candidate passage's title placed the passages; the answer sentence is the one that
+  // also covers the rest of the question ("wash" in "how should I wash the bath towels?"). Discounted in every
+  // passage alike, so a heading that says the question's words does not lose its section the answer: "Can I change
+  // my order?" stays with "Changing or cancelling an order" over another section's "you can change ... an order".
+  const placed = new Set(usable.flatMap((p) => [...titlesOf(p)]));
 
   const candidates: Candidate[] = [];
   usable.forEach((p, pi) => {
     const sentences = splitSentences(p.chunk.text);
-    const titleTerms = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+    const titleTerms = titlesOf(p);
     sentences.forEach((s, si) => {
-      const terms = new Set(analyzer.terms(s));
+      const terms = sentenceTerms(s, analyzer);
       if (terms.size === 0) return;
-      // Words of the question already in the passage's title placed the passage; the answer sentence is the one that
-      // also covers the rest of the question ("wash" in "how should I wash the bath towels?").
       let overlap = 0;
       const asked: string[] = [];
       let aspectOverlap = 0;
@@ -96,7 +107,7 @@ export function buildExtractiveAnswer(
         if (!queryTerms.has(t)) continue;
         // An aspect in a policy section's heading ("Exchanges") is what the question asks, not what placed it.
         const isAspect = aspect.has(t);
-        overlap += idfOf(t) * (titleTerms.has(t) && !isAspect ? 0.3 : 1);
+        overlap += idfOf(t) * (placed.has(t) && !isAspect ? 0.3 : 1);
         if (isAspect) aspectOverlap += idfOf(t);
         asked.push(t);
       }
@@ -117,24 +128,27 @@ export function buildExtractiveAnswer(
         chunkId: p.chunk.id,
         asked,
         aspectOverlap,
+        typed: expected ? statesAnswer(expected.kind, s, analyzer.language) : null,
       });
     });
   });
   // When some sentence speaks to the aspect, a field that only names the entity ("Category: Rugs.") answers nothing.
   if (candidates.some((c) => c.aspectOverlap > 0))
-    for (let i = candidates.length - 1; i >= 0; i--) if (candidates[i]!.aspectOverlap === 0) candidates.splice(i, 1);
+    for (let i = candidates.length - 1; i >= 0; i--)
+      if (candidates[i]!.aspectOverlap === 0) candidates.splice(i, 1);
   if (candidates.length === 0) return null;
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
+  const pool = answerKindPool(candidates, expected);
 
-  const chosen: Candidate[] = [candidates[0]!];
-  let words = wordCount(candidates[0]!.text);
-  const answered = new Set(candidates[0]!.asked);
+  const chosen: Candidate[] = [pool[0]!];
+  let words = wordCount(pool[0]!.text);
+  const answered = new Set(pool[0]!.asked);
   const documentOf = (c: Candidate) => {
     const chunk = usable[c.passage]!.chunk;
     return `${chunk.sourceId}\u0000${chunk.documentId}`;
   };
-  const leadDocument = documentOf(candidates[0]!);
-  for (const c of candidates.slice(1)) {
+  const leadDocument = documentOf(pool[0]!);
+  for (const c of pool.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
     const w = wordCount(c.text);
     if (words + w > options.maxWords) continue;
@@ -188,8 +202,61 @@ export function buildExtractiveAnswer(
   };
 }
 
+/**
+ * The candidates that may be chosen, best first. A question that asks for a kind of fact ("how long", "how much")
+ * is answered by sentences that state one: "How much does shipping to France cost?" leads with "Standard delivery
+ * costs 4.95 euros", not the parcel-locker sentence that merely names France. A sentence qualifies when it shares
+ * a word with the question or belongs to the best passage (a record's "Price eur: 249." names nothing asked); when
+ * none states the kind, the ranking decides alone.
+ */
+function answerKindPool(candidates: Candidate[], expected: ExpectedAnswer | null): Candidate[] {
+  if (!expected) return candidates;
+  const typed = candidates.filter((c) => c.typed === true && (c.relevance > 0 || c.passage === 0));
+  return typed.length > 0 ? typed : candidates;
+}
+
+/**
+ * A sentence's terms; a record field ("Materials: wool.") also has the words customers ask about it with ("what is
+ * it made of"), since its value rarely repeats them.
+ */
+function sentenceTerms(sentence: string, analyzer: Analyzer): Set<string> {
+  const terms = new Set(analyzer.terms(sentence));
+  const label = FIELD_LINE.test(sentence) ? sentence.slice(0, sentence.indexOf(":")) : null;
+  if (label) for (const t of fieldCueTerms(label, analyzer)) terms.add(t);
+  return terms;
+}
+
+/**
+ * Words customers use for common catalogue fields, by the words a field's label is named with ("price_eur",
+ * "Materials", "Care instructions"). English only: labels in other languages match by their own words.
+ */
+const FIELD_CUES: Record<string, readonly (readonly [label: string, asked: string])[]> = {
+  en: [
+    ["price cost", "cost costs price priced expensive cheap pay"],
+    ["material materials fabric", "made make material materials fabric"],
+    ["care washing cleaning", "wash washed washing clean cleaning care"],
+    ["size sizes dimension dimensions", "size big large small wide width height tall dimensions"],
+    ["weight", "weigh weighs weight heavy"],
+    ["colour color colours colors", "colour color colours colors"],
+  ],
+};
+const fieldCueCache = new Map<string, { label: Set<string>; asked: string[] }[]>();
+
+function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
+  let cues = fieldCueCache.get(analyzer.language);
+  if (!cues) {
+    cues = (FIELD_CUES[analyzer.language] ?? []).map(([l, a]) => ({
+      label: new Set(analyzer.terms(l)),
+      asked: analyzer.terms(a),
+    }));
+    fieldCueCache.set(analyzer.language, cues);
+  }
+  const named = analyzer.terms(label);
+  return cues.filter((c) => named.some((t) => c.label.has(t))).flatMap((c) => c.asked);
+}
+
 /** How deep in the ranking a policy passage may be and still answer the aspect a record lacks. */
-const ASPECT_SEARCH_DEPTH = 5;
+export const ASPECT_SEARCH_DEPTH = 5;
 
 /** A "Label: value." sentence, as row ingestion writes a record's fields. */
 const FIELD_LINE = /^[\p{Lu}][\p{L}\p{N} ()/-]{0,40}: \S/u;
@@ -226,15 +293,27 @@ function recordAspect(
     if (!isRecordText(other.text)) continue;
     if (!analyzer.terms(`${other.title} ${other.heading}`).some((t) => aspect.has(t))) usable.splice(i, 1);
   }
-  const leadText = new Set(analyzer.terms(lead.text));
+  const leadText = recordTerms(lead.text, analyzer);
   const missing = [...aspect].filter((t) => !leadText.has(t));
   if (missing.length === 0) return aspect;
-  for (const p of passages.slice(0, ASPECT_SEARCH_DEPTH)) {
-    if (usable.includes(p) || isRecordText(p.chunk.text)) continue;
-    const title = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
-    if (missing.some((t) => title.has(t))) usable.push(p);
-  }
+  for (const p of passages.slice(0, ASPECT_SEARCH_DEPTH))
+    if (!usable.includes(p) && namesAspect(p, missing, analyzer)) usable.push(p);
   return aspect;
+}
+
+/** A record's terms, field labels' cue words included ("made" for a Materials field). */
+export function recordTerms(text: string, analyzer: Analyzer): Set<string> {
+  return new Set(splitSentences(text).flatMap((s) => [...sentenceTerms(s, analyzer)]));
+}
+
+/**
+ * Whether a passage is a policy (not another record) whose title or heading names one of the aspects a record
+ * lacks, by the word or a near synonym ("Damaged or wrong items" for a lamp that arrived broken).
+ */
+export function namesAspect(p: Passage, missing: readonly string[], analyzer: Analyzer): boolean {
+  if (isRecordText(p.chunk.text)) return false;
+  const title = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+  return missing.some((t) => title.has(t) || (p.softTitleTerms?.includes(t) ?? false));
 }
 
 const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;

@@ -2,6 +2,7 @@
 
 import { analyzerFor, baseLanguage } from "./analyzer.ts";
 import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
+import { isRecordText } from "./extractive.ts";
 import { contentWordIds, SoftTitleMatcher, type WordVectors } from "./word-vectors.ts";
 
 /** A chunk as the index sees it: everything a citation needs travels with it. */
@@ -33,6 +34,12 @@ export interface Passage {
   similarity: number | null;
   /** Whether one of the query's own terms is in the chunk's title or heading; set on the best passage only. */
   titleMatch?: boolean;
+  /**
+   * The query's terms that the chunk's title or heading names with a near synonym rather than the word itself
+   * ("broken" for "Damaged or wrong items"), by the word vectors. Set only when the best passage is a record (see
+   * recordAspect in extractive.ts); absent without vectors or when there are none.
+   */
+  softTitleTerms?: string[];
 }
 
 export interface Retrieval {
@@ -94,6 +101,14 @@ export interface SemanticOptions {
   /** Cosine similarity below which two words are unrelated. */
   threshold: number;
 }
+
+/**
+ * Cosine similarity at which a title word stands for a question word it does not repeat (softTitleTerms): "broken"
+ * and "damaged" are 0.68, "options" and "methods" 0.48, "bitcoin" and "payment" 0.23 in the 100-dimension GloVe
+ * vectors. Well above the 0.4 at which the semantic re-ranking starts counting relatedness, because this one lets a
+ * passage answer for a word, not just rank higher.
+ */
+export const SOFT_TITLE_MATCH = 0.6;
 
 /**
  * On StackFAQ (bench/results/knowledge.md) weights 0.8-1.6 and thresholds 0-0.5 all gave hit@1 0.796-0.805 against
@@ -291,6 +306,28 @@ export class KnowledgeIndex {
     passages.sort((a, b) => b.score - a.score);
   }
 
+  /** Sets softTitleTerms on the passages returned: only those, so the cost stays a few dozen similarities. */
+  private markSoftTitleTerms(idx: Bm25Index, passages: Passage[], query: string, vectors: WordVectors): void {
+    const words: { id: number; term: string }[] = [];
+    for (const id of contentWordIds(query, vectors)) {
+      const term = idx.analyzer.terms(vectors.word(id))[0];
+      if (term !== undefined && !words.some((w) => w.term === term)) words.push({ id, term });
+    }
+    if (words.length === 0) return;
+    for (const p of passages) {
+      // A word the passage itself uses is its own evidence: "arrived" is in "unless they arrived damaged", and its
+      // vector's nearness to the heading's "returned" (0.78) must not make "Items that cannot be returned" about it.
+      const lexical = new Set([...this.titleTermsOf(idx, p.chunk), ...idx.analyzer.terms(p.chunk.text)]);
+      const title = cached(this.titleWords, p.chunk.id, () => contentWordIds(titleText(p.chunk), vectors));
+      const soft = words
+        .filter(
+          (w) => !lexical.has(w.term) && title.some((t) => vectors.similarity(w.id, t) >= SOFT_TITLE_MATCH),
+        )
+        .map((w) => w.term);
+      if (soft.length > 0) p.softTitleTerms = soft;
+    }
+  }
+
   private rerankByTitleCoverage(idx: Bm25Index, passages: Passage[], query: Set<string>): void {
     const gamma = this.options.titleCoverage;
     for (const p of passages) {
@@ -364,6 +401,9 @@ export class KnowledgeIndex {
     if (semantic && semantic.weight > 0 && language === "en")
       this.addSemanticTitleMatch(passages, query, semantic);
     const fused = fuseByDocument(passages, this.options.documentFusion);
+    // Only a record's question reads them (the policy that answers what the record lacks): skip the work otherwise.
+    if (semantic && language === "en" && fused[0] && isRecordText(fused[0].chunk.text))
+      this.markSoftTitleTerms(idx, fused.slice(0, k), query, semantic.vectors);
     const best = fused[0];
     if (best) {
       const own = new Set(queryTerms);

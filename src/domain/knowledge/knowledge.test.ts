@@ -5,7 +5,7 @@ import { Bm25Index } from "./bm25.ts";
 import { chunkDocument, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
 import { buildExtractiveAnswer, isRecordText } from "./extractive.ts";
 import { testChunk } from "./chunk.test-helper.ts";
-import { KnowledgeIndex } from "./knowledge-index.ts";
+import { KnowledgeIndex, type Passage } from "./knowledge-index.ts";
 
 const chunk = testChunk;
 
@@ -37,6 +37,22 @@ describe("analyzer", () => {
   });
   it("does not split contractions into parts", () => {
     expect(analyzerFor("en").terms("don't won't")).toEqual([]);
+  });
+  it("matches 'deliver' with 'delivery' and 'deliveries', as it matches 'delivered'", () => {
+    const en = analyzerFor("en");
+    const deliver = en.terms("deliver");
+    for (const w of ["delivery", "deliveries", "delivered", "delivering"])
+      expect(en.terms(w)).toEqual(deliver);
+    expect(en.terms("recovery")).toEqual(en.terms("recover"));
+    // Short words keep Snowball's stem: "query" still matches "queries" and "queried".
+    expect(en.terms("query")).toEqual(en.terms("queried"));
+  });
+  it("drops the framing of 'what options', 'I want to' and the 'long' of 'how long'", () => {
+    const en = analyzerFor("en");
+    expect(en.terms("What payment options do you have?")).toEqual(["payment"]);
+    expect(en.terms("I want to return my lamp")).toEqual(["return", "lamp"]);
+    expect(en.terms("How long do refunds take?")).toEqual(["refund", "take"]);
+    expect(en.terms("a long cable")).toEqual(["long", "cabl"]);
   });
 });
 
@@ -239,6 +255,26 @@ describe("knowledge index", () => {
     expect(ids.indexOf("s-times")).toBeLessThan(ids.indexOf("o-invoice"));
   });
 
+  it("does not answer from one sentence's word and another's when no word of the question is in the title", () => {
+    const shop = new KnowledgeIndex();
+    shop.upsert([
+      chunk(
+        "track",
+        "Tracking your parcel",
+        "We email you a tracking link as soon as your parcel leaves the warehouse. If the tracking page has not changed for 5 days, contact us and we will open an investigation.",
+      ),
+      chunk("ret", "Returns", "You can return any item within 30 days of delivery."),
+      chunk("pay", "Payment methods", "We accept Visa, Mastercard and PayPal."),
+    ]);
+    const scattered = shop.search("Do you have job openings in the warehouse?");
+    expect(scattered.passages[0]!.chunk.id).toBe("track");
+    expect(scattered.passages[0]!.coverage).toBeGreaterThanOrEqual(0.4);
+    expect(decideAnswerable(scattered).answerable).toBe(false);
+    expect(decideAnswerable(shop.search("When will the tracking page show my parcel?")).answerable).toBe(
+      true,
+    );
+  });
+
   it("removes a source's chunks", () => {
     const local = new KnowledgeIndex();
     local.upsert([chunk("a", "A", "alpha words"), chunk("b", "B", "alpha words again", { sourceId: "s2" })]);
@@ -308,6 +344,113 @@ describe("knowledge index", () => {
     expect(withRefund.sentences.map((s) => s.chunkId).sort()).toEqual(["o", "p"]);
     expect(withRefund.citations.map((c) => c.documentId).sort()).toEqual(["orders", "payments"]);
   });
+  describe("when the question asks for a kind of fact or a section's heading says its words", () => {
+    // Passages as the demo shop's knowledge base ranks them for each question, with its idf weights.
+    const section = (
+      id: string,
+      documentId: string,
+      title: string,
+      heading: string,
+      text: string,
+      score: number,
+    ) => ({
+      chunk: chunk(id, title, text, { documentId, heading }),
+      score,
+      normScore: 0.5,
+      coverage: 0.6,
+      similarity: null,
+    });
+    const costs = section(
+      "costs",
+      "shipping",
+      "Shipping and delivery",
+      "Shipping costs",
+      "Standard delivery costs 4.95 euros and is free for orders over 50 euros. Express delivery costs 9.95 euros for every order.",
+      6.2,
+    );
+    const lockers = section(
+      "lockers",
+      "shipping",
+      "Shipping and delivery",
+      "Parcel lockers and pick-up points",
+      "You can choose a parcel locker or pick-up point at checkout in the Netherlands, Belgium, Germany and France. Parcels wait at the pick-up point for 7 days.",
+      4.3,
+    );
+    const refunds = section(
+      "refunds",
+      "returns",
+      "Returns and refunds",
+      "Refunds",
+      "We refund the item price within 5 business days of receiving your return. Refunds go back to the original payment method; bank transfers can take another 3 business days.",
+      4.8,
+    );
+    const returning = section(
+      "returning",
+      "returns",
+      "Returns and refunds",
+      "Returning an item",
+      "You can return any item within 30 days of delivery, as long as it is unused.",
+      4.6,
+    );
+    const changing = section(
+      "change",
+      "orders",
+      "Orders and payments",
+      "Changing or cancelling an order",
+      "You can change or cancel an order within one hour of placing it, from the Orders page of your account.",
+      5,
+    );
+    const address = section(
+      "address",
+      "shipping",
+      "Shipping and delivery",
+      "Changing the delivery address",
+      "Within one hour of placing an order you can change its delivery address yourself, under Orders in your account.",
+      3.9,
+    );
+    const answer = (q: string, passages: Passage[], idf: Record<string, number>) => {
+      const terms = analyzerFor("en").terms(q);
+      return buildExtractiveAnswer(q, passages, "en", new Map(terms.map((t) => [t, idf[t] ?? 3] as const)))!;
+    };
+
+    it("leads with the sentence that states the price asked, not one that only names the destination", () => {
+      const a = answer("How much does shipping to France cost?", [costs, lockers], {
+        ship: 1.1,
+        franc: 3.1,
+        cost: 2,
+      });
+      expect(a.text).toMatch(/^Standard delivery costs 4.95 euros/);
+      expect(a.text).not.toContain("France");
+    });
+
+    it("answers how long with the sentence that states the duration of what is asked", () => {
+      const a = answer("How long do refunds take?", [refunds, returning], { refund: 1.5, take: 2.3 });
+      expect(a.text).toMatch(/^We refund the item price within 5 business days/);
+      expect(a.text).not.toContain("as long as");
+    });
+
+    it("leaves the choice to the ranking when no sentence states the kind of fact asked", () => {
+      const assembly = new KnowledgeIndex();
+      assembly.upsert([
+        chunk(
+          "asm",
+          "Assembly",
+          "Tables come flat-packed with the tools you need. Assembly instructions are in the box.",
+        ),
+      ]);
+      const q = "How long does assembly take?";
+      expect(buildExtractiveAnswer(q, assembly.search(q).passages, "en")!.text).toBe(
+        "Assembly instructions are in the box.",
+      );
+    });
+
+    it("stays with the section whose heading says the question's words over another's sentence with them", () => {
+      const a = answer("Can I change my order?", [changing, address], { chang: 2, order: 0.8 });
+      expect(a.text).toMatch(/^You can change or cancel an order/);
+      expect(a.citations.map((c) => c.documentId)).toEqual(["orders"]);
+    });
+  });
+
   describe("when the question names a record (a catalogue row) and asks about one thing of it", () => {
     const rug = chunk(
       "rug",
@@ -336,6 +479,25 @@ describe("knowledge index", () => {
       const a = buildExtractiveAnswer(q, r.passages, "en")!;
       expect(a.text).toMatch(/^You can return any item within 30 days/);
       expect(a.citations.map((c) => c.documentId)).toEqual(["ret"]);
+    });
+
+    it("answers with the field whose label the question asks about in other words", () => {
+      const made = "What is the Dune rug made of?";
+      expect(buildExtractiveAnswer(made, shop.search(made).passages, "en")!.text).toBe(
+        "Materials: New Zealand wool.",
+      );
+      // A product's cost is its price: no shipping-cost section answers it, though its heading says "costs".
+      const pricing = new KnowledgeIndex();
+      pricing.upsert([
+        rug,
+        chunk("costs", "Shipping and delivery", "Standard delivery costs 4.95 euros.", {
+          heading: "Shipping costs",
+        }),
+      ]);
+      const cost = "How much does the Dune rug cost?";
+      const a = buildExtractiveAnswer(cost, pricing.search(cost).passages, "en")!;
+      expect(a.text).toBe("Price eur: 249.");
+      expect(a.citations.map((c) => c.documentId)).toEqual(["rug"]);
     });
 
     it("keeps today's choice when no field and no section heading speaks to what is asked", () => {

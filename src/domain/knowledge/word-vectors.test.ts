@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { decideAnswerable } from "./answerability.ts";
 import { testChunk } from "./chunk.test-helper.ts";
+import { buildExtractiveAnswer } from "./extractive.ts";
 import { KnowledgeIndex } from "./knowledge-index.ts";
 import { contentWordIds, SoftTitleMatcher, WordVectors } from "./word-vectors.ts";
 
@@ -103,5 +105,80 @@ describe("semantic title matching in retrieval", () => {
     const ids = (i: KnowledgeIndex) =>
       i.search("remove fb account", { language: "de" }).passages.map((p) => p.chunk.id);
     expect(ids(idx)).toEqual(ids(lexical));
+  });
+});
+
+describe("a record and the policy whose heading names what it lacks in other words", () => {
+  // "broken" and "damaged" point the same way; "arrived" is near "returned", which the returns heading says.
+  const shopWords = [
+    "the",
+    "lamp",
+    "arrived",
+    "broken",
+    "damaged",
+    "returned",
+    "wrong",
+    "items",
+    "ceramic",
+    "cove",
+  ];
+  const axis = (i: number, lean: number[] = []) =>
+    Array.from({ length: 8 }, (_, k) => (k === i ? 1 : (lean[k] ?? 0)));
+  const shopVectors = WordVectors.fromFloats(
+    shopWords,
+    [
+      axis(0, [1, 1, 1, 1, 1, 1, 1]),
+      axis(1),
+      axis(2, [0, 0, 0, 0, 0, 0, 0, 0.9]),
+      axis(3),
+      axis(3, [0, 0, 0, 0.1, 0.3]),
+      axis(7),
+      axis(4),
+      axis(5),
+      axis(6),
+      axis(6, [0, 0.2]),
+    ],
+    8,
+  );
+  const chunks = [
+    testChunk(
+      "lamp",
+      "Cove ceramic table lamp",
+      "Category: Lighting. Description: Hand-glazed ceramic lamp with a linen shade. Price eur: 89.",
+    ),
+    testChunk(
+      "damaged",
+      "Returns and refunds",
+      "If an item arrives damaged or you received the wrong item, send us a photo within 14 days of delivery.",
+      { heading: "Damaged or wrong items" },
+    ),
+    testChunk(
+      "final",
+      "Returns and refunds",
+      "Engraved items cannot be returned unless they arrived damaged.",
+      { heading: "Items that cannot be returned" },
+    ),
+    testChunk("track", "Tracking", "We email you a tracking link when your parcel leaves the warehouse."),
+  ];
+  const q = "My lamp arrived broken";
+
+  it("answers from that policy when the vectors say its heading means the missing word", () => {
+    const idx = new KnowledgeIndex({ semantic: { vectors: shopVectors, weight: 1, threshold: 0.4 } });
+    idx.upsert(chunks);
+    const r = idx.search(q);
+    expect(r.passages[0]!.chunk.id).toBe("lamp");
+    expect(r.passages.find((p) => p.chunk.id === "damaged")?.softTitleTerms).toEqual(["broken"]);
+    // "arrived" is in the final-sale section's own text: its heading's "returned" does not stand in for it.
+    expect(r.passages.find((p) => p.chunk.id === "final")?.softTitleTerms).toBeUndefined();
+    expect(decideAnswerable(r).answerable).toBe(true);
+    const a = buildExtractiveAnswer(q, r.passages, "en")!;
+    expect(a.text).toMatch(/^If an item arrives damaged/);
+    expect(a.citations.map((c) => c.documentId)).toEqual(["damaged"]);
+  });
+
+  it("declines without vectors: no word of the knowledge base says 'broken'", () => {
+    const idx = new KnowledgeIndex({ semantic: null });
+    idx.upsert(chunks);
+    expect(decideAnswerable(idx.search(q)).answerable).toBe(false);
   });
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { expectedAnswer, statesAnswer } from "./answer-type.ts";
+
+describe("the kind of fact a question asks for", () => {
+  it("expects a duration from 'how long', 'how soon' and 'how many days' questions", () => {
+    for (const q of [
+      "How long do refunds take?",
+      "how soon will it arrive",
+      "How many days do I have to return it?",
+    ])
+      expect(expectedAnswer(q, "en")?.kind).toBe("duration");
+  });
+
+  it("expects an amount from 'how much' and 'what does it cost' questions, but not from 'how much time'", () => {
+    for (const q of [
+      "How much does shipping to France cost?",
+      "What is the price of the rug?",
+      "what does delivery cost",
+    ])
+      expect(expectedAnswer(q, "en")?.kind).toBe("amount");
+    expect(expectedAnswer("How much time do I have to return it?", "en")).toBeNull();
+  });
+
+  it("leaves yes/no, 'when' and other questions untyped, and every language without cues", () => {
+    for (const q of ["Is the shipping cost refunded?", "When is my card charged?", "Can I pay with PayPal?"])
+      expect(expectedAnswer(q, "en")).toBeNull();
+    expect(expectedAnswer("¿Cuánto cuesta el envío?", "es")).toBeNull();
+  });
+
+  it("treats 'take' of 'how long does it take' as framing every duration sentence shares", () => {
+    expect(expectedAnswer("How long does delivery take?", "en")?.framing).toContain("take");
+  });
+
+  it("recognises durations written in digits, words and hyphenated forms", () => {
+    for (const s of [
+      "We refund within 5 business days.",
+      "Every product has a two-year warranty.",
+      "Express delivery arrives the next business day.",
+      "About 45 hours of burn time.",
+    ])
+      expect(statesAnswer("duration", s, "en")).toBe(true);
+    expect(statesAnswer("duration", "Refunds go back to the original payment method.", "en")).toBe(false);
+  });
+
+  it("recognises amounts with a currency, a priced field and 'free'", () => {
+    for (const s of [
+      "Standard delivery costs 4.95 euros.",
+      "Price eur: 249.",
+      "It costs €12.",
+      "Returns are free.",
+    ])
+      expect(statesAnswer("amount", s, "en")).toBe(true);
+    expect(statesAnswer("amount", "You can choose a parcel locker in France.", "en")).toBe(false);
+    expect(statesAnswer("amount", "Orders take 5 days.", "en")).toBe(false);
+  });
+});

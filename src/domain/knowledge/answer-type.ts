@@ -1,0 +1,74 @@
+// What kind of fact a question asks for ("how long" a duration, "how much" an amount), so the extractive answer
+// leads with a sentence that states one rather than one that only shares the question's rarest word.
+
+/**
+ * The kinds of fact a question's wording asks for. Only the unmistakable ones: "when" questions are answered as
+ * often by a condition ("when your order ships") as by a time, so they stay untyped.
+ */
+export type AnswerKind = "duration" | "amount";
+
+export interface ExpectedAnswer {
+  kind: AnswerKind;
+  /**
+   * Words of the question that only frame the kind ("take" in "how long does a refund take"): every duration sentence
+   * answers them, so they must not make one duration sentence look better than another.
+   */
+  framing: readonly string[];
+}
+
+interface KindRules {
+  question: RegExp;
+  framing: readonly string[];
+  sentence: RegExp;
+}
+
+const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety|a few|several)`;
+const TIME_UNIT = String.raw`(?:business |working |calendar )?(?:minute|hour|day|week|month|year)s?`;
+const LENGTH_UNIT = String.raw`(?:mm|cm|m|km|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|inch(?:es)?|feet|foot)`;
+const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf|francs?)`;
+
+/**
+ * English cues; other languages fall back to untyped answers (the ranking then decides alone).
+ * - duration: "how long", "how soon", "how many days"; "how long is the table" asks a length, which counts too.
+ * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
+ */
+const RULES: Record<string, Record<AnswerKind, KindRules>> = {
+  en: {
+    duration: {
+      question:
+        /\bhow (?:long|soon)\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
+      framing: ["take", "takes", "taking", "took", "last", "lasts"],
+      sentence: new RegExp(
+        String.raw`\b${NUMBER}[ -]${TIME_UNIT}\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b|\b(?:next|same) (?:business |working )?day\b|\bovernight\b`,
+        "i",
+      ),
+    },
+    amount: {
+      question:
+        /\bhow much\b(?!.*\b(?:time|weigh|weighs|weight)\b)|\bwhat(?:'s| is| are| does| do| will)?\b.*\b(?:cost|costs|price|prices|fee|fees|charge|charges)\b/,
+      framing: [],
+      sentence: new RegExp(
+        String.raw`[€$£]\s?\d|\d(?:[\d.,]*\d)?\s?${CURRENCY}(?![\p{L}])|\b(?:price|cost|fee)s?\b[^.:]{0,12}:\s*\d|\bfree\b`,
+        "iu",
+      ),
+    },
+  },
+};
+
+/** The kind of fact a question asks for, or null when its wording does not say (or the language has no cues). */
+export function expectedAnswer(question: string, language: string): ExpectedAnswer | null {
+  const rules = RULES[language];
+  if (!rules) return null;
+  const q = question.toLowerCase().replaceAll("’", "'");
+  for (const kind of ["duration", "amount"] as const) {
+    const r = rules[kind];
+    if (r.question.test(q)) return { kind, framing: r.framing };
+  }
+  return null;
+}
+
+/** Whether a sentence states a fact of that kind ("within 5 business days", "4.95 euros", "Price eur: 249"). */
+export function statesAnswer(kind: AnswerKind, sentence: string, language: string): boolean {
+  const r = RULES[language]?.[kind];
+  return r ? r.sentence.test(sentence) : false;
+}
