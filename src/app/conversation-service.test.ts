@@ -48,7 +48,7 @@ for (const target of testDatabases()) describe(`a customer writing again while p
     const clock = await start();
     const c = await queued();
     const before = await t.store.getConversation(c.id);
-    expect(before).toMatchObject({ status: "waiting_human", priority: 0, tier: 1, reasons: ["human_requested"] });
+    expect(before).toMatchObject({ status: "waiting_human", priority: 0, tier: 1, reasons: ["human_requested"], skill: null });
     const seen: StreamEvent[] = [];
     const off = t.subscribeAgents((e) => seen.push(e));
     clock.advance(90_000);
@@ -56,7 +56,8 @@ for (const target of testDatabases()) describe(`a customer writing again while p
     off();
 
     const after = await t.store.getConversation(c.id);
-    expect(after).toMatchObject({ status: "waiting_human", assigneeId: null, priority: 50, tier: 3 });
+    // Moved to tier 3's queue by a legal threat, it now asks for the legal skill too.
+    expect(after).toMatchObject({ status: "waiting_human", assigneeId: null, priority: 50, tier: 3, skill: "legal" });
     expect(after?.reasons).toEqual(["human_requested", "legal_compliance"]);
     // The queue clocks run from the escalation: a raise is not a new wait.
     expect(after?.queuedAt).toBe(before?.queuedAt);
@@ -70,6 +71,7 @@ for (const target of testDatabases()) describe(`a customer writing again while p
       tierFrom: 1, tier: 3, judgedTier: 3, tierRaiseSuggested: false,
       reasons: ["human_requested", "legal_compliance"], addedReasons: ["legal_compliance"],
       messageSeq: message.seq, atSeq: message.seq, // logged in the message's own commit
+      skillFrom: null, skill: "legal",
     });
     // The agents' inbox hears the new priority and tier; nobody holds it, so there is no note for anyone.
     const status = seen.find((e) => e.type === "status");

@@ -8,7 +8,7 @@ import { AppError } from "../domain/errors.ts";
 import { agentJoinedMessage, boundaryMeta, customerNotice } from "../domain/handoff/index.ts";
 import type { Conversation, Customer, EscalationReason, Message, Tier, TriageResult, User } from "../domain/model.ts";
 import { escalationPriority } from "../domain/triage/routing.ts";
-import { DEFAULT_ROUTING_RULES, type RoutingRules } from "../domain/triage/routing-rules.ts";
+import { DEFAULT_ROUTING_RULES, type RoutingRules, skillForIntent } from "../domain/triage/routing-rules.ts";
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
@@ -149,26 +149,31 @@ export function createConversationService(deps: ConversationServiceDeps) {
     reasons: EscalationReason[],
     actor: Actor,
     extra: Record<string, unknown> = {},
+    intent: string | null = null,
   ): Promise<Conversation | null> {
     const t = transitionOrThrow(unit.conversation, { kind: "escalate", tier, reasons });
     if (!t.event) return null;
     const firstQueue = unit.conversation.status === "ai";
     const customer = await unit.customer();
+    const rules = deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES;
     // Priority follows the episode's reasons (a re-escalation while queued adds some) and who the customer is; the
     // event keeps its make-up so the packet can tell the agent why this one was served first.
-    const priority = escalationPriority(t.next.reasons, customer?.attributes, deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES);
+    const priority = escalationPriority(t.next.reasons, customer?.attributes, rules);
+    // The skill of what escalated it; a later escalation in the same episode only fills one in that was missing.
+    const intentSkill = skillForIntent(intent, rules);
+    const skill = firstQueue ? intentSkill : unit.conversation.skill === null && intentSkill !== null ? intentSkill : undefined;
     const c = await changeState(
       unit,
       outbox,
       t.event,
       {
-        status: t.next.status, tier: t.next.tier, reasons: t.next.reasons, priority: priority.priority,
+        status: t.next.status, tier: t.next.tier, reasons: t.next.reasons, priority: priority.priority, skill,
         queuedAt: firstQueue ? clock.now() : undefined,
         // A new human episode: nobody has answered in it yet (a stamp from before a hand-back is not this one's).
         firstHumanResponseAt: firstQueue ? null : undefined,
       },
       actor,
-      { tier: t.next.tier, reasons: t.next.reasons, priority, ...extra },
+      { tier: t.next.tier, reasons: t.next.reasons, priority, ...(skill != null ? { skill } : {}), ...extra },
     );
     if (firstQueue) {
       outbox.escalated.push(c);
@@ -188,11 +193,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const rules = deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES;
     const change = reprioritise(unit.conversation, triage, customer?.attributes, rules);
     if (!change) return;
+    // Moved to a higher tier's queue by what the customer now says: it asks that message's skill, when it has one.
+    const raisedSkill = !change.held && change.tier.to > change.tier.from ? skillForIntent(triage.intent, rules) : null;
+    const skill = raisedSkill !== null && raisedSkill !== unit.conversation.skill ? raisedSkill : undefined;
     const c = await changeState(
       unit,
       outbox,
       "reprioritised",
-      { tier: change.tier.to, reasons: change.reasons, priority: change.priority.to },
+      { tier: change.tier.to, reasons: change.reasons, priority: change.priority.to, skill },
       { kind: "system" },
       {
         // `priority` has the make-up escalations record, so the packet explains the new value the same way.
@@ -200,6 +208,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         priorityFrom: change.priority.from, priorityTo: change.priority.to,
         tierFrom: change.tier.from, tier: change.tier.to, judgedTier: change.tier.judged, tierRaiseSuggested: change.tierRaiseSuggested,
         reasons: change.reasons, addedReasons: change.added, assigneeId: unit.conversation.assigneeId, messageSeq,
+        ...(skill !== undefined ? { skillFrom: unit.conversation.skill, skill } : {}),
       },
     );
     if (change.agentNote) {
@@ -266,7 +275,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return;
       }
       if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null, idempotencyKey: key });
-      await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" });
+      await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" }, {}, message.triage?.intent ?? null);
     });
     const after = await store.getConversation(conversationId);
     if (after?.status === "waiting_human") deps.onQueued?.(after);
@@ -342,7 +351,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         const t = transitionOrThrow(unit.conversation, { kind: "customer_message" });
         if (t.event === "reopened") {
           await changeState(unit, outbox, "reopened", {
-            status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, resolvedAt: null, resolutionCode: null,
+            status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, skill: null, resolvedAt: null, resolutionCode: null,
             queuedAt: null, assignedAt: null, firstHumanResponseAt: null, aiTurnsUnresolved: 0,
           }, customerActor);
         }
@@ -365,7 +374,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (triage) outbox.events.push({ type: "triage", conversationId, messageSeq: message.seq, triage });
         if (unit.conversation.status === "ai") {
           if (!deps.responder) {
-            queued = await escalateInUnit(unit, outbox, triage?.tier ?? 1, triage?.route === "human" ? triage.reasons : ["ai_off"], { kind: "system" }, { messageSeq: message.seq });
+            queued = await escalateInUnit(unit, outbox, triage?.tier ?? 1, triage?.route === "human" ? triage.reasons : ["ai_off"], { kind: "system" }, { messageSeq: message.seq }, triage?.intent ?? null);
           } else if (triage?.route === "human") {
             if (triage.reasons.includes("unresolved_after_turns")) {
               // The AI's own limit: it says so plainly before the handoff (the customer asked several times already).
@@ -376,7 +385,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
                 meta: boundaryMeta({ reason: "unresolved_after_turns" }),
               });
             }
-            queued = await escalateInUnit(unit, outbox, triage.tier, triage.reasons, { kind: "system" }, { messageSeq: message.seq, intent: triage.intent });
+            queued = await escalateInUnit(unit, outbox, triage.tier, triage.reasons, { kind: "system" }, { messageSeq: message.seq, intent: triage.intent }, triage.intent);
           } else {
             needsResponder = true;
           }
@@ -529,7 +538,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         // The human episode ends: its reasons, priority and first-response stamp with it, so a later escalation's
         // first-response clock (SLA timers, the agent's view) starts afresh. The event log keeps the history.
         const c = await changeState(unit, outbox, "handed_back", {
-          status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, aiTurnsUnresolved: 0, queuedAt: null,
+          status: "ai", assigneeId: null, tier: null, reasons: [], priority: 0, skill: null, aiTurnsUnresolved: 0, queuedAt: null,
           assignedAt: null, firstHumanResponseAt: null,
         }, { kind: "agent", user: agent });
         await insert(unit, outbox, { author: "system", text: customerNotice("handedBack", unit.conversation.language), meta: { kind: "handed_back" } });

@@ -78,6 +78,54 @@ describe("the human desk", () => {
     await until(async () => (await t.store.getConversation(c.id))?.assigneeId === sam.user.id);
   });
 
+  it("keeps a billing question for the billing specialist until its tier's wait target, then gives it to whoever is free", async () => {
+    const clock = manualClock();
+    t = await startTandem({ TANDEM_AI: "off" }, { clock, deskTickMs: 20 });
+    const tom = await addAgent(t, "tom@desk.test", { name: "Tom", capacity: 1 });
+    const olivia = await addAgent(t, "olivia@desk.test", { name: "Olivia" });
+    await t.store.updateUser(tom.user.id, { skills: ["Billing"] });
+    await t.store.updateUser(olivia.user.id, { skills: ["orders"] });
+    const online = (a: { token: string }) => t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(a.token), payload: { presence: "online" } });
+    await online(tom);
+    const first = await escalate(t, "Can you send me a copy of my invoice from last month?");
+    await until(async () => (await t.store.getConversation(first.id))?.assigneeId === tom.user.id);
+    expect((await t.store.getConversation(first.id))?.skill).toBe("billing");
+
+    await online(olivia); // free, but not a billing specialist; Tom is full
+    const second = await escalate(t, "I need the invoice for my last order please");
+    const view = await t.app.inject({ method: "GET", url: `/api/v1/conversations/${second.id}`, headers: bearer(olivia.token) });
+    expect(view.json().conversation).toMatchObject({ status: "waiting_human", skill: "billing" });
+    await new Promise((r) => setTimeout(r, 400)); // several assignment passes
+    expect((await t.store.getConversation(second.id))?.status).toBe("waiting_human");
+
+    clock.advance(2 * 60_000); // tier 1's wait target: the first free agent now beats the specialist later
+    await until(async () => (await t.store.getConversation(second.id))?.assigneeId === olivia.user.id);
+    const packet = await t.app.inject({ method: "GET", url: `/api/v1/conversations/${second.id}/packet`, headers: bearer(olivia.token) });
+    expect(packet.json().packet.escalation.skill).toBe("billing");
+  });
+
+  it("asks the next escalation after a hand-back for its own skill, not the last one's", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const ann = await addAgent(t, "ann@desk.test", { name: "Ann" });
+    const { act } = agentApi(t, ann.token);
+    const c = await escalate(t, "Can you send me a copy of my invoice from last month?");
+    expect((await t.store.getConversation(c.id))?.skill).toBe("billing");
+    await act(c.id, "claim");
+    expect((await act(c.id, "handback")).statusCode).toBe(200);
+    expect((await t.store.getConversation(c.id))?.skill).toBeNull();
+    await t.app.inject({ method: "POST", url: `/api/v1/conversations/${c.id}/messages`, headers: bearer(c.token), payload: { clientMessageId: "m2", text: "Where is my order? It has not arrived yet" } });
+    expect(await t.store.getConversation(c.id)).toMatchObject({ status: "waiting_human", skill: "orders" });
+  });
+
+  it("does not hold a question for a skill nobody on the desk has", async () => {
+    t = await startTandem({ TANDEM_AI: "off" });
+    const olivia = await addAgent(t, "olivia@desk.test", { name: "Olivia" });
+    await t.store.updateUser(olivia.user.id, { skills: ["orders"] });
+    await t.app.inject({ method: "PATCH", url: "/api/v1/me/presence", headers: bearer(olivia.token), payload: { presence: "online" } });
+    const c = await escalate(t, "Can you send me a copy of my invoice from last month?");
+    await until(async () => (await t.store.getConversation(c.id))?.assigneeId === olivia.user.id);
+  });
+
   it("returns an agent's conversations to the queue when they sign off, and the next agent picks them up", async () => {
     t = await startTandem({ TANDEM_AI: "off" });
     const presence = (token: string, value: string) =>

@@ -9,6 +9,8 @@ import {
   assignableAgentFrom,
   DEFAULT_ASSIGNMENT_CONFIG,
   languagesServing,
+  requiredSkill,
+  skillsServing,
   normalizeLanguage,
   waitingConversationFrom,
 } from "../domain/assignment/index.ts";
@@ -120,10 +122,14 @@ export function createHumanDesk(deps: HumanDeskDeps) {
     // Narrow by language only when somebody who can serve the conversation's tier speaks it and is working today;
     // otherwise any agent beats no agent (a speaker in another tier would never be offered it).
     const spoken = languagesServing([...byId.values()], assignment);
+    // Skills the same way, and only for as long as the tier's wait target: the specialist first, then whoever is free.
+    const skilled = skillsServing([...byId.values()], assignment);
     for (const c of waiting) {
       const language = normalizeLanguage(c.language);
       const requireLanguage = language !== null && (spoken.get(c.tier ?? 1)?.has(language) ?? false);
-      index.enqueue(waitingConversationFrom(c, { requireLanguage }));
+      const entry = waitingConversationFrom(c, { requireLanguage });
+      entry.skill = requiredSkill({ skill: c.skill, tier: entry.tier, queuedAt: entry.queuedAt }, skilled, now, assignment);
+      index.enqueue(entry);
     }
     snapshot = index;
     if (!anyFree) return 0;

@@ -32,6 +32,8 @@ export interface Conversation {
   assigneeId: string | null;
   tier: Tier | null;
   priority: number;
+  /** The skill the escalation asks of the agent who takes it (routing rules' `skills`); null when none. */
+  skill: string | null;
   reasons: EscalationReason[];
   /** Last message seq in the conversation (0 when empty). */
   lastSeq: number;

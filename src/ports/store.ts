@@ -55,6 +55,7 @@ export interface ConversationPatch {
   reasons?: EscalationReason[];
   language?: string | null;
   priority?: number;
+  skill?: string | null;
   aiTurnsUnresolved?: number;
   queuedAt?: number | null;
   assignedAt?: number | null;

@@ -51,6 +51,7 @@ export function conversationView(c: Conversation, audience: Audience, assigneeNa
     customerId: c.customerId,
     assigneeId: c.assigneeId,
     priority: c.priority,
+    skill: c.skill,
     aiTurnsUnresolved: c.aiTurnsUnresolved,
     queuedAt: c.queuedAt,
     assignedAt: c.assignedAt,

@@ -82,6 +82,8 @@ export function ConversationPane(props: {
     });
   }, [names]);
 
+  /** Priority, tier, skill and reasons the open packet was built with; a status event that changes them reloads it. */
+  const packetRouting = useRef<string | null>(null);
   const loadPacket = useCallback(() => {
     api.packet(id).then(setPacket, () => setPacket(null));
   }, [id]);
@@ -93,6 +95,7 @@ export function ConversationPane(props: {
       .then(([c, m]) => {
         if (cancelled) return;
         applyConversation(c.conversation);
+        packetRouting.current = routingKey(c.conversation);
         setMessages((prev) => mergeMessages(prev, m));
         setLoadError(null);
       })
@@ -112,6 +115,10 @@ export function ConversationPane(props: {
         if (e.message.author !== "customer") setTyping(null);
       } else if (e.type === "status" && e.conversation.id === id) {
         applyConversation(e.conversation);
+        // A later customer message can raise the priority, tier or reasons: the packet explains the new ones.
+        const routing = routingKey(e.conversation);
+        if (packetRouting.current !== null && routing !== packetRouting.current) loadPacket();
+        packetRouting.current = routing;
       } else if (e.type === "typing" && e.conversationId === id) {
         setTyping(e.author === "ai" ? "The AI" : (e.name ?? "An agent"));
         if (typingTimer) clearTimeout(typingTimer);
@@ -203,6 +210,11 @@ export function ConversationPane(props: {
                 {status ? STATUS_LABEL[status] : "Loading"}
               </span>
               {conversation?.tier && <span className={`chip tier t${conversation.tier}`}>Tier {conversation.tier}</span>}
+              {conversation?.skill && (
+                <span className="chip skill" title="The skill this conversation asks for" data-testid="conv-skill">
+                  {conversation.skill}
+                </span>
+              )}
               {conversation?.language && <span className="chip lang">{conversation.language.toUpperCase()}</span>}
               {owner?.kind === "agent" && (
                 <span className="chip" data-testid="conv-assignee">
@@ -334,4 +346,8 @@ function MessageRow({ m, me, customerName }: { m: AgentMessage; me: UserView; cu
       )}
     </div>
   );
+}
+
+function routingKey(c: AgentConversation): string {
+  return `${c.priority}|${c.tier}|${c.skill}|${c.reasons.join(",")}`;
 }

@@ -134,6 +134,7 @@ const Row = memo(function Row({
       <button type="button" className={`row ${selected ? "selected" : ""}`} aria-current={selected ? "true" : undefined} onClick={() => onSelect(c.id)}>
         <span className="row-top">
           <span className={`chip tier t${c.tier ?? 1}`}>T{c.tier ?? 1}</span>
+          {c.skill && <span className="chip skill">{c.skill}</span>}
           {flag && (
             <span className={`chip flag ${flag}`} title={`sentiment ${item.lastCustomer?.triage?.sentiment.toFixed(2)} · frustration ${item.lastCustomer?.triage?.frustration.toFixed(2)}`}>
               {flag === "frustrated" ? "Frustrated" : flag === "negative" ? "Negative" : "Positive"}

@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(T0 + ms).toISOString();
 const conv = (id: string, over: Partial<AgentConversation> = {}): AgentConversation => ({
   id, status: "waiting_human", owner: { kind: "queue", tier: 1 }, tier: 1, reasons: ["frustration"], channel: "web", language: "en",
   lastSeq: 3, version: 2, createdAt: iso(0), updatedAt: iso(0), resolvedAt: null, customerId: `cu-${id}`, assigneeId: null, priority: 0,
-  aiTurnsUnresolved: 0, queuedAt: iso(0), assignedAt: null, firstHumanResponseAt: null, resolutionCode: null, ...over,
+  skill: null, aiTurnsUnresolved: 0, queuedAt: iso(0), assignedAt: null, firstHumanResponseAt: null, resolutionCode: null, ...over,
 });
 
 const triage = (sentiment: number, frustration: number): Triage => ({

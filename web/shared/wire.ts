@@ -42,6 +42,8 @@ export interface AgentConversation extends Omit<CustomerConversation, "owner"> {
   customerId: string;
   assigneeId: string | null;
   priority: number;
+  /** The skill the escalation asks for ("billing"); null when none. */
+  skill: string | null;
   aiTurnsUnresolved: number;
   queuedAt: string | null;
   assignedAt: string | null;

@@ -22,6 +22,8 @@ export interface ConversationsTable {
   assignee_id: string | null;
   tier: number | null;
   priority: number;
+  /** Skill the escalation asks for (lower case); null when none. */
+  skill: string | null;
   reasons: string; // JSON array of reason codes
   last_seq: number;
   version: number;

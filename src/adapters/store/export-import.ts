@@ -166,6 +166,8 @@ const TABLES = [
         assignee_id: nullableText,
         tier: z.number().int().min(1).max(3).nullable(),
         priority: z.number().int(),
+        // Added by migration 008; files written before it have none (imported as null).
+        skill: nullableText.optional(),
         reasons: textArray,
         last_seq: count,
         version: z.number().int().min(1),

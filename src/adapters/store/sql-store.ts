@@ -55,6 +55,7 @@ function toConversation(r: Selectable<ConversationsTable>): Conversation {
     assigneeId: r.assignee_id,
     tier: r.tier as Tier | null,
     priority: r.priority,
+    skill: r.skill ?? null,
     reasons: json(r.reasons, []),
     lastSeq: r.last_seq,
     version: r.version,
@@ -123,6 +124,7 @@ function patchToRow(patch: ConversationPatch): Partial<ConversationsTable> {
   if (patch.reasons !== undefined) row.reasons = JSON.stringify(patch.reasons);
   if (patch.language !== undefined) row.language = patch.language;
   if (patch.priority !== undefined) row.priority = patch.priority;
+  if (patch.skill !== undefined) row.skill = patch.skill;
   if (patch.aiTurnsUnresolved !== undefined) row.ai_turns_unresolved = patch.aiTurnsUnresolved;
   if (patch.queuedAt !== undefined) row.queued_at = patch.queuedAt;
   if (patch.assignedAt !== undefined) row.assigned_at = patch.assignedAt;
@@ -229,7 +231,7 @@ async function readPostgres(
 
 /** Conversation columns a buffered unit may write (anything else is a programming error, never SQL). */
 const CONVERSATION_COLUMNS = new Set<string>([
-  "status", "assignee_id", "tier", "reasons", "language", "priority", "ai_turns_unresolved", "queued_at", "assigned_at",
+  "status", "assignee_id", "tier", "reasons", "language", "priority", "skill", "ai_turns_unresolved", "queued_at", "assigned_at",
   "first_human_response_at", "resolved_at", "resolution_code", "version", "updated_at", "last_seq",
 ]);
 
@@ -503,6 +505,7 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
         assignee_id: null,
         tier: null,
         priority: 0,
+        skill: null,
         reasons: "[]",
         last_seq: 0,
         version: 1,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Tier } from "../model.ts";
-import { AssignmentIndex, languagesServing, planAssignments } from "./assignment-index.ts";
+import { AssignmentIndex, languagesServing, planAssignments, requiredSkill, skillsServing } from "./assignment-index.ts";
 import {
   type AssignableAgent,
   type Assignment,
@@ -334,6 +334,42 @@ describe("languagesServing", () => {
     const spoken = languagesServing([agent("pt-tier2", { tier: 2, languages: ["pt"] })], noOverflow);
     expect(spoken.get(1)?.has("pt")).toBe(false);
     expect(spoken.get(2)?.has("pt")).toBe(true);
+  });
+});
+
+describe("skills", () => {
+  const team = [
+    agent("billing-tier1", { tier: 1, skills: ["Billing"] }),
+    agent("legal-tier3-offline", { tier: 3, skills: ["legal"], presence: "offline" }),
+    agent("orders-tier1", { tier: 1, skills: ["orders"] }),
+  ];
+
+  it("counts a skill for the tiers its holders can serve, ignoring agents who signed off", () => {
+    const served = skillsServing(team);
+    expect([...(served.get(1) ?? [])].sort()).toEqual(["billing", "orders"]);
+    expect(served.get(3)?.has("legal")).toBe(false);
+  });
+
+  it("holds a conversation to its skill until its tier's wait target, then to nobody in particular", () => {
+    const served = skillsServing(team);
+    const target = DEFAULT_ASSIGNMENT_CONFIG.tiers[1].waitTargetMs;
+    const waiting = { skill: "billing", tier: 1 as const, queuedAt: T0 };
+    expect(requiredSkill(waiting, served, T0 + target - 1)).toBe("billing");
+    expect(requiredSkill(waiting, served, T0 + target)).toBeNull();
+  });
+
+  it("asks for no skill that nobody serving the tier has, so nothing waits for an agent who is not there", () => {
+    const served = skillsServing(team);
+    expect(requiredSkill({ skill: "legal", tier: 3, queuedAt: T0 }, served, T0)).toBeNull();
+    expect(requiredSkill({ skill: null, tier: 1, queuedAt: T0 }, served, T0)).toBeNull();
+  });
+
+  it("gives a billing question to the billing agent even when the other agent is less loaded", () => {
+    const index = new AssignmentIndex();
+    index.upsertAgent({ ...agent("billing-tier1", { tier: 1, skills: ["billing"] }), load: 2 }, T0);
+    index.upsertAgent({ ...agent("orders-tier1", { tier: 1, skills: ["orders"] }), load: 0 }, T0);
+    expect(index.pickAgent({ ...conv("c1"), skill: "billing" }, T0)?.agentId).toBe("billing-tier1");
+    expect(index.pickAgent(conv("c2"), T0)?.agentId).toBe("orders-tier1");
   });
 });
 

@@ -108,19 +108,53 @@ export function languagesServing(
   agents: readonly Pick<AssignableAgent, "tier" | "languages" | "capacity" | "presence">[],
   config: AssignmentConfig = DEFAULT_ASSIGNMENT_CONFIG,
 ): Map<Tier, Set<string>> {
+  return servingPerTier(agents, config, (a) => a.languages, normalizeLanguage);
+}
+
+/** Skills worth waiting for, per conversation tier, on the same terms as languagesServing. */
+export function skillsServing(
+  agents: readonly Pick<AssignableAgent, "tier" | "skills" | "capacity" | "presence">[],
+  config: AssignmentConfig = DEFAULT_ASSIGNMENT_CONFIG,
+): Map<Tier, Set<string>> {
+  return servingPerTier(agents, config, (a) => a.skills, normalizeSkill);
+}
+
+/** Per conversation tier, the normalised values of agents who could ever serve it and have not signed off. */
+function servingPerTier<A extends Pick<AssignableAgent, "tier" | "capacity" | "presence">>(
+  agents: readonly A[],
+  config: AssignmentConfig,
+  values: (agent: A) => readonly string[],
+  normalize: (value: string) => string | null,
+): Map<Tier, Set<string>> {
   const out = new Map<Tier, Set<string>>(TIERS.map((t) => [t, new Set<string>()]));
   for (const t of TIERS) {
     const tiers = new Set(servingTiers(config, t).map((r) => r.tier));
     const set = out.get(t) as Set<string>;
     for (const a of agents) {
       if (!tiers.has(a.tier) || a.capacity <= 0 || a.presence === "offline") continue;
-      for (const l of a.languages) {
-        const n = normalizeLanguage(l);
+      for (const v of values(a)) {
+        const n = normalize(v);
         if (n) set.add(n);
       }
     }
   }
   return out;
+}
+
+/**
+ * The skill a waiting conversation is held to now, or null for anyone: its skill while somebody serving its tier has
+ * it and it has waited less than its tier's wait target; after that the first free agent beats the right specialist
+ * later (the same target after which it may overflow to the next tier).
+ */
+export function requiredSkill(
+  conversation: { skill: string | null; tier: Tier; queuedAt: number },
+  served: ReadonlyMap<Tier, ReadonlySet<string>>,
+  now: number,
+  config: AssignmentConfig = DEFAULT_ASSIGNMENT_CONFIG,
+): string | null {
+  const skill = normalizeSkill(conversation.skill);
+  if (skill === null || !(served.get(conversation.tier)?.has(skill) ?? false)) return null;
+  return now - conversation.queuedAt < config.tiers[conversation.tier].waitTargetMs ? skill : null;
 }
 
 const convOrder = (a: WaitingConversation, b: WaitingConversation): number =>

@@ -3,6 +3,8 @@
 export {
   AssignmentIndex,
   languagesServing,
+  requiredSkill,
+  skillsServing,
   normalizeLanguage,
   normalizeSkill,
   planAssignments,

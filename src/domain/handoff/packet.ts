@@ -53,6 +53,8 @@ export interface EscalationInfo {
   /** The cues that fired on the messages that routed to a human, strongest first, with the message seq. */
   cues: Array<Cue & { seq: number }>;
   tier: Tier | null;
+  /** The skill it asks of whoever takes it (from the intent that escalated it); null when none. */
+  skill: string | null;
   escalatedAt: string | null;
   /** The customer message whose triage escalated, when known. */
   triggerSeq: number | null;
@@ -240,6 +242,7 @@ function escalationInfo(
     reasons,
     cues: [...cues.values()].sort((a, b) => b.weight - a.weight || a.seq - b.seq),
     tier: conversation.tier,
+    skill: conversation.skill,
     escalatedAt: firstEscalation?.at ?? conversation.queuedAt,
     triggerSeq: routed[0]?.seq ?? null,
     priority: priorityInfo(conversation, ordered.slice(resetAt + 1)),

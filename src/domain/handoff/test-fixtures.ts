@@ -78,6 +78,7 @@ export function conversation(over: Partial<Conversation> = {}): Conversation {
     assigneeId: null,
     tier: 2,
     priority: 1,
+    skill: null,
     reasons: ["frustration", "human_requested"],
     lastSeq: 7,
     version: 4,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ROUTING_RULES, parseRoutingRules, RulesError } from "./routing-rules.ts";
+import { DEFAULT_ROUTING_RULES, parseRoutingRules, RulesError, skillForIntent } from "./routing-rules.ts";
 import { ESCALATION_INTENTS } from "./intent/index.ts";
 
 function rulesError(input: unknown): RulesError {
@@ -102,6 +102,12 @@ describe("parseRoutingRules", () => {
     [{ reasons: { complaint: { priority: 2.5 } } }, "priority must be a whole number"],
     [{ reasons: { complaint: { priority: "high" } } }, "priority must be a number"],
     [{ reasons: { frustration: { treshold: 0.5 } } }, 'reasons.frustration: unknown key "treshold"'],
+    [{ skills: { Billing: ["billing_info"] } }, "a skill is 1 to 40 lower-case characters"],
+    [{ skills: { billing: "billing_info" } }, "skills.billing"],
+    [
+      { skills: { payments: ["billing_info"] } },
+      'intent "billing_info" is already listed under skill "billing"; an intent needs one skill',
+    ],
     [{ version: 2 }, "version must be 1"],
     [{ colour: "blue" }, 'unknown key "colour"'],
   ])("rejects %j with a clear message", (input, fragment) => {
@@ -119,5 +125,24 @@ describe("parseRoutingRules", () => {
     const err = rulesError({ reasons: { complaint: { tier: 9 }, frustration: { threshold: -1 } } });
     expect(err.message).toContain("reasons.complaint.tier");
     expect(err.message).toContain("reasons.frustration.threshold");
+  });
+});
+
+describe("skills", () => {
+  it("names the skill each starter intent needs, and none for product questions or small talk", () => {
+    expect(skillForIntent("invoice_request", DEFAULT_ROUTING_RULES)).toBe("billing");
+    expect(skillForIntent("legal_compliance", DEFAULT_ROUTING_RULES)).toBe("legal");
+    expect(skillForIntent("refund_dispute", DEFAULT_ROUTING_RULES)).toBe("refunds");
+    expect(skillForIntent("product_faq", DEFAULT_ROUTING_RULES)).toBeNull();
+    expect(skillForIntent("greeting", DEFAULT_ROUTING_RULES)).toBeNull();
+    expect(skillForIntent(null, DEFAULT_ROUTING_RULES)).toBeNull();
+  });
+
+  it("lets an operator add a skill, move intents to it and drop another", () => {
+    const rules = parseRoutingRules({ skills: { billing: ["billing_info"], payments: ["payment_methods", "invoice_request"], orders: [] } });
+    expect(skillForIntent("billing_info", rules)).toBe("billing");
+    expect(skillForIntent("invoice_request", rules)).toBe("payments");
+    expect(skillForIntent("order_status", rules)).toBeNull();
+    expect(skillForIntent("complaint", rules)).toBe("complaints");
   });
 });

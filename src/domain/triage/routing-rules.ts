@@ -92,11 +92,46 @@ const intentRule = z.strictObject({
   tier,
 });
 
+/** A skill as agents' profiles spell it once normalised (trimmed, lower case), so rules and agents meet. */
+export const MAX_SKILL_LENGTH = 40;
+const isSkillName = (k: string) => k.length >= 1 && k.length <= MAX_SKILL_LENGTH && k === k.trim().toLowerCase();
+
+const skills = z
+  .record(z.string(), z.array(z.string().min(1, "an intent label must not be empty")))
+  .superRefine((map, ctx) => {
+    for (const skill of Object.keys(map))
+      if (!isSkillName(skill))
+        ctx.addIssue({
+          code: "custom",
+          path: [skill],
+          message: `a skill is 1 to ${MAX_SKILL_LENGTH} lower-case characters with no surrounding spaces`,
+        });
+    const owner = new Map<string, string>();
+    for (const [skill, intents] of Object.entries(map)) {
+      for (const intent of intents) {
+        const prior = owner.get(intent);
+        if (prior !== undefined && prior !== skill)
+          ctx.addIssue({
+            code: "custom",
+            path: [skill],
+            message: `intent ${JSON.stringify(intent)} is already listed under skill ${JSON.stringify(prior)}; an intent needs one skill`,
+          });
+        owner.set(intent, skill);
+      }
+    }
+  });
+
 export const routingRulesSchema = z.strictObject({
   version: z.literal(1, { error: "version must be 1" }),
   reasons: z.strictObject(reasonSchemas),
   /** Intent label -> reason and tier. Labels of an operator's own model go here too. */
   intents: z.record(z.string().min(1), intentRule),
+  /**
+   * Skill -> the intents that need it. An escalated conversation asks for the skill of the intent that escalated it,
+   * and assignment offers it to agents with that skill first (see the assignment index for when it stops waiting
+   * for one). An intent listed nowhere needs no skill.
+   */
+  skills,
   /** Tier of a message no rule says anything about. */
   defaultTier: tier,
 });
@@ -149,8 +184,32 @@ export const DEFAULT_ROUTING_RULES: RoutingRules = deepFreeze({
     },
   },
   intents: defaultIntents(),
+  // The starter model's intents, by the teams a support desk usually has. Product questions need no specialist.
+  skills: {
+    accounts: ["account_access", "account_management"],
+    orders: ["order_status", "place_order", "cancel_order", "delivery_info"],
+    billing: ["billing_info", "payment_methods", "invoice_request"],
+    refunds: ["refund_policy", "refund_dispute"],
+    complaints: ["complaint"],
+    legal: ["legal_compliance"],
+    technical: ["complex_problem"],
+  },
   defaultTier: 1,
 });
+
+const skillIndexes = new WeakMap<RoutingRules, Map<string, string>>();
+
+/** The skill an intent needs under these rules, or null when none does. */
+export function skillForIntent(intent: string | null | undefined, rules: RoutingRules): string | null {
+  if (!intent) return null;
+  let index = skillIndexes.get(rules);
+  if (!index) {
+    index = new Map();
+    for (const [skill, intents] of Object.entries(rules.skills)) for (const i of intents) index.set(i, skill);
+    skillIndexes.set(rules, index);
+  }
+  return index.get(intent) ?? null;
+}
 
 /**
  * Validates an operator's rules (already parsed from JSON or YAML) and merges them over the defaults: a file may

@@ -9,6 +9,7 @@ import { reviewMigration } from "./004-review.ts";
 import { cannedMigration } from "./005-canned.ts";
 import { slaNoticesMigration } from "./006-sla-notices.ts";
 import { analyticsLocalDaysMigration } from "./007-analytics-local-days.ts";
+import { conversationSkillMigration } from "./008-conversation-skill.ts";
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
@@ -19,5 +20,6 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     "005-canned": cannedMigration(dialect),
     "006-sla-notices": slaNoticesMigration(dialect),
     "007-analytics-local-days": analyticsLocalDaysMigration(dialect),
+    "008-conversation-skill": conversationSkillMigration(),
   };
 }
