@@ -193,9 +193,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const rules = deps.triage?.rules?.() ?? DEFAULT_ROUTING_RULES;
     const change = reprioritise(unit.conversation, triage, customer?.attributes, rules);
     if (!change) return;
-    // Moved to a higher tier's queue by what the customer now says: it asks that message's skill, when it has one.
-    const raisedSkill = !change.held && change.tier.to > change.tier.from ? skillForIntent(triage.intent, rules) : null;
-    const skill = raisedSkill !== null && raisedSkill !== unit.conversation.skill ? raisedSkill : undefined;
+    const skill = change.skill.to !== change.skill.from ? change.skill.to : undefined;
     const c = await changeState(
       unit,
       outbox,
@@ -208,7 +206,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         priorityFrom: change.priority.from, priorityTo: change.priority.to,
         tierFrom: change.tier.from, tier: change.tier.to, judgedTier: change.tier.judged, tierRaiseSuggested: change.tierRaiseSuggested,
         reasons: change.reasons, addedReasons: change.added, assigneeId: unit.conversation.assigneeId, messageSeq,
-        ...(skill !== undefined ? { skillFrom: unit.conversation.skill, skill } : {}),
+        ...(skill !== undefined ? { skillFrom: change.skill.from, skill } : {}),
       },
     );
     if (change.agentNote) {

@@ -3,7 +3,7 @@
 // confirmation after showing its effect on the operator's own held-out examples.
 
 import { createHash, randomUUID } from "node:crypto";
-import { DAY_MS, localDayOf, localDays, utcDay } from "../domain/analytics/calendar.ts";
+import { addDays, localDayOf, localDays } from "../domain/analytics/calendar.ts";
 import { emptyTotals, figuresFrom } from "../domain/analytics/figures.ts";
 import { clusterQuestions, type GapCluster, type GapQuestion, gapTokens } from "../domain/analytics/gaps.ts";
 import { readFollowUpReply } from "../domain/answer/messages.ts";
@@ -213,11 +213,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
      */
     async digest(weekEnd?: string): Promise<Digest> {
       const zone = timeZoneOrThrow(analyticsService.settings.timeZone ?? "UTC");
-      const end = weekEnd ?? utcDay(Date.parse(`${localDayOf(clock.now(), zone)}T00:00:00Z`) - DAY_MS);
+      const end = weekEnd ?? addDays(localDayOf(clock.now(), zone), -1);
       if (!isCalendarDay(end)) throw new AppError("VALIDATION_FAILED", "weekEnd must be a day (YYYY-MM-DD)");
-      const endMs = Date.parse(`${end}T00:00:00Z`);
-      const current = localDays(utcDay(endMs - 6 * DAY_MS), end, zone);
-      const previous = localDays(utcDay(endMs - 13 * DAY_MS), utcDay(endMs - 7 * DAY_MS), zone);
+      const current = localDays(addDays(end, -6), end, zone);
+      const previous = localDays(addDays(end, -13), addDays(end, -7), zone);
       const [now, before, clusters, reviews] = await Promise.all([
         analyticsService.overview(current),
         analyticsService.overview(previous),

@@ -66,7 +66,9 @@ export function offsetAt(ms: number, timeZone: string): number {
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const wallMidnight = (day: string): number => Date.parse(`${day}T00:00:00Z`);
-export const nextDay = (day: string): string => utcDay(wallMidnight(day) + DAY_MS);
+/** The calendar day `n` days after `day` (before it when negative); YYYY-MM-DD in, YYYY-MM-DD out. */
+export const addDays = (day: string, n: number): string => utcDay(wallMidnight(day) + n * DAY_MS);
+export const nextDay = (day: string): string => addDays(day, 1);
 
 /** The local calendar day (YYYY-MM-DD) of instant `ms` in `timeZone`. */
 export function localDayOf(ms: number, timeZone: string): string {

@@ -2,7 +2,7 @@
 // New York gets Monday's digest at 08:00 New York time, covering its own Monday-to-Sunday week, winter and summer.
 // Pure, so the schedule is tested without waiting a week.
 
-import { DAY_MS, HOUR_MS, localDayOf, offsetAt, utcDay } from "./calendar.ts";
+import { addDays, DAY_MS, HOUR_MS, localDayOf, offsetAt } from "./calendar.ts";
 
 export const DIGEST_WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 export type DigestWeekday = (typeof DIGEST_WEEKDAYS)[number];
@@ -12,8 +12,6 @@ export interface DigestSlot {
   at: number;
   day: string;
 }
-
-const addDays = (day: string, n: number): string => utcDay(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
 
 /**
  * The instant the wall clock in `timeZone` reads `hour`:00 on `day`. In an autumn hour that happens twice, the first;

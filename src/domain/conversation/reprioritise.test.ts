@@ -35,6 +35,14 @@ describe("reprioritise", () => {
     });
   });
 
+  it("asks a queued conversation moved up a tier for the new message's skill, and leaves a held one's alone", () => {
+    const lawyer = { ...LAWYER, intent: "legal_compliance" };
+    expect(reprioritise({ ...QUEUED, skill: "orders" }, lawyer, {}, RULES)?.skill).toEqual({ from: "orders", to: "legal" });
+    expect(reprioritise({ ...HELD, skill: "orders" }, lawyer, {}, RULES)?.skill).toEqual({ from: "orders", to: "orders" });
+    // An intent with no skill keeps the one the conversation had.
+    expect(reprioritise({ ...QUEUED, skill: "orders" }, { ...LAWYER, intent: "greeting" }, {}, RULES)?.skill).toEqual({ from: "orders", to: "orders" });
+  });
+
   it("raises a held conversation's priority but leaves its tier to the agent, and tells them", () => {
     const r = reprioritise(HELD, LAWYER, {}, RULES);
     expect(r).toMatchObject({ priority: { from: 10, to: 50 }, tier: { from: 1, to: 1, judged: 3 }, held: true, tierRaiseSuggested: true });

@@ -4,7 +4,7 @@
 
 import type { Conversation, EscalationReason, Tier, TriageResult } from "../model.ts";
 import { type EscalationPriority, escalationPriority } from "../triage/routing.ts";
-import type { RoutingRules } from "../triage/routing-rules.ts";
+import { type RoutingRules, skillForIntent } from "../triage/routing-rules.ts";
 import type { ReasonCode } from "../triage/types.ts";
 import { decide } from "./state-machine.ts";
 
@@ -31,6 +31,11 @@ export interface Reprioritisation {
   reasons: EscalationReason[];
   /** Reasons the new message added. */
   added: EscalationReason[];
+  /**
+   * The skill asked of whoever takes it. Moved up a tier's queue by what the customer now says, it asks that
+   * message's intent's skill when there is one; otherwise it keeps the one it had.
+   */
+  skill: { from: string | null; to: string | null };
   /** An agent holds the conversation: its tier stays theirs to change. */
   held: boolean;
   /** Triage judged a higher tier than the one an agent holds the conversation at: flagged to them, not applied. */
@@ -48,8 +53,8 @@ export interface Reprioritisation {
  * judged tier, never down; a held one keeps its tier.
  */
 export function reprioritise(
-  conversation: Pick<Conversation, "status" | "assigneeId" | "tier" | "reasons" | "priority">,
-  verdict: Pick<TriageResult, "route" | "reasons" | "tier">,
+  conversation: Pick<Conversation, "status" | "assigneeId" | "tier" | "reasons" | "priority"> & { skill?: string | null },
+  verdict: Pick<TriageResult, "route" | "reasons" | "tier"> & { intent?: string },
   customerAttributes: Record<string, unknown> | null | undefined,
   rules: RoutingRules,
 ): Reprioritisation | null {
@@ -74,11 +79,14 @@ export function reprioritise(
 
   const held = conversation.status === "human";
   const tierRaiseSuggested = held && verdict.tier > tierFrom;
+  const skillFrom = conversation.skill ?? null;
+  const skillTo = tierTo > tierFrom ? (skillForIntent(verdict.intent, rules) ?? skillFrom) : skillFrom;
   const change: Omit<Reprioritisation, "agentNote"> = {
     priority: { from, to, breakdown: computed.priority === to ? computed : null },
     tier: { from: tierFrom, to: tierTo, judged: verdict.tier },
     reasons: t.next.reasons,
     added,
+    skill: { from: skillFrom, to: skillTo },
     held,
     tierRaiseSuggested,
   };
