@@ -10,7 +10,7 @@ import { SqlKnowledgeStore } from "./sql-knowledge-store.ts";
 
 // A fake embedding model that knows synonyms: each concept is one dimension.
 const CONCEPTS = [
-  ["delete", "remove", "erase", "close"],
+  ["delete", "remove", "erase", "close", "wipe"],
   ["account", "profile"],
   ["password", "passphrase"],
   ["deliver", "shipping", "parcel", "arrive"],
@@ -57,24 +57,24 @@ describe("hybrid retrieval with an OpenAI-compatible embeddings endpoint", () =>
     const embedder = new OpenAiEmbedder({ baseURL, model: "fake-embed", batchSize: 1 });
     const kb = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder });
     await kb.ingest(parseMarkdown(DOC, "help.md", "/help.md"));
-    expect(kb.search("remove my profile").passages).toHaveLength(0);
-    const hybrid = await kb.retrieve("remove my profile");
+    expect(kb.search("wipe my profile").passages).toHaveLength(0);
+    const hybrid = await kb.retrieve("wipe my profile");
     expect(hybrid.passages[0]!.chunk.heading).toBe("Closing your account");
     expect(hybrid.passages[0]!.similarity).toBeGreaterThan(0.9);
 
     const strict = new Answerer({ retriever: kb.retriever });
-    expect((await strict.answer({ text: "remove my profile", language: "en" })).kind).toBe("cannot_answer");
+    expect((await strict.answer({ text: "wipe my profile", language: "en" })).kind).toBe("cannot_answer");
     const semantic = new Answerer({
       retriever: kb.retriever,
       policy: { minNormScore: 0.25, minCoverage: 0.4, minSimilarity: 0.8 },
     });
-    const r = await semantic.answer({ text: "remove my profile", language: "en" });
+    const r = await semantic.answer({ text: "wipe my profile", language: "en" });
     expect(r.kind).toBe("answer");
     if (r.kind === "answer") expect(r.citations[0]!.title).toBe("Help");
 
     const restarted = new KnowledgeBase({ store: SqlKnowledgeStore.over(handle.db), embedder });
     await restarted.load();
-    expect((await restarted.retrieve("remove my profile")).passages[0]!.chunk.heading).toBe(
+    expect((await restarted.retrieve("wipe my profile")).passages[0]!.chunk.heading).toBe(
       "Closing your account",
     );
     await handle.close();

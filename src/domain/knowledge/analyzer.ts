@@ -8,6 +8,7 @@ import { stemmer as stemIt } from "@orama/stemmers/italian";
 import { stemmer as stemPt } from "@orama/stemmers/portuguese";
 import { stemmer as stemEs } from "@orama/stemmers/spanish";
 import { STOPWORDS } from "./stopwords.ts";
+import { phraseRewriter, SYNONYMS } from "./synonyms.ts";
 
 /** Languages with a Snowball stemmer and a stopword list; anything else is analysed without stemming. */
 export const STEMMED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
@@ -76,10 +77,29 @@ function createAnalyzer(language: string): Analyzer {
   const cache = new Map<string, string>();
   const CACHE_LIMIT = 200_000;
   const phraseWords = FUNCTION_PHRASES[language] ?? null;
+  const rewritePhrases = phraseRewriter(SYNONYMS[language]);
+  // Each synonym's term -> its group's first word's term, so "package" and "parcels" both index as "parcel".
+  const synonymOf = new Map<string, string>();
+  for (const group of SYNONYMS[language]?.words ?? []) {
+    const head = analyse(group[0]!);
+    if (head === null) continue;
+    for (const w of group.slice(1)) {
+      const t = analyse(w);
+      if (t !== null && t !== head) synonymOf.set(t, head);
+    }
+  }
 
   function termOf(word: string): string | null {
     const cached = cache.get(word);
     if (cached !== undefined) return cached === "" ? null : cached;
+    let out = analyse(word);
+    if (out !== null) out = synonymOf.get(out) ?? out;
+    if (cache.size < CACHE_LIMIT) cache.set(word, out ?? "");
+    return out;
+  }
+
+  /** A word's term before synonyms: elisions and possessives dropped, stopwords out, stemmed, accents folded. */
+  function analyse(word: string): string | null {
     let w = word.replaceAll("’", "'");
     if (language === "fr" || language === "it") w = w.replace(ELISION_RE, "");
     if (language === "en" && w.endsWith("'s")) w = w.slice(0, -2);
@@ -93,7 +113,6 @@ function createAnalyzer(language: string): Analyzer {
       out = stemmed.normalize("NFKD").replace(DIACRITICS_RE, "");
       if (out.length === 0) out = null;
     }
-    if (cache.size < CACHE_LIMIT) cache.set(word, out ?? "");
     return out;
   }
 
@@ -102,7 +121,8 @@ function createAnalyzer(language: string): Analyzer {
     terms(text: string): string[] {
       const out: string[] = [];
       let previous = "";
-      for (const m of text.toLowerCase().matchAll(WORD_RE)) {
+      const lower = text.toLowerCase();
+      for (const m of (rewritePhrases ? rewritePhrases(lower) : lower).matchAll(WORD_RE)) {
         const word = m[0];
         const framed = phraseWords !== null && phraseWords.has(`${previous} ${word}`);
         previous = word;

@@ -21,6 +21,19 @@ describe("the kind of fact a question asks for", () => {
     expect(expectedAnswer("How much time do I have to return it?", "en")).toBeNull();
   });
 
+  it("expects a measurement from 'how big' and 'what are the dimensions', and a number from other 'how many'", () => {
+    for (const q of [
+      "How big is the rug?",
+      "how tall is the bedside table",
+      "What are the dimensions of the table?",
+    ])
+      expect(expectedAnswer(q, "en")?.kind).toBe("size");
+    expect(statesAnswer("size", "Flat-woven wool rug, 160 by 230 centimetres.", "en")).toBe(true);
+    expect(statesAnswer("size", "Small bedside table with one drawer.", "en")).toBe(false);
+    expect(expectedAnswer("How many people can sit at the table?", "en")?.kind).toBe("count");
+    expect(statesAnswer("count", "Extendable dining table that seats six.", "en")).toBe(true);
+  });
+
   it("leaves yes/no, 'when' and other questions untyped, and every language without cues", () => {
     for (const q of ["Is the shipping cost refunded?", "When is my card charged?", "Can I pay with PayPal?"])
       expect(expectedAnswer(q, "en")).toBeNull();

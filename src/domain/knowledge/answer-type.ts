@@ -5,7 +5,7 @@
  * The kinds of fact a question's wording asks for. Only the unmistakable ones: "when" questions are answered as
  * often by a condition ("when your order ships") as by a time, so they stay untyped.
  */
-export type AnswerKind = "duration" | "amount";
+export type AnswerKind = "duration" | "amount" | "size" | "count";
 
 export interface ExpectedAnswer {
   kind: AnswerKind;
@@ -31,6 +31,8 @@ const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf
  * English cues; other languages fall back to untyped answers (the ranking then decides alone).
  * - duration: "how long", "how soon", "how many days"; "how long is the table" asks a length, which counts too.
  * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
+ * - size: "how big", "how tall", "what are the dimensions": a measurement ("160 by 230 centimetres").
+ * - count: any other "how many" ("how many people can sit at it"): a number ("seats six").
  */
 const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   en: {
@@ -52,6 +54,32 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
         "iu",
       ),
     },
+    size: {
+      question:
+        /\bhow (?:big|large|small|tall|high|wide|deep|thick)\b|\bwhat (?:size|dimensions|measurements)\b|\bdimensions\b|\bmeasurements\b/,
+      framing: [
+        "big",
+        "large",
+        "small",
+        "tall",
+        "high",
+        "wide",
+        "deep",
+        "thick",
+        "size",
+        "dimensions",
+        "measurements",
+      ],
+      sentence: new RegExp(
+        String.raw`\b\d+(?:[.,]\d+)?\s?(?:x|by|×)\s?\d+(?:[.,]\d+)?\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b`,
+        "i",
+      ),
+    },
+    count: {
+      question: /\bhow many\b/,
+      framing: [],
+      sentence: new RegExp(String.raw`\b(?:\d+|${NUMBER})\b`, "i"),
+    },
   },
 };
 
@@ -60,7 +88,7 @@ export function expectedAnswer(question: string, language: string): ExpectedAnsw
   const rules = RULES[language];
   if (!rules) return null;
   const q = question.toLowerCase().replaceAll("’", "'");
-  for (const kind of ["duration", "amount"] as const) {
+  for (const kind of ["duration", "amount", "size", "count"] as const) {
     const r = rules[kind];
     if (r.question.test(q)) return { kind, framing: r.framing };
   }

@@ -1,6 +1,7 @@
 // Decides whether retrieved passages actually support an answer: the AI must know when it does not know.
 
 import { analyzerFor } from "./analyzer.ts";
+import { expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
 import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms } from "./extractive.ts";
 import type { Retrieval } from "./knowledge-index.ts";
@@ -54,8 +55,14 @@ export function decideAnswerable(
   // in the warehouse" found "leaves the warehouse" and "open an investigation" in two sentences about tracking.
   const found =
     top.titleMatch === false ? Math.min(top.coverage, bestSentenceCoverage(retrieval)) : top.coverage;
-  const coverage = Math.max(found, recordWithAspectCoverage(retrieval));
-  const lexical = top.normScore >= policy.minNormScore && coverage >= policy.minCoverage && !passing;
+  const withPolicy = recordWithAspectCoverage(retrieval);
+  const coverage = Math.max(found, withPolicy);
+  // A record that names the thing asked about but holds nothing of what is asked ("How tall is the bedside table?"
+  // of a row without dimensions) is no answer, however well it matches the name; a policy section may still be.
+  const recordLacksAspect =
+    withPolicy < policy.minCoverage && recordAspectSupport(retrieval) < MIN_ASPECT_SUPPORT;
+  const lexical =
+    top.normScore >= policy.minNormScore && coverage >= policy.minCoverage && !passing && !recordLacksAspect;
   const semantic =
     policy.minSimilarity != null && top.similarity !== null && top.similarity >= policy.minSimilarity;
   const ok = lexical || semantic;
@@ -65,6 +72,48 @@ export function decideAnswerable(
     normScore: top.normScore,
     coverage,
   };
+}
+
+/** Share of a question's aspect (what it asks about a record, beyond naming it) the record must hold. */
+const MIN_ASPECT_SUPPORT = 0.5;
+
+/**
+ * Words that carry no aspect of their own in a question about a thing ("Does the lamp come with a bulb?", "What type
+ * of bulb does it take?"): the noun beside them is what is asked.
+ */
+const LIGHT_WORDS: Record<string, string> = {
+  en: "come comes came coming go goes use uses used using need needs work works take takes type kind sort",
+};
+
+/**
+ * When the best passage is a record: the share of the question's aspect (its terms that do not name the record, by
+ * idf) that the record holds, field labels' cue words included, and 1 when the question only names the record. A
+ * question for a kind of fact (a size, a price) gets 1 or 0: whether a sentence of the record states one. 1 when the
+ * best passage is no record.
+ */
+function recordAspectSupport(retrieval: Retrieval): number {
+  const top = retrieval.passages[0];
+  if (!top || !isRecordText(top.chunk.text)) return 1;
+  const analyzer = analyzerFor(retrieval.language);
+  // A question that asks for a kind of fact is answered by the record exactly when one of its fields states one:
+  // "How big is the Dune rug?" by "160 by 230 centimetres", but "How tall is the bedside table?" by nothing.
+  const expected = expectedAnswer(retrieval.query, analyzer.language);
+  if (expected)
+    return splitSentences(top.chunk.text).some((s) => statesAnswer(expected.kind, s, analyzer.language))
+      ? 1
+      : 0;
+  const named = new Set(analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`));
+  const framing = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
+  const held = recordTerms(top.chunk.text, analyzer);
+  let mass = 0;
+  let covered = 0;
+  retrieval.queryTerms.forEach((t, i) => {
+    if (named.has(t) || framing.has(t)) return;
+    const idf = retrieval.queryIdf[i]!;
+    mass += idf;
+    if (held.has(t)) covered += idf;
+  });
+  return mass > 0 ? covered / mass : 1;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Passage {
 }
 
 export interface Retrieval {
+  /** The text searched for, as asked. */
+  query: string;
   /** The language whose chunks were searched. */
   language: string;
   /** True when the query's language has no chunks and another language's were searched instead. */
@@ -355,6 +357,7 @@ export class KnowledgeIndex {
         fallback && fallback.size > 0 ? fallback : [...this.byLanguage.values()].find((i) => i.size > 0);
       if (!any)
         return {
+          query,
           language: wanted,
           languageFallback: false,
           passages: [],
@@ -371,7 +374,7 @@ export class KnowledgeIndex {
     const queryTerms = own.map(([t]) => t);
     const queryIdf = own.map(([, w]) => w);
     if (q.terms.length === 0)
-      return { language, languageFallback, passages: [], queryMass: 0, queryTerms, queryIdf };
+      return { query, language, languageFallback, passages: [], queryMass: 0, queryTerms, queryIdf };
     if (this.options.feedback) q = idx.expandQuery(q, this.options.feedback);
     // Over-fetch so fusion and duplicate removal still leave k distinct passages.
     const hits = idx.search(q, Math.max(k * 4, 40));
@@ -410,6 +413,7 @@ export class KnowledgeIndex {
       best.titleMatch = this.titleTermsOf(idx, best.chunk).some((t) => own.has(t));
     }
     return {
+      query,
       language,
       languageFallback,
       passages: fused.slice(0, k),

@@ -505,6 +505,38 @@ describe("knowledge index", () => {
       expect(buildExtractiveAnswer(q, shop.search(q).passages, "en")!.text).toContain("Flat-woven wool rug");
     });
 
+    it("declines when the record holds nothing of what is asked, however well the question names it", () => {
+      const sized = new KnowledgeIndex();
+      sized.upsert([
+        chunk(
+          "rug",
+          "Dune wool rug",
+          "Category: Rugs. Description: Flat-woven wool rug, 160 by 230 centimetres. Price eur: 249.",
+        ),
+        chunk(
+          "lamp",
+          "Cove ceramic table lamp",
+          "Category: Lighting. Description: Ceramic lamp with a linen shade, E27 bulb not included. Price eur: 89.",
+        ),
+        chunk(
+          "table",
+          "Birch bedside table",
+          "Category: Furniture. Description: Small bedside table. Price eur: 149.",
+        ),
+        returning,
+      ]);
+      const answerable = (q: string) => decideAnswerable(sized.search(q)).answerable;
+      // A size by a measurement the row states; none stated, no answer.
+      expect(answerable("How big is the Dune rug?")).toBe(true);
+      expect(answerable("How tall is the bedside table?")).toBe(false);
+      // What is asked must be in the row: "bulb" is, "dimmable" and "green" are not.
+      expect(answerable("Does the Cove lamp come with a bulb?")).toBe(true);
+      expect(answerable("Is the Cove lamp dimmable?")).toBe(false);
+      expect(answerable("Is the Dune rug available in green?")).toBe(false);
+      // What the row lacks, a policy section may still answer.
+      expect(answerable("Can I return the Dune rug?")).toBe(true);
+    });
+
     it("does not answer about one record with another record's fields", () => {
       const rows = new KnowledgeIndex();
       rows.upsert([
