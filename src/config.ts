@@ -53,6 +53,7 @@ export const configSchema = z.object({
   EMBEDDINGS_BASE_URL: z.string().url().optional().describe("OpenAI-compatible /v1/embeddings endpoint; turns on hybrid (BM25 + vector) retrieval"),
   EMBEDDINGS_MODEL: z.string().min(1).optional().describe("embedding model name"),
   EMBEDDINGS_API_KEY: z.string().optional().describe("API key for the embeddings endpoint"),
+  KNOWLEDGE_SYNONYMS_FILE: z.string().min(1).optional().describe("your team's synonym groups per language (YAML or JSON: en: [[item number, sku], [sofa, couch]]), added to the built-in support synonyms for retrieval and answerability"),
   ACTIONS_FILE: z.string().min(1).optional().describe("routine actions registry (YAML); the demo uses demo/actions.yaml"),
   ACTIONS_BASE_URL: z.string().url().optional().describe("base URL substituted for {baseUrl} in action URLs (your shop's API)"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),

@@ -43,6 +43,8 @@ import { deskRoutes } from "./server/routes/desk-routes.ts";
 import { adminRoutes, switchableTriage } from "./server/routes/admin-routes.ts";
 import { actionAdminRoutes } from "./server/routes/action-admin-routes.ts";
 import { knowledgeRoutes } from "./server/routes/knowledge-routes.ts";
+import { loadSynonymsFile } from "./adapters/knowledge/synonyms-file.ts";
+import { useCustomSynonyms } from "./domain/knowledge/analyzer.ts";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createTriage } from "./domain/triage/triage.ts";
@@ -61,6 +63,8 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
   const env = config as unknown as Record<string, string | undefined>;
   // Before the app logger exists; printed only when the cache is built (first start) or cannot be written.
   const wordVectors = await wordVectorsFromEnv(env, (m) => process.stderr.write(`tandem: ${m}\n`));
+  // Before any chunk is indexed: the team's words must shape the index and the questions alike.
+  if (config.KNOWLEDGE_SYNONYMS_FILE) useCustomSynonyms(await loadSynonymsFile(config.KNOWLEDGE_SYNONYMS_FILE));
   const kb = new KnowledgeBase({
     store: SqlKnowledgeStore.over(handle.db),
     embedder: embedderFromEnv(env),

@@ -4,6 +4,8 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../adapte
 import { KnowledgeBase } from "../../adapters/knowledge/knowledge-base.ts";
 import { embedderFromEnv } from "../../adapters/knowledge/openai-embedder.ts";
 import { SqlKnowledgeStore } from "../../adapters/knowledge/sql-knowledge-store.ts";
+import { loadSynonymsFile } from "../../adapters/knowledge/synonyms-file.ts";
+import { useCustomSynonyms } from "../../domain/knowledge/analyzer.ts";
 import { wordVectorsFromEnv } from "../../adapters/knowledge/word-vectors-file.ts";
 import {
   databaseFileState,
@@ -39,6 +41,8 @@ export async function openKnowledgeBase(options: OpenKnowledgeBaseOptions): Prom
   const wordVectors = options.load
     ? await wordVectorsFromEnv(process.env, (m) => process.stderr.write(`${m}\n`))
     : null;
+  const synonymsFile = process.env.KNOWLEDGE_SYNONYMS_FILE;
+  if (synonymsFile) useCustomSynonyms(await loadSynonymsFile(synonymsFile));
   const handle = openDatabase(url);
   try {
     await migrateToLatest(handle);

@@ -174,6 +174,28 @@ describe("tandem kb add over HTTP", () => {
   }, 30_000);
 });
 
+describe("a team's synonyms", () => {
+  it("reads the team's synonyms from KNOWLEDGE_SYNONYMS_FILE, and refuses a bad file before answering", async () => {
+    const question = `${JSON.stringify({ id: "q", text: "pakketautomaat?" })}\n`;
+    const plain = JSON.parse((await tandem(["ask"], question)).stdout);
+    expect(plain.answerable).toBe(false);
+    const synonyms = join(dir, "synonyms.yaml");
+    writeFileSync(synonyms, "en:\n  - [parcel locker, pakketautomaat]\n");
+    const taught = await tandem(["ask"], question, { KNOWLEDGE_SYNONYMS_FILE: synonyms });
+    expect(JSON.parse(taught.stdout)).toMatchObject({
+      answerable: true,
+      answer: expect.stringMatching(/parcel locker/),
+    });
+
+    writeFileSync(synonyms, "en:\n  - [pakketautomaat]\n");
+    const refused = await tandem(["ask"], question, { KNOWLEDGE_SYNONYMS_FILE: synonyms });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/SYNONYMS_INVALID.*a group needs two entries or more/);
+    expect(refused.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+});
+
 describe("a mistyped DATABASE_URL", () => {
   const typo = join(dir, "typo", "tandme.db");
   const typoEnv = { DATABASE_URL: `sqlite:${typo}` };

@@ -8,7 +8,7 @@ import { stemmer as stemIt } from "@orama/stemmers/italian";
 import { stemmer as stemPt } from "@orama/stemmers/portuguese";
 import { stemmer as stemEs } from "@orama/stemmers/spanish";
 import { STOPWORDS } from "./stopwords.ts";
-import { phraseRewriter, SYNONYMS } from "./synonyms.ts";
+import { phraseRewriter, rulesOfGroups, SYNONYMS, type SynonymGroups, withCustom } from "./synonyms.ts";
 
 /** Languages with a Snowball stemmer and a stopword list; anything else is analysed without stemming. */
 export const STEMMED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
@@ -58,6 +58,16 @@ export function baseLanguage(tag: string | null | undefined): string {
 }
 
 const analyzers = new Map<string, Analyzer>();
+let customSynonyms: SynonymGroups = {};
+
+/**
+ * Adds a team's synonym groups to the built-in ones, for every analyzer from now on. Call it once at start-up,
+ * before any chunk is indexed: chunks already indexed keep the terms they were analysed with.
+ */
+export function useCustomSynonyms(groups: SynonymGroups): void {
+  customSynonyms = groups;
+  analyzers.clear();
+}
 
 /** The shared analyzer for a language (cached: each holds a stem cache that makes repeated words free). */
 export function analyzerFor(language: string): Analyzer {
@@ -77,10 +87,12 @@ function createAnalyzer(language: string): Analyzer {
   const cache = new Map<string, string>();
   const CACHE_LIMIT = 200_000;
   const phraseWords = FUNCTION_PHRASES[language] ?? null;
-  const rewritePhrases = phraseRewriter(SYNONYMS[language]);
+  const own = customSynonyms[language];
+  const synonyms = withCustom(SYNONYMS[language], own ? rulesOfGroups(own) : undefined);
+  const rewritePhrases = phraseRewriter(synonyms);
   // Each synonym's term -> its group's first word's term, so "package" and "parcels" both index as "parcel".
   const synonymOf = new Map<string, string>();
-  for (const group of SYNONYMS[language]?.words ?? []) {
+  for (const group of synonyms?.words ?? []) {
     const head = analyse(group[0]!);
     if (head === null) continue;
     for (const w of group.slice(1)) {

@@ -240,16 +240,17 @@ const FIELD_CUES: Record<string, readonly (readonly [label: string, asked: strin
     ["colour color colours colors", "colour color colours colors"],
   ],
 };
-const fieldCueCache = new Map<string, { label: Set<string>; asked: string[] }[]>();
+// Per analyzer, not per language: a team's synonyms make a new analyzer, whose terms may differ.
+const fieldCueCache = new WeakMap<Analyzer, { label: Set<string>; asked: string[] }[]>();
 
 function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
-  let cues = fieldCueCache.get(analyzer.language);
+  let cues = fieldCueCache.get(analyzer);
   if (!cues) {
     cues = (FIELD_CUES[analyzer.language] ?? []).map(([l, a]) => ({
       label: new Set(analyzer.terms(l)),
       asked: analyzer.terms(a),
     }));
-    fieldCueCache.set(analyzer.language, cues);
+    fieldCueCache.set(analyzer, cues);
   }
   const named = analyzer.terms(label);
   return cues.filter((c) => named.some((t) => c.label.has(t))).flatMap((c) => c.asked);

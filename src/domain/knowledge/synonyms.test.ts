@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { analyzerFor } from "./analyzer.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { analyzerFor, useCustomSynonyms } from "./analyzer.ts";
+import { decideAnswerable } from "./answerability.ts";
+import { testChunk } from "./chunk.test-helper.ts";
+import { KnowledgeIndex } from "./knowledge-index.ts";
+import { parseSynonymFile, SynonymsError } from "./synonyms.ts";
 
 const terms = (text: string) => analyzerFor("en").terms(text);
 const same = (a: string, b: string) => expect(terms(a)).toEqual(terms(b));
@@ -37,5 +41,45 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
 
   it("leave other languages as they were", () => {
     expect(analyzerFor("fr").terms("colis")).toEqual(["colis"]);
+  });
+});
+
+describe("a team's own synonyms", () => {
+  afterEach(() => useCustomSynonyms({}));
+
+  it("join its words and phrases to the first of each group, in the index and the questions", () => {
+    useCustomSynonyms(
+      parseSynonymFile(
+        {
+          en: [
+            ["item number", "SKU"],
+            ["sofa", "couch", "settee"],
+          ],
+        },
+        "t.yaml",
+      ),
+    );
+    same("Where do I find the SKU?", "Where do I find the item number?");
+    same("two couches", "two sofas");
+    // The built-in ones still apply beside them.
+    same("my package", "my parcel");
+
+    const idx = new KnowledgeIndex();
+    idx.upsert([
+      testChunk("num", "Finding products", "Every product page shows its item number under the price."),
+      testChunk("ship", "Shipping", "Standard delivery takes 2 to 4 business days."),
+    ]);
+    const r = idx.search("what is a SKU");
+    expect(r.passages[0]!.chunk.id).toBe("num");
+    expect(decideAnswerable(r).answerable).toBe(true);
+  });
+
+  it("are refused, naming the place, when a file is not language codes to groups of two words or more", () => {
+    const bad = (data: unknown) => () => parseSynonymFile(data, "team.yaml");
+    expect(bad({ english: [["a", "b"]] })).toThrow(/team.yaml at english: keys are language codes/);
+    expect(bad({ en: [["sofa"]] })).toThrow(/at en.0: a group needs two entries or more/);
+    expect(bad({ en: [["sofa", " "]] })).toThrow(/at en.0.1: an entry is empty/);
+    expect(bad({ en: [["sofa", "c*uch"]] })).toThrow(/an entry must be words/);
+    expect(bad([["sofa", "couch"]])).toThrow(SynonymsError);
   });
 });

@@ -10,6 +10,10 @@
 // inside a phrase that fixes the sense ("close my account").
 //
 // Both rewrites are applied to chunks and questions alike (the analyzer does it), so they meet in one term.
+// A team adds its own vocabulary ("SKU" for "item number", a product's nickname) in a synonyms file; see
+// parseSynonymFile.
+
+import { z } from "zod";
 
 /** A phrase rewritten before tokenising: lower-case text, whole words. */
 interface PhraseRule {
@@ -74,6 +78,82 @@ const EN: SynonymRules = {
 };
 
 export const SYNONYMS: Readonly<Record<string, SynonymRules>> = { en: EN };
+
+/** A team's synonym groups per language, as read from its synonyms file. */
+export type SynonymGroups = Readonly<Record<string, readonly (readonly string[])[]>>;
+
+export class SynonymsError extends Error {
+  readonly code = "SYNONYMS_INVALID";
+}
+
+const MAX_GROUPS = 5000;
+const entry = z
+  .string()
+  .trim()
+  .min(1, "an entry is empty")
+  .max(80, "an entry is longer than 80 characters")
+  .refine(
+    (e) => /^[\p{L}\p{N}]+(?:[ '’.-][\p{L}\p{N}]+)*$/u.test(e),
+    "an entry must be words (letters, digits)",
+  );
+const fileSchema = z
+  .record(z.string(), z.array(z.array(entry).min(2, "a group needs two entries or more")).max(MAX_GROUPS))
+  .superRefine((file, ctx) => {
+    for (const key of Object.keys(file))
+      if (!/^[a-z]{2,3}$/.test(key))
+        ctx.addIssue({ code: "custom", path: [key], message: "keys are language codes such as en, fr, de" });
+  });
+
+/**
+ * Validates a synonyms document: `{ en: [["item number", "sku", "article number"], ["sofa", "couch"]] }`. The first
+ * entry of a group is what the others are read as. Throws SynonymsError naming the first problem and where.
+ */
+export function parseSynonymFile(data: unknown, source: string): SynonymGroups {
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new SynonymsError(`${source}${where}: ${issue.message}`);
+  }
+  const out: Record<string, string[][]> = {};
+  for (const [language, groups] of Object.entries(parsed.data))
+    out[language] = groups.map((g) => g.map((e) => e.toLowerCase()));
+  return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A team's groups as rules: a group of single words joins by stem ("couches" finds "sofa"); an entry of several
+ * words, or any entry of a group whose first entry has several, becomes a phrase rewritten to the first entry, with
+ * its words joined by a space or a hyphen and its last word in the plural too.
+ */
+export function rulesOfGroups(groups: readonly (readonly string[])[]): SynonymRules {
+  const phrases: PhraseRule[] = [];
+  const words: string[][] = [];
+  for (const [head, ...rest] of groups) {
+    if (head === undefined) continue;
+    const single = (e: string) => !/[ '’.-]/.test(e);
+    const singles = rest.filter(single);
+    if (single(head) && singles.length > 0) words.push([head, ...singles]);
+    for (const e of rest) {
+      if (single(head) && single(e)) continue;
+      const parts = e.split(/[ '’.-]+/).map(escapeRe);
+      phrases.push({ pattern: `${parts.join("[ '’-]")}(?:s|es)?`, to: head });
+    }
+  }
+  return { phrases, words };
+}
+
+/** The built-in rules of a language with a team's own added; the team's phrases are tried first. */
+export function withCustom(
+  base: SynonymRules | undefined,
+  custom: SynonymRules | undefined,
+): SynonymRules | undefined {
+  if (!custom) return base;
+  if (!base) return custom;
+  return { phrases: [...custom.phrases, ...base.phrases], words: [...base.words, ...custom.words] };
+}
 
 /** One pass over lower-case text that applies every phrase rule, or null when the language has none. */
 export function phraseRewriter(rules: SynonymRules | undefined): ((text: string) => string) | null {
