@@ -1,35 +1,13 @@
 // Reads an operator's routing rules from a JSON or YAML file and validates them, so a bad file stops the server or
 // CLI at start-up with a coded error instead of routing on half-understood rules.
-import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { parseConfigText, readConfigText } from "../config-document.ts";
 import { parseRoutingRules, RulesError, type RoutingRules } from "../../domain/triage/routing-rules.ts";
 
 /** Rules files are small; anything bigger is a mistake (a log, a data set) rather than a policy. */
 const MAX_BYTES = 256 * 1024;
 
 export async function loadRoutingRules(path: string): Promise<RoutingRules> {
-  let text: string;
-  try {
-    const buf = await readFile(path);
-    if (buf.byteLength > MAX_BYTES) {
-      throw new RulesError(
-        "RULES_INVALID",
-        `${path}: ${buf.byteLength} bytes is too large for a rules file (max ${MAX_BYTES})`,
-      );
-    }
-    text = buf.toString("utf8");
-  } catch (err) {
-    if (err instanceof RulesError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : ((err as Error).message ?? String(err));
-    throw new RulesError("RULES_INVALID", `cannot read rules file ${path}: ${why}`);
-  }
+  const text = await readConfigText(path, { what: "rules file", maxBytes: MAX_BYTES, fail });
   const data = text.trim() === "" ? null : parseRulesDocument(text, path);
   // An empty file (or one holding only comments, or a bare `null`) is almost always a mistake: a truncated copy, a
   // shell redirect gone wrong, the wrong path. Reading it as "the defaults" would run the server on rules nobody
@@ -53,12 +31,9 @@ export function parseRoutingRulesText(text: string, source: string): RoutingRule
 
 /** The document in `text`, null when it holds none; syntax errors become RULES_INVALID naming `source`. */
 function parseRulesDocument(text: string, source: string): unknown {
-  const json = extname(source).toLowerCase() === ".json";
-  try {
-    return json ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    const detail =
-      err instanceof YAMLParseError || err instanceof SyntaxError ? err.message.split("\n")[0] : String(err);
-    throw new RulesError("RULES_INVALID", `${source}: not valid ${json ? "JSON" : "YAML"}: ${detail}`);
-  }
+  return parseConfigText(text, source, fail);
+}
+
+function fail(message: string): RulesError {
+  return new RulesError("RULES_INVALID", message);
 }
