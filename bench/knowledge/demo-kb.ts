@@ -17,7 +17,7 @@ import {
   DEFAULT_ANSWERABILITY,
   decideAnswerable,
 } from "../../src/domain/knowledge/answerability.ts";
-import { buildExtractiveAnswer } from "../../src/domain/knowledge/extractive.ts";
+import { buildExtractiveAnswer, EXTRACTIVE_DEPTH } from "../../src/domain/knowledge/extractive.ts";
 
 const DEMO = resolve(import.meta.dirname, "../../demo/kb");
 const RESULTS = resolve(import.meta.dirname, "../results");
@@ -103,7 +103,8 @@ for (let round = 0; round < 20; round++) {
     times.push(performance.now() - t0);
     if (round > 0 || res.kind !== "answer") continue;
     answers++;
-    const r = kb.search(q.text, { k: 5, language: "en" });
+    // As deep as the answerer looks for the sentences it quotes.
+    const r = kb.search(q.text, { k: EXTRACTIVE_DEPTH, language: "en" });
     const ex = buildExtractiveAnswer(
       q.text,
       r.passages,

@@ -12,7 +12,7 @@ import {
   DEFAULT_ANSWERABILITY,
   decideAnswerable,
 } from "../knowledge/answerability.ts";
-import { buildExtractiveAnswer, type Citation } from "../knowledge/extractive.ts";
+import { buildExtractiveAnswer, type Citation, EXTRACTIVE_DEPTH } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
@@ -194,7 +194,9 @@ export class Answerer {
           step.reason === "missing_identity" &&
           refusedAction !== undefined &&
           !dialog.namesSubject(request.text, step.action) &&
-          (!dialog.triggered(request.text, step.action) || asksHowTo(request.text) || refusedAction.sideEffect);
+          (!dialog.triggered(request.text, step.action) ||
+            asksHowTo(request.text) ||
+            refusedAction.sideEffect);
         const tentative = !request.pendingAction && (byIntentOnly || cannotRunHere);
         if (tentative) {
           const probe = await this.retriever.search(request.text, {
@@ -210,10 +212,14 @@ export class Answerer {
       }
     }
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
-    const retrieval = await this.retriever.search(request.text, {
-      k: this.k,
+    // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
+    // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
+    const deep = await this.retriever.search(request.text, {
+      k: Math.max(this.k, EXTRACTIVE_DEPTH),
       language: request.language ?? null,
     });
+    const retrieval =
+      deep.passages.length > this.k ? { ...deep, passages: deep.passages.slice(0, this.k) } : deep;
     const decision = decideAnswerable(retrieval, this.policy);
     const passages = retrieval.passages.map(toRef);
     const language = request.language ?? retrieval.language;
@@ -244,14 +250,16 @@ export class Answerer {
       return cannot(reason, "cannot_answer");
     }
     const weights = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
-    const extractive = buildExtractiveAnswer(request.text, retrieval.passages, retrieval.language, weights);
+    const extractive = buildExtractiveAnswer(request.text, deep.passages, retrieval.language, weights);
+    // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
+    const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
     if (!this.llm) {
       if (!extractive) return cannot("not_in_knowledge_base", "cannot_answer");
       return {
         kind: "answer",
         text: extractive.text,
         citations: extractive.citations,
-        passages,
+        passages: quoted,
         mode: "extractive",
         language,
         decision,
@@ -296,7 +304,7 @@ export class Answerer {
         kind: "answer",
         text: extractive.text,
         citations: extractive.citations,
-        passages,
+        passages: quoted,
         mode: "extractive",
         language,
         decision,
@@ -451,6 +459,17 @@ function escalationReason(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `shown` plus, in ranking order, every passage of `all` that a quoted sentence comes from and `shown` lacks. */
+function withQuoted(
+  shown: PassageRef[],
+  all: readonly Passage[],
+  sentences: readonly { chunkId: string }[],
+): PassageRef[] {
+  const have = new Set(shown.map((p) => p.chunkId));
+  const extra = all.filter((p) => !have.has(p.chunk.id) && sentences.some((s) => s.chunkId === p.chunk.id));
+  return extra.length === 0 ? shown : [...shown, ...extra.map(toRef)];
 }
 
 function toRef(p: Passage): PassageRef {

@@ -44,12 +44,21 @@ describe("the kind of fact a question asks for", () => {
     expect(expectedAnswer("How long does delivery take?", "en")?.framing).toContain("take");
   });
 
+  it("treats the price words of an amount question as framing: each priced sentence picks its own", () => {
+    // "costs 4.95 euros" and "a flat fee of 39 euros" answer "what does delivery cost" alike.
+    expect(expectedAnswer("What does delivery of a table cost?", "en")?.framing).toEqual(
+      expect.arrayContaining(["cost", "fee", "price"]),
+    );
+  });
+
   it("recognises durations written in digits, words and hyphenated forms", () => {
     for (const s of [
       "We refund within 5 business days.",
       "Every product has a two-year warranty.",
       "Express delivery arrives the next business day.",
       "About 45 hours of burn time.",
+      "It usually takes a couple of days.",
+      "Refunds to a gift card are made immediately.",
     ])
       expect(statesAnswer("duration", s, "en")).toBe(true);
     expect(statesAnswer("duration", "Refunds go back to the original payment method.", "en")).toBe(false);
@@ -61,6 +70,7 @@ describe("the kind of fact a question asks for", () => {
       "Price eur: 249.",
       "It costs €12.",
       "Returns are free.",
+      "Gift wrapping comes at no extra charge.",
     ])
       expect(statesAnswer("amount", s, "en")).toBe(true);
     expect(statesAnswer("amount", "You can choose a parcel locker in France.", "en")).toBe(false);

@@ -22,7 +22,7 @@ interface KindRules {
   sentence: RegExp;
 }
 
-const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety|a few|several)`;
+const NUMBER = String.raw`(?:\d+(?:[.,]\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|ninety|a few|few|several|(?:a )?couple of)`;
 const TIME_UNIT = String.raw`(?:business |working |calendar )?(?:minute|hour|day|week|month|year)s?`;
 const LENGTH_UNIT = String.raw`(?:mm|cm|m|km|millimet(?:re|er)s?|centimet(?:re|er)s?|met(?:re|er)s?|inch(?:es)?|feet|foot)`;
 const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf|francs?)`;
@@ -41,16 +41,17 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
         /\bhow (?:long|soon)\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
       framing: ["take", "takes", "taking", "took", "last", "lasts"],
       sentence: new RegExp(
-        String.raw`\b${NUMBER}[ -]${TIME_UNIT}\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b|\b(?:next|same) (?:business |working )?day\b|\bovernight\b`,
+        String.raw`\b${NUMBER}[ -]${TIME_UNIT}\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b|\b(?:next|same) (?:business |working )?day\b|\b(?:overnight|immediately|instantly|right away|straight away|lifetime)\b`,
         "i",
       ),
     },
     amount: {
       question:
         /\bhow much\b(?!.*\b(?:time|weigh|weighs|weight)\b)|\bwhat(?:'s| is| are| does| do| will)?\b.*\b(?:cost|costs|price|prices|fee|fees|charge|charges)\b/,
-      framing: [],
+      // Every sentence of the kind says one of these, in its own choice of word ("costs 4.95", "a flat fee of 39").
+      framing: ["cost", "costs", "price", "prices", "fee", "fees", "charge", "charges"],
       sentence: new RegExp(
-        String.raw`[€$£]\s?\d|\d(?:[\d.,]*\d)?\s?${CURRENCY}(?![\p{L}])|\b(?:price|cost|fee)s?\b[^.:]{0,12}:\s*\d|\bfree\b`,
+        String.raw`[€$£]\s?\d|\d(?:[\d.,]*\d)?\s?${CURRENCY}(?![\p{L}])|\b(?:price|cost|fee)s?\b[^.:]{0,12}:\s*\d|\bfree\b|\bno (?:extra |additional )?(?:charge|cost)\b`,
         "iu",
       ),
     },

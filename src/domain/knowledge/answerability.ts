@@ -3,7 +3,7 @@
 import { analyzerFor } from "./analyzer.ts";
 import { expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
-import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms } from "./extractive.ts";
+import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms, salientTerms } from "./extractive.ts";
 import type { Retrieval } from "./knowledge-index.ts";
 
 export interface AnswerabilityPolicy {
@@ -133,9 +133,12 @@ function recordWithAspectCoverage(retrieval: Retrieval): number {
       ...analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`),
     ].filter((t) => asked.has(t)),
   );
-  const missing = retrieval.queryTerms.filter((t) => !found.has(t));
-  if (missing.length === 0) return 0;
   const idf = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
+  const missing = salientTerms(
+    retrieval.queryTerms.filter((t) => !found.has(t)),
+    (t) => idf.get(t) ?? 0,
+  );
+  if (missing.length === 0) return 0;
   const mass = retrieval.queryIdf.reduce((a, b) => a + b, 0);
   if (mass <= 0) return 0;
   let best = 0;

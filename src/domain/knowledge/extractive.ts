@@ -84,7 +84,13 @@ export function buildExtractiveAnswer(
   const framing = new Set(expected ? analyzer.terms(expected.framing.join(" ")) : []);
   const idfOf = (t: string) => (framing.has(t) ? 0 : (weights?.get(t) ?? 1));
   const queryMass = [...queryTerms].reduce((a, t) => a + idfOf(t), 0) || 1;
-  const aspect = recordAspect(passages, usable, queryTerms, analyzer);
+  const aspect = recordAspect(passages, usable, queryTerms, analyzer, idfOf);
+  // A policy sentence about the record's kind of thing answers for it: "Large furniture items ship by freight" is
+  // the delivery price of a dining table whose row says "Category: Furniture.". Half a question word's weight each.
+  const leadChunk = passages[0]!.chunk;
+  const kindTerms =
+    aspect.size > 0 ? recordKindTerms(leadChunk.text, analyzer, queryTerms) : new Set<string>();
+  const kindWeight = kindTerms.size > 0 ? (0.5 * queryMass) / Math.max(queryTerms.size, 1) : 0;
 
   const titlesOf = (p: Passage) => new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
   // Words of the question in a candidate passage's title placed the passages; the answer sentence is the one that
@@ -111,6 +117,8 @@ export function buildExtractiveAnswer(
         if (isAspect) aspectOverlap += idfOf(t);
         asked.push(t);
       }
+      if (kindWeight > 0 && p.chunk !== leadChunk && !isRecordText(p.chunk.text))
+        for (const t of kindTerms) if (terms.has(t)) overlap += kindWeight;
       // A sentence that only repeats the question (title-like) is not an answer.
       let novel = 0;
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
@@ -139,6 +147,7 @@ export function buildExtractiveAnswer(
   if (candidates.length === 0) return null;
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
   const pool = answerKindPool(candidates, expected);
+  if (pool.length === 0) return null;
 
   const chosen: Candidate[] = [pool[0]!];
   let words = wordCount(pool[0]!.text);
@@ -212,7 +221,7 @@ export function buildExtractiveAnswer(
 function answerKindPool(candidates: Candidate[], expected: ExpectedAnswer | null): Candidate[] {
   if (!expected) return candidates;
   const typed = candidates.filter((c) => c.typed === true && (c.relevance > 0 || c.passage === 0));
-  return typed.length > 0 ? typed : candidates;
+  return typed;
 }
 
 /**
@@ -256,8 +265,16 @@ function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
   return cues.filter((c) => named.some((t) => c.label.has(t))).flatMap((c) => c.asked);
 }
 
-/** How deep in the ranking a policy passage may be and still answer the aspect a record lacks. */
+/** How deep in the ranking a policy passage may be and still make a record's question answerable. */
 export const ASPECT_SEARCH_DEPTH = 5;
+
+/**
+ * How deep the extractive answer looks for the policy sentence a record's question needs. Deeper than
+ * ASPECT_SEARCH_DEPTH: once the question is judged answerable, the sentence that states the asked kind of fact may
+ * sit in a section ranked lower, because the product's name pulls every row about tables up first ("How much is
+ * delivery for the dining table?" finds "Shipping costs" seventh).
+ */
+export const EXTRACTIVE_DEPTH = 10;
 
 /** A "Label: value." sentence, as row ingestion writes a record's fields. */
 const FIELD_LINE = /^[\p{Lu}][\p{L}\p{N} ()/-]{0,40}: \S/u;
@@ -282,6 +299,7 @@ function recordAspect(
   usable: Passage[],
   queryTerms: ReadonlySet<string>,
   analyzer: ReturnType<typeof analyzerFor>,
+  weightOf: (t: string) => number,
 ): Set<string> {
   const lead = passages[0]!.chunk;
   if (!isRecordText(lead.text)) return new Set();
@@ -295,16 +313,45 @@ function recordAspect(
     if (!analyzer.terms(`${other.title} ${other.heading}`).some((t) => aspect.has(t))) usable.splice(i, 1);
   }
   const leadText = recordTerms(lead.text, analyzer);
-  const missing = [...aspect].filter((t) => !leadText.has(t));
+  const missing = salientTerms(
+    [...aspect].filter((t) => !leadText.has(t)),
+    weightOf,
+  );
   if (missing.length === 0) return aspect;
-  for (const p of passages.slice(0, ASPECT_SEARCH_DEPTH))
+  for (const p of passages.slice(0, EXTRACTIVE_DEPTH))
     if (!usable.includes(p) && namesAspect(p, missing, analyzer)) usable.push(p);
   return aspect;
+}
+
+/** Labels of the fields that say what kind of thing a record is. */
+const KIND_FIELD = /^(?:category|categories|type|kind|department|collection|product type)$/i;
+
+/** The terms of a record's kind fields ("Category: Furniture."), less those the question already has. */
+function recordKindTerms(text: string, analyzer: Analyzer, queryTerms: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const sentence of splitSentences(text)) {
+    if (!FIELD_LINE.test(sentence)) continue;
+    const colon = sentence.indexOf(":");
+    if (!KIND_FIELD.test(sentence.slice(0, colon).trim())) continue;
+    for (const t of analyzer.terms(sentence.slice(colon + 1))) if (!queryTerms.has(t)) out.add(t);
+  }
+  return out;
 }
 
 /** A record's terms, field labels' cue words included ("made" for a Materials field). */
 export function recordTerms(text: string, analyzer: Analyzer): Set<string> {
   return new Set(splitSentences(text).flatMap((s) => [...sentenceTerms(s, analyzer)]));
+}
+
+/**
+ * The missing aspect terms a policy must name to speak for them: those weighing at least half the heaviest. A
+ * document titled "Orders and payments" names "order" in every section, and "Can I order a rug in a custom size?"
+ * is not about changing an order; the rare word ("custom") is what is asked.
+ */
+export function salientTerms(terms: readonly string[], weightOf: (t: string) => number): string[] {
+  let max = 0;
+  for (const t of terms) max = Math.max(max, weightOf(t));
+  return terms.filter((t) => weightOf(t) >= 0.5 * max);
 }
 
 /**

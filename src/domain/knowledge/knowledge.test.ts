@@ -429,7 +429,7 @@ describe("knowledge index", () => {
       expect(a.text).not.toContain("as long as");
     });
 
-    it("leaves the choice to the ranking when no sentence states the kind of fact asked", () => {
+    it("gives no answer when no sentence states the kind of fact asked, rather than one about something else", () => {
       const assembly = new KnowledgeIndex();
       assembly.upsert([
         chunk(
@@ -439,7 +439,9 @@ describe("knowledge index", () => {
         ),
       ]);
       const q = "How long does assembly take?";
-      expect(buildExtractiveAnswer(q, assembly.search(q).passages, "en")!.text).toBe(
+      expect(buildExtractiveAnswer(q, assembly.search(q).passages, "en")).toBeNull();
+      const where = "Where are the assembly instructions?";
+      expect(buildExtractiveAnswer(where, assembly.search(where).passages, "en")!.text).toBe(
         "Assembly instructions are in the box.",
       );
     });
@@ -535,6 +537,46 @@ describe("knowledge index", () => {
       expect(answerable("Is the Dune rug available in green?")).toBe(false);
       // What the row lacks, a policy section may still answer.
       expect(answerable("Can I return the Dune rug?")).toBe(true);
+    });
+
+    it("answers for the record from the policy sentence about its kind of thing ('Category: Furniture.')", () => {
+      const freight = new KnowledgeIndex();
+      freight.upsert([
+        chunk(
+          "table",
+          "Harbor oak dining table",
+          "Category: Furniture. Description: Extendable dining table that seats six. Price eur: 1190.",
+        ),
+        chunk(
+          "costs",
+          "Shipping and delivery",
+          "Standard delivery costs 4.95 euros. Large furniture items ship by freight for a flat fee of 39 euros, delivered to the room of your choice.",
+          { heading: "Shipping costs" },
+        ),
+      ]);
+      const q = "How much is delivery for the dining table?";
+      expect(buildExtractiveAnswer(q, freight.search(q).passages, "en")!.text).toMatch(
+        /^Large furniture items ship by freight/,
+      );
+    });
+
+    it("does not let a common word of a document's title ('Orders and payments') speak for a rare one asked", () => {
+      const orders = new KnowledgeIndex();
+      orders.upsert([
+        rug,
+        chunk("change", "Orders and payments", "You can change or cancel an order within one hour.", {
+          heading: "Changing or cancelling an order",
+        }),
+        chunk("pay", "Orders and payments", "We accept Visa, Mastercard and PayPal for every order.", {
+          heading: "Payment methods",
+        }),
+        chunk("track", "Orders and payments", "We email a tracking link for every order.", {
+          heading: "Tracking",
+        }),
+      ]);
+      const q = "Can I order the Dune rug in a bespoke size?";
+      expect(orders.search(q).passages[0]!.chunk.id).toBe("rug");
+      expect(decideAnswerable(orders.search(q)).answerable).toBe(false);
     });
 
     it("does not answer about one record with another record's fields", () => {

@@ -34,6 +34,21 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     expect(terms("email us")).toEqual(["email", "us"]);
   });
 
+  it("read 'send something back' as a return, 'swap' as an exchange and a torn item as damaged", () => {
+    for (const s of ["send something back", "send my order back", "send the product back"])
+      expect(terms(s)).toEqual(terms("return"));
+    same("swap it for a bigger size", "exchange it for a bigger size");
+    same("it arrived torn", "it arrived damaged");
+    same("the cover was ripped", "the cover was damaged");
+  });
+
+  it("keep customs, customers and custom apart, which the stemmer would merge", () => {
+    const [customs, customers, custom] = [terms("customs"), terms("customers"), terms("custom")];
+    expect(new Set([...customs, ...customers, ...custom]).size).toBe(3);
+    same("import fees", "import duties");
+    same("can I get it tomorrow", "can I get it next day");
+  });
+
   it("join British and American spellings", () => {
     same("colour", "color");
     same("instalments", "installments");
