@@ -39,7 +39,23 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
     duration: {
       question:
         /\bhow (?:long|soon)\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
-      framing: ["take", "takes", "taking", "took", "last", "lasts"],
+      // "days" of "how many days" is the unit every duration sentence states, not what it is about.
+      framing: [
+        "take",
+        "takes",
+        "taking",
+        "took",
+        "last",
+        "lasts",
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "business",
+        "working",
+      ],
       sentence: new RegExp(
         String.raw`\b${NUMBER}[ -]${TIME_UNIT}\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b|\b(?:next|same) (?:business |working )?day\b|\b(?:overnight|immediately|instantly|right away|straight away|lifetime)\b`,
         "i",

@@ -76,10 +76,11 @@ export function buildExtractiveAnswer(
   const analyzer = analyzerFor(language);
   const queryTerms = new Set(analyzer.terms(question));
   const best = passages[0]!.score;
-  const usable = passages
-    .slice(0, options.maxPassages)
-    .filter((p) => p.score >= best * options.relativeScore);
   const expected = expectedAnswer(question, analyzer.language);
+  // A question for a kind of fact reaches a little lower: the section that states it may rank below one whose heading
+  // merely shares a word ("how many days until my parcel gets to Belgium": "Parcel lockers" over "Delivery times").
+  const relative = expected ? options.relativeScore * 0.75 : options.relativeScore;
+  const usable = passages.slice(0, options.maxPassages).filter((p) => p.score >= best * relative);
   // Framing words of the asked kind ("take" of "how long does it take") are said by every sentence of that kind.
   const framing = new Set(expected ? analyzer.terms(expected.framing.join(" ")) : []);
   const idfOf = (t: string) => (framing.has(t) ? 0 : (weights?.get(t) ?? 1));

@@ -429,6 +429,25 @@ describe("knowledge index", () => {
       expect(a.text).not.toContain("as long as");
     });
 
+    it("looks a little lower for the section that states the duration than a heading sharing a word places it", () => {
+      const times = section(
+        "times",
+        "shipping",
+        "Shipping and delivery",
+        "Delivery times",
+        "Standard delivery takes 2 to 4 business days within the Netherlands, Belgium and Germany.",
+        2.7,
+      );
+      const lockersFirst = { ...lockers, score: 5.1 };
+      const a = answer("how many days until my parcel gets to Belgium", [lockersFirst, times], {
+        dai: 1.2,
+        parcel: 2,
+        get: 3.1,
+        belgium: 2.6,
+      });
+      expect(a.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
+    });
+
     it("gives no answer when no sentence states the kind of fact asked, rather than one about something else", () => {
       const assembly = new KnowledgeIndex();
       assembly.upsert([
