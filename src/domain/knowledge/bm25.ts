@@ -6,6 +6,7 @@
 // bench/knowledge give only a score.
 
 import type { Analyzer } from "./analyzer.ts";
+import { TypoIndex } from "./typos.ts";
 
 export interface Bm25Params {
   k1: number;
@@ -86,6 +87,8 @@ export class Bm25Index {
 
   private readonly termIds = new Map<string, number>();
   private readonly termText: string[] = [];
+  private readonly typos = new TypoIndex();
+  private readonly wordTerms: ReadonlySet<string> | null;
   private readonly postings: Postings[] = [];
   private df = new Int32Array(1024);
 
@@ -114,7 +117,16 @@ export class Bm25Index {
   private base = new Float64Array(1024);
   private touched = new Int32Array(1024);
 
-  constructor(analyzer: Analyzer, params: Partial<Bm25Params> = {}) {
+  /**
+   * @param wordTerms The analysed terms of the language's common words: question terms outside both it and the
+   *   index are read as typos of an indexed term (see typos.ts). Null: no typo correction.
+   */
+  constructor(
+    analyzer: Analyzer,
+    params: Partial<Bm25Params> = {},
+    wordTerms: ReadonlySet<string> | null = null,
+  ) {
+    this.wordTerms = wordTerms;
     this.analyzer = analyzer;
     this.params = { ...DEFAULT_BM25_PARAMS, ...params };
   }
@@ -211,6 +223,17 @@ export class Bm25Index {
     const terms: string[] = [];
     const weight: number[] = [];
     const words = this.analyzer.terms(text);
+    if (this.wordTerms) {
+      // A word the index lacks and the language does not know either is a typo of a word the index holds, if one is
+      // an edit away ("pasword"); a real word ("write", "black") stays what it is, however close another one is.
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i]!;
+        const tid = this.termIds.get(w);
+        if ((tid !== undefined && this.df[tid]! > 0) || this.wordTerms.has(w)) continue;
+        const fixed = this.typos.correct(w, this.termText, (id) => this.df[id]!);
+        if (fixed !== null) words[i] = fixed;
+      }
+    }
     for (const t of words) {
       if (!seen.has(t)) {
         seen.add(t);

@@ -1,6 +1,6 @@
 // The in-memory retrieval index over every stored chunk: one BM25F index per language, kept current chunk by chunk.
 
-import { analyzerFor, baseLanguage } from "./analyzer.ts";
+import { type Analyzer, analyzerFor, baseLanguage } from "./analyzer.ts";
 import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
 import { isRecordText } from "./extractive.ts";
 import { contentWordIds, SoftTitleMatcher, type WordVectors } from "./word-vectors.ts";
@@ -118,6 +118,14 @@ export const SOFT_TITLE_MATCH = 0.6;
  */
 export const DEFAULT_SEMANTIC = { weight: 1, threshold: 0.4 } as const;
 
+/**
+ * How many of the vectors' most frequent words count as real words that are never corrected. The vocabulary's tail
+ * is web text and holds the typos themselves ("pasword"); its first 50,000 words are the language.
+ */
+const COMMON_WORDS = 50_000;
+/** Per analyzer: a team's synonyms make a new analyzer, whose terms may differ. */
+const COMMON_WORD_TERMS = new WeakMap<Analyzer, Set<string>>();
+
 export const DEFAULT_FEEDBACK: FeedbackOptions = { docs: 3, terms: 8, weight: 0.25 };
 
 export class KnowledgeIndex {
@@ -168,7 +176,8 @@ export class KnowledgeIndex {
       if (prev) this.remove(prev.id);
       let idx = this.byLanguage.get(lang);
       if (!idx) {
-        idx = new Bm25Index(analyzerFor(lang), this.options.bm25);
+        const analyzer = analyzerFor(lang);
+        idx = new Bm25Index(analyzer, this.options.bm25, this.wordTermsFor(analyzer));
         this.byLanguage.set(lang, idx);
       }
       idx.add(c.id, titleText(c), c.text);
@@ -258,6 +267,21 @@ export class KnowledgeIndex {
     return [...fused.values()]
       .sort((a, b) => b.rrf - a.rrf)
       .map(({ p, rrf }) => ({ ...p, score: rrf * 100 }));
+  }
+
+  /**
+   * What tells a typo from a real word the knowledge base does not use: the terms of the word vectors' most frequent
+   * words, English only (the vectors are English). Null without vectors: then nothing is corrected.
+   */
+  private wordTermsFor(analyzer: Analyzer): ReadonlySet<string> | null {
+    const vectors = this.options.semantic?.vectors;
+    if (!vectors || analyzer.language !== "en") return null;
+    let terms = COMMON_WORD_TERMS.get(analyzer);
+    if (!terms) {
+      terms = new Set(vectors.mostFrequent(COMMON_WORDS).flatMap((w) => analyzer.terms(w)));
+      COMMON_WORD_TERMS.set(analyzer, terms);
+    }
+    return terms;
   }
 
   /** A chunk's analysed title (and heading) terms in order, cached: re-ranking reads them on every query. */

@@ -2,7 +2,8 @@
 // English also drops the nouns customers frame a question with ("what is your return policy", "info about
 // shipping", "what payment options do you have") and the verb they frame a request with ("I want to return my
 // lamp"): a knowledge base rarely says "policy" or "options", and the missing word made a covered question look
-// unanswerable.
+// unanswerable. Chat spelling counts too: contractions typed without the apostrophe ("cant", "dont"), "u", "pls",
+// and "still" ("still no email", "still waiting"), which says how long, not what about.
 
 const list = (words: string): Set<string> => new Set(words.trim().split(/\s+/));
 
@@ -18,7 +19,9 @@ export const STOPWORDS: Record<string, Set<string>> = {
     weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't you
     you'd you'll you're you've your yours yourself yourselves also just will shall may might must would get got
     s t d ll m re ve please hi hello thanks thank way possible anyone someone something much many
-    policy policies info information details question questions option options want wants wanted`),
+    policy policies info information details question questions option options want wants wanted
+    cant dont doesnt didnt wont isnt arent wasnt hasnt havent couldnt wouldnt shouldnt im ive youre thats whats
+    hey u ur pls plz still`),
   es: list(`
     a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos
     en entre era eres es esa esas ese eso esos esta estaba estado estamos estan estar estas este esto estos estoy fue

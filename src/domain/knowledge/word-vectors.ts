@@ -50,6 +50,11 @@ export class WordVectors {
     return this.ids.get(word) ?? -1;
   }
 
+  /** The `n` most frequent words, most frequent first. */
+  mostFrequent(n: number): readonly string[] {
+    return this.words.slice(0, Math.min(n, this.size));
+  }
+
   /** The word of a row. */
   word(id: number): string {
     return this.words[id] ?? "";
