@@ -104,6 +104,8 @@ export function buildExtractiveAnswer(
   usable.forEach((p, pi) => {
     const sentences = splitSentences(p.chunk.text);
     const titleTerms = titlesOf(p);
+    // Only a policy passage speaks for the record's kind; decided once per passage, not per sentence.
+    const kindBonus = kindWeight > 0 && p.chunk !== leadChunk && !isRecordText(p.chunk.text) ? kindWeight : 0;
     sentences.forEach((s, si) => {
       const terms = sentenceTerms(s, analyzer);
       if (terms.size === 0) return;
@@ -118,8 +120,7 @@ export function buildExtractiveAnswer(
         if (isAspect) aspectOverlap += idfOf(t);
         asked.push(t);
       }
-      if (kindWeight > 0 && p.chunk !== leadChunk && !isRecordText(p.chunk.text))
-        for (const t of kindTerms) if (terms.has(t)) overlap += kindWeight;
+      if (kindBonus > 0) for (const t of kindTerms) if (terms.has(t)) overlap += kindBonus;
       // A sentence that only repeats the question (title-like) is not an answer.
       let novel = 0;
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;

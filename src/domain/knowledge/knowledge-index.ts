@@ -123,8 +123,8 @@ export const DEFAULT_SEMANTIC = { weight: 1, threshold: 0.4 } as const;
  * is web text and holds the typos themselves ("pasword"); its first 50,000 words are the language.
  */
 const COMMON_WORDS = 50_000;
-/** Per analyzer: a team's synonyms make a new analyzer, whose terms may differ. */
-const COMMON_WORD_TERMS = new WeakMap<Analyzer, Set<string>>();
+/** Per vectors and analyzer: a team's synonyms make a new analyzer, whose terms may differ. */
+const COMMON_WORD_TERMS = new WeakMap<WordVectors, WeakMap<Analyzer, Set<string>>>();
 
 export const DEFAULT_FEEDBACK: FeedbackOptions = { docs: 3, terms: 8, weight: 0.25 };
 
@@ -276,10 +276,15 @@ export class KnowledgeIndex {
   private wordTermsFor(analyzer: Analyzer): ReadonlySet<string> | null {
     const vectors = this.options.semantic?.vectors;
     if (!vectors || analyzer.language !== "en") return null;
-    let terms = COMMON_WORD_TERMS.get(analyzer);
+    let byAnalyzer = COMMON_WORD_TERMS.get(vectors);
+    if (!byAnalyzer) {
+      byAnalyzer = new WeakMap();
+      COMMON_WORD_TERMS.set(vectors, byAnalyzer);
+    }
+    let terms = byAnalyzer.get(analyzer);
     if (!terms) {
       terms = new Set(vectors.mostFrequent(COMMON_WORDS).flatMap((w) => analyzer.terms(w)));
-      COMMON_WORD_TERMS.set(analyzer, terms);
+      byAnalyzer.set(analyzer, terms);
     }
     return terms;
   }
