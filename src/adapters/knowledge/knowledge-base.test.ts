@@ -132,14 +132,18 @@ for (const dialect of dialects) {
       const other = new KnowledgeBase({ store: SqlKnowledgeStore.over(env.handle.db) });
       await other.load();
       const changes: unknown[] = [];
-      kb.onChange((c) => {
+      const applied: Promise<void>[] = [];
+      // Unsubscribed at the end: a listener left behind would re-read later tests' sources after the
+      // database is closed.
+      const unsubscribe = kb.onChange((c) => {
         changes.push(c);
-        void other.applyChange(c);
+        applied.push(other.applyChange(c));
       });
       const id = sourceIdFor("markdown", "/kb/help.md");
       expect(await kb.deleteSource(id)).toBe(true);
+      unsubscribe();
       expect(changes).toEqual([{ type: "source_deleted", sourceId: id }]);
-      await new Promise((r) => setTimeout(r, 10));
+      await Promise.all(applied);
       expect(other.search("refunds").passages.every((p) => p.chunk.sourceId !== id)).toBe(true);
       expect(await kb.deleteSource(id)).toBe(false);
       expect((await kb.listSources()).map((s) => s.name)).toEqual(["catalogue.csv"]);
