@@ -106,7 +106,7 @@ for (let round = 0; round < 20; round++) {
     // As deep as the answerer looks for the sentences it quotes.
     const r = kb.search(q.text, { k: EXTRACTIVE_DEPTH, language: "en" });
     const ex = buildExtractiveAnswer(
-      q.text,
+      r.question,
       r.passages,
       "en",
       new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!])),

@@ -250,7 +250,7 @@ export class Answerer {
       return cannot(reason, "cannot_answer");
     }
     const weights = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
-    const extractive = buildExtractiveAnswer(request.text, deep.passages, retrieval.language, weights);
+    const extractive = buildExtractiveAnswer(deep.question, deep.passages, retrieval.language, weights);
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
     if (!this.llm) {

@@ -97,7 +97,7 @@ function recordAspectSupport(retrieval: Retrieval): number {
   const analyzer = analyzerFor(retrieval.language);
   // A question that asks for a kind of fact is answered by the record exactly when one of its fields states one:
   // "How big is the Dune rug?" by "160 by 230 centimetres", but "How tall is the bedside table?" by nothing.
-  const expected = expectedAnswer(retrieval.query, analyzer.language);
+  const expected = expectedAnswer(retrieval.question, analyzer.language);
   if (expected)
     return splitSentences(top.chunk.text).some((s) => statesAnswer(expected.kind, s, analyzer.language))
       ? 1

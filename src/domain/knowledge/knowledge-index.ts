@@ -3,6 +3,7 @@
 import { type Analyzer, analyzerFor, baseLanguage } from "./analyzer.ts";
 import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
 import { isRecordText } from "./extractive.ts";
+import { questionCore } from "./question-core.ts";
 import { contentWordIds, SoftTitleMatcher, type WordVectors } from "./word-vectors.ts";
 
 /** A chunk as the index sees it: everything a citation needs travels with it. */
@@ -45,6 +46,11 @@ export interface Passage {
 export interface Retrieval {
   /** The text searched for, as asked. */
   query: string;
+  /**
+   * What the query asks, greeting, thanks and framing removed (see question-core.ts): the text that was searched and
+   * that coverage and the answer are judged against.
+   */
+  question: string;
   /** The language whose chunks were searched. */
   language: string;
   /** True when the query's language has no chunks and another language's were searched instead. */
@@ -387,6 +393,7 @@ export class KnowledgeIndex {
       if (!any)
         return {
           query,
+          question: query,
           language: wanted,
           languageFallback: false,
           passages: [],
@@ -398,12 +405,22 @@ export class KnowledgeIndex {
       language = any.analyzer.language;
       languageFallback = language !== wanted;
     }
-    let q: AnalysedQuery = idx.analyseQuery(query);
+    const question = questionCore(query, language);
+    let q: AnalysedQuery = idx.analyseQuery(question);
     const own = q.terms.map((t, i) => [t, q.idf[i]!] as const).filter((_, i) => q.weight[i] === 1);
     const queryTerms = own.map(([t]) => t);
     const queryIdf = own.map(([, w]) => w);
     if (q.terms.length === 0)
-      return { query, language, languageFallback, passages: [], queryMass: 0, queryTerms, queryIdf };
+      return {
+        query,
+        question,
+        language,
+        languageFallback,
+        passages: [],
+        queryMass: 0,
+        queryTerms,
+        queryIdf,
+      };
     if (this.options.feedback) q = idx.expandQuery(q, this.options.feedback);
     // Over-fetch so fusion and duplicate removal still leave k distinct passages.
     const hits = idx.search(q, Math.max(k * 4, 40));
@@ -431,11 +448,11 @@ export class KnowledgeIndex {
     if (this.options.titleCoverage > 0) this.rerankByTitleCoverage(idx, passages, new Set(queryTerms));
     const semantic = this.options.semantic;
     if (semantic && semantic.weight > 0 && language === "en")
-      this.addSemanticTitleMatch(passages, query, semantic);
+      this.addSemanticTitleMatch(passages, question, semantic);
     const fused = fuseByDocument(passages, this.options.documentFusion);
     // Only a record's question reads them (the policy that answers what the record lacks): skip the work otherwise.
     if (semantic && language === "en" && fused[0] && isRecordText(fused[0].chunk.text))
-      this.markSoftTitleTerms(idx, fused.slice(0, k), query, semantic.vectors);
+      this.markSoftTitleTerms(idx, fused.slice(0, k), question, semantic.vectors);
     const best = fused[0];
     if (best) {
       const own = new Set(queryTerms);
@@ -443,6 +460,7 @@ export class KnowledgeIndex {
     }
     return {
       query,
+      question,
       language,
       languageFallback,
       passages: fused.slice(0, k),

@@ -197,6 +197,16 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
   });
 
+  it("judges what a chatty message asks, not its greeting, framing or thanks", () => {
+    const r = idx.search("Good morning, I would like to know when my refund will be paid. Thank you, Anna");
+    expect(r.question).toBe("when my refund will be paid.");
+    expect(r.queryTerms).toEqual(["refund", "paid"]);
+    expect(decideAnswerable(r).answerable).toBe(true);
+    expect(
+      decideAnswerable(idx.search("Hi! Do you sell garden furniture in Norway? Thanks")).answerable,
+    ).toBe(false);
+  });
+
   it("answers a one-word question only from a passage whose title names it, not from a passing mention", () => {
     // "payment" appears only in the returns passage's body; "returns" is its title.
     expect(decideAnswerable(idx.search("What is your payment policy?")).answerable).toBe(false);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { questionCore } from "./question-core.ts";
+
+describe("questionCore", () => {
+  it("drops the greeting before the question and the thanks after it", () => {
+    expect(questionCore("Good morning, can I still cancel my order?", "en")).toBe(
+      "can I still cancel my order?",
+    );
+    expect(questionCore("Hi there! How do I delete my account? Cheers", "en")).toBe(
+      "How do I delete my account?",
+    );
+    expect(questionCore("hey, where is my parcel? thanks in advance", "en")).toBe("where is my parcel?");
+    expect(questionCore("Dear support team, my rug came damaged. Kind regards, Anna", "en")).toBe(
+      "my rug came damaged.",
+    );
+  });
+
+  it("drops the phrases that only frame a request, keeping what is asked", () => {
+    expect(questionCore("I would like to know how long delivery takes to France", "en")).toBe(
+      "how long delivery takes to France",
+    );
+    expect(questionCore("Could you tell me when I will get my money back?", "en")).toBe(
+      "when I will get my money back?",
+    );
+    expect(questionCore("I was wondering if I can change my email address", "en")).toBe(
+      "I can change my email address",
+    );
+    expect(questionCore("I need an invoice for my company", "en")).toBe("an invoice for my company");
+    expect(questionCore("I ordered the wrong colour 20 minutes ago, can I change it?", "en")).toBe(
+      "I ordered the wrong colour , can I change it?",
+    );
+  });
+
+  it("drops a sentence that only says how the customer feels or asks for help, when another one asks", () => {
+    expect(questionCore("my candle arrived smashed. very disappointed.", "en")).toBe(
+      "my candle arrived smashed.",
+    );
+    expect(questionCore("Hello! I placed an order and got no tracking email. Is that normal?", "en")).toBe(
+      "I placed an order and got no tracking email.",
+    );
+    expect(questionCore("Can you help? My parcel has not moved.", "en")).toBe("My parcel has not moved.");
+  });
+
+  it("keeps the same words where they are what is asked", () => {
+    for (const text of [
+      "Does the lamp work with LED bulbs?",
+      "Do you deliver in the morning?",
+      "Which rug is best for a hallway?",
+      "Thanks for the quick delivery, but the lamp is broken",
+      "Is it normal for the rug to shed?",
+    ])
+      expect(questionCore(text, "en")).toBe(text);
+  });
+
+  it("returns the message unchanged when nothing would be left of it", () => {
+    expect(questionCore("Hi, thanks!", "en")).toBe("Hi, thanks!");
+    expect(questionCore("Is that normal?", "en")).toBe("Is that normal?");
+  });
+
+  it("knows greetings and sign-offs in the other supported languages, and leaves unknown languages alone", () => {
+    expect(questionCore("Hola, ¿puedo devolver un artículo? Muchas gracias", "es")).toBe(
+      "¿puedo devolver un artículo?",
+    );
+    expect(questionCore("Bonjour, où est mon colis ? Merci d'avance", "fr")).toBe("où est mon colis ?");
+    expect(questionCore("Guten Tag, wo ist mein Paket? Mit freundlichen Grüßen, Jan", "de-DE")).toBe(
+      "wo ist mein Paket?",
+    );
+    expect(questionCore("Hallo, waar is mijn pakket? Alvast bedankt", "nl")).toBe("waar is mijn pakket?");
+    expect(questionCore("Привет, где моя посылка?", "ru")).toBe("Привет, где моя посылка?");
+  });
+});

@@ -1,0 +1,168 @@
+// What a customer's message asks, without the talk around it: the greeting, the thanks and sign-off, the phrases that
+// only frame a request ("I would like to know", "could you tell me") and sentences that only say how the customer
+// feels or ask for help in general ("Is that normal?", "Very disappointed.").
+//
+// Why it matters: a word the knowledge base never uses weighs the most of all in coverage (the share of the question
+// a passage holds), so "Good morning" counted for more than "cancel" in "Good morning, can I still cancel my order?"
+// and the question was declined although the right section ranked first. Stopwords cannot do this: "good", "help" and
+// "work" are real words in a knowledge base and in other questions ("does the lamp work with LED bulbs?").
+//
+// Hand-written: it is a short list of conversational forms per language, not a general NLP task.
+
+import { analyzerFor, baseLanguage } from "./analyzer.ts";
+
+interface ConversationForms {
+  /** A greeting at the very start, with what follows it up to the first word that asks. */
+  greeting: RegExp;
+  /** Thanks or a sign-off (with a name after it) at the very end. */
+  signOff: RegExp;
+  /** Phrases inside a sentence that only frame the request; removed wherever they stand. */
+  framing?: RegExp;
+  /**
+   * Words of a sentence that says nothing to look up ("Is that normal?", "How does that work?", "Can you help?"):
+   * such a sentence is dropped when another one asks something.
+   */
+  fillerWords?: ReadonlySet<string>;
+}
+
+const words = (s: string): ReadonlySet<string> => new Set(s.trim().split(/\s+/));
+
+// Apostrophes typed either way.
+const A = "['’]";
+
+const EN: ConversationForms = {
+  greeting: new RegExp(
+    "^\\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day))" +
+      "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support))?(?:[\\s,.!:;]+|$)" +
+      "|dear\\s+[^,.!?:\\n]{1,40}?[,.!:\\n]\\s*)",
+    "iu",
+  ),
+  signOff: new RegExp(
+    "(?<=^|[\\s,.!?;:)-])\\s*(?:many\\s+thanks|thanks|thank\\s+you|thx|cheers|much\\s+appreciated|appreciate\\s+it|" +
+      "(?:kind|best|warm|warmest)\\s+regards|regards|best\\s+wishes)" +
+      "(?:\\s+(?:so|very)\\s+much|\\s+a\\s+lot|\\s+in\\s+advance|\\s+again|\\s+for\\s+(?:your|the|any)\\s+help)?" +
+      // A name signed after it: "Kind regards, Anna", "Thanks,\nTom Baker".
+      "(?:\\s*[,\\n-]\\s*[\\p{L}'’-]+(?:\\s+[\\p{L}'’-]+)?)?[\\s.!:)]*$",
+    "iu",
+  ),
+  framing: new RegExp(
+    [
+      `i(?:${A}d|\\s+would)\\s+(?:like|love)\\s+to\\s+(?:know|ask|find\\s+out)(?:\\s+(?:if|whether))?`,
+      `i(?:${A}d|\\s+would)\\s+(?:like|love)(?:\\s+to)?`,
+      `i(?:\\s+(?:was|am)|${A}m)\\s+wondering(?:\\s+(?:if|whether))?`,
+      "i\\s+wonder(?:\\s+(?:if|whether))?",
+      "(?:can|could|would)\\s+(?:you|someone|anyone)\\s+(?:please\\s+|kindly\\s+)?(?:tell|let)\\s+me(?:\\s+know)?(?:\\s+(?:if|whether))?",
+      "(?:please\\s+)?let\\s+me\\s+know(?:\\s+(?:if|whether))?",
+      "(?:do|does)\\s+(?:you|anyone|anybody)\\s+know(?:\\s+(?:if|whether))?",
+      "i\\s+(?:want|wanted|need|needed)\\s+to\\s+(?:know|ask|find\\s+out)(?:\\s+(?:if|whether))?",
+      "i\\s+(?:have|had|got)\\s+a\\s+(?:quick\\s+|small\\s+)?question(?:\\s+(?:about|regarding|on))?",
+      "quick\\s+question",
+      "i\\s+(?:really\\s+)?need(?:\\s+to)?",
+      "(?:can|could)\\s+you\\s+(?:please\\s+)?help(?:\\s+me)?(?:\\s+(?:with|to))?",
+      "please\\s+advise",
+      "(?:any|your)\\s+help\\s+(?:would\\s+be|is)\\s+(?:much\\s+|greatly\\s+|really\\s+)?appreciated",
+      // When it happened says nothing the knowledge base is written about.
+      "(?:this|yesterday)\\s+(?:morning|afternoon|evening)",
+      "yesterday",
+      "last\\s+(?:night|week|month)",
+      "(?:an?|one|two|three|four|five|six|a\\s+few|a\\s+couple\\s+of|\\d+)\\s+(?:minutes?|hours?|days?|weeks?|months?)\\s+ago",
+    ]
+      .map((p) => `(?<![\\p{L}\\p{N}])${p}(?![\\p{L}\\p{N}])`)
+      .join("|"),
+    "giu",
+  ),
+  fillerWords: words(`
+    normal usual ok okay fine good great well sure yes hope doing work works working help helps helped
+    disappointed annoyed frustrated upset unhappy happy sad angry sorry bother urgent asap soon quickly
+    really totally seriously know tell think wondering question quick advance again weird strange right correct
+    happen happened happening going thing things anything`),
+};
+
+/** Other languages: greetings and sign-offs only; their framing phrases are left to their stopword lists. */
+const greetingOf = (alternatives: string) => new RegExp(`^\\s*(?:${alternatives})(?:[\\s,.!:;¡-]+|$)`, "iu");
+const signOffOf = (alternatives: string) =>
+  new RegExp(
+    `(?<=^|[\\s,.!?;:)-])\\s*(?:${alternatives})(?:\\s*[,\\n-]\\s*[\\p{L}'’-]+(?:\\s+[\\p{L}'’-]+)?)?[\\s.!:)]*$`,
+    "iu",
+  );
+
+const FORMS: Record<string, ConversationForms> = {
+  en: EN,
+  es: {
+    greeting: greetingOf("hola|buen(?:os|as)\\s+(?:d[ií]as|tardes|noches)"),
+    signOff: signOffOf("(?:muchas\\s+)?gracias(?:\\s+de\\s+antemano)?|(?:un\\s+)?saludos?|atentamente"),
+  },
+  fr: {
+    greeting: greetingOf("bonjour|bonsoir|salut"),
+    signOff: signOffOf(
+      "merci(?:\\s+beaucoup|\\s+d['’]avance)?|cordialement|bien\\s+[àa]\\s+vous|bonne\\s+(?:journ[ée]e|soir[ée]e)",
+    ),
+  },
+  de: {
+    greeting: greetingOf("hallo|hi|guten\\s+(?:morgen|tag|abend)|moin|servus"),
+    signOff: signOffOf(
+      "(?:vielen\\s+)?dank(?:e)?(?:\\s+sch[öo]n|\\s+im\\s+voraus)?|(?:mit\\s+)?freundlichen\\s+gr[üu](?:ß|ss)en|(?:viele\\s+|liebe\\s+)?gr[üu](?:ß|ss)e",
+    ),
+  },
+  pt: {
+    greeting: greetingOf("ol[áa]|oi|bom\\s+dia|boa\\s+(?:tarde|noite)"),
+    signOff: signOffOf("(?:muito\\s+)?obrigad[oa]|cumprimentos|atenciosamente|abra[çc]os"),
+  },
+  it: {
+    greeting: greetingOf("ciao|salve|buongiorno|buonasera"),
+    signOff: signOffOf("grazie(?:\\s+mille|\\s+in\\s+anticipo)?|cordiali\\s+saluti|saluti"),
+  },
+  nl: {
+    greeting: greetingOf("hallo|hoi|hi|goede(?:morgen|middag|navond)"),
+    signOff: signOffOf(
+      "(?:alvast\\s+)?bedankt|dank\\s+(?:je|u)\\s+wel|met\\s+vriendelijke\\s+groet(?:en)?|groetjes|groet(?:en)?",
+    ),
+  },
+};
+
+// A sentence: text up to and including its closing marks (or a line break).
+const SENTENCE_RE = /[^.!?\n]+(?:[.!?]+|\n|$)/gu;
+const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+const HAS_WORD_RE = /[\p{L}\p{N}]/u;
+
+/**
+ * The part of a customer's message that asks something, for retrieval and for judging whether the knowledge base
+ * answers it. Returns the message unchanged when nothing would be left, or when the language has no forms listed.
+ */
+export function questionCore(text: string, language: string): string {
+  const lang = baseLanguage(language);
+  const forms = FORMS[lang];
+  if (!forms) return text;
+  let core = text;
+  // "Hi, good morning," and "Thanks, kind regards, Anna": a few of each at most.
+  for (let i = 0; i < 3; i++) {
+    const next = core.replace(forms.greeting, "");
+    if (next === core) break;
+    core = next;
+  }
+  for (let i = 0; i < 3; i++) {
+    const next = core.replace(forms.signOff, "");
+    if (next === core) break;
+    core = next;
+  }
+  if (forms.framing) core = core.replace(forms.framing, " ");
+  if (forms.fillerWords) core = dropFillerSentences(core, forms.fillerWords, lang);
+  core = core.replace(/\s{2,}/gu, " ").trim();
+  return HAS_WORD_RE.test(core) ? core : text;
+}
+
+/** Drops the sentences that hold no word outside the stopwords and the filler words, if any sentence is left. */
+function dropFillerSentences(text: string, filler: ReadonlySet<string>, language: string): string {
+  const sentences = text.match(SENTENCE_RE);
+  if (!sentences || sentences.length < 2) return text;
+  const analyzer = analyzerFor(language);
+  const asks = sentences.map((s) => {
+    for (const [w] of s.toLowerCase().matchAll(WORD_RE)) {
+      const word = w.replaceAll("’", "'");
+      if (!analyzer.isStopword(word) && !filler.has(word)) return true;
+    }
+    return false;
+  });
+  if (!asks.some(Boolean)) return text;
+  return sentences.filter((_, i) => asks[i]).join(" ");
+}
