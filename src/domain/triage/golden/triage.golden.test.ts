@@ -67,11 +67,49 @@ interface Fixture {
 // Synthetic models with seeded random weights over every feature configuration the hasher supports, so the golden
 // exercises feature hashing and the logits exactly, independent of what the shipped starter model happens to say.
 const SYNTHETIC: Record<string, FeatureConfig> = {
-  starterLike: { hashBits: 15, wordNgramMax: 2, charNgramMin: 3, charNgramMax: 5, maxChars: 2000 },
-  unigramsShortChars: { hashBits: 12, wordNgramMax: 1, charNgramMin: 2, charNgramMax: 4, maxChars: 300 },
-  wordsOnly: { hashBits: 10, wordNgramMax: 2, charNgramMin: 0, charNgramMax: 0, maxChars: 64 },
-  // The starter model's configuration since character n-grams became 4-grams only (listed last: seeds go by position).
-  fourGramsOnly: { hashBits: 15, wordNgramMax: 2, charNgramMin: 4, charNgramMax: 4, maxChars: 2000 },
+  starterLike: {
+    hashBits: 15,
+    wordNgramMax: 2,
+    charNgramMin: 3,
+    charNgramMax: 5,
+    maxChars: 2000,
+    termFrequency: "sublinear",
+  },
+  unigramsShortChars: {
+    hashBits: 12,
+    wordNgramMax: 1,
+    charNgramMin: 2,
+    charNgramMax: 4,
+    maxChars: 300,
+    termFrequency: "sublinear",
+  },
+  wordsOnly: {
+    hashBits: 10,
+    wordNgramMax: 2,
+    charNgramMin: 0,
+    charNgramMax: 0,
+    maxChars: 64,
+    termFrequency: "sublinear",
+  },
+  // The starter model's configurations since character n-grams became 4-grams only (new ones go last: seeds go by
+  // position).
+  fourGramsOnly: {
+    hashBits: 15,
+    wordNgramMax: 2,
+    charNgramMin: 4,
+    charNgramMax: 4,
+    maxChars: 2000,
+    termFrequency: "sublinear",
+  },
+  // And since each occurrence became its own entry (model format version 2).
+  fourGramsEachOccurrence: {
+    hashBits: 15,
+    wordNgramMax: 2,
+    charNgramMin: 4,
+    charNgramMax: 4,
+    maxChars: 2000,
+    termFrequency: "occurrence",
+  },
 };
 
 function syntheticModel(features: FeatureConfig, seed: number): HashedIntentModel {

@@ -34,6 +34,19 @@ describe("FeatureHasher", () => {
     expect(f.buckets.length).toBeGreaterThan(f.wordEnd);
   });
 
+  it("gives each occurrence of a repeated n-gram its own entry, or counts them into one entry for older models", () => {
+    const each = snapshot("refund refund");
+    expect(each.wordEnd).toBe(3); // refund, refund, refund_refund
+    expect(each.buckets[0]).toBe(each.buckets[1]);
+    expect(Math.abs(each.tf[0]!)).toBe(1);
+    const counted = snapshot(
+      "refund refund",
+      new FeatureHasher({ ...DEFAULT_FEATURE_CONFIG, hashBits: 16, termFrequency: "sublinear" }),
+    );
+    expect(counted.wordEnd).toBe(2);
+    expect(Math.abs(counted.tf[0]!)).toBeCloseTo(1 + Math.log(2), 12);
+  });
+
   it("returns nothing for text without letters or digits", () => {
     expect(snapshot("?!… 🙂").buckets).toHaveLength(0);
   });
@@ -64,6 +77,8 @@ function referenceFeatures(text: string, config: FeatureConfig) {
   };
   const mask = (1 << hashBits) - 1;
   const block = (hashes: number[]) => {
+    if (config.termFrequency === "occurrence")
+      return hashes.map((h): [number, number] => [h & mask, h & 0x80000000 ? -1 : 1]);
     const counts = new Map<number, number>();
     for (const h of hashes) counts.set(h & mask, (counts.get(h & mask) ?? 0) + (h & 0x80000000 ? -1 : 1));
     const entries: [number, number][] = [];
@@ -129,10 +144,12 @@ describe("FeatureHasher against its definition", () => {
 
   const configs: FeatureConfig[] = [
     { ...DEFAULT_FEATURE_CONFIG, hashBits: 16 },
-    { ...DEFAULT_FEATURE_CONFIG, hashBits: 16, charNgramMin: 3, charNgramMax: 5 }, // what models trained before 4-grams use
+    // What models of format version 1 use: repeats counted into 1 + ln(count), and (before that) 3- to 5-grams.
+    { ...DEFAULT_FEATURE_CONFIG, hashBits: 16, termFrequency: "sublinear" },
+    { ...DEFAULT_FEATURE_CONFIG, hashBits: 16, charNgramMin: 3, charNgramMax: 5, termFrequency: "sublinear" },
   ];
-  it.each(configs.map((c) => [`${c.charNgramMin}-${c.charNgramMax}`, c] as const))(
-    "matches normaliseText + regex tokens + string hashing on ASCII, apostrophes and other scripts (character %s-grams)",
+  it.each(configs.map((c) => [`${c.charNgramMin}-${c.charNgramMax}, ${c.termFrequency}`, c] as const))(
+    "matches normaliseText + regex tokens + string hashing on ASCII, apostrophes and other scripts (character %s)",
     (_, config) => {
       const h = new FeatureHasher(config);
       for (const text of texts)

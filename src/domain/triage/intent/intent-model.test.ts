@@ -35,26 +35,38 @@ describe("trainIntentModel", () => {
     // Random labels on unrelated made-up words: a model can memorise them but not generalise, so an honest
     // held-out accuracy sits near chance (1 in 4) however well the final model fits its own data.
     const random = seededRandom(7);
-    const word = () => Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
+    const word = () =>
+      Array.from({ length: 7 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
     const noise = Array.from({ length: 240 }, () => ({
       text: `${word()} ${word()} ${word()}`,
       label: ["a", "b", "c", "d"][Math.floor(random() * 4)] as string,
     }));
-    const { model: memorised, report } = trainIntentModel(noise, { folds: 4, seed: 1, features: { hashBits: 14 } });
-    const fitsOwnData = noise.filter((e) => memorised.predict(e.text).intent === e.label).length / noise.length;
+    const { model: memorised, report } = trainIntentModel(noise, {
+      folds: 4,
+      seed: 1,
+      features: { hashBits: 14 },
+    });
+    const fitsOwnData =
+      noise.filter((e) => memorised.predict(e.text).intent === e.label).length / noise.length;
     expect(fitsOwnData).toBeGreaterThan(0.9);
     expect(report.heldOutAccuracy).toBeLessThan(0.4);
   });
 
   it("keeps duplicate examples in one fold, so repeating the data does not inflate its held-out accuracy", () => {
     const random = seededRandom(11);
-    const word = () => Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
+    const word = () =>
+      Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
     const noise = Array.from({ length: 120 }, () => ({
       text: `${word()} ${word()}`,
       label: ["a", "b", "c"][Math.floor(random() * 3)] as string,
     }));
     // The same rows four times over, some with other case and punctuation: still nothing to generalise from.
-    const repeated = [...noise, ...noise, ...noise.map((e) => ({ ...e, text: `${e.text.toUpperCase()}!` })), ...noise];
+    const repeated = [
+      ...noise,
+      ...noise,
+      ...noise.map((e) => ({ ...e, text: `${e.text.toUpperCase()}!` })),
+      ...noise,
+    ];
     const { report } = trainIntentModel(repeated, { folds: 4, seed: 1, features: { hashBits: 14 } });
     expect(report.heldOutAccuracy).toBeLessThan(0.5);
   });
@@ -188,6 +200,18 @@ describe("serialise and deserialise", () => {
     } catch (err) {
       expect((err as IntentError).code).toBe("INTENT_MODEL_INVALID");
     }
+  });
+
+  it("reads a version 1 file, which predates termFrequency, as counting repeats (and a version 2 file must say)", () => {
+    const { meta, weights } = serialiseIntentModel(model);
+    expect(meta.version).toBe(2);
+    expect(meta.features.termFrequency).toBe("occurrence");
+    const { termFrequency: _, ...v1Features } = meta.features;
+    const v1 = deserialiseIntentModel({ ...meta, version: 1, features: v1Features }, weights);
+    expect(v1.params.features.termFrequency).toBe("sublinear");
+    expect(() => deserialiseIntentModel({ ...meta, features: v1Features }, weights)).toThrow(
+      /features.termFrequency/,
+    );
   });
 
   it("rejects weights that are not finite numbers", () => {

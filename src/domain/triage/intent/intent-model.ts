@@ -49,7 +49,13 @@ export interface IntentModelParams {
 }
 
 export const INTENT_MODEL_FORMAT = "tandem-intent-model";
-export const INTENT_MODEL_VERSION = 1;
+/**
+ * Version 2 added features.termFrequency ("occurrence" for models trained since). Version 1 files, which lack it,
+ * still load, as "sublinear": their predictions do not change. An older Tandem refuses version 2 rather than
+ * misreading it.
+ */
+export const INTENT_MODEL_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export class HashedIntentModel implements IntentModel {
   readonly labels: readonly string[];
@@ -236,6 +242,7 @@ const metaSchema = z.object({
     charNgramMin: z.number().int(),
     charNgramMax: z.number().int(),
     maxChars: z.number().int(),
+    termFrequency: z.enum(["occurrence", "sublinear"]).optional(),
   }),
   blockWeights: z.object({ word: z.number(), char: z.number() }),
   rowCount: z.number().int().nonnegative(),
@@ -300,12 +307,18 @@ export function deserialiseIntentModel(meta: unknown, weights: Uint8Array): Hash
     );
   }
   const m = parsed.data;
-  if (m.version !== INTENT_MODEL_VERSION) {
+  if (!READABLE_VERSIONS.includes(m.version)) {
     throw new IntentError(
       "INTENT_MODEL_INVALID",
-      `model format version ${m.version} is not supported (this Tandem reads version ${INTENT_MODEL_VERSION}); retrain it with \`tandem train\``,
+      `model format version ${m.version} is not supported (this Tandem reads versions ${READABLE_VERSIONS.join(" and ")}); retrain it with \`tandem train\``,
     );
   }
+  if (m.version >= 2 && m.features.termFrequency === undefined)
+    throw new IntentError(
+      "INTENT_MODEL_INVALID",
+      "model description is invalid at features.termFrequency: a version 2 model must say it",
+    );
+  const features = { ...m.features, termFrequency: m.features.termFrequency ?? "sublinear" };
   const u = m.rowCount;
   const k = m.labels.length;
   const expected = blobLength(u, k);
@@ -329,7 +342,7 @@ export function deserialiseIntentModel(meta: unknown, weights: Uint8Array): Hash
   const bias = readF32(k);
   return new HashedIntentModel({
     labels: m.labels,
-    features: m.features,
+    features,
     blockWeights: m.blockWeights,
     rows,
     idf,
