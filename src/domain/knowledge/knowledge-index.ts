@@ -405,7 +405,8 @@ export class KnowledgeIndex {
       language = any.analyzer.language;
       languageFallback = language !== wanted;
     }
-    const question = questionCore(query, language);
+    // In the customer's language, which is the message's even when another language's chunks are searched.
+    const question = questionCore(query, wanted);
     let q: AnalysedQuery = idx.analyseQuery(question);
     const own = q.terms.map((t, i) => [t, q.idf[i]!] as const).filter((_, i) => q.weight[i] === 1);
     const queryTerms = own.map(([t]) => t);

@@ -30,20 +30,25 @@ const words = (s: string): ReadonlySet<string> => new Set(s.trim().split(/\s+/))
 // Apostrophes typed either way.
 const A = "['’]";
 
+/** A greeting at the very start, with the punctuation and spaces after it. */
+const greetingOf = (alternatives: string) => new RegExp(`^\\s*(?:${alternatives})(?:[\\s,.!:;¡]+|$)`, "iu");
+/** Thanks or a sign-off at the very end, with a name signed after it: "Kind regards, Anna", "Thanks,\nTom Baker". */
+const signOffOf = (alternatives: string) =>
+  new RegExp(
+    `(?<=^|[\\s,.!?;:)-])\\s*(?:${alternatives})(?:\\s*[,\\n-]\\s*[\\p{L}'’-]+(?:\\s+[\\p{L}'’-]+)?)?[\\s.!:)]*$`,
+    "iu",
+  );
+
 const EN: ConversationForms = {
-  greeting: new RegExp(
-    "^\\s*(?:(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day))" +
-      "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support))?(?:[\\s,.!:;]+|$)" +
-      "|dear\\s+[^,.!?:\\n]{1,40}?[,.!:\\n]\\s*)",
-    "iu",
+  greeting: greetingOf(
+    "(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day))" +
+      "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support))?" +
+      "|dear\\s+[^,.!?:\\n]{1,40}?(?=[,.!:\\n])",
   ),
-  signOff: new RegExp(
-    "(?<=^|[\\s,.!?;:)-])\\s*(?:many\\s+thanks|thanks|thank\\s+you|thx|cheers|much\\s+appreciated|appreciate\\s+it|" +
+  signOff: signOffOf(
+    "(?:many\\s+thanks|thanks|thank\\s+you|thx|cheers|much\\s+appreciated|appreciate\\s+it|" +
       "(?:kind|best|warm|warmest)\\s+regards|regards|best\\s+wishes)" +
-      "(?:\\s+(?:so|very)\\s+much|\\s+a\\s+lot|\\s+in\\s+advance|\\s+again|\\s+for\\s+(?:your|the|any)\\s+help)?" +
-      // A name signed after it: "Kind regards, Anna", "Thanks,\nTom Baker".
-      "(?:\\s*[,\\n-]\\s*[\\p{L}'’-]+(?:\\s+[\\p{L}'’-]+)?)?[\\s.!:)]*$",
-    "iu",
+      "(?:\\s+(?:so|very)\\s+much|\\s+a\\s+lot|\\s+in\\s+advance|\\s+again|\\s+for\\s+(?:your|the|any)\\s+help)?",
   ),
   framing: new RegExp(
     [
@@ -78,14 +83,7 @@ const EN: ConversationForms = {
     happen happened happening going thing things anything`),
 };
 
-/** Other languages: greetings and sign-offs only; their framing phrases are left to their stopword lists. */
-const greetingOf = (alternatives: string) => new RegExp(`^\\s*(?:${alternatives})(?:[\\s,.!:;¡-]+|$)`, "iu");
-const signOffOf = (alternatives: string) =>
-  new RegExp(
-    `(?<=^|[\\s,.!?;:)-])\\s*(?:${alternatives})(?:\\s*[,\\n-]\\s*[\\p{L}'’-]+(?:\\s+[\\p{L}'’-]+)?)?[\\s.!:)]*$`,
-    "iu",
-  );
-
+// Other languages: greetings and sign-offs only; their framing phrases are left to their stopword lists.
 const FORMS: Record<string, ConversationForms> = {
   en: EN,
   es: {
@@ -133,22 +131,22 @@ export function questionCore(text: string, language: string): string {
   const lang = baseLanguage(language);
   const forms = FORMS[lang];
   if (!forms) return text;
-  let core = text;
-  // "Hi, good morning," and "Thanks, kind regards, Anna": a few of each at most.
-  for (let i = 0; i < 3; i++) {
-    const next = core.replace(forms.greeting, "");
-    if (next === core) break;
-    core = next;
-  }
-  for (let i = 0; i < 3; i++) {
-    const next = core.replace(forms.signOff, "");
-    if (next === core) break;
-    core = next;
-  }
+  let core = stripRepeated(stripRepeated(text, forms.greeting), forms.signOff);
   if (forms.framing) core = core.replace(forms.framing, " ");
   if (forms.fillerWords) core = dropFillerSentences(core, forms.fillerWords, lang);
   core = core.replace(/\s{2,}/gu, " ").trim();
   return HAS_WORD_RE.test(core) ? core : text;
+}
+
+/** Removes what `form` matches up to three times over: "Hi, good morning," and "Thanks, kind regards, Anna". */
+function stripRepeated(text: string, form: RegExp): string {
+  let out = text;
+  for (let i = 0; i < 3; i++) {
+    const next = out.replace(form, "");
+    if (next === out) break;
+    out = next;
+  }
+  return out;
 }
 
 /** Drops the sentences that hold no word outside the stopwords and the filler words, if any sentence is left. */

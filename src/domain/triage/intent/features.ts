@@ -213,10 +213,13 @@ export class FeatureHasher {
     out.wordEnd = out.length;
 
     if (charNgramMin > 0) {
-      let expected = 0;
-      for (let t = 0; t < tokenCount; t++)
-        expected += Math.min((starts[t + 1] as number) - 1 - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
-      this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
+      if (!this.perOccurrence) {
+        // Sizes the counting table; occurrence entries keep none.
+        let expected = 0;
+        for (let t = 0; t < tokenCount; t++)
+          expected += Math.min((starts[t + 1] as number) - 1 - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
+        this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
+      }
       for (let t = 0; t < tokenCount; t++) {
         const from = starts[t] as number;
         let n = (starts[t + 1] as number) - 1 - from;
