@@ -6,7 +6,12 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import type { AuthService, Principal } from "../app/auth-service.ts";
 import type { ConversationService } from "../app/conversation-service.ts";
 import type { UserService } from "../app/user-service.ts";
@@ -60,17 +65,20 @@ const CREDENTIAL_PARAMS = new Set(["token", "access_token"]);
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
   if (q < 0) return url;
-  const params = url.slice(q + 1).split("&").map((part) => {
-    const eq = part.indexOf("=");
-    const rawKey = eq < 0 ? part : part.slice(0, eq);
-    let key: string;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, " "));
-    } catch {
-      key = rawKey;
-    }
-    return CREDENTIAL_PARAMS.has(key.trim().toLowerCase()) ? `${rawKey}=[redacted]` : part;
-  });
+  const params = url
+    .slice(q + 1)
+    .split("&")
+    .map((part) => {
+      const eq = part.indexOf("=");
+      const rawKey = eq < 0 ? part : part.slice(0, eq);
+      let key: string;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, " "));
+      } catch {
+        key = rawKey;
+      }
+      return CREDENTIAL_PARAMS.has(key.trim().toLowerCase()) ? `${rawKey}=[redacted]` : part;
+    });
   return `${url.slice(0, q)}?${params.join("&")}`;
 }
 
@@ -80,17 +88,28 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     level: config.LOG_LEVEL,
     redact: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
     serializers: {
-      req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      req: (req: { method: string; url: string; id: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+      }),
     },
     // REDACT_PII: every line is masked just before it is written, after serializers, so nothing slips past.
     ...(config.REDACT_PII ? piiRedactingLoggerOptions() : {}),
   };
   const app = Fastify({
-    logger: deps.logger === false ? false : typeof deps.logger === "object" ? { ...productionLogger, ...deps.logger } : productionLogger,
+    logger:
+      deps.logger === false
+        ? false
+        : typeof deps.logger === "object"
+          ? { ...productionLogger, ...deps.logger }
+          : productionLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     // Per-request lines only at debug: at info level the log stays quiet and free of traffic details.
-    logController: new LogController({ disableRequestLogging: config.LOG_LEVEL !== "debug" && config.LOG_LEVEL !== "trace" }),
+    logController: new LogController({
+      disableRequestLogging: config.LOG_LEVEL !== "debug" && config.LOG_LEVEL !== "trace",
+    }),
     return503OnClosing: true,
     forceCloseConnections: "idle",
     ajv: { customOptions: { removeAdditional: false } },
@@ -98,8 +117,10 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     // coded body as every other error instead of Fastify's own shape.
     frameworkErrors: (err, req, reply) => {
       const r = reply as FastifyReply;
-      if (err.code === "FST_ERR_BAD_URL") return void r.code(400).send(errorBody("VALIDATION_FAILED", "the URL is malformed"));
-      if (err.code === "FST_ERR_MAX_PARAM_LENGTH") return void r.code(400).send(errorBody("VALIDATION_FAILED", "a path parameter is too long"));
+      if (err.code === "FST_ERR_BAD_URL")
+        return void r.code(400).send(errorBody("VALIDATION_FAILED", "the URL is malformed"));
+      if (err.code === "FST_ERR_MAX_PARAM_LENGTH")
+        return void r.code(400).send(errorBody("VALIDATION_FAILED", "a path parameter is too long"));
       req.log.error({ err: { message: err.message, code: err.code } }, "routing failed");
       return void r.code(500).send(errorBody("INTERNAL", "internal error"));
     },
@@ -137,12 +158,18 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
       return;
     }
     // PostgreSQL cannot store U+0000 in text; refusing it here keeps both dialects alike.
-    if (hasNul) done(new AppError("VALIDATION_FAILED", "strings must not contain the NUL character (\\u0000)"), undefined);
+    if (hasNul)
+      done(
+        new AppError("VALIDATION_FAILED", "strings must not contain the NUL character (\\u0000)"),
+        undefined,
+      );
     else done(null, value);
   });
 
   await app.register(cookie);
-  const origins = config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   await app.register(cors, {
     origin: origins.includes("*") ? true : origins,
     credentials: !origins.includes("*"),
@@ -151,13 +178,31 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     // the plugin's text/plain 400 outside the error contract.
     strictPreflight: false,
   });
-  await app.register(rateLimit, { global: false, errorResponseBuilder: () => new AppError("RATE_LIMITED", "too many requests; slow down") });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError("RATE_LIMITED", "too many requests; slow down"),
+  });
   // Registered before @fastify/websocket's own preClose, which closes sockets without a code: clients get 1001
   // ("going away") and know to reconnect with `after`.
   let closing = false;
   app.addHook("preClose", function (done) {
     closing = true;
-    for (const client of this.websocketServer?.clients ?? []) client.close(1001, "server shutting down");
+    const clients = [...(this.websocketServer?.clients ?? [])];
+    for (const client of clients) client.close(1001, "server shutting down");
+    // Closing waits for every connection to end, and two kinds may not: a WebSocket peer that never answers the close
+    // handshake (ws waits 30 s) and a request the client stops sending halfway (Node waits up to 5 minutes). Half the
+    // shutdown grace is theirs; then they are cut, so that draining and closing the database get the other half and
+    // the process exits cleanly instead of being killed. A message is acknowledged only after it is committed, so
+    // a cut response loses nothing.
+    const cut = setTimeout(
+      () => {
+        for (const client of clients) client.terminate();
+        this.server.closeAllConnections();
+      },
+      Math.floor(deps.config.SHUTDOWN_GRACE_MS / 2),
+    );
+    cut.unref();
+    this.server.once("close", () => clearTimeout(cut));
     done();
   });
   await app.register(websocket, {
@@ -167,7 +212,10 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     errorHandler(error, socket, request) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === "string" && code.startsWith("WS_ERR_")) {
-        request.log.warn({ code, message: error.message }, "stream closed: the client broke the WebSocket protocol");
+        request.log.warn(
+          { code, message: error.message },
+          "stream closed: the client broke the WebSocket protocol",
+        );
       } else {
         request.log.error({ err: error }, "stream failed");
       }
@@ -177,7 +225,11 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Tandem API", version: "1", description: "Hybrid AI-human customer support. Errors are `{ error: { code, message } }`." },
+      info: {
+        title: "Tandem API",
+        version: "1",
+        description: "Hybrid AI-human customer support. Errors are `{ error: { code, message } }`.",
+      },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
     transform: ({ schema, url }) => ({ schema: toOpenApiSchema(schema) as typeof schema, url }),
@@ -217,7 +269,12 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   };
 
   const hub = registerStreams(app, { ...deps, principal } as RouteContext);
-  const ctx: RouteContext = { ...deps, principal, hub, identity: createCustomerIdentitySigner(deps.config.CUSTOMER_IDENTITY_SECRET) };
+  const ctx: RouteContext = {
+    ...deps,
+    principal,
+    hub,
+    identity: createCustomerIdentitySigner(deps.config.CUSTOMER_IDENTITY_SECRET),
+  };
   registerOpsRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerAgentRoutes(app, ctx, SESSION_COOKIE);

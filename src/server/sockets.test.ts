@@ -1,7 +1,9 @@
 // The API over real sockets: HTTP over TCP, the customer and agent WebSocket streams (order, resume, refusal) and
 // graceful shutdown. Every wait is on an event or a response, never on a timer.
 
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -393,5 +395,51 @@ describe("graceful shutdown", () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe("shutdown with clients that do not let go", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-stuck-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A raw TCP client: what it was sent so far, and a promise of its end. */
+  async function rawClient(port: number) {
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => {
+      received += d;
+    });
+    const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    return { socket, ended, received: () => received };
+  }
+
+  it("cuts a request stopped halfway and a WebSocket peer that never answers the close, after half the grace", async () => {
+    const t = await startTandem(
+      { DATABASE_URL: `sqlite:${join(dir, "tandem.db")}`, SHUTDOWN_GRACE_MS: "400" },
+      { triage: null, responder: null },
+    );
+    const base = await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const port = Number(new URL(base).port);
+    const created = await client(base)("POST", "/api/v1/conversations", null, {});
+
+    // Headers and one byte of a 100-byte body, then silence: an active request, which an idle-only close leaves.
+    const halfSent = await rawClient(port);
+    halfSent.socket.write(
+      "POST /api/v1/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    // A WebSocket upgrade done by hand, after which the peer never reads a frame nor answers the close handshake.
+    const mute = await rawClient(port);
+    mute.socket.write(
+      `GET /api/v1/stream?token=${created.body.token} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    while (!mute.received().includes("\r\n\r\n")) await once(mute.socket, "data");
+    expect(mute.received()).toMatch(/^HTTP\/1\.1 101/);
+
+    await t.close(); // without the cut this waits for ws's 30 s close timeout and Node's 5-minute request timeout
+    await Promise.all([halfSent.ended, mute.ended]);
+    expect(halfSent.socket.destroyed && mute.socket.destroyed).toBe(true);
   });
 });
