@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { softmaxInto } from "./calibration.ts";
 import { IntentError } from "./errors.ts";
-import { deserialiseIntentModel, serialiseIntentModel } from "./intent-model.ts";
+import { DEFAULT_FEATURE_CONFIG } from "./features.ts";
+import { deserialiseIntentModel, HashedIntentModel, serialiseIntentModel } from "./intent-model.ts";
 import { seededRandom } from "./random.ts";
 import { trainIntentModel } from "./train.ts";
 import { toyExamples } from "./toy-data.test-helper.ts";
@@ -127,6 +129,33 @@ describe("HashedIntentModel.predict", () => {
       );
       expect(p.top.reduce((s, t) => s + t.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
     }
+  });
+
+  it("reports exactly the softmax's three largest probabilities, the first of equal logits first", () => {
+    // No weight rows: every text's logits are the bias, so the softmax to compare with is known.
+    const bias = Float32Array.from([2, -1, 0.5, 2, -30, 1.25, 2]);
+    const labels = ["a", "b", "c", "d", "e", "f", "g"];
+    const tiny = new HashedIntentModel({
+      labels,
+      features: DEFAULT_FEATURE_CONFIG,
+      blockWeights: { word: 1, char: 1 },
+      rows: new Uint32Array(0),
+      idf: new Float32Array(0),
+      unseenIdf: 3,
+      weights: new Float32Array(0),
+      bias,
+      temperature: 0.7,
+      thresholds: { minConfidence: 0, minMargin: 0, minCoverage: 0 },
+      outOfScopeLabel: null,
+    });
+    const probs = softmaxInto(bias, 0.7, new Float64Array(labels.length));
+    const p = tiny.predict("where is my order");
+    expect(p.top).toEqual([
+      { intent: "a", confidence: probs[0] },
+      { intent: "d", confidence: probs[3] },
+      { intent: "g", confidence: probs[6] },
+    ]);
+    expect(p.confidence).toBe(probs[0]);
   });
 
   it("is less confident about nonsense than about an in-domain request", () => {

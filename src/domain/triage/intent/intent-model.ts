@@ -2,7 +2,7 @@
 // regression, temperature-calibrated, with out-of-scope detection; plus a portable (de)serialised form.
 
 import { z } from "zod";
-import { type OutOfScopeThresholds, softmaxInto } from "./calibration.ts";
+import { expNonPositive, type OutOfScopeThresholds } from "./calibration.ts";
 import { IntentError } from "./errors.ts";
 import { type FeatureConfig, FeatureHasher, validateFeatureConfig } from "./features.ts";
 import { type Accumulator, createAccumulator } from "./simd-accumulate.ts";
@@ -150,35 +150,43 @@ export class HashedIntentModel implements IntentModel {
 
   predict(text: string): IntentPrediction {
     const coverage = this.computeLogits(typeof text === "string" ? text : "");
-    const probs = softmaxInto(this.accumulator.out, this.params.temperature, this.probs);
-    // Top three by one scan, keeping the first of equal probabilities as a sort would; no arrays on the way. The
-    // three best probabilities ride along in locals rather than being read back through their indices.
+    // The softmax's three largest probabilities without the other k - 3: the best three labels by logit (the order of
+    // their probabilities; the first of equal logits first, as a sort would keep it), then one sum of exponentials,
+    // and three divisions. Bit for bit what softmaxInto gives them (the best label's exponential is exactly 1), at
+    // about a third less cost than normalising every label and scanning the result.
+    const logits = this.accumulator.out;
     const k = this.k;
     let i1 = 0;
-    let p1 = probs[0] as number;
+    let l1 = logits[0] as number;
     let i2 = -1;
-    let p2 = 0;
+    let l2 = 0;
     let i3 = -1;
-    let p3 = 0;
+    let l3 = 0;
     for (let j = 1; j < k; j++) {
-      const pj = probs[j] as number;
-      if (pj > p1) {
+      const lj = logits[j] as number;
+      if (lj > l1) {
         i3 = i2;
-        p3 = p2;
+        l3 = l2;
         i2 = i1;
-        p2 = p1;
+        l2 = l1;
         i1 = j;
-        p1 = pj;
-      } else if (i2 < 0 || pj > p2) {
+        l1 = lj;
+      } else if (i2 < 0 || lj > l2) {
         i3 = i2;
-        p3 = p2;
+        l3 = l2;
         i2 = j;
-        p2 = pj;
-      } else if (i3 < 0 || pj > p3) {
+        l2 = lj;
+      } else if (i3 < 0 || lj > l3) {
         i3 = j;
-        p3 = pj;
+        l3 = lj;
       }
     }
+    const temperature = this.params.temperature;
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += expNonPositive(((logits[j] as number) - l1) / temperature);
+    const p1 = 1 / sum;
+    const p2 = expNonPositive((l2 - l1) / temperature) / sum;
+    const p3 = i3 >= 0 ? expNonPositive((l3 - l1) / temperature) / sum : 0;
     const confidence = p1;
     const margin = confidence - p2; // a model has two labels at least, so i2 is set
     const t = this.params.thresholds;
