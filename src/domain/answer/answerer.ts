@@ -12,7 +12,12 @@ import {
   DEFAULT_ANSWERABILITY,
   decideAnswerable,
 } from "../knowledge/answerability.ts";
-import { buildExtractiveAnswer, type Citation, EXTRACTIVE_DEPTH } from "../knowledge/extractive.ts";
+import {
+  buildExtractiveAnswer,
+  type Citation,
+  EXTRACTIVE_DEPTH,
+  type ExtractiveAnswer,
+} from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
@@ -253,20 +258,20 @@ export class Answerer {
     const extractive = buildExtractiveAnswer(deep.question, deep.passages, retrieval.language, weights);
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
-    if (!this.llm) {
-      if (!extractive) return cannot("not_in_knowledge_base", "cannot_answer");
-      return {
-        kind: "answer",
-        text: extractive.text,
-        citations: extractive.citations,
-        passages: quoted,
-        mode: "extractive",
-        language,
-        decision,
-        usage: null,
-        fallback: null,
-      };
-    }
+    /** The extractive answer; `fallback` says why LLM mode fell back to it. */
+    const quote = (found: ExtractiveAnswer, fallback: string | null): AnswerResult => ({
+      kind: "answer",
+      text: found.text,
+      citations: found.citations,
+      passages: quoted,
+      mode: "extractive",
+      language,
+      decision,
+      usage: null,
+      fallback,
+    });
+    if (!this.llm)
+      return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
 
     const generated = await this.generate(
       request,
@@ -299,19 +304,8 @@ export class Answerer {
         : result;
     }
     // Provider error or timeout: the extractive answer is still grounded; a human if there is none (or the language differs).
-    if (extractive && decision.answerable && !retrieval.languageFallback) {
-      return {
-        kind: "answer",
-        text: extractive.text,
-        citations: extractive.citations,
-        passages: quoted,
-        mode: "extractive",
-        language,
-        decision,
-        usage: null,
-        fallback: generated.error,
-      };
-    }
+    if (extractive && decision.answerable && !retrieval.languageFallback)
+      return quote(extractive, generated.error);
     return cannot("llm_failed", "technical_problem");
   }
 
