@@ -4,6 +4,7 @@ import { parseRegistry } from "../domain/actions/registry.ts";
 import { type ActionRunner, Answerer } from "../domain/answer/answerer.ts";
 import { buildHandoffPacket } from "../domain/handoff/index.ts";
 import { conversation, message } from "../domain/handoff/test-fixtures.ts";
+import { testChunk } from "../domain/knowledge/chunk.test-helper.ts";
 import { KnowledgeIndex } from "../domain/knowledge/knowledge-index.ts";
 import type { Customer, Message } from "../domain/model.ts";
 import { createAiResponder } from "./ai-responder.ts";
@@ -65,13 +66,22 @@ function runner(failing: readonly string[] = []): ActionRunner {
  * Plays customer messages through the real responder and answerer, storing each outcome as the conversation
  * service does (the AI message carries the outcome's meta verbatim), so the packet reads exactly what is written.
  */
-async function converse(texts: readonly string[], failing: readonly string[] = []): Promise<Message[]> {
+async function converse(
+  texts: readonly string[],
+  failing: readonly string[] = [],
+  retriever = new KnowledgeIndex(),
+): Promise<Message[]> {
   const responder = createAiResponder({
-    answerer: new Answerer({ retriever: new KnowledgeIndex(), actions: { dialog, runner: runner(failing) } }),
+    answerer: new Answerer({ retriever, actions: { dialog, runner: runner(failing) } }),
     resolveByAi: async () => {},
   });
   const history: Message[] = [];
   for (const text of texts) {
+    // "agent: ..." is a person's message in the conversation, which the AI does not answer.
+    if (text.startsWith("agent: ")) {
+      history.push(message(history.length + 1, "agent", text.slice(7)));
+      continue;
+    }
     const customerMessage = message(history.length + 1, "customer", text);
     history.push(customerMessage);
     const outcome = await responder.respond({
@@ -87,6 +97,51 @@ async function converse(texts: readonly string[], failing: readonly string[] = [
   }
   return history;
 }
+
+const shippingFaq = () => {
+  const index = new KnowledgeIndex();
+  index.upsert([
+    testChunk(
+      "ship",
+      "Shipping times",
+      "Orders ship within 2 working days and arrive 3 to 5 days after that.",
+    ),
+  ]);
+  return index;
+};
+
+describe("the AI responder does not go in circles", () => {
+  it("hands over instead of giving the answer it already gave, when the customer comes back", async () => {
+    const messages = await converse(
+      ["How long does shipping take?", "how long does shipping take??"],
+      [],
+      shippingFaq(),
+    );
+    expect(messages.map((m) => [m.author, m.meta?.kind ?? null])).toEqual([
+      ["customer", null],
+      ["ai", "answer"],
+      ["customer", null],
+      ["ai", "boundary"],
+    ]);
+    expect(messages[3]?.meta).toMatchObject({ reason: "answer_repeated", answered: false });
+    expect(messages[3]?.text).toContain("connecting you");
+  });
+
+  it("may give it again once a person has spoken since", async () => {
+    const messages = await converse(
+      ["How long does shipping take?", "agent: Anything else?", "How long does shipping take?"],
+      [],
+      shippingFaq(),
+    );
+    expect(messages.map((m) => [m.author, m.meta?.kind ?? null])).toEqual([
+      ["customer", null],
+      ["ai", "answer"],
+      ["agent", null],
+      ["customer", null],
+      ["ai", "answer"],
+    ]);
+  });
+});
 
 const packetOf = (messages: Message[]) =>
   buildHandoffPacket({ conversation: conversation(), messages, events: [], customer: shopper });

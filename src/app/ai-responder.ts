@@ -98,6 +98,26 @@ function lastAiTurn(history: readonly Message[], before: number): Message | null
   return null;
 }
 
+/**
+ * Whether the AI already gave this answer since a person last spoke. The customer coming back with a follow-up
+ * ("the tracking number doesn't show any update") and getting the same passages again is a bot going in circles:
+ * the knowledge base has nothing more to say, so a person takes over instead.
+ */
+function alreadyAnswered(history: readonly Message[], before: number, text: string): boolean {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const m = history[i] as Message;
+    if (m.seq >= before) continue;
+    if (m.author === "agent") return false;
+    if (
+      m.author === "ai" &&
+      m.meta?.kind === "answer" &&
+      (m.text === text || m.text.startsWith(`${text}\n\n`))
+    )
+      return true;
+  }
+  return false;
+}
+
 export function createAiResponder(deps: AiResponderDeps): Responder {
   return {
     async respond(ctx: ResponderContext): Promise<ResponderOutcome> {
@@ -178,6 +198,14 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
 
       switch (result.kind) {
         case "answer":
+          if (alreadyAnswered(history, message.seq, result.text))
+            return {
+              kind: "escalate",
+              tier,
+              reasons: ["cannot_answer"],
+              text: boundaryMessage("cannot_answer", language),
+              meta: boundaryMeta({ reason: "answer_repeated", usage: result.usage }),
+            };
           return {
             kind: "reply",
             text: `${result.text}\n\n${followUpQuestion(result.language)}`,
