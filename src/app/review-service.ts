@@ -31,6 +31,7 @@ import {
   trainIntentModel,
 } from "../domain/triage/intent/index.ts";
 import type { RoutingRules } from "../domain/triage/routing-rules.ts";
+import { negativeSentimentCues } from "../domain/triage/sentiment.ts";
 import type { AnalyticsStore, DayRange, EscalationRow } from "../ports/analytics.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Store } from "../ports/store.ts";
@@ -90,7 +91,10 @@ const isHeldOut = (text: string) => (createHash("sha256").update(text).digest()[
  * says the last answer did not help ("no, that didn't help") stands for the question that answer was for —
  * otherwise the knowledge gaps fill up with "no" instead of the questions the knowledge base could not answer.
  */
-export function questionBehind<M extends { seq: number; text: string }>(customerMessages: readonly M[], seq: number | null): M | undefined {
+export function questionBehind<M extends { seq: number; text: string }>(
+  customerMessages: readonly M[],
+  seq: number | null,
+): M | undefined {
   if (seq === null) return customerMessages[0];
   const upTo = customerMessages.filter((x) => x.seq <= seq);
   let i = upTo.length - 1;
@@ -112,9 +116,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
     for (const m of msgs) byConv.set(m.conversationId, [...(byConv.get(m.conversationId) ?? []), m]);
     return rows.map((r) => {
       const list = (byConv.get(r.conversationId) ?? []).filter((m) => m.author === "customer");
-      const m = (r.messageSeq !== null ? list.find((x) => x.seq === r.messageSeq) : undefined) ?? list.filter((x) => x.createdAt <= r.escalatedAt).at(-1) ?? null;
+      const m =
+        (r.messageSeq !== null ? list.find((x) => x.seq === r.messageSeq) : undefined) ??
+        list.filter((x) => x.createdAt <= r.escalatedAt).at(-1) ??
+        null;
       const t = m?.triage ?? null;
-      const cues = [...((t?.sentimentCues as EscalationView["cues"]) ?? []), ...((t?.frustrationCues as EscalationView["cues"]) ?? [])];
+      // What explains an escalation: the frustration cues, then what made the message read negative.
+      const negative = negativeSentimentCues((t?.sentimentCues as EscalationView["cues"]) ?? []);
+      const cues = [...((t?.frustrationCues as EscalationView["cues"]) ?? []), ...negative];
       return {
         ...r,
         message: m?.text ?? null,
@@ -131,7 +140,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const escalations = await analytics.escalationsWithReasons(range, GAP_REASONS, limit);
     const msgs = await analytics.customerMessages(escalations.map((e) => e.conversationId));
     const byConv = new Map<string, typeof msgs>();
-    for (const m of msgs) if (m.author === "customer") byConv.set(m.conversationId, [...(byConv.get(m.conversationId) ?? []), m]);
+    for (const m of msgs)
+      if (m.author === "customer") byConv.set(m.conversationId, [...(byConv.get(m.conversationId) ?? []), m]);
     const questions: GapQuestion[] = [];
     for (const e of escalations) {
       const list = byConv.get(e.conversationId) ?? [];
@@ -148,14 +158,30 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   const service = {
-    async escalations(range: DayRange, q: { limit: number; before?: number; reason?: string; unreviewedOnly?: boolean }): Promise<{ escalations: EscalationView[]; nextBefore: number | null }> {
+    async escalations(
+      range: DayRange,
+      q: { limit: number; before?: number; reason?: string; unreviewedOnly?: boolean },
+    ): Promise<{ escalations: EscalationView[]; nextBefore: number | null }> {
       await analyticsService.refresh();
-      const rows = await analytics.listEscalations({ range, limit: q.limit, beforeEventId: q.before, reason: q.reason, unreviewedOnly: q.unreviewedOnly });
-      return { escalations: await withMessages(rows), nextBefore: rows.length === q.limit ? (rows.at(-1)?.eventId ?? null) : null };
+      const rows = await analytics.listEscalations({
+        range,
+        limit: q.limit,
+        beforeEventId: q.before,
+        reason: q.reason,
+        unreviewedOnly: q.unreviewedOnly,
+      });
+      return {
+        escalations: await withMessages(rows),
+        nextBefore: rows.length === q.limit ? (rows.at(-1)?.eventId ?? null) : null,
+      };
     },
 
     /** Records a verdict; "unnecessary" or a corrected intent also stores the message as a labelled example. */
-    async review(eventId: number, reviewer: User, input: ReviewInput): Promise<{ escalation: EscalationView; example: { text: string; label: string } | null }> {
+    async review(
+      eventId: number,
+      reviewer: User,
+      input: ReviewInput,
+    ): Promise<{ escalation: EscalationView; example: { text: string; label: string } | null }> {
       await analyticsService.refresh();
       const row = await analytics.getEscalation(eventId);
       if (!row) throw new AppError("NOT_FOUND", "no such escalation");
@@ -166,22 +192,49 @@ export function createReviewService(deps: ReviewServiceDeps) {
         // The example's text is the triggering message, so its label must be that message's intent, not the
         // conversation's (a "how long is shipping?" opening would label a later refund request "delivery_info").
         const predicted = view.messageIntent ?? view.intent;
-        const usable = predicted !== "unknown" && predicted !== "none" && predicted !== OUT_OF_SCOPE_INTENT && !Object.hasOwn(ESCALATION_INTENTS, predicted);
+        const usable =
+          predicted !== "unknown" &&
+          predicted !== "none" &&
+          predicted !== OUT_OF_SCOPE_INTENT &&
+          !Object.hasOwn(ESCALATION_INTENTS, predicted);
         const label = input.correctedIntent ?? (usable ? predicted : null);
         if (!label) {
-          throw new AppError("VALIDATION_FAILED", `the message was classified as "${predicted}"; say which intent it really had (correctedIntent) so the AI can learn from it`);
+          throw new AppError(
+            "VALIDATION_FAILED",
+            `the message was classified as "${predicted}"; say which intent it really had (correctedIntent) so the AI can learn from it`,
+          );
         }
-        if (!view.message) throw new AppError("VALIDATION_FAILED", "the escalation has no customer message to learn from");
-        const seq = row.messageSeq ?? (await analytics.customerMessages([row.conversationId])).find((m) => m.text === view.message)?.seq ?? null;
+        if (!view.message)
+          throw new AppError("VALIDATION_FAILED", "the escalation has no customer message to learn from");
+        const seq =
+          row.messageSeq ??
+          (await analytics.customerMessages([row.conversationId])).find((m) => m.text === view.message)
+            ?.seq ??
+          null;
         await analytics.addTrainingExample({
-          id: randomUUID(), text: view.message, label, source: input.correctedIntent ? "intent_correction" : "unnecessary_escalation",
-          conversationId: row.conversationId, messageSeq: seq, createdBy: reviewer.id, createdAt: clock.now(),
+          id: randomUUID(),
+          text: view.message,
+          label,
+          source: input.correctedIntent ? "intent_correction" : "unnecessary_escalation",
+          conversationId: row.conversationId,
+          messageSeq: seq,
+          createdBy: reviewer.id,
+          createdAt: clock.now(),
         });
         example = { text: view.message, label };
       }
       await analytics.saveReview({
-        eventId, conversationId: row.conversationId, verdict: input.verdict, note: input.note ?? null, correctedIntent: input.correctedIntent ?? null,
-        reviewerId: reviewer.id, escalatedAt: row.escalatedAt, intent: row.intent, tier: row.tier, reasons: row.reasons, reviewedAt: clock.now(),
+        eventId,
+        conversationId: row.conversationId,
+        verdict: input.verdict,
+        note: input.note ?? null,
+        correctedIntent: input.correctedIntent ?? null,
+        reviewerId: reviewer.id,
+        escalatedAt: row.escalatedAt,
+        intent: row.intent,
+        tier: row.tier,
+        reasons: row.reasons,
+        reviewedAt: clock.now(),
       });
       const [after] = await withMessages([(await analytics.getEscalation(eventId)) as EscalationRow]);
       log.info({ eventId, verdict: input.verdict, reviewer: reviewer.id }, "escalation reviewed");
@@ -189,10 +242,19 @@ export function createReviewService(deps: ReviewServiceDeps) {
     },
 
     /** Verdicts per week by reason, intent or tier, next to the escalation volume by reason per week. */
-    async patterns(range: DayRange, by: "reason" | "intent" | "tier"): Promise<{ verdicts: PatternRow[]; volume: { week: string; reason: string; count: number }[] }> {
+    async patterns(
+      range: DayRange,
+      by: "reason" | "intent" | "tier",
+    ): Promise<{ verdicts: PatternRow[]; volume: { week: string; reason: string; count: number }[] }> {
       await analyticsService.refresh();
-      const [reviews, volume] = await Promise.all([analytics.listReviews(range), analytics.reasonsBy(range, "week")]);
-      return { verdicts: reviewPatterns(reviews, by), volume: volume.map((v) => ({ week: v.key, reason: v.reason, count: v.count })) };
+      const [reviews, volume] = await Promise.all([
+        analytics.listReviews(range),
+        analytics.reasonsBy(range, "week"),
+      ]);
+      return {
+        verdicts: reviewPatterns(reviews, by),
+        volume: volume.map((v) => ({ week: v.key, reason: v.reason, count: v.count })),
+      };
     },
 
     gaps,
@@ -200,10 +262,15 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async draft(conversationId: string): Promise<ArticleDraft & { conversationId: string }> {
       const c = await store.getConversation(conversationId);
       if (!c) throw new AppError("CONVERSATION_NOT_FOUND", "no such conversation");
-      if (c.status !== "resolved") throw new AppError("INVALID_TRANSITION", "draft articles from resolved conversations");
+      if (c.status !== "resolved")
+        throw new AppError("INVALID_TRANSITION", "draft articles from resolved conversations");
       const messages = await store.listMessages(conversationId, { limit: 500 });
       const d = draftArticle(messages);
-      if (!d) throw new AppError("VALIDATION_FAILED", "this conversation has no customer question answered by an agent");
+      if (!d)
+        throw new AppError(
+          "VALIDATION_FAILED",
+          "this conversation has no customer question answered by an agent",
+        );
       return { ...d, conversationId };
     },
 
@@ -226,8 +293,15 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
       for (const r of reviews) if (r.verdict in verdicts) verdicts[r.verdict as Verdict]++;
       return buildDigest({
-        weekStart: current.from, weekEnd: current.to, timeZone: zone, current: now.figures, previous: before.figures ?? figuresFrom(emptyTotals(), analyticsService.settings.costs),
-        reasons: now.reasons, gaps: clusters, verdicts, escalationTarget: analyticsService.settings.escalationTarget,
+        weekStart: current.from,
+        weekEnd: current.to,
+        timeZone: zone,
+        current: now.figures,
+        previous: before.figures ?? figuresFrom(emptyTotals(), analyticsService.settings.costs),
+        reasons: now.reasons,
+        gaps: clusters,
+        verdicts,
+        escalationTarget: analyticsService.settings.escalationTarget,
       });
     },
 
@@ -241,7 +315,16 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async previewRules(edited: RoutingRules, limit: number): Promise<RoutingPreview> {
       const msgs = await analytics.recentTriagedMessages(limit);
       return previewRouting(
-        msgs.filter((m) => m.triage).map((m) => ({ conversationId: m.conversationId, seq: m.seq, text: m.text, at: m.createdAt, triage: m.triage as Record<string, unknown>, customerAttributes: m.customerAttributes })),
+        msgs
+          .filter((m) => m.triage)
+          .map((m) => ({
+            conversationId: m.conversationId,
+            seq: m.seq,
+            text: m.text,
+            at: m.createdAt,
+            triage: m.triage as Record<string, unknown>,
+            customerAttributes: m.customerAttributes,
+          })),
         deps.rules(),
         edited,
       );
@@ -253,16 +336,28 @@ export function createReviewService(deps: ReviewServiceDeps) {
     async retrain(): Promise<RetrainCandidate> {
       const workshop = deps.workshop;
       if (!workshop) throw new AppError("NOT_CONFIGURED", "retraining is not configured on this server");
-      const operator = (await analytics.listTrainingExamples(100_000)).map((e) => ({ text: e.text, label: e.label }));
-      if (operator.length === 0) throw new AppError("VALIDATION_FAILED", "there are no operator examples yet: review escalations first");
+      const operator = (await analytics.listTrainingExamples(100_000)).map((e) => ({
+        text: e.text,
+        label: e.label,
+      }));
+      if (operator.length === 0)
+        throw new AppError(
+          "VALIDATION_FAILED",
+          "there are no operator examples yet: review escalations first",
+        );
       const heldOut = operator.filter((e) => isHeldOut(e.text));
       const train = [...(await workshop.baseExamples()), ...operator.filter((e) => !isHeldOut(e.text))];
       const { model, report } = trainIntentModel(train, { seed: 1 });
       const dir = await workshop.saveCandidate(model, report);
       const c: RetrainCandidate = {
-        id: randomUUID(), dir, operatorExamples: operator.length, heldOut: heldOut.length,
-        accuracyBefore: accuracy(workshop.activeModel(), heldOut), accuracyAfter: accuracy(model, heldOut),
-        report, createdAt: new Date(clock.now()).toISOString(),
+        id: randomUUID(),
+        dir,
+        operatorExamples: operator.length,
+        heldOut: heldOut.length,
+        accuracyBefore: accuracy(workshop.activeModel(), heldOut),
+        accuracyAfter: accuracy(model, heldOut),
+        report,
+        createdAt: new Date(clock.now()).toISOString(),
       };
       candidate = { ...c, expiresAt: clock.now() + CANDIDATE_TTL_MS };
       return c;
@@ -272,7 +367,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const workshop = deps.workshop;
       if (!workshop) throw new AppError("NOT_CONFIGURED", "retraining is not configured on this server");
       if (!candidate || candidate.id !== candidateId || candidate.expiresAt < clock.now()) {
-        throw new AppError("NOT_FOUND", "no such retrained model (it expires after an hour, or another retrain replaced it)");
+        throw new AppError(
+          "NOT_FOUND",
+          "no such retrained model (it expires after an hour, or another retrain replaced it)",
+        );
       }
       await workshop.activate(candidate.dir);
       const dir = candidate.dir;

@@ -37,11 +37,12 @@ describe("buildHandoffPacket", () => {
     expect(escalation.tier).toBe(2);
     expect(escalation.triggerSeq).toBe(6);
     expect(escalation.escalatedAt).toBe(events[1]?.createdAt);
+    // Frustration first; then the words that read negative ("!!!" is already there); "NOW" modifies no such word.
     expect(escalation.cues.map((c) => c.text)).toEqual([
       "talk to a real person",
       "this is ridiculous",
       "!!!",
-      "NOW",
+      "ridiculous",
     ]);
     expect(escalation.trail).toEqual([
       {
@@ -262,15 +263,29 @@ describe("the escalation's priority", () => {
   });
 
   it("explains the priority a later customer message raised it to, and lists the raise in the trail", () => {
-    const low = { priority: 10, factors: [{ kind: "reason", code: "unresolved_after_turns", priority: 10 }], explanation: "unresolved_after_turns 10" };
-    const raised = { ...escalated(5, 12, recorded, "reprioritised"), data: { reasons: ["unresolved_after_turns", "legal_compliance"], tier: 3, priority: recorded } };
+    const low = {
+      priority: 10,
+      factors: [{ kind: "reason", code: "unresolved_after_turns", priority: 10 }],
+      explanation: "unresolved_after_turns 10",
+    };
+    const raised = {
+      ...escalated(5, 12, recorded, "reprioritised"),
+      data: { reasons: ["unresolved_after_turns", "legal_compliance"], tier: 3, priority: recorded },
+    };
     const p = buildHandoffPacket({
       conversation: conversation({ priority: 70, tier: 3 }),
       messages,
-      events: [{ ...escalated(2, 6, low), data: { reasons: ["unresolved_after_turns"], tier: 1, priority: low } }, raised],
+      events: [
+        { ...escalated(2, 6, low), data: { reasons: ["unresolved_after_turns"], tier: 1, priority: low } },
+        raised,
+      ],
       customer,
     });
-    expect(p.escalation.priority).toEqual({ value: 70, factors: recorded.factors, explanation: recorded.explanation });
+    expect(p.escalation.priority).toEqual({
+      value: 70,
+      factors: recorded.factors,
+      explanation: recorded.explanation,
+    });
     expect(p.escalation.trail.map((e) => [e.type, e.tier, e.reasons])).toEqual([
       ["escalated", 1, ["unresolved_after_turns"]],
       ["reprioritised", 3, ["unresolved_after_turns", "legal_compliance"]],
@@ -279,8 +294,16 @@ describe("the escalation's priority", () => {
 
   it("keeps the escalation's explanation when a raise left the priority where it was", () => {
     // The merged reasons added up to less than the stored value, which was kept: the raise records no make-up.
-    const kept = { ...escalated(5, 12, null, "reprioritised"), data: { reasons: ["legal_compliance", "complaint"], tier: 3 } };
-    const p = buildHandoffPacket({ conversation: conversation({ priority: 70 }), messages, events: [escalated(2, 6, recorded), kept], customer });
+    const kept = {
+      ...escalated(5, 12, null, "reprioritised"),
+      data: { reasons: ["legal_compliance", "complaint"], tier: 3 },
+    };
+    const p = buildHandoffPacket({
+      conversation: conversation({ priority: 70 }),
+      messages,
+      events: [escalated(2, 6, recorded), kept],
+      customer,
+    });
     expect(p.escalation.priority.explanation).toBe(recorded.explanation);
   });
 });

@@ -15,6 +15,7 @@ import type {
   Tier,
 } from "../model.ts";
 import type { PriorityFactor } from "../triage/routing.ts";
+import { negativeSentimentCues } from "../triage/sentiment.ts";
 import { type AiAction, type AiCitation, readAiMeta } from "./ai-meta.ts";
 import { type AuditedAction, auditedActionEntry, redactActionInput } from "./audited-actions.ts";
 import { type CustomerContext, readCustomerContext } from "./customer-context.ts";
@@ -111,7 +112,15 @@ export interface HandoffPacket {
   customerContext: CustomerContext;
 }
 
-const TRAIL_EVENTS = new Set(["escalated", "requeued", "reprioritised", "transferred", "released", "handed_back", "reopened"]);
+const TRAIL_EVENTS = new Set([
+  "escalated",
+  "requeued",
+  "reprioritised",
+  "transferred",
+  "released",
+  "handed_back",
+  "reopened",
+]);
 /** Events that record the priority's make-up: escalations, and raises by a later customer message. */
 const PRIORITY_EVENTS = new Set(["escalated", "requeued", "reprioritised"]);
 const RECENT_TURNS = 6;
@@ -223,12 +232,19 @@ function escalationInfo(
   const routed = episodeMessages.filter((m) => m.triage?.route === "human");
   // Without a triage verdict (AI off, or a manual escalation) the latest cues still explain the mood.
   const cueSources = routed.length > 0 ? routed : episodeMessages.filter((m) => m.triage).slice(-1);
-  const cues = new Map<string, Cue & { seq: number }>();
+  // Frustration cues, then what made the messages read negative ("please" and "thanks" explain no escalation), each
+  // group strongest first: a negative word's weight is its pull below zero.
+  const cues = new Map<string, Cue & { seq: number; strength: number }>();
   for (const m of cueSources) {
-    for (const c of [...(m.triage?.frustrationCues ?? []), ...(m.triage?.sentimentCues ?? [])]) {
+    const frustration = (m.triage?.frustrationCues ?? []).map((c) => ({ c, strength: 2 + c.weight }));
+    const sentiment = negativeSentimentCues(m.triage?.sentimentCues ?? []).map((c) => ({
+      c,
+      strength: Math.min(1, Math.abs(c.weight)),
+    }));
+    for (const { c, strength } of [...frustration, ...sentiment]) {
       const key = `${c.kind}\u0000${c.text.toLowerCase()}`;
       const prev = cues.get(key);
-      if (!prev || prev.weight < c.weight) cues.set(key, { ...c, seq: m.seq });
+      if (!prev || prev.strength < strength) cues.set(key, { ...c, seq: m.seq, strength });
     }
   }
   const reasons = [
@@ -240,7 +256,9 @@ function escalationInfo(
   ];
   return {
     reasons,
-    cues: [...cues.values()].sort((a, b) => b.weight - a.weight || a.seq - b.seq),
+    cues: [...cues.values()]
+      .sort((a, b) => b.strength - a.strength || a.seq - b.seq)
+      .map(({ strength: _, ...cue }) => cue),
     tier: conversation.tier,
     skill: conversation.skill,
     escalatedAt: firstEscalation?.at ?? conversation.queuedAt,

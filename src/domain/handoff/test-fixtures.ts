@@ -150,7 +150,11 @@ export const messages: Message[] = [
         route: "human",
         reasons: ["frustration", "human_requested"],
         tier: 2,
-        sentimentCues: [{ kind: "caps", text: "NOW", weight: 0.3 }],
+        sentimentCues: [
+          { kind: "lexicon", text: "ridiculous", weight: -0.5 },
+          { kind: "punctuation", text: "!!!", weight: -0.225 },
+          { kind: "caps", text: "NOW", weight: 0.3 },
+        ],
         frustrationCues: [
           { kind: "phrase", text: "this is ridiculous", weight: 0.7 },
           { kind: "punctuation", text: "!!!", weight: 0.4 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectLanguage } from "./language.ts";
-import { scoreSentiment, sentimentLabel } from "./sentiment.ts";
+import { negativeSentimentCues, scoreSentiment, sentimentLabel } from "./sentiment.ts";
 
 const score = (t: string) => scoreSentiment(t).score;
 
@@ -166,5 +166,23 @@ describe("scoreSentiment in English", () => {
     const withLanguage = scoreSentiment(t, language);
     expect(withLanguage.score).toBe(recorded);
     expect(withLanguage).toEqual(scoreSentiment(t));
+  });
+});
+
+describe("negativeSentimentCues", () => {
+  const negativeOf = (text: string) =>
+    negativeSentimentCues(scoreSentiment(text).cues).map((c) => [c.kind, c.text]);
+
+  it("keeps what pulled a message down, with its modifiers, and drops the friendly words", () => {
+    expect(negativeOf("Thanks, but this is NOT good and the app is VERY buggy")).toEqual([
+      ["negation", "NOT good"],
+      ["lexicon", "good"],
+      ["intensifier", "VERY buggy"],
+      ["lexicon", "buggy"],
+    ]);
+  });
+
+  it("drops a modifier of a positive word", () => {
+    expect(negativeOf("GREAT help, thanks, but the delivery was awful")).toEqual([["lexicon", "awful"]]);
   });
 });

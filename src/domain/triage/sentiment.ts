@@ -53,6 +53,20 @@ const CASED_ENTRIES = new Map(
 const LONGEST_CASED_KEY = Math.max(0, ...[...CASED_ENTRIES.keys()].map((k) => k.length));
 const CASED_FIRST = new Set([...CASED_ENTRIES.keys()].map((k) => k.charCodeAt(0)));
 
+/** Cue kinds whose weight is a word's or mark's signed contribution; the others (caps, negation...) modify one. */
+const VALENCE_CUES = new Set(["lexicon", "phrase", "emoji", "emoticon", "punctuation"]);
+
+/**
+ * The sentiment cues that made a message read negative: the words and marks that pulled it down, and the modifiers
+ * (capitals, negation, intensifiers) of those words. What explains an escalation to an agent or a reviewer; "please"
+ * and "thanks" in the same message explain nothing and would crowd it out.
+ */
+export function negativeSentimentCues(cues: readonly Cue[]): Cue[] {
+  const lastWord = (c: Cue) => c.text.slice(c.text.lastIndexOf(" ") + 1);
+  const pulledDown = new Set(cues.filter((c) => VALENCE_CUES.has(c.kind) && c.weight < 0).map(lastWord));
+  return cues.filter((c) => (VALENCE_CUES.has(c.kind) ? c.weight < 0 : pulledDown.has(lastWord(c))));
+}
+
 /** The message's language as detected (detectLanguage's result fits): decides whether English words are rated. */
 export interface SentimentLanguage {
   /** BCP-47 primary tag, "und" when undetermined. */

@@ -263,6 +263,18 @@ for (const dbKind of testDatabases()) {
       ).toEqual([["Can I pay with bitcoin or dogecoin?", 1]]);
     });
 
+    it("lists the cues that explain an escalation, frustration first, without the words that read friendly", async () => {
+      const d = await desk(dbKind);
+      const c = await newConversation(d.t.app);
+      await d.say(c, "This is terrible. I want to speak to a human agent please");
+      const [e] = (await d.get("/api/v1/admin/escalations")).json().escalations;
+      expect(e.cues.map((cue: { kind: string; text: string }) => [cue.kind, cue.text])).toEqual([
+        ["human_request", "want to speak to a human"],
+        ["negative_sentiment", expect.any(String)],
+        ["lexicon", "terrible"],
+      ]);
+    });
+
     it("finds the question of a later escalation the AI could not answer, after a first one for another reason", async () => {
       const d = await desk(dbKind);
       const c = await newConversation(d.t.app);
@@ -404,14 +416,33 @@ for (const dbKind of testDatabases()) {
       const perDay = async (query: string) => {
         const res = await d.get(`/api/v1/admin/analytics/days?from=2026-03-07&to=2026-03-09${query}`);
         expect(res.statusCode, res.body).toBe(200);
-        return res.json().days.map((x: { day: string; figures: { conversations: number; escalated: number } }) => [x.day, x.figures.conversations, x.figures.escalated]);
+        return res
+          .json()
+          .days.map((x: { day: string; figures: { conversations: number; escalated: number } }) => [
+            x.day,
+            x.figures.conversations,
+            x.figures.escalated,
+          ]);
       };
-      expect(await perDay("&tz=America/New_York")).toEqual([["2026-03-07", 1, 0], ["2026-03-08", 1, 0], ["2026-03-09", 1, 1]]);
-      expect(await perDay("")).toEqual([["2026-03-07", 0, 0], ["2026-03-08", 1, 0], ["2026-03-09", 2, 1]]); // UTC by default
-      expect(await perDay("&tz=Asia/Kolkata")).toEqual([["2026-03-07", 0, 0], ["2026-03-08", 1, 0], ["2026-03-09", 2, 1]]);
+      expect(await perDay("&tz=America/New_York")).toEqual([
+        ["2026-03-07", 1, 0],
+        ["2026-03-08", 1, 0],
+        ["2026-03-09", 1, 1],
+      ]);
+      expect(await perDay("")).toEqual([
+        ["2026-03-07", 0, 0],
+        ["2026-03-08", 1, 0],
+        ["2026-03-09", 2, 1],
+      ]); // UTC by default
+      expect(await perDay("&tz=Asia/Kolkata")).toEqual([
+        ["2026-03-07", 0, 0],
+        ["2026-03-08", 1, 0],
+        ["2026-03-09", 2, 1],
+      ]);
 
       // At 04:31 UTC on the 9th it is already Monday in New York but still Sunday evening in Los Angeles.
-      const today = async (tz: string) => (await d.get(`/api/v1/admin/analytics/overview?tz=${encodeURIComponent(tz)}`)).json();
+      const today = async (tz: string) =>
+        (await d.get(`/api/v1/admin/analytics/overview?tz=${encodeURIComponent(tz)}`)).json();
       const ny = await today("America/New_York");
       expect(ny.range).toEqual({ from: "2026-02-08", to: "2026-03-09", timeZone: "America/New_York" });
       expect(ny.figures.conversations).toBe(3);
@@ -419,9 +450,15 @@ for (const dbKind of testDatabases()) {
       expect(la.range).toEqual({ from: "2026-02-07", to: "2026-03-08", timeZone: "America/Los_Angeles" });
       expect(la.figures.conversations).toBe(3);
       // Sunday the 8th in Los Angeles: 20:30 and 21:30 PDT (the first was 20:30 PST on Saturday).
-      expect((await d.get("/api/v1/admin/analytics/overview?from=2026-03-08&to=2026-03-08&tz=America/Los_Angeles")).json().figures.conversations).toBe(2);
+      expect(
+        (
+          await d.get("/api/v1/admin/analytics/overview?from=2026-03-08&to=2026-03-08&tz=America/Los_Angeles")
+        ).json().figures.conversations,
+      ).toBe(2);
 
-      const csv = await d.get("/api/v1/admin/analytics/export.csv?view=conversations&from=2026-03-08&to=2026-03-08&tz=America/New_York");
+      const csv = await d.get(
+        "/api/v1/admin/analytics/export.csv?view=conversations&from=2026-03-08&to=2026-03-08&tz=America/New_York",
+      );
       const lines = csv.body.trim().split("\r\n");
       expect(lines).toHaveLength(2);
       expect(lines[1]).toContain(",2026-03-08,");
@@ -430,7 +467,11 @@ for (const dbKind of testDatabases()) {
     it("refuses a time zone that is not an IANA zone with a coded 400", async () => {
       const d = await desk(dbKind);
       for (const tz of ["Mars/Olympus", "+05:30", "EST5EDT%20", "", "a".repeat(80)]) {
-        for (const path of ["/api/v1/admin/analytics/overview", "/api/v1/admin/analytics/days", "/api/v1/admin/escalations"]) {
+        for (const path of [
+          "/api/v1/admin/analytics/overview",
+          "/api/v1/admin/analytics/days",
+          "/api/v1/admin/escalations",
+        ]) {
           const res = await d.get(`${path}?tz=${encodeURIComponent(tz)}`);
           expect(res.statusCode, `${path} ${tz}: ${res.body}`).toBe(400);
           expect(res.json().error.code).toBe("VALIDATION_FAILED");
@@ -441,7 +482,11 @@ for (const dbKind of testDatabases()) {
 
     it("reports SLA attainment and queue waits of real escalations against the tier's targets", async () => {
       const d = await desk(dbKind);
-      const reply = (c: { id: string }, n: number) => d.asAgent(`/api/v1/conversations/${c.id}/messages`, { clientMessageId: `r${n}`, text: "Hello, I can help." });
+      const reply = (c: { id: string }, n: number) =>
+        d.asAgent(`/api/v1/conversations/${c.id}/messages`, {
+          clientMessageId: `r${n}`,
+          text: "Hello, I can help.",
+        });
       // Tier 1 (the demo's person requests): answered within 5 minutes, picked up within 3.
       const quick = await newConversation(d.t.app);
       await d.say(quick, "I want to talk to a person"); // escalated, then the clock moves 30 s
@@ -461,22 +506,49 @@ for (const dbKind of testDatabases()) {
 
       const { sla, figures: f } = (await d.get("/api/v1/admin/analytics/overview")).json();
       expect(sla.all).toMatchObject({
-        escalations: 3, responseMet: 1, responseBreached: 1, responsePending: 1, responseWithdrawn: 0, responseAttainment: 0.5,
-        waitMet: 1, waitBreached: 1, waitPending: 1, breachedConversations: 1, stillQueued: 1, waitMeasured: 2,
+        escalations: 3,
+        responseMet: 1,
+        responseBreached: 1,
+        responsePending: 1,
+        responseWithdrawn: 0,
+        responseAttainment: 0.5,
+        waitMet: 1,
+        waitBreached: 1,
+        waitPending: 1,
+        breachedConversations: 1,
+        stillQueued: 1,
+        waitMeasured: 2,
         // Waits 60 s and 330 s: the nearest-rank median is the smaller, p90 the larger.
-        waitP50Ms: 60_000, waitP90Ms: 330_000,
+        waitP50Ms: 60_000,
+        waitP90Ms: 330_000,
       });
-      expect(sla.tiers[0]).toMatchObject({ tier: 1, targets: { firstResponseMs: 300_000, waitingMs: 180_000 }, escalations: 3 });
+      expect(sla.tiers[0]).toMatchObject({
+        tier: 1,
+        targets: { firstResponseMs: 300_000, waitingMs: 180_000 },
+        escalations: 3,
+      });
       expect(sla.tiers[1]).toMatchObject({ tier: 2, escalations: 0, responseAttainment: null });
-      expect(f).toMatchObject({ slaEscalations: 3, slaResponseAttainment: 0.5, slaStillQueued: 1, slaWaitMeanMs: 195_000 });
+      expect(f).toMatchObject({
+        slaEscalations: 3,
+        slaResponseAttainment: 0.5,
+        slaStillQueued: 1,
+        slaWaitMeanMs: 195_000,
+      });
 
       const metrics = (await d.t.app.inject({ method: "GET", url: "/metrics" })).body;
-      expect(metrics).toMatch(/^tandem_sla_attainment_ratio\{window="30d",timer="first_response",tier="all"\} 0\.5$/m);
+      expect(metrics).toMatch(
+        /^tandem_sla_attainment_ratio\{window="30d",timer="first_response",tier="all"\} 0\.5$/m,
+      );
       expect(metrics).toMatch(/^tandem_queue_wait_seconds\{window="30d",quantile="0\.9",tier="1"\} 330$/m);
 
       // Once the waiting conversation's deadline passes unanswered, it is a breach without anyone touching it.
       d.clock.advance(5 * 60_000);
-      expect((await d.get("/api/v1/admin/analytics/overview")).json().sla.all).toMatchObject({ responseBreached: 2, responsePending: 0, breachedConversations: 2, stillQueued: 1 });
+      expect((await d.get("/api/v1/admin/analytics/overview")).json().sla.all).toMatchObject({
+        responseBreached: 2,
+        responsePending: 0,
+        breachedConversations: 2,
+        stillQueued: 1,
+      });
     });
   });
 }
