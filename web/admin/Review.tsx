@@ -2,6 +2,7 @@
 // gaps with one-click article drafts; and the weekly digest.
 
 import { useState } from "react";
+import { cueText } from "../shared/cues.ts";
 import { useLoad } from "./App.tsx";
 import { api } from "./api.ts";
 import { VerdictBars } from "./charts.tsx";
@@ -83,7 +84,7 @@ export function ReviewPage() {
               <td className="quote">{e.message ?? "—"}</td>
               <td>
                 {e.reasons.map((r) => <span key={r} className="chip">{r}</span>)}
-                <div className="cues">{e.cues.slice(0, 4).map((c) => `“${c.text}”`).join(" ")}</div>
+                <div className="cues">{e.cues.slice(0, 4).map(cueText).join(" · ")}</div>
               </td>
               <td>{e.intent} · {e.tier ? `T${e.tier}` : "—"}</td>
               <td>

@@ -3,6 +3,7 @@
 // summary and draft reply) with rating buttons. Both hide themselves when the server does not offer them.
 
 import { useEffect, useRef, useState } from "react";
+import { cueText, cueView } from "../shared/cues.ts";
 import { safeHttpUrl } from "../shared/safe.ts";
 import { api } from "./api.ts";
 import { reasonLabel } from "./labels.ts";
@@ -42,7 +43,7 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
             <ul className="cues">
               {e.cues.slice(0, 6).map((c, i) => (
                 <li key={i}>
-                  “{c.text}” <span className="muted">· {c.kind}</span>
+                  {cueText(c)} <span className="muted">· {cueView(c).kind}</span>
                 </li>
               ))}
             </ul>
