@@ -15,6 +15,8 @@ const dur = (ms: number | null | undefined) => {
 };
 const money = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toFixed(2));
 const score = (x: number | null | undefined) => (x === null || x === undefined ? "—" : x.toFixed(2));
+/** "1 conversation", "3 conversations". */
+const count = (n: number | null | undefined, one: string, many: string) => `${n ?? 0} ${(n ?? 0) === 1 ? one : many}`;
 
 function Card({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
   return (
@@ -96,11 +98,11 @@ export function Dashboard() {
         <Card testId="fig-ai-resolution" label="AI first-contact resolution" value={pct(f.aiResolutionRate)} hint={`${f.aiConfirmed ?? 0} confirmed, ${f.aiNoReturn ?? 0} no return, ${f.aiReturned ?? 0} came back`} />
         <Card testId="fig-escalation" label="Escalation rate" value={pct(esc)} hint={band ? `target ${pct(band.low)}–${pct(band.high)}: ${escStatus}` : undefined} />
         <Card label="Handling time, AI / escalated" value={`${dur(f.ahtAiMs)} / ${dur(f.ahtEscalatedMs)}`} />
-        <Card label="Agent time with / without assist" value={`${dur(f.ahtAssistedMs)} / ${dur(f.ahtUnassistedMs)}`} hint={`${f.assistedCount ?? 0} vs ${f.unassistedCount ?? 0} conversations`} />
-        <Card label="CSAT, AI / human" value={`${score(f.csatAi)} / ${score(f.csatHuman)}`} hint={`${f.csatAiCount ?? 0} and ${f.csatHumanCount ?? 0} answers`} />
+        <Card label="Agent time with / without assist" value={`${dur(f.ahtAssistedMs)} / ${dur(f.ahtUnassistedMs)}`} hint={`${f.assistedCount ?? 0} vs ${count(f.unassistedCount, "conversation", "conversations")}`} />
+        <Card label="CSAT, AI / human" value={`${score(f.csatAi)} / ${score(f.csatHuman)}`} hint={`${f.csatAiCount ?? 0} and ${count(f.csatHumanCount, "answer", "answers")}`} />
         <Card label="First response, any / human" value={`${dur(f.firstResponseMs)} / ${dur(f.firstHumanResponseMs)}`} />
         <Card label="Cost per interaction" value={money(f.costPerInteraction)} hint={`all-human baseline ${money(f.baselineCostPerInteraction)}`} />
-        <Card label="Workload off agents" value={pct(f.workloadOffAgents)} hint={`${f.conversationsOffAgents ?? 0} conversations never needed an agent`} />
+        <Card label="Workload off agents" value={pct(f.workloadOffAgents)} hint={`${count(f.conversationsOffAgents, "conversation", "conversations")} never needed an agent`} />
         <Card
           testId="fig-sla"
           label="SLA: first response within target"
