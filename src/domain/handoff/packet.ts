@@ -234,17 +234,23 @@ function escalationInfo(
   const cueSources = routed.length > 0 ? routed : episodeMessages.filter((m) => m.triage).slice(-1);
   // Frustration cues, then what made the messages read negative ("please" and "thanks" explain no escalation), each
   // group strongest first: a negative word's weight is its pull below zero.
-  const cues = new Map<string, Cue & { seq: number; strength: number }>();
+  type Ranked = Cue & { seq: number; frustration: boolean };
+  const stronger = (a: Ranked, b: Ranked) =>
+    Number(b.frustration) - Number(a.frustration) || Math.abs(b.weight) - Math.abs(a.weight);
+  const cues = new Map<string, Ranked>();
   for (const m of cueSources) {
-    const frustration = (m.triage?.frustrationCues ?? []).map((c) => ({ c, strength: 2 + c.weight }));
-    const sentiment = negativeSentimentCues(m.triage?.sentimentCues ?? []).map((c) => ({
-      c,
-      strength: Math.min(1, Math.abs(c.weight)),
-    }));
-    for (const { c, strength } of [...frustration, ...sentiment]) {
-      const key = `${c.kind}\u0000${c.text.toLowerCase()}`;
+    const ranked = [
+      ...(m.triage?.frustrationCues ?? []).map((c) => ({ ...c, seq: m.seq, frustration: true })),
+      ...negativeSentimentCues(m.triage?.sentimentCues ?? []).map((c) => ({
+        ...c,
+        seq: m.seq,
+        frustration: false,
+      })),
+    ];
+    for (const cue of ranked) {
+      const key = `${cue.kind}\u0000${cue.text.toLowerCase()}`;
       const prev = cues.get(key);
-      if (!prev || prev.strength < strength) cues.set(key, { ...c, seq: m.seq, strength });
+      if (!prev || stronger(cue, prev) < 0) cues.set(key, cue);
     }
   }
   const reasons = [
@@ -257,8 +263,8 @@ function escalationInfo(
   return {
     reasons,
     cues: [...cues.values()]
-      .sort((a, b) => b.strength - a.strength || a.seq - b.seq)
-      .map(({ strength: _, ...cue }) => cue),
+      .sort((a, b) => stronger(a, b) || a.seq - b.seq)
+      .map(({ frustration: _, ...cue }) => cue),
     tier: conversation.tier,
     skill: conversation.skill,
     escalatedAt: firstEscalation?.at ?? conversation.queuedAt,
