@@ -23,7 +23,7 @@ export function fakeIntentModel(
       const hit = rules.find(([re]) => re.test(text))?.[1] ?? fallback;
       const intent = hit.intent ?? "order_status";
       const confidence = hit.confidence ?? 0.9;
-      return { intent, confidence, outOfScope: hit.outOfScope ?? false, top: [{ intent, confidence }] };
+      return { intent, confidence, outOfScope: hit.outOfScope ?? false };
     },
   };
 }

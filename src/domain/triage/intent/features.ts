@@ -61,7 +61,8 @@ const SEED_WORD = 0x2f6b1a3d;
 const SEED_BIGRAM = 0x51ed270b;
 const SEED_CHAR = 0x1b873593;
 const MAX_TOKENS = 400;
-const MAX_TOKEN_CHARS = 40;
+/** A longer token is cut to this many characters for its character n-grams. */
+export const MAX_TOKEN_CHARS = 40;
 /**
  * What normaliseText and tokenising make of each ASCII character, by one table look-up instead of a chain of range
  * tests: a letter or digit as it is kept (lower case, every digit "0"), FOLD_SEPARATOR between tokens, FOLD_REMOVED
@@ -153,7 +154,8 @@ export class FeatureHasher {
   /** Slots in the order their bucket was first seen: the order features are emitted in. */
   private readonly touched: Int32Array;
   private touchedCount = 0;
-  private readonly out: HashedFeatures;
+  /** What extract() and the emit steps write; overwritten by the next message. */
+  readonly out: HashedFeatures;
   /** termFrequency "occurrence": add() writes each feature straight to `out`, and no table is kept. */
   private readonly perOccurrence: boolean;
   /** A token longer than MAX_TOKEN_CHARS, cut and space-padded for its character n-grams. */
@@ -187,15 +189,42 @@ export class FeatureHasher {
   }
 
   extract(text: string): HashedFeatures {
-    const { wordNgramMax, charNgramMin, charNgramMax, maxChars } = this.config;
+    const { charNgramMin, charNgramMax } = this.config;
+    const tokenCount = this.tokenise(text);
+    this.emitWordBlock();
+    const out = this.out;
+    if (charNgramMin > 0) {
+      if (!this.perOccurrence) {
+        // Sizes the counting table; occurrence entries keep none.
+        const starts = this.tokenStart;
+        let expected = 0;
+        for (let t = 0; t < tokenCount; t++)
+          expected += Math.min((starts[t + 1] as number) - 1 - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
+        this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
+      }
+      for (let t = 0; t < tokenCount; t++) this.addCharGrams(t);
+      this.endBlock();
+    }
+    return out;
+  }
+
+  /**
+   * Normalises and tokenises a message for the steps below (emitWordBlock, emitCharGrams) and returns its token
+   * count. extract() is the three together; a caller that caches per-word work calls them one by one.
+   */
+  tokenise(text: string): number {
+    const maxChars = this.config.maxChars;
     if (!this.tokeniseAscii(text, maxChars)) this.tokeniseGeneral(normaliseText(text, maxChars));
+    return this.tokenCount;
+  }
+
+  /** Starts `out` afresh with the word block (unigrams, bigrams) of the tokenised message; sets out.wordEnd. */
+  emitWordBlock(): void {
+    const wordNgramMax = this.config.wordNgramMax;
     const chars = this.chars;
     const starts = this.tokenStart;
     const tokenCount = this.tokenCount;
-
-    const out = this.out;
-    out.length = 0;
-
+    this.out.length = 0;
     this.beginBlock(wordNgramMax >= 2 ? 2 * tokenCount : tokenCount);
     for (let t = 0; t < tokenCount; t++) {
       // fnv1a(token, SEED_WORD), straight from the buffer.
@@ -210,54 +239,83 @@ export class FeatureHasher {
         this.add(fmix32(Math.imul((this.tokenHashes[t - 1] as number) ^ SEED_BIGRAM, FNV_PRIME) ^ h));
     }
     this.endBlock();
-    out.wordEnd = out.length;
+    this.out.wordEnd = this.out.length;
+  }
 
-    if (charNgramMin > 0) {
-      if (!this.perOccurrence) {
-        // Sizes the counting table; occurrence entries keep none.
-        let expected = 0;
-        for (let t = 0; t < tokenCount; t++)
-          expected += Math.min((starts[t + 1] as number) - 1 - (starts[t] as number), MAX_TOKEN_CHARS) + 2;
-        this.beginBlock(expected * (charNgramMax - charNgramMin + 1));
-      }
-      for (let t = 0; t < tokenCount; t++) {
-        const from = starts[t] as number;
-        let n = (starts[t + 1] as number) - 1 - from;
-        // The padded token " tok " is chars[from - 1, from + n + 1), unless it must be cut first.
-        let codes = chars;
-        let first = from - 1;
-        if (n > MAX_TOKEN_CHARS) {
-          n = MAX_TOKEN_CHARS;
-          codes = this.codes;
-          first = 0;
-          codes[0] = 32;
-          for (let i = 0; i < n; i++) codes[i + 1] = chars[from + i] as number;
-          codes[n + 1] = 32;
-        }
-        const len = first + n + 2;
-        if (charNgramMin === charNgramMax) {
-          // One length (the default): no per-character test of whether an n-gram is complete yet.
-          for (let start = first, last = len - charNgramMin; start <= last; start++) {
-            let h = FNV_OFFSET ^ SEED_CHAR;
-            for (let j = start, stop = start + charNgramMin; j < stop; j++)
-              h = Math.imul(h ^ (codes[j] as number), FNV_PRIME);
-            this.add(fmix32(h));
-          }
-          continue;
-        }
-        for (let start = first; start + charNgramMin <= len; start++) {
-          let h = FNV_OFFSET ^ SEED_CHAR;
-          const stop = Math.min(start + charNgramMax, len);
-          for (let j = start; j < stop; j++) {
-            h ^= codes[j] as number;
-            h = Math.imul(h, FNV_PRIME);
-            if (j - start + 1 >= charNgramMin) this.add(fmix32(h));
-          }
-        }
-      }
-      this.endBlock();
+  /**
+   * Appends token t's character n-grams to `out` as occurrence entries (termFrequency "occurrence" only; "sublinear"
+   * counts over the whole message). A token's n-grams depend on its characters alone, so their sum can be cached.
+   */
+  emitCharGrams(t: number): void {
+    if (!this.perOccurrence) throw new Error("emitCharGrams needs termFrequency occurrence");
+    this.addCharGrams(t);
+  }
+
+  /**
+   * What token t's character n-grams depend on, as a cache key: its first `gramKeyLength(t)` characters, from
+   * `tokenChars[tokenOffset(t)]` (a token is cut to MAX_TOKEN_CHARS for its n-grams), and their fnv1a hash. Needs
+   * emitWordBlock first.
+   */
+  gramKeyHash(t: number): number {
+    const from = this.tokenStart[t] as number;
+    const length = (this.tokenStart[t + 1] as number) - 1 - from;
+    if (length <= MAX_TOKEN_CHARS) return this.tokenHashes[t] as number; // the word hash is this very hash
+    let h = FNV_OFFSET ^ SEED_WORD;
+    for (let i = from; i < from + MAX_TOKEN_CHARS; i++)
+      h = Math.imul(h ^ (this.chars[i] as number), FNV_PRIME);
+    return h;
+  }
+
+  gramKeyLength(t: number): number {
+    const length = (this.tokenStart[t + 1] as number) - 1 - (this.tokenStart[t] as number);
+    return length < MAX_TOKEN_CHARS ? length : MAX_TOKEN_CHARS;
+  }
+
+  get tokenChars(): Uint16Array {
+    return this.chars;
+  }
+
+  tokenOffset(t: number): number {
+    return this.tokenStart[t] as number;
+  }
+
+  private addCharGrams(t: number): void {
+    const { charNgramMin, charNgramMax } = this.config;
+    const chars = this.chars;
+    const starts = this.tokenStart;
+    const from = starts[t] as number;
+    let n = (starts[t + 1] as number) - 1 - from;
+    // The padded token " tok " is chars[from - 1, from + n + 1), unless it must be cut first.
+    let codes = chars;
+    let first = from - 1;
+    if (n > MAX_TOKEN_CHARS) {
+      n = MAX_TOKEN_CHARS;
+      codes = this.codes;
+      first = 0;
+      codes[0] = 32;
+      for (let i = 0; i < n; i++) codes[i + 1] = chars[from + i] as number;
+      codes[n + 1] = 32;
     }
-    return out;
+    const len = first + n + 2;
+    if (charNgramMin === charNgramMax) {
+      // One length (the default): no per-character test of whether an n-gram is complete yet.
+      for (let start = first, last = len - charNgramMin; start <= last; start++) {
+        let h = FNV_OFFSET ^ SEED_CHAR;
+        for (let j = start, stop = start + charNgramMin; j < stop; j++)
+          h = Math.imul(h ^ (codes[j] as number), FNV_PRIME);
+        this.add(fmix32(h));
+      }
+      return;
+    }
+    for (let start = first; start + charNgramMin <= len; start++) {
+      let h = FNV_OFFSET ^ SEED_CHAR;
+      const stop = Math.min(start + charNgramMax, len);
+      for (let j = start; j < stop; j++) {
+        h ^= codes[j] as number;
+        h = Math.imul(h, FNV_PRIME);
+        if (j - start + 1 >= charNgramMin) this.add(fmix32(h));
+      }
+    }
   }
 
   /**

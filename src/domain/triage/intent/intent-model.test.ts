@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { softmaxInto } from "./calibration.ts";
 import { IntentError } from "./errors.ts";
 import { DEFAULT_FEATURE_CONFIG } from "./features.ts";
-import { deserialiseIntentModel, HashedIntentModel, serialiseIntentModel } from "./intent-model.ts";
+import {
+  deserialiseIntentModel,
+  HashedIntentModel,
+  type IntentModelParams,
+  serialiseIntentModel,
+} from "./intent-model.ts";
 import { seededRandom } from "./random.ts";
 import { trainIntentModel } from "./train.ts";
 import { toyExamples } from "./toy-data.test-helper.ts";
@@ -123,11 +128,40 @@ describe("HashedIntentModel.predict", () => {
       const p = model.predict(text);
       expect(p.confidence).toBeGreaterThanOrEqual(0);
       expect(p.confidence).toBeLessThanOrEqual(1);
-      expect(p.top[0]).toEqual({ intent: p.intent, confidence: p.confidence });
-      expect(p.top.map((t) => t.confidence)).toEqual(
-        [...p.top.map((t) => t.confidence)].sort((a, b) => b - a),
+      const ranked = model.rank(text);
+      expect(ranked[0]).toEqual({ intent: p.intent, confidence: p.confidence });
+      expect(ranked.map((t) => t.confidence)).toEqual(
+        [...ranked.map((t) => t.confidence)].sort((a, b) => b - a),
       );
-      expect(p.top.reduce((s, t) => s + t.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+      expect(ranked.reduce((s, t) => s + t.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    }
+  });
+
+  it("predicts the same whether a message's words were cached, evicted, or share one slot", () => {
+    const params = model.params as IntentModelParams;
+    const uncached = new HashedIntentModel(params, { wordSumSlots: 0 });
+    const oneSlot = new HashedIntentModel(params, { wordSumSlots: 1 }); // every word evicts the one before
+    const texts = [
+      "where is my parcel please",
+      "where is my parcel please", // every word cached now
+      "refund refund my my subscription subscription", // a word met twice in one message
+      "i forgott my passwrod to sign in",
+      `${"x".repeat(60)} ${"x".repeat(45)}y order`, // cut to 40 characters for n-grams: one key for both
+      "a b c", // no character n-gram at all
+      "",
+      "Où est ma commande ? 12345",
+    ];
+    for (const text of [...texts, ...texts]) {
+      const want = uncached.predict(text);
+      for (const m of [model, oneSlot]) {
+        const got = m.predict(text);
+        expect(got.intent, text).toBe(want.intent);
+        expect(got.outOfScope, text).toBe(want.outOfScope);
+        // Summed word by word, the logits can differ from one sum over all features in the last bits only.
+        expect(Math.abs(got.confidence - want.confidence), text).toBeLessThan(1e-12);
+      }
+      // Whether the words were cached never changes the numbers at all.
+      expect(oneSlot.predict(text)).toEqual(model.predict(text));
     }
   });
 
@@ -150,7 +184,7 @@ describe("HashedIntentModel.predict", () => {
     });
     const probs = softmaxInto(bias, 0.7, new Float64Array(labels.length));
     const p = tiny.predict("where is my order");
-    expect(p.top).toEqual([
+    expect(tiny.rank("where is my order")).toEqual([
       { intent: "a", confidence: probs[0] },
       { intent: "d", confidence: probs[3] },
       { intent: "g", confidence: probs[6] },

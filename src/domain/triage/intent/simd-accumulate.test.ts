@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Accumulator, accumulateJs, createAccumulator } from "./simd-accumulate.ts";
+import { type Accumulator, accumulateJs, accumulateRowsJs, createAccumulator } from "./simd-accumulate.ts";
 import { seededRandom } from "./random.ts";
 
 function randomCase(k: number, rowCount: number, n: number, seed: number) {
@@ -75,6 +75,42 @@ describe("the intent model's accumulation kernel", () => {
     const bases2 = Int32Array.from([...second.rows].map((r) => r * k));
     accumulateJs(want, k, first.weights, bases2, second.vals, second.rows.length);
     expect(Float64Array.from(acc.out.subarray(0, k))).toEqual(want);
+  });
+
+  it("adds the owner's float64 rows into out64, as the plain loop does, leaving out alone", () => {
+    for (const k of [3, 22, 30]) {
+      const c = randomCase(k, 4, 6, 7);
+      const acc = createAccumulator(c.weights, k, 16, false, 5);
+      const js = createAccumulator(c.weights, k, 16, true, 5);
+      for (const a of [acc, js]) {
+        for (let r = 0; r < 5; r++)
+          for (let j = 0; j < k; j++) a.rows64[r * a.rows64Stride + j] = Math.sin(r * 31 + j) * 1e3;
+        a.out.fill(7);
+        a.out64.fill(0.5);
+        const rows = [4, 0, 4, 2];
+        rows.forEach((r, i) => {
+          a.bases[i] = a.firstRow64 + r * a.rowStride64;
+          a.vals[i] = i === 1 ? 1 : 1 / (i + 1);
+        });
+        a.run64(rows.length);
+      }
+      expect(Float64Array.from(acc.out64)).toEqual(Float64Array.from(js.out64));
+      expect([...acc.out].every((x) => x === 7)).toBe(true);
+      const want = new Float64Array(k).fill(0.5);
+      const plainRows = Float64Array.from(
+        { length: 5 * k },
+        (_, i) => Math.sin(Math.floor(i / k) * 31 + (i % k)) * 1e3,
+      );
+      accumulateRowsJs(
+        want,
+        k,
+        plainRows,
+        Int32Array.from([4, 0, 4, 2].map((r) => r * k)),
+        Float64Array.from([1, 1, 1 / 3, 1 / 4]),
+        4,
+      );
+      expect(Float64Array.from(acc.out64)).toEqual(want);
+    }
   });
 
   it("keeps infinities and NaN where the plain loop has them", () => {

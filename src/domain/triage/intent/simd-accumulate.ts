@@ -44,6 +44,22 @@ export function accumulateJs(
   }
 }
 
+/** accumulateJs over float64 rows: out[j] += sum over i < n of rows[bases[i] + j] * vals[i], in index order. */
+export function accumulateRowsJs(
+  out: Float64Array,
+  k: number,
+  rows: Float64Array,
+  bases: Int32Array,
+  vals: Float64Array,
+  n: number,
+): void {
+  for (let j = 0; j < k; j++) {
+    let a = out[j] as number;
+    for (let i = 0; i < n; i++) a += (rows[(bases[i] as number) + j] as number) * (vals[i] as number);
+    out[j] = a;
+  }
+}
+
 /**
  * A weight matrix with its scratch space, for repeated accumulations: for each feature i set
  * `bases[i] = firstRow + row * rowStride` and `vals[i]` to its value, then `run(n)` adds them into `out`. The
@@ -60,6 +76,17 @@ export interface Accumulator {
   readonly firstRow: number;
   readonly rowStride: number;
   run(n: number): void;
+  /**
+   * Rows of float64 the owner fills itself (the intent model's per-word sums), `rows64Stride` labels apart; a feature
+   * on row r has base `firstRow64 + r * rowStride64`, and `run64(n)` adds such features as `run` does, but into
+   * `out64`, a second output, so that they can be summed while `out` serves other work.
+   */
+  readonly out64: Float64Array;
+  readonly rows64: Float64Array;
+  readonly rows64Stride: number;
+  readonly firstRow64: number;
+  readonly rowStride64: number;
+  run64(n: number): void;
   readonly kind: "wasm-simd" | "js";
 }
 
@@ -69,53 +96,73 @@ export function createAccumulator(
   k: number,
   capacity: number,
   preferJs = false,
+  rows64 = 0,
 ): Accumulator {
   if (!preferJs) {
-    const wasm = tryWasmAccumulator(weights, k, capacity);
+    const wasm = tryWasmAccumulator(weights, k, capacity, rows64);
     if (wasm) return wasm;
   }
-  return jsAccumulator(weights, k, capacity);
+  return jsAccumulator(weights, k, capacity, rows64);
 }
 
-function jsAccumulator(weights: Float32Array, k: number, capacity: number): Accumulator {
+function jsAccumulator(weights: Float32Array, k: number, capacity: number, rowCount64: number): Accumulator {
   const out = new Float64Array(k);
   const bases = new Int32Array(capacity);
   const vals = new Float64Array(capacity);
+  const rows64 = new Float64Array(rowCount64 * k);
+  const out64 = new Float64Array(k);
   return {
     out,
     bases,
     vals,
     firstRow: 0,
     rowStride: k,
+    out64,
+    rows64,
+    rows64Stride: k,
+    firstRow64: 0,
+    rowStride64: k,
     kind: "js",
     run: (n: number) => accumulateJs(out, k, weights, bases, vals, n),
+    run64: (n: number) => accumulateRowsJs(out64, k, rows64, bases, vals, n),
   };
 }
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: beyond it the JavaScript loop is used rather than failing
 
-function tryWasmAccumulator(weights: Float32Array, k: number, capacity: number): Accumulator | null {
+function tryWasmAccumulator(
+  weights: Float32Array,
+  k: number,
+  capacity: number,
+  rowCount64: number,
+): Accumulator | null {
   if (typeof WebAssembly !== "object" || k === 0) return null;
   const groups = Math.ceil(k / 4);
   const stride = groups * 4; // labels per padded row
   const rowCount = weights.length / k;
-  // Layout: out (f64 x stride) | feature byte offsets (i32 x capacity) | values (f64 x capacity) | weights (f32 rows).
+  // Layout: out, out64 (f64 x stride each) | feature byte offsets (i32 x capacity) | values (f64 x capacity) |
+  // weights (f32 rows) | the owner's float64 rows.
   const outAt = 0;
-  const basesAt = align(outAt + stride * 8, 16);
+  const out64At = outAt + stride * 8;
+  const basesAt = align(out64At + stride * 8, 16);
   const valsAt = align(basesAt + capacity * 4, 16);
   const weightsAt = align(valsAt + capacity * 8, 16);
-  const bytes = weightsAt + rowCount * stride * 4;
+  const rows64At = align(weightsAt + rowCount * stride * 4, 16);
+  const bytes = rows64At + rowCount64 * stride * 8;
   const pages = Math.ceil(bytes / PAGE);
   if (pages > MAX_PAGES) return null;
-  let run: (bases: number, vals: number, n: number, out: number, groups: number) => void;
+  type Kernel = (bases: number, vals: number, n: number, out: number, groups: number) => void;
+  let run: Kernel;
+  let run64: Kernel;
   let memory: WebAssembly.Memory;
   try {
     memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(kernelModule(groups)), {
       env: { memory },
     });
-    run = instance.exports.accumulate as typeof run;
+    run = instance.exports.accumulate as Kernel;
+    run64 = instance.exports.accumulate64 as Kernel;
   } catch {
     return null; // no SIMD (or no memory to spare): the JavaScript loop gives the same numbers
   }
@@ -131,8 +178,14 @@ function tryWasmAccumulator(weights: Float32Array, k: number, capacity: number):
     vals,
     firstRow: weightsAt,
     rowStride: stride * 4,
+    out64: new Float64Array(buffer, out64At, k),
+    rows64: new Float64Array(buffer, rows64At, rowCount64 * stride),
+    rows64Stride: stride,
+    firstRow64: rows64At,
+    rowStride64: stride * 8,
     kind: "wasm-simd",
     run: (n: number) => run(basesAt, valsAt, n, outAt, groups),
+    run64: (n: number) => run64(basesAt, valsAt, n, out64At, groups),
   };
 }
 
@@ -191,7 +244,17 @@ const MAX_UNROLLED_GROUPS = 6;
 // Locals of the unrolled kernel: params 0-4, then $i $w (i32), $v (v128), then the accumulators (v128).
 const [UI, UW, UV, UACC] = [5, 6, 7, 8];
 
-function unrolledKernelBody(groups: number): number[] {
+/**
+ * One label pair's weights at `offset` bytes past the row address in local `w`, as f64x2: two float32 promoted, or
+ * (`wide`, the float64 rows) loaded as they are.
+ */
+function loadPair(w: number, wide: boolean, pair: number): number[] {
+  return wide
+    ? [GET, w, ...V128_LOAD, ...mem(3, 16 * pair)]
+    : [GET, w, ...V128_LOAD64_ZERO, ...mem(3, 8 * pair), ...F64X2_PROMOTE_LOW_F32X4];
+}
+
+function unrolledKernelBody(groups: number, wide: boolean): number[] {
   const body: number[] = [];
   for (let h = 0; h < 2 * groups; h++) body.push(GET, P_OUT, ...V128_LOAD, ...mem(4, 16 * h), SET, UACC + h);
   // biome-ignore format: one instruction per line group reads better than the formatter's packing
@@ -206,7 +269,7 @@ function unrolledKernelBody(groups: number): number[] {
     // biome-ignore format: as above
     body.push(
       GET, UACC + h,
-      GET, UW, ...V128_LOAD64_ZERO, ...mem(3, 8 * h), ...F64X2_PROMOTE_LOW_F32X4,
+      ...loadPair(UW, wide, h),
       GET, UV, ...F64X2_MUL, ...F64X2_ADD,
       SET, UACC + h,
     );
@@ -222,16 +285,14 @@ function unrolledKernelBody(groups: number): number[] {
   return body;
 }
 
-function kernelBody(): number[] {
+function kernelBody(wide: boolean): number[] {
   const outAddress = [GET, P_OUT, GET, GB, I32_CONST, 1, I32_SHL, I32_ADD]; // out + 32g
-  const accumulate = (acc: number, offset: number) => [
+  // A group of four labels is 16 bytes of float32 weights, or 32 of float64.
+  const groupOffset = wide ? [GET, GB, I32_CONST, 1, I32_SHL, I32_ADD] : [GET, GB, I32_ADD];
+  const accumulate = (acc: number, pair: number) => [
     GET,
     acc,
-    GET,
-    W,
-    ...V128_LOAD64_ZERO,
-    ...mem(3, offset),
-    ...F64X2_PROMOTE_LOW_F32X4,
+    ...loadPair(W, wide, pair),
     GET,
     V,
     ...F64X2_MUL,
@@ -250,10 +311,10 @@ function kernelBody(): number[] {
       I32_CONST, 0, SET, I,
       BLOCK, EMPTY, LOOP, EMPTY,
         GET, I, GET, P_N, I32_GE_S, BR_IF, 1,
-        GET, P_BASES, GET, I, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, ...mem(2), GET, GB, I32_ADD, SET, W,
+        GET, P_BASES, GET, I, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, ...mem(2), ...groupOffset, SET, W,
         GET, P_VALS, GET, I, I32_CONST, 3, I32_SHL, I32_ADD, F64_LOAD, ...mem(3), ...F64X2_SPLAT, SET, V,
         ...accumulate(LO, 0),
-        ...accumulate(HI, 8),
+        ...accumulate(HI, 1),
         GET, I, I32_CONST, 1, I32_ADD, SET, I,
         BR, 0,
       END, END,
@@ -284,14 +345,32 @@ function kernelModule(groups: number): Uint8Array<ArrayBuffer> {
         [3, V128],
         [1, I32],
       ]);
-  const body = [...locals, ...(unrolled ? unrolledKernelBody(groups) : kernelBody())];
+  const body = (wide: boolean) => [
+    ...locals,
+    ...(unrolled ? unrolledKernelBody(groups, wide) : kernelBody(wide)),
+  ];
   const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
   const section = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
   const type = section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]]));
   const imports = section(2, vec([[...str("env"), ...str("memory"), 0x02, 0x00, 0x00]])); // memory, min 0 pages
-  const functions = section(3, vec([[0]]));
-  const exports = section(7, vec([[...str("accumulate"), 0x00, 0]]));
-  const code = section(10, vec([[...uleb(body.length), ...body]]));
+  // Two functions of the one type: over float32 weight rows, and over the owner's float64 rows.
+  const functions = section(3, vec([[0], [0]]));
+  const exports = section(
+    7,
+    vec([
+      [...str("accumulate"), 0x00, 0],
+      [...str("accumulate64"), 0x00, 1],
+    ]),
+  );
+  const narrow = body(false);
+  const wide = body(true);
+  const code = section(
+    10,
+    vec([
+      [...uleb(narrow.length), ...narrow],
+      [...uleb(wide.length), ...wide],
+    ]),
+  );
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const bytes = new Uint8Array([...header, ...type, ...imports, ...functions, ...exports, ...code]);
   modules.set(key, bytes);
