@@ -60,7 +60,8 @@ const FNV_PRIME = 16777619;
 const SEED_WORD = 0x2f6b1a3d;
 const SEED_BIGRAM = 0x51ed270b;
 const SEED_CHAR = 0x1b873593;
-const MAX_TOKENS = 400;
+/** A message's tokens beyond this many are not read. */
+export const MAX_TOKENS = 400;
 /** A longer token is cut to this many characters for its character n-grams. */
 export const MAX_TOKEN_CHARS = 40;
 /**

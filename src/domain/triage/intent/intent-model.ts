@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { expNonPositive, type OutOfScopeThresholds } from "./calibration.ts";
 import { IntentError } from "./errors.ts";
-import { type FeatureConfig, FeatureHasher, validateFeatureConfig } from "./features.ts";
+import { type FeatureConfig, FeatureHasher, MAX_TOKENS, validateFeatureConfig } from "./features.ts";
 import { type Accumulator, createAccumulator } from "./simd-accumulate.ts";
 import { WordSumCache, wordSumSlots } from "./word-cache.ts";
 
@@ -116,7 +116,7 @@ export class HashedIntentModel implements IntentModel {
     const byWord = slots > 0;
     this.accumulator = createAccumulator(params.weights, this.k, this.hasher.capacity, false, slots);
     this.wordSums = byWord ? new WordSumCache(slots) : null;
-    this.tokenSlots = new Int32Array(this.hasher.capacity);
+    this.tokenSlots = new Int32Array(byWord ? MAX_TOKENS : 0);
   }
 
   /**
@@ -237,10 +237,10 @@ export class HashedIntentModel implements IntentModel {
 
   /**
    * The hasher's entries [from, to) weighed by idf: those with a weight row go to the accumulator's bases and values
-   * from index 0 (their count is returned); the squared values of all of them, and of the known ones, are left in
-   * gatheredSq and gatheredKnownSq (the block's norm and coverage).
+   * from index `start` (the index after the last is returned); the squared values of all of them, and of the known
+   * ones, are left in gatheredSq and gatheredKnownSq (the block's norm and coverage).
    */
-  private gatherKnown(from: number, to: number): number {
+  private gatherKnown(from: number, to: number, start = 0): number {
     const f = this.hasher.out;
     const buckets = f.buckets;
     const tf = f.tf;
@@ -252,7 +252,7 @@ export class HashedIntentModel implements IntentModel {
     const vals = acc.vals;
     let sq = 0;
     let knownSq = 0;
-    let n = 0;
+    let n = start;
     for (let i = from; i < to; i++) {
       const at = (buckets[i] as number) << 1;
       const row = bucketRow[at] as number;
@@ -280,19 +280,10 @@ export class HashedIntentModel implements IntentModel {
     const p = this.params;
     const k = this.k;
     const f = this.hasher.extract(text);
-    const buckets = f.buckets;
-    const tf = f.tf;
-    const bucketRow = this.bucketRow;
-    const bucketIdf = this.bucketIdf;
-    const unseenIdf = p.unseenIdf;
-    const bias = p.bias;
     const acc = this.accumulator;
     const logits = acc.out;
-    const bases = acc.bases;
     const vals = acc.vals;
-    const firstRow = acc.firstRow;
-    const rowStride = acc.rowStride;
-    for (let j = 0; j < k; j++) logits[j] = bias[j] as number;
+    for (let j = 0; j < k; j++) logits[j] = p.bias[j] as number;
     let coverageSum = 0;
     let blocks = 0;
     // Both blocks' features go to the accumulator in one run, word block first: each logit adds the same products
@@ -303,22 +294,10 @@ export class HashedIntentModel implements IntentModel {
       const to = block === 0 ? f.wordEnd : f.length;
       if (to === from) continue;
       blocks++;
-      let sq = 0;
-      let knownSq = 0;
       const first = n;
-      for (let i = from; i < to; i++) {
-        const at = (buckets[i] as number) << 1;
-        const row = bucketRow[at] as number;
-        const v = (tf[i] as number) * (row >= 0 ? (bucketIdf[at + 1] as number) : unseenIdf);
-        sq += v * v;
-        if (row >= 0) {
-          knownSq += v * v;
-          bases[n] = firstRow + row * rowStride;
-          vals[n] = v;
-          n++;
-        }
-      }
-      coverageSum += knownSq / sq;
+      n = this.gatherKnown(from, to, first);
+      const sq = this.gatheredSq;
+      coverageSum += this.gatheredKnownSq / sq;
       if (n === first) continue;
       const scale = (block === 0 ? p.blockWeights.word : p.blockWeights.char) / Math.sqrt(sq);
       for (let i = first; i < n; i++) vals[i] = (vals[i] as number) * scale;
