@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseText, MAX_ANALYSED_CHARS } from "./text.ts";
-import { WordTable, wordHash } from "./vocabulary.ts";
+import { VOCABULARY, WordTable, wordHash } from "./vocabulary.ts";
 
 describe("analyseText", () => {
   it("splits words, emoticons, emoji and punctuation runs", () => {
@@ -53,7 +53,7 @@ describe("analyseText on plain ASCII", () => {
   const TOKEN_RE =
     /((?:<\/?3|[:;=8xX][-o'^]?[)(\][dDpP/\\|*3$@oO]+|[)(\]\[dD][-o'^]?[:;=]|\^_*\^|[Tt;]_[Tt;]|-_-|o\.O|O\.o))(?![\p{L}\p{N}])|([#@]?[\p{L}\p{M}\p{N}]+(?:['’\-_][\p{L}\p{M}\p{N}]+)*)|([!?¡¿.,;:]+)|(\p{Extended_Pictographic})/gu;
   function reference(text: string) {
-    const tokens: [string, string, string, boolean, boolean, number][] = [];
+    const tokens: [string, string, string, boolean, boolean, number, boolean, unknown][] = [];
     let wordCount = 0;
     let capsWordCount = 0;
     for (const m of text.matchAll(TOKEN_RE)) {
@@ -73,6 +73,8 @@ describe("analyseText on plain ASCII", () => {
           caps,
           norm.length >= 3 && /(\p{L})\1\1/u.test(norm),
           wordHash(norm),
+          /^[a-z0-9]+$/.test(norm),
+          VOCABULARY.get(norm, wordHash(norm)),
         ]);
       } else {
         const raw = (m[1] ?? m[3] ?? m[4]) as string;
@@ -83,6 +85,8 @@ describe("analyseText on plain ASCII", () => {
           false,
           false,
           0,
+          false,
+          m[3] !== undefined ? undefined : VOCABULARY.get(raw, wordHash(raw)),
         ]);
       }
     }
@@ -91,7 +95,7 @@ describe("analyseText on plain ASCII", () => {
   const view = (text: string) => {
     const a = analyseText(text);
     return {
-      tokens: a.tokens.map((t) => [t.kind, t.raw, t.norm, t.caps, t.elongated, t.hash]),
+      tokens: a.tokens.map((t) => [t.kind, t.raw, t.norm, t.caps, t.elongated, t.hash, t.plain, t.facts]),
       wordCount: a.wordCount,
       capsWordCount: a.capsWordCount,
       latin: a.scripts.latin,
@@ -109,6 +113,9 @@ describe("analyseText on plain ASCII", () => {
       " ",
       "a",
       "\tline one\nline two\r\n",
+      // Words met before, in other cases and in one message twice: a word's token is kept and reused between messages.
+      "Not NOT not bad BAD Bad good GOOD refund Refund",
+      "not bad, Not Bad! good good GOOD... REFUND refund",
     ];
     const alphabet = ":;=8xXo-'^)(][dDpP/\\|*3$@O<^_Tt.!?,aAbsS #hHe ";
     let seed = 3;

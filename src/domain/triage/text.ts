@@ -7,21 +7,21 @@ export const MAX_ANALYSED_CHARS = 4096;
 export type TokenKind = "word" | "emoticon" | "emoji" | "punct";
 
 export interface Token {
-  kind: TokenKind;
+  readonly kind: TokenKind;
   /** As written (after control characters were removed). */
-  raw: string;
+  readonly raw: string;
   /** Lower-cased, curly apostrophes straightened, '#' of a hashtag dropped. */
-  norm: string;
+  readonly norm: string;
   /** A word of two or more letters, all upper case ("NOW"); drives caps emphasis. */
-  caps: boolean;
+  readonly caps: boolean;
   /** A letter repeated three or more times ("sooo"): an intensifier on its own. */
-  elongated: boolean;
+  readonly elongated: boolean;
   /** wordHash(norm) for words (0 for other tokens): looks the word up in a WordTable without rehashing it. */
-  hash: number;
+  readonly hash: number;
   /** norm is only ASCII lower-case letters and digits: one word to the cue regexes, no apostrophe or hyphen to split at. */
-  plain: boolean;
+  readonly plain: boolean;
   /** What the vocabulary knows about norm (words, emoticons and emoji), looked up once for every scorer. */
-  facts: WordFacts | undefined;
+  readonly facts: WordFacts | undefined;
 }
 
 export interface AnalysedText {
@@ -197,6 +197,11 @@ mark("!?.,;:", PUNCT);
 mark("Tt;", TEAR);
 mark("<:;=8xX)(][dD^Tt;-oO", EMOTICON_START);
 
+/** The token of each lone punctuation mark ("?", ","), made once: most punctuation runs are one character. */
+const SINGLE_PUNCT: (Token | undefined)[] = [];
+for (let c = 0; c < 128; c++)
+  if (ASCII_CLASS[c]! & PUNCT) SINGLE_PUNCT[c] = punctToken(String.fromCharCode(c));
+
 /** [A-Za-z0-9] lower-cased, 0 for any other ASCII code: the word loop's class test, case count and folding at once. */
 const FOLDED = new Uint8Array(128);
 for (let c = 0; c < 128; c++) if (ASCII_CLASS[c]! & ALNUM) FOLDED[c] = c >= 65 && c <= 90 ? c + 32 : c;
@@ -326,31 +331,38 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
         }
         break;
       }
-      const raw = text.slice(start, j);
       letters += upper + lower;
       const hasLetter = upper + lower > 0;
       if (hasLetter) wordCount++;
-      const caps = hasLetter && raw.length >= 2 && lower === 0;
-      if (caps) capsWordCount++;
-      const lowered = upper > 0 ? raw.toLowerCase() : raw;
-      const norm = c === 35 ? lowered.slice(1) : lowered;
-      tokens.push({
-        kind: "word",
-        raw,
-        norm,
-        caps,
-        elongated: norm.length >= 3 && elongated,
-        hash,
-        plain: !joined && c !== 64, // '@' stays in norm, '#' does not
-        facts: VOCABULARY.get(norm, hash),
-      });
+      // The token depends only on these characters: a word seen before is the same (immutable) object again.
+      const length = j - start;
+      const slot = (hash + Math.imul(upper, 0x9e3779b1)) & WORD_TOKEN_MASK; // "Order" and "order" apart
+      let token = wordTokens[slot];
+      if (token === undefined || !sameChars(token.raw, text, start, length)) {
+        const raw = text.slice(start, j);
+        const lowered = upper > 0 ? raw.toLowerCase() : raw;
+        const norm = c === 35 ? lowered.slice(1) : lowered;
+        token = {
+          kind: "word",
+          raw,
+          norm,
+          caps: hasLetter && length >= 2 && lower === 0,
+          elongated: norm.length >= 3 && elongated,
+          hash,
+          plain: !joined && c !== 64, // '@' stays in norm, '#' does not
+          facts: VOCABULARY.get(norm, hash),
+        };
+        if (length <= MAX_CACHED_WORD) wordTokens[slot] = token;
+      }
+      if (token.caps) capsWordCount++;
+      tokens.push(token);
       i = j;
       continue;
     }
     if (k & PUNCT) {
       let e = i + 1;
       while (cls(text, e) & PUNCT) e++;
-      tokens.push(punctToken(text.slice(i, e)));
+      tokens.push(e === i + 1 ? (SINGLE_PUNCT[c] as Token) : punctToken(text.slice(i, e)));
       i = e;
       continue;
     }
@@ -360,6 +372,21 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
   const scripts = noScripts();
   scripts.latin = letters;
   return { text, ascii: true, truncated, tokens, wordCount, capsWordCount, scripts };
+}
+
+// Word tokens of the plain-ASCII path by their exact characters, direct-mapped: most messages reuse a small
+// vocabulary, and a known word then costs a character comparison instead of two strings, a lower-casing, a
+// vocabulary look-up and an object. Tokens are never mutated, so sharing one between messages (or twice in one
+// message) is invisible. Longer words are not kept, so the table holds at most WORD_TOKEN_SLOTS short words.
+const WORD_TOKEN_SLOTS = 4096;
+const WORD_TOKEN_MASK = WORD_TOKEN_SLOTS - 1;
+const MAX_CACHED_WORD = 40;
+const wordTokens: (Token | undefined)[] = new Array<Token | undefined>(WORD_TOKEN_SLOTS).fill(undefined);
+
+function sameChars(raw: string, text: string, start: number, length: number): boolean {
+  if (raw.length !== length) return false;
+  for (let i = 0; i < length; i++) if (raw.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
 }
 
 function asciiLetters(s: string): number {
