@@ -161,6 +161,7 @@ export class FeatureHasher {
   private readonly perOccurrence: boolean;
   /** A token longer than MAX_TOKEN_CHARS, cut and space-padded for its character n-grams. */
   private readonly codes = new Uint16Array(MAX_TOKEN_CHARS + 2);
+  /** fnv1a(token, SEED_WORD) of each token, taken while tokenising writes its characters: the unigram's hash. */
   private readonly tokenHashes = new Int32Array(MAX_TOKENS);
   /**
    * Normalised characters of all tokens, each followed by a space and the first preceded by one (" tok1 tok2 "),
@@ -222,22 +223,15 @@ export class FeatureHasher {
   /** Starts `out` afresh with the word block (unigrams, bigrams) of the tokenised message; sets out.wordEnd. */
   emitWordBlock(): void {
     const wordNgramMax = this.config.wordNgramMax;
-    const chars = this.chars;
-    const starts = this.tokenStart;
     const tokenCount = this.tokenCount;
     this.out.length = 0;
     this.beginBlock(wordNgramMax >= 2 ? 2 * tokenCount : tokenCount);
+    const hashes = this.tokenHashes;
     for (let t = 0; t < tokenCount; t++) {
-      // fnv1a(token, SEED_WORD), straight from the buffer.
-      let h = FNV_OFFSET ^ SEED_WORD;
-      for (let i = starts[t] as number, end = (starts[t + 1] as number) - 1; i < end; i++) {
-        h ^= chars[i] as number;
-        h = Math.imul(h, FNV_PRIME);
-      }
-      this.tokenHashes[t] = h;
+      const h = hashes[t] as number;
       this.add(fmix32(h));
       if (wordNgramMax >= 2 && t > 0)
-        this.add(fmix32(Math.imul((this.tokenHashes[t - 1] as number) ^ SEED_BIGRAM, FNV_PRIME) ^ h));
+        this.add(fmix32(Math.imul((hashes[t - 1] as number) ^ SEED_BIGRAM, FNV_PRIME) ^ h));
     }
     this.endBlock();
     this.out.wordEnd = this.out.length;
@@ -328,11 +322,13 @@ export class FeatureHasher {
     const end = text.length < maxChars ? text.length : maxChars;
     const chars = this.chars;
     const starts = this.tokenStart;
+    const hashes = this.tokenHashes;
     chars[0] = 32;
     let n = 1;
     let tokens = 0;
     let inToken = false;
     let afterDigit = false;
+    let h = 0; // the current token's fnv1a(token, SEED_WORD), as its characters are written
     for (let i = 0; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c >= 0x80) {
@@ -341,7 +337,10 @@ export class FeatureHasher {
       }
       const folded = ASCII_FOLD[c] as number;
       if (folded === FOLD_SEPARATOR) {
-        if (inToken) chars[n++] = 32;
+        if (inToken) {
+          chars[n++] = 32;
+          hashes[tokens - 1] = h;
+        }
         inToken = false;
         afterDigit = false;
         continue;
@@ -355,10 +354,15 @@ export class FeatureHasher {
         if (tokens === MAX_TOKENS) break;
         starts[tokens++] = n;
         inToken = true;
+        h = FNV_OFFSET ^ SEED_WORD;
       }
       chars[n++] = folded;
+      h = Math.imul(h ^ folded, FNV_PRIME);
     }
-    if (inToken) chars[n++] = 32;
+    if (inToken) {
+      chars[n++] = 32;
+      hashes[tokens - 1] = h;
+    }
     starts[tokens] = n;
     this.tokenCount = tokens;
     return true;
@@ -370,6 +374,7 @@ export class FeatureHasher {
       this.chars = new Uint16Array(s.length + MAX_TOKENS + 1);
     const chars = this.chars;
     const starts = this.tokenStart;
+    const hashes = this.tokenHashes;
     chars[0] = 32;
     let n = 1;
     let tokens = 0;
@@ -378,7 +383,13 @@ export class FeatureHasher {
       starts[tokens++] = n;
       const from = m.index;
       const to = from + m[0].length;
-      for (let i = from; i < to; i++) chars[n++] = s.charCodeAt(i);
+      let h = FNV_OFFSET ^ SEED_WORD;
+      for (let i = from; i < to; i++) {
+        const c = s.charCodeAt(i);
+        chars[n++] = c;
+        h = Math.imul(h ^ c, FNV_PRIME);
+      }
+      hashes[tokens - 1] = h;
       chars[n++] = 32;
     }
     starts[tokens] = n;
