@@ -190,6 +190,28 @@ describe("HashedIntentModel.predict", () => {
       { intent: "g", confidence: probs[6] },
     ]);
     expect(p.confidence).toBe(probs[0]);
+    expect(p.intent).toBe("a");
+  });
+
+  it("takes the margin to the runner-up that rank() reports, wherever the two best labels sit", () => {
+    const texts = [
+      "where is my parcel please",
+      "refund my password",
+      "hello where is my order",
+      "sign in refund",
+    ];
+    const withMinMargin = (minMargin: number) =>
+      new HashedIntentModel({ ...model.params, thresholds: { minConfidence: 0, minMargin, minCoverage: 0 } });
+    for (const text of texts) {
+      const [first, second] = model.rank(text);
+      const margin = first!.confidence - second!.confidence;
+      expect(withMinMargin(margin).predict(text), text).toMatchObject({
+        intent: first!.intent,
+        confidence: first!.confidence,
+        outOfScope: false,
+      });
+      expect(withMinMargin(margin + 1e-12).predict(text).outOfScope, text).toBe(true);
+    }
   });
 
   it("is less confident about nonsense than about an in-domain request", () => {

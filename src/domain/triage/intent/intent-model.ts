@@ -308,9 +308,9 @@ export class HashedIntentModel implements IntentModel {
 
   predict(text: string): IntentPrediction {
     const coverage = this.computeLogits(typeof text === "string" ? text : "");
-    const best = this.rankLogits();
-    const confidence = best[3] as number;
-    const margin = confidence - (best[4] as number); // a model has two labels at least, so the second is set
+    const best = this.bestTwo();
+    const confidence = best[1] as number;
+    const margin = confidence - (best[2] as number);
     const t = this.params.thresholds;
     const outOfScope =
       coverage === 0 ||
@@ -319,6 +319,33 @@ export class HashedIntentModel implements IntentModel {
       margin < t.minMargin ||
       coverage < t.minCoverage;
     return { intent: this.labels[best[0] as number] as string, confidence, outOfScope };
+  }
+
+  /**
+   * What predict needs of the softmax: the best label (the first of equal logits) into ranked[0] and the two largest
+   * probabilities into ranked[1..2], bit for bit what rankLogits gives them. The largest logits by Math.max rather
+   * than rankLogits's compare-and-shift: a running maximum over logits in no particular order is a branch the CPU
+   * mispredicts a few times per message, and a third label is only for rank().
+   */
+  private bestTwo(): Float64Array {
+    const logits = this.accumulator.out;
+    const k = this.k;
+    let l1 = logits[0] as number;
+    for (let j = 1; j < k; j++) l1 = Math.max(l1, logits[j] as number);
+    let i1 = 0;
+    while (i1 < k - 1 && (logits[i1] as number) !== l1) i1++; // bounded: a NaN logit must not loop forever
+    // A model has two labels at least, so there is a second; equal to l1 when two labels tie.
+    let l2 = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < i1; j++) l2 = Math.max(l2, logits[j] as number);
+    for (let j = i1 + 1; j < k; j++) l2 = Math.max(l2, logits[j] as number);
+    const temperature = this.params.temperature;
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += expNonPositive(((logits[j] as number) - l1) / temperature);
+    const ranked = this.ranked;
+    ranked[0] = i1;
+    ranked[1] = 1 / sum;
+    ranked[2] = expNonPositive((l2 - l1) / temperature) / sum;
+    return ranked;
   }
 
   /** The three most probable labels for a message, best first (two for a two-label model): for diagnostics. */
