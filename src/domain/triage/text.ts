@@ -298,62 +298,40 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
     const tagged = (c === 35 || c === 64) && (cls(text, i + 1) & ALNUM) !== 0; // "#tag", "@name"
     if (k & ALNUM || tagged) {
       let j = tagged ? i + 1 : i;
-      let upper = 0;
-      let lower = 0;
-      let run = 1;
-      let elongated = false;
-      let prev = -1;
-      let joined = false;
-      let hash = c === 64 ? extendWordHash(WORD_HASH_START, 64) : WORD_HASH_START; // wordHash(norm): '@' stays, '#' goes
+      // The hot loop only finds the word's end and hashes its characters as written: everything else about a word
+      // depends on those characters alone, and is worked out once, when a word is not in wordTokens.
+      let rawHash = tagged ? extendWordHash(WORD_HASH_START, c) : WORD_HASH_START;
       let d = 0; // the character at j once the loop below stops before the end
       for (;;) {
         while (j < n) {
           d = text.charCodeAt(j);
-          const f = FOLDED[d] as number; // undefined past ASCII: not a letter or digit either
-          if (!(f > 0)) break;
-          if (f !== d) upper++;
-          else if (f >= 97) lower++;
-          hash = extendWordHash(hash, f);
-          // Three of the same letter in a row, case-insensitively: (\p{L})\1\1 on the lower-cased word.
-          if (f !== prev) {
-            prev = f;
-            run = 1;
-          } else if (f >= 97 && ++run >= 3) elongated = true;
+          if (!((FOLDED[d] as number) > 0)) break; // undefined past ASCII: not a letter or digit either
+          rawHash = extendWordHash(rawHash, d);
           j++;
         }
         if (j < n && (d === 39 || d === 45 || d === 95) && cls(text, j + 1) & ALNUM) {
-          prev = -1; // a joiner breaks a run of letters
-          run = 1;
-          joined = true;
-          hash = extendWordHash(hash, d);
+          rawHash = extendWordHash(rawHash, d);
           j++;
           continue;
         }
         break;
       }
-      letters += upper + lower;
-      const hasLetter = upper + lower > 0;
-      if (hasLetter) wordCount++;
-      // The token depends only on these characters: a word seen before is the same (immutable) object again.
       const length = j - start;
-      const slot = (hash + Math.imul(upper, 0x9e3779b1)) & WORD_TOKEN_MASK; // "Order" and "order" apart
+      const slot = (rawHash ^ (rawHash >>> 15)) & WORD_TOKEN_MASK; // FNV-1a's low bits mix poorly on their own
       let token = wordTokens[slot];
-      if (token === undefined || !sameChars(token.raw, text, start, length)) {
-        const raw = text.slice(start, j);
-        const lowered = upper > 0 ? raw.toLowerCase() : raw;
-        const norm = c === 35 ? lowered.slice(1) : lowered;
-        token = {
-          kind: "word",
-          raw,
-          norm,
-          caps: hasLetter && length >= 2 && lower === 0,
-          elongated: norm.length >= 3 && elongated,
-          hash,
-          plain: !joined && c !== 64, // '@' stays in norm, '#' does not
-          facts: VOCABULARY.get(norm, hash),
-        };
-        if (length <= MAX_CACHED_WORD) wordTokens[slot] = token;
+      let wordLetters: number;
+      if (token !== undefined && sameChars(token.raw, text, start, length)) {
+        wordLetters = wordTokenLetters[slot] as number;
+      } else {
+        token = plainWordToken(text.slice(start, j));
+        wordLetters = asciiLetters(token.raw);
+        if (length <= MAX_CACHED_WORD) {
+          wordTokens[slot] = token;
+          wordTokenLetters[slot] = wordLetters;
+        }
       }
+      letters += wordLetters;
+      if (wordLetters > 0) wordCount++;
       if (token.caps) capsWordCount++;
       tokens.push(token);
       i = j;
@@ -382,6 +360,54 @@ const WORD_TOKEN_SLOTS = 4096;
 const WORD_TOKEN_MASK = WORD_TOKEN_SLOTS - 1;
 const MAX_CACHED_WORD = 40;
 const wordTokens: (Token | undefined)[] = new Array<Token | undefined>(WORD_TOKEN_SLOTS).fill(undefined);
+/** The ASCII letters of each kept word, for the script counts. */
+const wordTokenLetters = new Int32Array(WORD_TOKEN_SLOTS);
+
+/**
+ * The token of a word the plain-ASCII scan found: [#@]?[A-Za-z0-9]+(?:['\-_][A-Za-z0-9]+)*, as the general path
+ * would make it.
+ */
+function plainWordToken(raw: string): Token {
+  const c = raw.charCodeAt(0);
+  let upper = 0;
+  let lower = 0;
+  let run = 1;
+  let elongated = false;
+  let prev = -1;
+  let joined = false;
+  let hash = c === 64 ? extendWordHash(WORD_HASH_START, 64) : WORD_HASH_START; // wordHash(norm): '@' stays, '#' goes
+  for (let i = c === 35 || c === 64 ? 1 : 0; i < raw.length; i++) {
+    const d = raw.charCodeAt(i);
+    const f = FOLDED[d] as number;
+    if (f === 0) {
+      prev = -1; // a joiner breaks a run of letters
+      run = 1;
+      joined = true;
+      hash = extendWordHash(hash, d);
+      continue;
+    }
+    if (f !== d) upper++;
+    else if (f >= 97) lower++;
+    hash = extendWordHash(hash, f);
+    // Three of the same letter in a row, case-insensitively: (\p{L})\1\1 on the lower-cased word.
+    if (f !== prev) {
+      prev = f;
+      run = 1;
+    } else if (f >= 97 && ++run >= 3) elongated = true;
+  }
+  const lowered = upper > 0 ? raw.toLowerCase() : raw;
+  const norm = c === 35 ? lowered.slice(1) : lowered;
+  return {
+    kind: "word",
+    raw,
+    norm,
+    caps: upper + lower > 0 && raw.length >= 2 && lower === 0,
+    elongated: norm.length >= 3 && elongated,
+    hash,
+    plain: !joined && c !== 64, // '@' stays in norm, '#' does not
+    facts: VOCABULARY.get(norm, hash),
+  };
+}
 
 function sameChars(raw: string, text: string, start: number, length: number): boolean {
   if (raw.length !== length) return false;
