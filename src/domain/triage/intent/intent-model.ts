@@ -2,7 +2,7 @@
 // regression, temperature-calibrated, with out-of-scope detection; plus a portable (de)serialised form.
 
 import { z } from "zod";
-import { expNonPositive, type OutOfScopeThresholds } from "./calibration.ts";
+import { expNonPositive, type OutOfScopeThresholds, softmaxInto } from "./calibration.ts";
 import { IntentError } from "./errors.ts";
 import { type FeatureConfig, FeatureHasher, MAX_TOKENS, validateFeatureConfig } from "./features.ts";
 import { type Accumulator, createAccumulator } from "./simd-accumulate.ts";
@@ -82,8 +82,8 @@ export class HashedIntentModel implements IntentModel {
   /** gatherKnown's sums of squares. */
   private gatheredSq = 0;
   private gatheredKnownSq = 0;
-  /** rankLogits' result: the best three label indices, then their probabilities. */
-  private readonly ranked = new Float64Array(6);
+  /** bestTwo's result: the best label's index, then the two largest probabilities. */
+  private readonly best = new Float64Array(3);
   /** The cache slot of each token of the message being predicted. */
   private readonly tokenSlots: Int32Array;
 
@@ -322,10 +322,10 @@ export class HashedIntentModel implements IntentModel {
   }
 
   /**
-   * What predict needs of the softmax: the best label (the first of equal logits) into ranked[0] and the two largest
-   * probabilities into ranked[1..2], bit for bit what rankLogits gives them. The largest logits by Math.max rather
-   * than rankLogits's compare-and-shift: a running maximum over logits in no particular order is a branch the CPU
-   * mispredicts a few times per message, and a third label is only for rank().
+   * What predict needs of the softmax: the best label (the first of equal logits) into best[0] and the two largest
+   * probabilities into best[1..2], bit for bit what softmaxInto gives them (the best label's exponential is exactly
+   * 1) without normalising every label. The largest logits by Math.max rather than a compare-and-branch: a running
+   * maximum over logits in no particular order is a branch the CPU mispredicts a few times per message.
    */
   private bestTwo(): Float64Array {
     const logits = this.accumulator.out;
@@ -341,71 +341,21 @@ export class HashedIntentModel implements IntentModel {
     const temperature = this.params.temperature;
     let sum = 0;
     for (let j = 0; j < k; j++) sum += expNonPositive(((logits[j] as number) - l1) / temperature);
-    const ranked = this.ranked;
-    ranked[0] = i1;
-    ranked[1] = 1 / sum;
-    ranked[2] = expNonPositive((l2 - l1) / temperature) / sum;
-    return ranked;
+    const best = this.best;
+    best[0] = i1;
+    best[1] = 1 / sum;
+    best[2] = expNonPositive((l2 - l1) / temperature) / sum;
+    return best;
   }
 
   /** The three most probable labels for a message, best first (two for a two-label model): for diagnostics. */
   rank(text: string): RankedIntent[] {
     this.computeLogits(typeof text === "string" ? text : "");
-    const best = this.rankLogits();
-    const ranked: RankedIntent[] = [];
-    for (let r = 0; r < 3; r++) {
-      const i = best[r] as number;
-      if (i >= 0) ranked.push({ intent: this.labels[i] as string, confidence: best[3 + r] as number });
-    }
-    return ranked;
-  }
-
-  /**
-   * The softmax's three largest probabilities without the other k - 3, from the logits in the accumulator: the best
-   * three labels by logit (the first of equal logits first, as a sort would keep it) into ranked[0..2] (-1 if there
-   * is no third), then one sum of exponentials, and their probabilities into ranked[3..5]. Bit for bit what
-   * softmaxInto gives them (the best label's exponential is exactly 1), at about a third less cost than normalising
-   * every label and scanning the result.
-   */
-  private rankLogits(): Float64Array {
-    const logits = this.accumulator.out;
-    const k = this.k;
-    let i1 = 0;
-    let l1 = logits[0] as number;
-    let i2 = -1;
-    let l2 = 0;
-    let i3 = -1;
-    let l3 = 0;
-    for (let j = 1; j < k; j++) {
-      const lj = logits[j] as number;
-      if (lj > l1) {
-        i3 = i2;
-        l3 = l2;
-        i2 = i1;
-        l2 = l1;
-        i1 = j;
-        l1 = lj;
-      } else if (i2 < 0 || lj > l2) {
-        i3 = i2;
-        l3 = l2;
-        i2 = j;
-        l2 = lj;
-      } else if (i3 < 0 || lj > l3) {
-        i3 = j;
-        l3 = lj;
-      }
-    }
-    const temperature = this.params.temperature;
-    let sum = 0;
-    for (let j = 0; j < k; j++) sum += expNonPositive(((logits[j] as number) - l1) / temperature);
-    const ranked = this.ranked;
-    ranked[0] = i1;
-    ranked[1] = i2;
-    ranked[2] = i3;
-    ranked[3] = 1 / sum;
-    ranked[4] = expNonPositive((l2 - l1) / temperature) / sum;
-    ranked[5] = i3 >= 0 ? expNonPositive((l3 - l1) / temperature) / sum : 0;
-    return ranked;
+    const probs = softmaxInto(this.accumulator.out, this.params.temperature, this.probs);
+    // Off the hot path, so the whole softmax and a sort; the sort is stable, so equal labels keep their order.
+    return Array.from(probs, (confidence, i) => ({ intent: this.labels[i] as string, confidence }))
+      .sort((a, b) => b.confidence - a.confidence)
+      .slice(0, 3);
   }
 }
 
