@@ -3,6 +3,7 @@
 
 import { boundaryMessage } from "../domain/answer/messages.ts";
 import { type Reprioritisation, reprioritise } from "../domain/conversation/reprioritise.ts";
+import { conversationLanguageAfter } from "../domain/conversation/language.ts";
 import { decide, type Command, type OwnershipState } from "../domain/conversation/state-machine.ts";
 import { AppError } from "../domain/errors.ts";
 import { agentJoinedMessage, boundaryMeta, customerNotice } from "../domain/handoff/index.ts";
@@ -366,9 +367,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
           text: input.text,
           triage,
         });
-        if (triage && !unit.conversation.language && triage.languageConfidence >= 0.5) {
-          await unit.update({ language: triage.language });
-        }
+        const adopted = triage ? conversationLanguageAfter(unit.conversation.language, triage) : null;
+        if (adopted) await unit.update({ language: adopted });
         if (triage) outbox.events.push({ type: "triage", conversationId, messageSeq: message.seq, triage });
         if (unit.conversation.status === "ai") {
           if (!deps.responder) {

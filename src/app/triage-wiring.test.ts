@@ -46,6 +46,26 @@ describe("triage on every customer message", () => {
     expect((await t.store.listMessages(id, {}))[0]?.triage?.route).toBe("ai");
   });
 
+  it("follows the language the customer writes over the browser's locale, so the handoff notice is in it too", async () => {
+    t = await startTandem({}, { responder: { respond: async () => ({ kind: "escalate", tier: 1, reasons: ["cannot_answer"] }) } });
+    const { id, token } = await newConversation(t.app, { name: "Jonas", locale: "en-GB" });
+    expect((await t.store.getConversation(id))?.language).toBe("en");
+    await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m1", text: "Ich möchte meine Bestellung stornieren" },
+    });
+    await t.conversations.drain();
+    expect((await t.store.getConversation(id))?.language).toBe("de");
+    const notice = (await t.store.listMessages(id, {})).find((m) => m.author === "system");
+    expect(notice?.text).toMatch(/unser(em)? Team/);
+    // A short reply afterwards ("ok", "thanks!") cannot tell its language and leaves the conversation's as it is.
+    await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m2", text: "ok thanks!" },
+    });
+    expect((await t.store.getConversation(id))?.language).toBe("de");
+  });
+
   it("carries the triage result to the agents' topic", async () => {
     t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
     const seen: StreamEvent[] = [];
