@@ -49,6 +49,13 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("can I get it tomorrow", "can I get it next day");
   });
 
+  it("read 'pay with X' as asking for the payment methods, whatever X is", () => {
+    for (const s of ["can I pay with Bitcoin", "paying by cash", "pay using a gift card", "pay via PayPal"])
+      expect(terms(s).slice(0, 2)).toEqual(terms("payment methods"));
+    // Paying later or in parts is another question (instalments), not which method.
+    expect(terms("can I pay in 3 parts")).not.toContain("method");
+  });
+
   it("join British and American spellings", () => {
     same("colour", "color");
     same("instalments", "installments");

@@ -46,6 +46,8 @@ const EN: SynonymRules = {
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
     { pattern: String.raw`opt(?:ed|ing)?[ -]out`, to: "unsubscribe" },
     { pattern: String.raw`gift (?:voucher|certificate)s?`, to: "gift card" },
+    // "Can I pay with Bitcoin / by cash?" asks which payment methods there are, whatever the method named.
+    { pattern: String.raw`pay(?:ing)? (?:with|by|using|via|through)`, to: "payment method" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.
