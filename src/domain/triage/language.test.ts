@@ -34,6 +34,29 @@ describe("detectLanguage", () => {
     }
   });
 
+  it("reads no language into email and web addresses: an address alone falls back, the words around it decide", () => {
+    // "com" is Portuguese for "with": a customer answering "what is your email?" was told, in Portuguese, that
+    // nobody could help in their language.
+    for (const text of [
+      "alex@example.com",
+      "john.doe@gmail.com",
+      "https://example.com/orders/123",
+      "www.example.com/pt/com",
+    ])
+      expect(detectLanguage(text, "en"), text).toEqual({
+        language: "en",
+        confidence: 0.5,
+        source: "fallback",
+      });
+    expect(detectLanguage("alex@example.com").language).toBe("und");
+    expect(detectLanguage("mi correo es juan@ejemplo.com, gracias").language).toBe("es");
+    expect(detectLanguage("Bitte rufen Sie mich an, ich bin unter hans@firma.com erreichbar").language).toBe(
+      "de",
+    );
+    // A mention is a word of the message, not an address.
+    expect(detectLanguage("@support where is my order, it is late").language).toBe("en");
+  });
+
   it("says undetermined for a short message when no fallback is known", () => {
     expect(detectLanguage("ok")).toEqual({ language: "und", confidence: 0, source: "undetermined" });
   });

@@ -48,8 +48,24 @@ const SCRIPT_LANGUAGE: [keyof ScriptCounts, string][] = [
   ["han", "zh"],
 ];
 
+/**
+ * Email addresses and web addresses, which are written in no language: "alex@example.com", a customer's answer to
+ * "what is your email?", read as Portuguese by its "com" ("with"). A mention ("@support") is a word and stays. The
+ * analysis flags the few messages that may hold one, so the others pay nothing.
+ */
+const ADDRESS_RE = /[^\s@]+@[^\s@]+|(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+/gi;
+
 export function detectLanguage(input: AnalysedText | string, fallbackLanguage?: string): LanguageResult {
   const analysed = typeof input === "string" ? analyseText(input) : input;
+  if (analysed.mayHoldAddress) {
+    const withoutAddresses = analysed.text.replace(ADDRESS_RE, " ");
+    if (withoutAddresses !== analysed.text)
+      return detectWords(analyseText(withoutAddresses), fallbackLanguage);
+  }
+  return detectWords(analysed, fallbackLanguage);
+}
+
+function detectWords(analysed: AnalysedText, fallbackLanguage: string | undefined): LanguageResult {
   const fallback = normaliseTag(fallbackLanguage);
   const s = analysed.scripts;
   const nonLatin =

@@ -90,7 +90,13 @@ describe("analyseText on plain ASCII", () => {
         ]);
       }
     }
-    return { tokens, wordCount, capsWordCount, latin: (text.match(/[A-Za-z]/g) ?? []).length };
+    return {
+      tokens,
+      wordCount,
+      capsWordCount,
+      latin: (text.match(/[A-Za-z]/g) ?? []).length,
+      mayHoldAddress: text.includes("/") || /\S@/.test(text),
+    };
   }
   const view = (text: string) => {
     const a = analyseText(text);
@@ -99,6 +105,7 @@ describe("analyseText on plain ASCII", () => {
       wordCount: a.wordCount,
       capsWordCount: a.capsWordCount,
       latin: a.scripts.latin,
+      mayHoldAddress: a.mayHoldAddress,
     };
   };
 
@@ -116,6 +123,8 @@ describe("analyseText on plain ASCII", () => {
       // Words met before, in other cases and in one message twice: a word's token is kept and reused between messages.
       "Not NOT not bad BAD Bad good GOOD refund Refund",
       "not bad, Not Bad! good good GOOD... REFUND refund",
+      // Addresses: an '@' after a word or a '/' anywhere, emoticons' included; a mention is no address.
+      "alex@example.com https://example.com/x @team x @ y a:@ :/ a\n@b",
     ];
     const alphabet = ":;=8xXo-'^)(][dDpP/\\|*3$@O<^_Tt.!?,aAbsS #hHe ";
     let seed = 3;

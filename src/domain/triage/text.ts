@@ -38,6 +38,11 @@ export interface AnalysedText {
   capsWordCount: number;
   /** Share of letters in scripts other than Latin, per script, for language detection. */
   scripts: ScriptCounts;
+  /**
+   * The text has an '@' right after a word or a '/': it may hold an email or web address, whose words
+   * ("example", "com") are in no language. Found by the scan that reads every character anyway.
+   */
+  mayHoldAddress: boolean;
 }
 
 export interface ScriptCounts {
@@ -82,6 +87,8 @@ function decodeEntity(entity: string): string {
 }
 
 const ELONGATION_RE = /(\p{L})\1\1/u;
+/** An '@' with no space before it: in an address ("alex@example.com"), not a mention ("@support"). */
+const ADDRESS_AT_RE = /\S@/;
 const PLAIN_RE = /^[a-z0-9]+$/;
 const HAS_LETTER_RE = /\p{L}/u;
 
@@ -138,6 +145,7 @@ export function analyseText(input: string): AnalysedText {
     wordCount,
     capsWordCount,
     scripts: countScripts(text),
+    mayHoldAddress: text.includes("/") || ADDRESS_AT_RE.test(text),
   };
 }
 
@@ -274,6 +282,7 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
   let wordCount = 0;
   let capsWordCount = 0;
   let letters = 0;
+  let mayHoldAddress = false;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -288,6 +297,7 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
       if (emoticonEnd >= 0) {
         const raw = text.slice(i, emoticonEnd);
         letters += asciiLetters(raw); // "xD", "o.O": the script counts include them
+        if (raw.includes("/") || raw.includes("@")) mayHoldAddress = true; // ":/" of "https://", ":@"; never first
         tokens.push(symbolToken("emoticon", raw));
         i = emoticonEnd;
         continue;
@@ -296,6 +306,7 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
     // Word: [#@]?[alnum]+(?:['\-_][alnum]+)*
     const start = i;
     const tagged = (c === 35 || c === 64) && (cls(text, i + 1) & ALNUM) !== 0; // "#tag", "@name"
+    if (c === 64 && i > 0 && text.charCodeAt(i - 1) > 32) mayHoldAddress = true; // "alex@example.com", not "@team"
     if (k & ALNUM || tagged) {
       let j = tagged ? i + 1 : i;
       // The hot loop only finds the word's end and hashes its characters as written: everything else about a word
@@ -345,11 +356,12 @@ function analysePlainAscii(text: string, truncated: boolean): AnalysedText | nul
       continue;
     }
     if (c >= 0x7f || c === 38 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) return null;
+    if (c === 47) mayHoldAddress = true; // '/': "https://example.com/orders"
     i++;
   }
   const scripts = noScripts();
   scripts.latin = letters;
-  return { text, ascii: true, truncated, tokens, wordCount, capsWordCount, scripts };
+  return { text, ascii: true, truncated, tokens, wordCount, capsWordCount, scripts, mayHoldAddress };
 }
 
 // Word tokens of the plain-ASCII path by their exact characters, direct-mapped: most messages reuse a small
