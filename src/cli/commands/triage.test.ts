@@ -84,12 +84,15 @@ describe("tandem triage", () => {
         customer: { attributes: { lifetimeValue: 50000 } },
       }),
       JSON.stringify([1, 2]),
+      // Nothing to triage: refused as the message API refuses it, with the id, and the stream goes on.
+      JSON.stringify({ id: "f", text: " \n " }),
+      JSON.stringify({ id: "g", text: "thanks" }),
     ].join("\n");
     const { code, stdout, stderr } = await run(["--model", modelDir], `${input}\n`);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const out = lines(stdout);
-    expect(out).toHaveLength(7);
+    expect(out).toHaveLength(9);
 
     expect(Object.keys(out[0] as object)).toEqual([
       "id",
@@ -133,6 +136,8 @@ describe("tandem triage", () => {
       reasons: expect.arrayContaining(["complaint", "vip_customer"]),
     });
     expect(out[6]).toMatchObject({ error: { code: "INPUT_INVALID" } });
+    expect(out[7]).toEqual({ id: "f", error: { code: "INPUT_INVALID", message: "text: text must not be empty" } });
+    expect(out[8]).toMatchObject({ id: "g", route: expect.any(String) });
   });
 
   it("applies a rules file", async () => {

@@ -17,7 +17,8 @@ export const MAX_LINE_CHARS = 1024 * 1024;
 
 const lineSchema = z.object({
   id: z.string({ error: "id must be a string" }),
-  text: z.string({ error: "text must be a string" }),
+  // As the message API: a message of nothing but spaces is no message, and its triage would mean nothing.
+  text: z.string({ error: "text must be a string" }).refine((s) => s.trim() !== "", "text must not be empty"),
   history: z
     .array(
       z.object({
