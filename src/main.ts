@@ -33,6 +33,7 @@ import { KnowledgeBase } from "./adapters/knowledge/knowledge-base.ts";
 import { embedderFromEnv } from "./adapters/knowledge/openai-embedder.ts";
 import { SqlKnowledgeStore } from "./adapters/knowledge/sql-knowledge-store.ts";
 import { wordVectorsFromEnv } from "./adapters/knowledge/word-vectors-file.ts";
+import { wordSimilarityOf } from "./domain/knowledge/word-vectors.ts";
 import { llmFromEnv } from "./adapters/llm/openai-compatible.ts";
 import { createAiResponder } from "./app/ai-responder.ts";
 import { ActionDialog } from "./domain/actions/dialog.ts";
@@ -91,7 +92,12 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
     actions = { dialog: new ActionDialog(loadActionRegistry(actionsFile)), runner: new HttpActionExecutor({ baseUrl, audit: SqlActionAudit.over(handle.db) }) };
   }
   const llm = llmFromEnv(env);
-  const answerer = new Answerer({ retriever: kb.retriever, llm, actions });
+  const answerer = new Answerer({
+    retriever: kb.retriever,
+    llm,
+    actions,
+    wordSimilarity: wordVectors ? wordSimilarityOf(wordVectors) : null,
+  });
   return {
     kb,
     llm,

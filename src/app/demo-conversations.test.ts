@@ -47,6 +47,15 @@ describe("conversations with the demo AI", () => {
     }
   });
 
+  it("reads a follow-up that only names what changed as the question it continues", async () => {
+    const { messages } = await chat(["What is the warranty on furniture?", "what about lamps?"]);
+    const last = messages.at(-1)!;
+    expect(last.author).toBe("ai");
+    // The warranty every product has, not the lamp's catalogue description.
+    expect(last.text).toMatch(/two-year warranty/);
+    expect(last.text).not.toMatch(/Hand-glazed/);
+  });
+
   it("answers the question that follows a 'yes' instead of closing the conversation on it", async () => {
     const { messages, conversation } = await chat([
       "How long does shipping take?",

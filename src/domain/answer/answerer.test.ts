@@ -71,6 +71,61 @@ describe("embedded answerer", () => {
   });
 });
 
+describe("embedded answerer, follow-ups", () => {
+  const shop = new KnowledgeIndex();
+  shop.upsert([
+    c(
+      "warranty",
+      "Warranty",
+      "Every product has a two-year warranty from the date of delivery. Furniture frames and table tops have a five-year warranty.",
+    ),
+    c(
+      "lamp",
+      "Cove ceramic table lamp",
+      "Category: Lighting.\nDescription: Hand-glazed ceramic lamp with a linen shade.\nPrice: 89 euros.",
+    ),
+  ]);
+  const earlier = [
+    { role: "customer" as const, text: "What is the warranty on furniture?" },
+    {
+      role: "ai" as const,
+      text: "Furniture frames and table tops have a five-year warranty.\n\nDid that solve it?",
+    },
+  ];
+  const similar = (a: string, b: string) =>
+    new Set([a, b]).size === 2 && [a, b].includes("furniture") ? 0.49 : 0;
+
+  it("reads 'what about lamps?' as the warranty question it continues, with word similarity", async () => {
+    const r = await new Answerer({ retriever: shop, wordSimilarity: similar }).answer({
+      text: "what about lamps?",
+      language: "en",
+      history: earlier,
+    });
+    expect(r.kind).toBe("answer");
+    if (r.kind === "answer") {
+      expect(r.citations.map((x) => x.documentId)).toContain("warranty");
+      expect(r.text).toContain("two-year warranty");
+      expect(r.text).not.toContain("Hand-glazed");
+    }
+  });
+
+  it("searches the message as written without word similarity or earlier question", async () => {
+    const plain = await new Answerer({ retriever: shop }).answer({
+      text: "what about lamps?",
+      language: "en",
+      history: earlier,
+    });
+    const alone = await new Answerer({ retriever: shop, wordSimilarity: similar }).answer({
+      text: "what about lamps?",
+      language: "en",
+    });
+    for (const r of [plain, alone]) {
+      expect(r.kind).toBe("answer");
+      if (r.kind === "answer") expect(r.citations.map((x) => x.documentId)).toEqual(["lamp"]);
+    }
+  });
+});
+
 describe("messages", () => {
   it("has a boundary message and a follow-up question in every supported language", () => {
     for (const lang of MESSAGE_LANGUAGES) {
@@ -129,7 +184,13 @@ describe("messages", () => {
       "Hoe wijzig ik mijn wachtwoord?",
     ])
       expect(asksHowTo(text), text).toBe(true);
-    for (const text of ["Where is my order?", "Please cancel my order", "I forgot my password", "however I can't", ""])
+    for (const text of [
+      "Where is my order?",
+      "Please cancel my order",
+      "I forgot my password",
+      "however I can't",
+      "",
+    ])
       expect(asksHowTo(text), text).toBe(false);
   });
 

@@ -19,6 +19,7 @@ import {
   type ExtractiveAnswer,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
+import { resolveFollowUp, type WordSimilarity } from "../conversation/follow-up.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
@@ -124,6 +125,11 @@ export interface AnswererOptions {
   onUsage?: (usage: TokenUsage) => void;
   /** Routine actions: the dialog (registry) and the runner (HTTP executor). */
   actions?: { dialog: ActionDialog; runner: ActionRunner } | null;
+  /**
+   * Word similarity (the word vectors): a follow-up such as "what about lamps?" is searched as the earlier question
+   * it continues (see follow-up.ts). Without it every message is searched as written.
+   */
+  wordSimilarity?: WordSimilarity | null;
 }
 
 export interface AnswerHooks {
@@ -155,9 +161,11 @@ export class Answerer {
   private readonly onUsage: ((u: TokenUsage) => void) | null;
   private readonly actions: { dialog: ActionDialog; runner: ActionRunner } | null;
   private readonly tools: ToolSpec[];
+  private readonly wordSimilarity: WordSimilarity | null;
 
   constructor(options: AnswererOptions) {
     this.retriever = options.retriever;
+    this.wordSimilarity = options.wordSimilarity ?? null;
     this.llm = options.llm ?? null;
     this.policy = options.policy ?? DEFAULT_ANSWERABILITY;
     this.k = options.k ?? 5;
@@ -219,7 +227,7 @@ export class Answerer {
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
-    const deep = await this.retriever.search(request.text, {
+    const deep = await this.retriever.search(this.followUpQuestion(request) ?? request.text, {
       k: Math.max(this.k, EXTRACTIVE_DEPTH),
       language: request.language ?? null,
     });
@@ -363,6 +371,14 @@ export class Answerer {
         return turn("done", step.action.name, result.reply, null);
       }
     }
+  }
+
+  /** The question a follow-up ("what about lamps?") stands for, or null to search the message as written. */
+  private followUpQuestion(request: AnswerRequest): string | null {
+    if (this.wordSimilarity === null || request.pendingAction) return null;
+    if (request.language != null && request.language !== "en") return null; // English patterns and vectors
+    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    return resolveFollowUp(request.text, earlier, this.wordSimilarity);
   }
 
   private async generate(

@@ -3,7 +3,7 @@ import { decideAnswerable } from "./answerability.ts";
 import { testChunk } from "./chunk.test-helper.ts";
 import { buildExtractiveAnswer } from "./extractive.ts";
 import { KnowledgeIndex } from "./knowledge-index.ts";
-import { contentWordIds, SoftTitleMatcher, WordVectors } from "./word-vectors.ts";
+import { contentWordIds, SoftTitleMatcher, WordVectors, wordSimilarityOf } from "./word-vectors.ts";
 
 // A toy vocabulary, most frequent first. "remove" and "delete" point the same way; "invoice" is unrelated.
 const words = ["the", "delete", "remove", "account", "invoice", "profile", "facebook", "fb"];
@@ -31,6 +31,15 @@ describe("word vectors", () => {
       for (const b of words)
         expect(vectors.similarity(vectors.id(a), vectors.id(b))).toBeCloseTo(cos(vec[a]!, vec[b]!), 1);
     expect(vectors.similarity(vectors.id("remove"), vectors.id("remove"))).toBe(1);
+  });
+
+  it("compare two words by name for follow-ups, and know nothing of a word outside the vocabulary", () => {
+    const similarity = wordSimilarityOf(vectors);
+    expect(similarity("remove", "delete")).toBeCloseTo(
+      vectors.similarity(vectors.id("remove"), vectors.id("delete")),
+    );
+    expect(similarity("delete", "invoice")).toBeCloseTo(0, 1);
+    expect(similarity("delete", "frobnicate")).toBeNull();
   });
 
   it("weighs rare words above frequent ones", () => {

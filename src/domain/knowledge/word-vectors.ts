@@ -82,6 +82,15 @@ export class WordVectors {
 
 const SIF_A = 1e-4;
 
+/** Cosine similarity of two lower-case words, or null when the vocabulary lacks either (follow-up.ts's port). */
+export function wordSimilarityOf(vectors: WordVectors): (a: string, b: string) => number | null {
+  return (a, b) => {
+    const i = vectors.id(a);
+    const j = vectors.id(b);
+    return i < 0 || j < 0 ? null : vectors.similarity(i, j);
+  };
+}
+
 /** Writes one normalised, int8-quantised vector into row `row` of `data`. */
 export function quantiseInto(
   v: ArrayLike<number>,

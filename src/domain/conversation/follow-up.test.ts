@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { followUpSubject, resolveFollowUp, type WordSimilarity } from "./follow-up.ts";
+
+// Similarities as word vectors give them (measured with the bundled GloVe vectors, rounded).
+const TABLE: Record<string, number> = {
+  "furniture|lamps": 0.49,
+  "furniture|rugs": 0.45,
+  "lamps|rugs": 0.4,
+  "germany|france": 0.73,
+  "paypal|bitcoin": 0.43,
+  "lamp|rug": 0.36,
+  "rug|towels": 0.44,
+  "sofas|chairs": 0.74,
+  "warranty|lamps": 0.16,
+  "delivery|order": 0.3,
+};
+const similarity: WordSimilarity = (a, b) => TABLE[`${a}|${b}`] ?? TABLE[`${b}|${a}`] ?? 0;
+
+describe("a follow-up that only names what changed", () => {
+  it("is recognised by its shape, and a sentence of its own is not", () => {
+    expect(followUpSubject("what about lamps?")).toBe("lamps");
+    expect(followUpSubject("And how about the rug?")).toBe("the rug");
+    expect(followUpSubject("and to France?")).toBe("France");
+    expect(followUpSubject("same for chairs")).toBe("chairs");
+    for (const text of [
+      "and how much does it cost?",
+      "also my order is late",
+      "and I want a refund",
+      "what about the thing I ordered last week from your shop?",
+      "How about you just refund me",
+      "Where is my order?",
+    ])
+      expect(followUpSubject(text), text).toBeNull();
+  });
+
+  it("is read as the earlier question with its subject in place of the word it is most like", () => {
+    const resolve = (text: string, ...earlier: string[]) => resolveFollowUp(text, earlier, similarity);
+    expect(resolve("what about lamps?", "What is the warranty on furniture?")).toBe(
+      "What is the warranty on lamps?",
+    );
+    expect(resolve("and to France?", "How much does shipping to Germany cost?")).toBe(
+      "How much does shipping to France cost?",
+    );
+    expect(resolve("what about Bitcoin?", "Can I pay with PayPal?")).toBe("Can I pay with Bitcoin?");
+    expect(resolve("same for chairs?", "How long is the return window for sofas?")).toBe(
+      "How long is the return window for chairs?",
+    );
+  });
+
+  it("replaces the whole noun phrase after a determiner, keeping the determiner once", () => {
+    const resolve = (text: string, earlier: string) => resolveFollowUp(text, [earlier], similarity);
+    expect(resolve("and the rug?", "How do I return the lamp?")).toBe("How do I return the rug?");
+    expect(resolve("what about the bath towels?", "Is the dune rug machine washable?")).toBe(
+      "Is the bath towels machine washable?",
+    );
+  });
+
+  it("continues the question a chain of follow-ups stands for, past acknowledgements", () => {
+    expect(
+      resolveFollowUp(
+        "and rugs?",
+        ["What is the warranty on furniture?", "what about lamps?", "ok"],
+        similarity,
+      ),
+    ).toBe("What is the warranty on rugs?");
+  });
+
+  it("is searched as written when nothing earlier is like its subject, or there is nothing earlier", () => {
+    // "order" is not close enough to "delivery" to be the same slot; gluing the two would ask something else.
+    expect(resolveFollowUp("what about my order?", ["How long does delivery take?"], similarity)).toBeNull();
+    expect(resolveFollowUp("what about LC-10235?", ["Where is my order LC-10234?"], similarity)).toBeNull();
+    expect(resolveFollowUp("what about lamps?", [], similarity)).toBeNull();
+    expect(resolveFollowUp("what about lamps?", ["hi", "ok"], similarity)).toBeNull();
+    // A full question is never rewritten.
+    expect(
+      resolveFollowUp("Is the lamp dimmable?", ["What is the warranty on furniture?"], similarity),
+    ).toBeNull();
+  });
+});

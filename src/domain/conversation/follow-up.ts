@@ -1,0 +1,129 @@
+// A follow-up that only names what changed ("what about lamps?" after "What is the warranty on furniture?") is
+// searched as the question it stands for ("What is the warranty on lamps?"), so the customer does not repeat
+// themselves. The embedded mode answers each message on its own; without this, "what about lamps?" found the lamp's
+// catalogue row and quoted its description. English only, as the bundled word vectors are.
+//
+// The new subject takes the place of the word of the earlier question it is most like: lamps for furniture,
+// France for Germany. That is what word vectors are good at (co-hyponyms sit close), and the one place where
+// their weakness for retrieval (green is close to blue) is the point. No word close enough: no rewrite, because
+// gluing the two together ("Where is order LC-1? order LC-2") would make a different question, not the one meant.
+
+/** Cosine similarity of two lower-case words' meanings, or null when either is unknown. */
+export type WordSimilarity = (a: string, b: string) => number | null;
+
+/** A word of the earlier question is replaced only when the new subject is at least this similar to it. */
+export const MIN_SUBSTITUTE_SIMILARITY = 0.35;
+/** A follow-up names a subject in a few words; a longer tail is a question of its own. */
+const MAX_SUBJECT_WORDS = 4;
+/** How many earlier customer turns are read to find the question a follow-up continues. */
+const TURNS_READ = 6;
+
+// "what about lamps?", "and how about the rug?", "and to France?", "same for chairs?", "also for the rug?"
+const ELLIPSIS_RES = [
+  /^(?:(?:and|but|ok(?:ay)?|so)[, ]+)?(?:what|how) about (?<subject>.+?)[\s?.!]*$/i,
+  /^(?:and|same|also|and also)(?: (?:for|to|in|on|with|from|about))? (?<subject>.+?)[\s?.!]*$/i,
+];
+
+/**
+ * Question words, pronouns and verbs: a tail with one of them ("and how much does it cost?", "also my order is
+ * late") is a sentence of its own, not a subject.
+ */
+const NOT_A_SUBJECT = new Set(
+  `what how when where why who which whose can could do does did is are was were be been will would should shall may
+  might must have has had i you it we they he she me us them there please thanks thank want need get got like know
+  yes no ok okay`.split(/\s+/),
+);
+/** Words of a subject that say nothing of what it is. */
+const DETERMINERS = new Set("the a an my your our their this that these those some any".split(" "));
+
+const WORD_RE = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+
+/** The subject a follow-up names ("lamps" of "what about lamps?"), or null when the message is no such follow-up. */
+export function followUpSubject(text: string): string | null {
+  const trimmed = text.trim();
+  for (const re of ELLIPSIS_RES) {
+    const subject = re.exec(trimmed)?.groups?.subject?.trim();
+    if (!subject) continue;
+    const words = subject.match(WORD_RE) ?? [];
+    if (words.length === 0 || words.length > MAX_SUBJECT_WORDS) return null;
+    if (words.some((w) => NOT_A_SUBJECT.has(w.toLowerCase()))) return null;
+    return subject;
+  }
+  return null;
+}
+
+/**
+ * The question a follow-up stands for, or null when the message is not one or nothing in the conversation fits.
+ * `earlier`: the customer's own earlier messages, oldest first; a follow-up to a follow-up continues the question
+ * the first one stood for ("warranty on furniture?", "what about lamps?", "and rugs?").
+ */
+export function resolveFollowUp(
+  text: string,
+  earlier: readonly string[],
+  similarity: WordSimilarity,
+): string | null {
+  const subject = followUpSubject(text);
+  if (subject === null) return null;
+  let question: string | null = null;
+  for (const turn of earlier.slice(-TURNS_READ)) {
+    const turnSubject = followUpSubject(turn);
+    if (turnSubject !== null) {
+      question = question === null ? null : (substitute(question, turnSubject, similarity) ?? question);
+    } else if ((turn.match(WORD_RE) ?? []).length >= 3) {
+      question = turn; // "ok", "yes thanks" continue the question before them
+    }
+  }
+  return question === null ? null : substitute(question, subject, similarity);
+}
+
+/**
+ * `question` with its word most like `subject` replaced by it, or null when none is like it enough. When that word
+ * ends a noun phrase after a determiner ("the dune rug"), the whole phrase after the determiner is replaced and the
+ * determiner kept: "Is the dune rug machine washable?" and "the bath towels" make "Is the bath towels machine
+ * washable?", not "Is the dune the bath towels machine washable?".
+ */
+function substitute(question: string, subject: string, similarity: WordSimilarity): string | null {
+  const subjectWords = (subject.match(WORD_RE) ?? []).map((w) => w.toLowerCase());
+  const content = subjectWords.filter((w) => !DETERMINERS.has(w));
+  const words = [...question.matchAll(WORD_RE)];
+  let bestAt = -1;
+  let bestScore = MIN_SUBSTITUTE_SIMILARITY;
+  for (let at = 0; at < words.length; at++) {
+    const word = (words[at] as RegExpMatchArray)[0].toLowerCase();
+    if (DETERMINERS.has(word) || NOT_A_SUBJECT.has(word)) continue;
+    for (const s of content) {
+      if (s === word) continue; // the same word is no change of subject
+      const score = similarity(word, s);
+      if (score !== null && score >= bestScore) {
+        bestAt = at;
+        bestScore = score;
+      }
+    }
+  }
+  if (bestAt < 0) return null;
+  const head = words[bestAt] as RegExpMatchArray;
+  let from = head.index as number;
+  let inserted = subject;
+  // Up to MAX_MODIFIERS words back to a determiner: the phrase's modifiers go with the word they modify.
+  for (let k = bestAt - 1; k >= 0 && k >= bestAt - 1 - MAX_MODIFIERS; k--) {
+    const lower = (words[k] as RegExpMatchArray)[0].toLowerCase();
+    if (DETERMINERS.has(lower)) {
+      from = (words[k + 1] as RegExpMatchArray).index as number;
+      inserted = subject.slice(subjectCoreStart(subject));
+      break;
+    }
+    if (NOT_A_SUBJECT.has(lower) || PREPOSITIONS.has(lower)) break;
+  }
+  return `${question.slice(0, from)}${inserted}${question.slice((head.index as number) + head[0].length)}`;
+}
+
+/** Words that modify a noun before it ("dune" of "the dune rug") and go with it when it is replaced. */
+const MAX_MODIFIERS = 2;
+const PREPOSITIONS = new Set("on in to for with from about of at by into onto over under".split(" "));
+
+/** Where `subject` starts once its leading determiners are skipped ("bath towels" of "the bath towels"). */
+function subjectCoreStart(subject: string): number {
+  for (const m of subject.matchAll(WORD_RE))
+    if (!DETERMINERS.has(m[0].toLowerCase())) return m.index as number;
+  return 0;
+}
