@@ -54,6 +54,11 @@ describe("conversations with the demo AI", () => {
     // The warranty every product has, not the lamp's catalogue description.
     expect(last.text).toMatch(/two-year warranty/);
     expect(last.text).not.toMatch(/Hand-glazed/);
+    // Triage reads the fragment with the earlier question's intent too, so it is not sent to a person as a
+    // complex problem before the AI could answer it.
+    const norway = await chat(["How long does delivery take to Germany?", "and to Norway?"]);
+    expect(norway.conversation.status).toBe("ai");
+    expect(norway.messages.at(-1)?.author).toBe("ai");
   });
 
   it("answers the question that follows a 'yes' instead of closing the conversation on it", async () => {

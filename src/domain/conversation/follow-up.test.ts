@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { followUpSubject, resolveFollowUp, type WordSimilarity } from "./follow-up.ts";
+import { continuedQuestion, followUpSubject, resolveFollowUp, type WordSimilarity } from "./follow-up.ts";
 
 // Similarities as word vectors give them (measured with the bundled GloVe vectors, rounded).
 const TABLE: Record<string, number> = {
@@ -63,6 +63,14 @@ describe("a follow-up that only names what changed", () => {
         similarity,
       ),
     ).toBe("What is the warranty on rugs?");
+  });
+
+  it("continues the customer's last question of three words or more that is no follow-up itself", () => {
+    expect(continuedQuestion(["Do you ship to Canada?", "what about Mexico?", "ok"])).toBe(
+      "Do you ship to Canada?",
+    );
+    expect(continuedQuestion(["hi", "ok"])).toBeNull();
+    expect(continuedQuestion([])).toBeNull();
   });
 
   it("is searched as written when nothing earlier is like its subject, or there is nothing earlier", () => {

@@ -52,6 +52,26 @@ export function followUpSubject(text: string): string | null {
   return null;
 }
 
+/** Words that can open a follow-up: a message opening with another is none, before any regex runs. */
+export const FOLLOW_UP_OPENERS: ReadonlySet<string> = new Set(
+  "and but ok okay so what how same also".split(" "),
+);
+/** A follow-up has at most this many words: "and how about the dune wool rug". */
+export const FOLLOW_UP_MAX_WORDS = MAX_SUBJECT_WORDS + 3;
+
+/**
+ * The earlier question a follow-up continues: the customer's last message of three words or more that is not a
+ * follow-up itself, among the last few. Null when there is none.
+ */
+export function continuedQuestion(earlier: readonly string[]): string | null {
+  const recent = earlier.slice(-TURNS_READ);
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const turn = recent[i] as string;
+    if (followUpSubject(turn) === null && (turn.match(WORD_RE) ?? []).length >= 3) return turn;
+  }
+  return null;
+}
+
 /**
  * The question a follow-up stands for, or null when the message is not one or nothing in the conversation fits.
  * `earlier`: the customer's own earlier messages, oldest first; a follow-up to a follow-up continues the question

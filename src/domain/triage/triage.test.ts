@@ -87,6 +87,33 @@ describe("triage", () => {
     );
   });
 
+  it("reads a follow-up that only names what changed with the intent of the question it continues", () => {
+    const followUps = createTriage({
+      intentModel: fakeIntentModel([
+        [/delivery/i, { intent: "delivery_info", confidence: 0.97 }],
+        [/norway|rugs/i, { intent: "complex_problem", confidence: 0.6 }],
+      ]),
+    });
+    const earlier = [
+      { role: "customer" as const, text: "How long does delivery take to Germany?" },
+      { role: "ai" as const, text: "Two to four business days." },
+    ];
+    expect(followUps({ text: "and to Norway?", history: earlier })).toMatchObject({
+      intent: "delivery_info",
+      route: "ai",
+    });
+    // Past a follow-up and an acknowledgement, to the question the chain continues.
+    const chain = [
+      ...earlier,
+      { role: "customer" as const, text: "what about Sweden?" },
+      { role: "customer" as const, text: "ok" },
+    ];
+    expect(followUps({ text: "and rugs?", history: chain }).intent).toBe("delivery_info");
+    // Alone, or as a sentence of its own, the message is read as written.
+    expect(followUps({ text: "and to Norway?" }).intent).toBe("complex_problem");
+    expect(followUps({ text: "and how do I ship rugs to Norway?", history: earlier }).intent).toBe("complex_problem");
+  });
+
   it("escalates when the customer asks for a person", () => {
     expect(triage({ text: "I want to talk to a human" })).toMatchObject({
       route: "human",

@@ -1,5 +1,11 @@
 // Triage of one customer message: language, sentiment, frustration, intent and the routing decision, in one
 // pass over the text and well under a millisecond, with the cues that explain the result.
+import {
+  continuedQuestion,
+  FOLLOW_UP_MAX_WORDS,
+  FOLLOW_UP_OPENERS,
+  followUpSubject,
+} from "../conversation/follow-up.ts";
 import { ACKNOWLEDGEMENT_MAX_WORDS, isAcknowledgement } from "./acknowledgement.ts";
 import { scoreFrustration } from "./frustration.ts";
 import type { IntentModel } from "./intent/index.ts";
@@ -8,7 +14,7 @@ import { roundThousandths } from "./round.ts";
 import { countUnresolvedAiTurns, decideRoute } from "./routing.ts";
 import { DEFAULT_ROUTING_RULES, type RoutingRules } from "./routing-rules.ts";
 import { scoreSentiment } from "./sentiment.ts";
-import { analyseText } from "./text.ts";
+import { type AnalysedText, analyseText } from "./text.ts";
 import type { HistoryTurn, TriageInput, TriageResult } from "./types.ts";
 
 /** Intent of a bare acknowledgement ("ok", "got it", "yes"): the AI says it is there if needed; nobody is paged. */
@@ -58,7 +64,13 @@ export function createTriage(deps: TriageDeps): Triage {
       intent = ACKNOWLEDGEMENT_INTENT;
       confidence = 1;
     } else if (hasWords) {
-      const text = analysed.text.length > INTENT_CHARS ? analysed.text.slice(0, INTENT_CHARS) : analysed.text;
+      // "and to Norway?" after "How long does delivery take to Germany?" asks the same thing of something else:
+      // its intent is the earlier question's, which the model reads, while the fragment alone read as a complex
+      // problem and went to a person.
+      const continued = history ? followUpContinues(analysed, raw, history) : null;
+      const text =
+        continued ??
+        (analysed.text.length > INTENT_CHARS ? analysed.text.slice(0, INTENT_CHARS) : analysed.text);
       const p = model.predict(text);
       intent = p.intent;
       confidence = Number.isFinite(p.confidence) ? Math.min(1, Math.max(0, p.confidence)) : 0;
@@ -104,6 +116,27 @@ export function createTriage(deps: TriageDeps): Triage {
       tier: decision.tier,
     };
   };
+}
+
+/** The earlier question a short follow-up ("what about lamps?") continues, or null when the message is no follow-up. */
+function followUpContinues(
+  analysed: AnalysedText,
+  raw: string,
+  history: readonly HistoryTurn[],
+): string | null {
+  const first = analysed.tokens[0];
+  if (
+    analysed.wordCount > FOLLOW_UP_MAX_WORDS ||
+    first?.kind !== "word" ||
+    !FOLLOW_UP_OPENERS.has(first.norm)
+  )
+    return null;
+  if (followUpSubject(raw) === null) return null;
+  const earlier: string[] = [];
+  for (const turn of history)
+    if (turn?.role === "customer" && typeof turn.text === "string") earlier.push(turn.text);
+  const question = continuedQuestion(earlier);
+  return question === null ? null : question.slice(0, INTENT_CHARS);
 }
 
 /** How many recent customer turns, and characters of them, decide a short message's language. */
