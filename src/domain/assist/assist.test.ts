@@ -275,27 +275,27 @@ describe("SimilarCaseIndex", () => {
       .integer({ min: 0, max: 10_000 })
       .map((x) => vocab[Math.floor((x / 10_001) ** 3 * vocab.length)] as string);
     const textArb = fc.array(wordArb, { minLength: 1, maxLength: 25 }).map((w) => w.join(" "));
-    fc.assert(
-      fc.property(
-        fc.array(textArb, { minLength: 120, maxLength: 400 }),
-        fc.array(textArb, { minLength: 1, maxLength: 8 }),
-        fc.integer({ min: 1, max: 15 }),
-        (docs, queries, k) => {
-          const index = new SimilarCaseIndex();
-          docs.forEach((text, i) =>
-            index.add({ conversationId: `d${i}`, issueText: text, resolutionCode: "x", resolutionNotes: "" }),
-          );
-          for (const q of queries) {
-            const pruned = index.search(q, k).map((h) => [h.case.conversationId, h.score]);
-            const exhaustive = index
-              .search(q, k, { exhaustive: true })
-              .map((h) => [h.case.conversationId, h.score]);
-            expect(pruned).toEqual(exhaustive);
-          }
-        },
-      ),
-      { numRuns: 60 },
+    const samePrunedAndExhaustive = fc.property(
+      fc.array(textArb, { minLength: 120, maxLength: 400 }),
+      fc.array(textArb, { minLength: 1, maxLength: 8 }),
+      fc.integer({ min: 1, max: 15 }),
+      (docs, queries, k) => {
+        const index = new SimilarCaseIndex();
+        docs.forEach((text, i) =>
+          index.add({ conversationId: `d${i}`, issueText: text, resolutionCode: "x", resolutionNotes: "" }),
+        );
+        for (const q of queries) {
+          const pruned = index.search(q, k).map((h) => [h.case.conversationId, h.score]);
+          const exhaustive = index
+            .search(q, k, { exhaustive: true })
+            .map((h) => [h.case.conversationId, h.score]);
+          expect(pruned).toEqual(exhaustive);
+        }
+      },
     );
+    fc.assert(samePrunedAndExhaustive, { numRuns: 60 });
+    // A tie at the k-th place whose pruning bound rounded a bit below it, which this property once found.
+    fc.assert(samePrunedAndExhaustive, { numRuns: 2, seed: 1674071842 });
   });
 
   it("finds the single case of a one-case index and ignores words shared by most of a large index", () => {

@@ -49,6 +49,13 @@ function lowerBound(sorted: readonly number[], x: number): number {
   return lo;
 }
 
+/**
+ * Relative slack of the pruning bounds. A bound is a sum of the same terms in another order than a case's score, so
+ * the two can differ in the last bits; a case whose bound is within this of the k-th score stays in contention, and
+ * a tie at the k-th place is broken as exhaustive scoring breaks it (the earlier case).
+ */
+const TIE_TOLERANCE = 1e-9;
+
 export class SimilarCaseIndex {
   readonly #cases: ResolvedCase[] = [];
   readonly #docLen: number[] = [];
@@ -110,7 +117,8 @@ export class SimilarCaseIndex {
    * Terms are scored rarest first. Once the k-th best score so far exceeds the most the remaining (common) terms
    * could add to any case, no unseen case can enter the top k (MaxScore pruning): the remaining terms are then
    * looked up only for the cases still in contention, by binary search in their sorted postings. The result
-   * equals exhaustive scoring up to ties; `exhaustive: true` turns pruning off (tests, benchmarks).
+   * equals exhaustive scoring, ties at the k-th place included; `exhaustive: true` turns pruning off (tests,
+   * benchmarks).
    */
   search(query: string, k = 10, options: { exhaustive?: boolean } = {}): SimilarCase[] {
     const n = this.#cases.length;
@@ -147,7 +155,7 @@ export class SimilarCaseIndex {
     for (; i < qTerms.length; i++) {
       if (!options.exhaustive && touched.length >= k && maxAcc >= (remaining[i] as number)) {
         threshold = this.#kthScore(touched, k);
-        if (threshold > (remaining[i] as number)) break;
+        if (threshold - (remaining[i] as number) > threshold * TIE_TOLERANCE) break;
       }
       const { id, w } = qTerms[i] as (typeof qTerms)[number];
       const docs = this.#postDocs[id] as number[];
@@ -163,7 +171,9 @@ export class SimilarCaseIndex {
     }
     if (i < qTerms.length) {
       // Only cases that could still reach the top k get the remaining terms, by binary search.
-      let contenders = touched.filter((d) => (acc[d] as number) + (remaining[i] as number) >= threshold);
+      // A bound within rounding of the threshold may still tie the k-th case, and ties go to the earlier case.
+      const cut = threshold * (1 - TIE_TOLERANCE);
+      let contenders = touched.filter((d) => (acc[d] as number) + (remaining[i] as number) >= cut);
       for (let j = i; j < qTerms.length; j++) {
         const { id, w } = qTerms[j] as (typeof qTerms)[number];
         const docs = this.#postDocs[id] as number[];
@@ -175,7 +185,7 @@ export class SimilarCaseIndex {
             acc[d] = (acc[d] as number) + (w * (tf * (k1 + 1))) / (tf + (norm[d] as number));
           }
         }
-        contenders = contenders.filter((d) => (acc[d] as number) + (remaining[j + 1] as number) >= threshold);
+        contenders = contenders.filter((d) => (acc[d] as number) + (remaining[j + 1] as number) >= cut);
       }
     }
     const top = this.#topK(touched, k);
