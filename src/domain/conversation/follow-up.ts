@@ -12,7 +12,7 @@
 export type WordSimilarity = (a: string, b: string) => number | null;
 
 /** A word of the earlier question is replaced only when the new subject is at least this similar to it. */
-export const MIN_SUBSTITUTE_SIMILARITY = 0.35;
+const MIN_SUBSTITUTE_SIMILARITY = 0.35;
 /** A follow-up names a subject in a few words; a longer tail is a question of its own. */
 const MAX_SUBJECT_WORDS = 4;
 /** How many earlier customer turns are read to find the question a follow-up continues. */
@@ -67,9 +67,14 @@ export function continuedQuestion(earlier: readonly string[]): string | null {
   const recent = earlier.slice(-TURNS_READ);
   for (let i = recent.length - 1; i >= 0; i--) {
     const turn = recent[i] as string;
-    if (followUpSubject(turn) === null && (turn.match(WORD_RE) ?? []).length >= 3) return turn;
+    if (followUpSubject(turn) === null && asksOnItsOwn(turn)) return turn;
   }
   return null;
+}
+
+/** A message long enough to be a question of its own; "ok", "yes thanks" continue the question before them. */
+function asksOnItsOwn(turn: string): boolean {
+  return (turn.match(WORD_RE) ?? []).length >= 3;
 }
 
 /**
@@ -89,8 +94,8 @@ export function resolveFollowUp(
     const turnSubject = followUpSubject(turn);
     if (turnSubject !== null) {
       question = question === null ? null : (substitute(question, turnSubject, similarity) ?? question);
-    } else if ((turn.match(WORD_RE) ?? []).length >= 3) {
-      question = turn; // "ok", "yes thanks" continue the question before them
+    } else if (asksOnItsOwn(turn)) {
+      question = turn;
     }
   }
   return question === null ? null : substitute(question, subject, similarity);
