@@ -117,3 +117,20 @@ export function statesAnswer(kind: AnswerKind, sentence: string, language: strin
   const r = RULES[language]?.[kind];
   return r ? r.sentence.test(sentence) : false;
 }
+
+/**
+ * Words a duration qualifies directly, written as one modifier: "warranty" of "a two-year warranty", "return" of
+ * "our 30-day return window". Such a sentence defines how long that thing lasts; a sentence that merely mentions it
+ * near some other duration ("we answer warranty claims within three business days") does not.
+ */
+export function durationQualifies(sentence: string, language: string): string[] {
+  if (language !== "en") return [];
+  const words: string[] = [];
+  for (const m of sentence.matchAll(QUALIFYING_DURATION)) words.push(m[1]!.toLowerCase());
+  return words;
+}
+
+const QUALIFYING_DURATION = new RegExp(
+  String.raw`\b${NUMBER}-(?:business-|working-|calendar-)?(?:minute|hour|day|week|month|year)\s+(\p{L}+)`,
+  "giu",
+);

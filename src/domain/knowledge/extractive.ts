@@ -1,7 +1,7 @@
 // Extractive answers: the few sentences of the best passages that answer the question, each cited to its passage.
 
 import { type Analyzer, analyzerFor } from "./analyzer.ts";
-import { type ExpectedAnswer, expectedAnswer, statesAnswer } from "./answer-type.ts";
+import { durationQualifies, type ExpectedAnswer, expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
 import type { Passage } from "./knowledge-index.ts";
 
@@ -74,13 +74,28 @@ export function buildExtractiveAnswer(
 ): ExtractiveAnswer | null {
   if (passages.length === 0) return null;
   const analyzer = analyzerFor(language);
-  const queryTerms = new Set(analyzer.terms(question));
+  // The retrieval's terms when given: they hold its typo corrections ("shiping" read as "shipping").
+  const queryTerms = new Set(weights ? weights.keys() : analyzer.terms(question));
   const best = passages[0]!.score;
   const expected = expectedAnswer(question, analyzer.language);
   // A question for a kind of fact reaches a little lower: the section that states it may rank below one whose heading
   // merely shares a word ("how many days until my parcel gets to Belgium": "Parcel lockers" over "Delivery times").
+  // It also reaches two passages deeper for a section whose title or heading names what is asked: "how much is
+  // shipping to Germany" finds "Shipping costs" fourth, after three sections that say Germany or shipping; the
+  // "Refunds" section that prices returns from the UK is not about "how much is it to ship to the UK".
   const relative = expected ? options.relativeScore * 0.75 : options.relativeScore;
-  const usable = passages.slice(0, options.maxPassages).filter((p) => p.score >= best * relative);
+  const titlesOf = (p: Passage) => new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
+  const depth = expected ? options.maxPassages + 2 : options.maxPassages;
+  // A passage that covers more of the question than the best one is usable at any score: "do you accept gift
+  // cards?" ranks "Gift cards" first on its title, but "We accept ... gift cards" under "Payment methods" answers it.
+  const bestCoverage = passages[0]!.coverage;
+  const usable = passages
+    .slice(0, depth)
+    .filter((p, i) =>
+      i < options.maxPassages
+        ? p.score >= best * relative || p.coverage > bestCoverage
+        : p.score >= best * relative && [...titlesOf(p)].some((t) => queryTerms.has(t)),
+    );
   // Framing words of the asked kind ("take" of "how long does it take") are said by every sentence of that kind.
   const framing = new Set(expected ? analyzer.terms(expected.framing.join(" ")) : []);
   const idfOf = (t: string) => (framing.has(t) ? 0 : (weights?.get(t) ?? 1));
@@ -93,7 +108,6 @@ export function buildExtractiveAnswer(
     aspect.size > 0 ? recordKindTerms(leadChunk.text, analyzer, queryTerms) : new Set<string>();
   const kindWeight = kindTerms.size > 0 ? (0.5 * queryMass) / Math.max(queryTerms.size, 1) : 0;
 
-  const titlesOf = (p: Passage) => new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
   // Words of the question in a candidate passage's title placed the passages; the answer sentence is the one that
   // also covers the rest of the question ("wash" in "how should I wash the bath towels?"). Discounted in every
   // passage alike, so a heading that says the question's words does not lose its section the answer: "Can I change
@@ -104,6 +118,12 @@ export function buildExtractiveAnswer(
   usable.forEach((p, pi) => {
     const sentences = splitSentences(p.chunk.text);
     const titleTerms = titlesOf(p);
+    // A sentence speaks about its section's subject: under "Shipping costs", "Standard delivery costs 4.95 euros"
+    // answers "how much is shipping?" though it never says "shipping". A question word only the heading says counts
+    // a little less than one the sentence says (0.2 against 0.3 for a word that placed the passages), so "If the
+    // tracking page has not changed" keeps its lead under "Tracking your parcel"; as much when the sentence also
+    // states the asked kind of fact (a price for "how much").
+    const sectionTerms = sectionTermsOf(p, analyzer);
     // Only a policy passage speaks for the record's kind; decided once per passage, not per sentence.
     const kindBonus = kindWeight > 0 && p.chunk !== leadChunk && !isRecordText(p.chunk.text) ? kindWeight : 0;
     sentences.forEach((s, si) => {
@@ -121,6 +141,13 @@ export function buildExtractiveAnswer(
         asked.push(t);
       }
       if (kindBonus > 0) for (const t of kindTerms) if (terms.has(t)) overlap += kindBonus;
+      const typed = expected ? statesAnswer(expected.kind, s, analyzer.language) : null;
+      for (const t of sectionTerms)
+        if (queryTerms.has(t) && !terms.has(t)) overlap += idfOf(t) * (typed ? 0.3 : 0.2);
+      // "How long is the warranty?": "a two-year warranty" says it of the warranty itself. Half a word's weight more.
+      if (typed && expected!.kind === "duration")
+        for (const t of analyzer.terms(durationQualifies(s, analyzer.language).join(" ")))
+          if (queryTerms.has(t)) overlap += idfOf(t) * 0.5;
       // A sentence that only repeats the question (title-like) is not an answer.
       let novel = 0;
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
@@ -138,7 +165,7 @@ export function buildExtractiveAnswer(
         chunkId: p.chunk.id,
         asked,
         aspectOverlap,
-        typed: expected ? statesAnswer(expected.kind, s, analyzer.language) : null,
+        typed,
       });
     });
   });
@@ -169,6 +196,8 @@ export function buildExtractiveAnswer(
     // From another document it must also answer a part of the question the answer so far does not: sharing a
     // word ("change" my order / "change" the email address) is not support.
     if (documentOf(c) !== leadDocument && c.asked.every((t) => answered.has(t))) continue;
+    // A passage reached only by looking deeper for the asked kind of fact may lead; it does not add to another's lead.
+    if (c.passage >= options.maxPassages && c.passage !== pool[0]!.passage) continue;
     chosen.push(c);
     for (const t of c.asked) answered.add(t);
     words += w;
@@ -211,6 +240,11 @@ export function buildExtractiveAnswer(
     sentences: chosen.map((c) => ({ text: c.text, chunkId: c.chunkId })),
     citations,
   };
+}
+
+/** The terms of a passage's own section heading (the last of its heading path): what its sentences are about. */
+function sectionTermsOf(p: Passage, analyzer: Analyzer): string[] {
+  return analyzer.terms(p.chunk.heading.slice(p.chunk.heading.lastIndexOf("›") + 1));
 }
 
 /**

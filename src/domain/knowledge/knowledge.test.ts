@@ -418,6 +418,14 @@ describe("knowledge index", () => {
       "Within one hour of placing an order you can change its delivery address yourself, under Orders in your account.",
       3.9,
     );
+    const times = section(
+      "times",
+      "shipping",
+      "Shipping and delivery",
+      "Delivery times",
+      "Standard delivery takes 2 to 4 business days within the Netherlands, Belgium and Germany.",
+      2.7,
+    );
     const answer = (q: string, passages: Passage[], idf: Record<string, number>) => {
       const terms = analyzerFor("en").terms(q);
       return buildExtractiveAnswer(q, passages, "en", new Map(terms.map((t) => [t, idf[t] ?? 3] as const)))!;
@@ -440,14 +448,6 @@ describe("knowledge index", () => {
     });
 
     it("looks a little lower for the section that states the duration than a heading sharing a word places it", () => {
-      const times = section(
-        "times",
-        "shipping",
-        "Shipping and delivery",
-        "Delivery times",
-        "Standard delivery takes 2 to 4 business days within the Netherlands, Belgium and Germany.",
-        2.7,
-      );
       const lockersFirst = { ...lockers, score: 5.1 };
       const a = answer("how many days until my parcel gets to Belgium", [lockersFirst, times], {
         dai: 1.2,
@@ -479,6 +479,119 @@ describe("knowledge index", () => {
       const a = answer("Can I change my order?", [changing, address], { chang: 2, order: 0.8 });
       expect(a.text).toMatch(/^You can change or cancel an order/);
       expect(a.citations.map((c) => c.documentId)).toEqual(["orders"]);
+    });
+
+    const costsWithFreight = section(
+      "costs",
+      "shipping",
+      "Shipping and delivery",
+      "Shipping costs",
+      "Standard delivery costs 4.95 euros and is free for orders over 50 euros. Express delivery costs 9.95 euros for every order. Large furniture items ship by freight for a flat fee of 39 euros.",
+      2.4,
+    );
+
+    const intro = section(
+      "intro",
+      "shipping",
+      "Shipping and delivery",
+      "",
+      "Lumen & Co. ships from our warehouse in Rotterdam to the European Union.",
+      2.5,
+    );
+
+    it("answers 'how much is shipping?' from the section headed 'Shipping costs', not its one sentence that says 'ship'", () => {
+      const a = answer("how much is shipping?", [costsWithFreight], { ship: 1.1 });
+      expect(a.text).toBe(
+        "Standard delivery costs 4.95 euros and is free for orders over 50 euros. Express delivery costs 9.95 euros for every order.",
+      );
+    });
+
+    it("reaches two passages deeper for the asked fact in a section whose title names the question's words", () => {
+      const ranked = [{ ...lockers, score: 3.3 }, { ...times, score: 3.2 }, intro, costsWithFreight];
+      const a = answer("how much is shipping to Germany", ranked, { ship: 1.1, germani: 2.6 });
+      expect(a.text).toMatch(/^Standard delivery costs 4.95 euros/);
+      // A priced sentence of another subject that deep is no answer: the UK return fee does not price shipping to the UK.
+      const ukRefunds = section(
+        "refunds",
+        "returns",
+        "Returns and refunds",
+        "Refunds",
+        "Returns from the United Kingdom cost 7.50 euros, deducted from your refund.",
+        2.6,
+      );
+      const ukTimes = {
+        ...times,
+        chunk: { ...times.chunk, text: "Deliveries to the United Kingdom take 4 to 8 business days." },
+      };
+      const uk = answer(
+        "how much does it cost to ship to the UK",
+        [ukTimes, intro, { ...lockers, score: 2.5 }, ukRefunds],
+        {
+          ship: 1.1,
+          unit: 2,
+          kingdom: 2.2,
+        },
+      );
+      expect(uk).toBeNull();
+    });
+
+    it("answers how long something lasts with the sentence that says it of that thing ('a two-year warranty')", () => {
+      const claims = section(
+        "claims",
+        "warranty",
+        "Warranty",
+        "",
+        "To make a warranty claim, email support with photos of the defect. We answer warranty claims within three business days.",
+        4.8,
+      );
+      const cover = section(
+        "cover",
+        "warranty",
+        "Warranty",
+        "",
+        "Every Lumen & Co. product has a two-year warranty from the date of delivery. The warranty covers defects in materials.",
+        4.7,
+      );
+      const a = answer("How long is the warranty?", [claims, cover], { warranti: 1.4 });
+      expect(a.text).toMatch(/^Every Lumen & Co. product has a two-year warranty/);
+    });
+
+    it("quotes a passage that covers more of the question than the best one, whatever its score", () => {
+      const giftCards = {
+        ...section(
+          "gift",
+          "orders",
+          "Orders and payments",
+          "Gift cards",
+          "Gift cards are sold in values from 10 to 500 euros.",
+          7.9,
+        ),
+        coverage: 0.58,
+      };
+      const methods = {
+        ...section(
+          "methods",
+          "orders",
+          "Orders and payments",
+          "Payment methods",
+          "We accept Visa, Mastercard, PayPal, Klarna and Lumen & Co. gift cards.",
+          4.3,
+        ),
+        coverage: 1,
+      };
+      const a = answer("do you accept gift cards", [giftCards, methods], { accept: 2.5, gift: 2, card: 1.8 });
+      expect(a.text).toBe("We accept Visa, Mastercard, PayPal, Klarna and Lumen & Co. gift cards.");
+    });
+
+    it("reads the question with the retrieval's typo corrections ('shiping' as 'ship')", () => {
+      // Only the corrected word names the "Shipping costs" section, ranked below the one that says "ships".
+      const a = buildExtractiveAnswer(
+        "how much is shiping?",
+        [{ ...intro, score: 3 }, costsWithFreight],
+        "en",
+        new Map([["ship", 1.1]]),
+      );
+      expect(a?.text).toMatch(/^Standard delivery costs 4.95 euros/);
     });
   });
 
