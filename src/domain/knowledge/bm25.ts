@@ -256,6 +256,12 @@ export class Bm25Index {
     return { terms, idf, weight, idfMass, sequence: words };
   }
 
+  /** How many live chunks hold the term (0 for a term the index never saw). */
+  documentFrequency(term: string): number {
+    const tid = this.termIds.get(term);
+    return tid === undefined ? 0 : this.df[tid]!;
+  }
+
   idf(term: string): number {
     const tid = this.termIds.get(term);
     // An unseen term counts as seen once: in a small knowledge base a df of 0 would make one unknown word

@@ -54,6 +54,8 @@ interface Candidate {
   chunkId: string;
   /** The question's terms this sentence contains. */
   asked: string[];
+  /** The share of relevance that comes from listing the kind of place asked about (Passage.listed). */
+  listedRelevance: number;
   /** Idf of the question's aspect terms (see recordAspect) this sentence contains. */
   aspectOverlap: number;
   /** Whether it states the kind of fact the question asks for (a duration for "how long"); null: untyped question. */
@@ -141,6 +143,14 @@ export function buildExtractiveAnswer(
         asked.push(t);
       }
       if (kindBonus > 0) for (const t of kindTerms) if (terms.has(t)) overlap += kindBonus;
+      // The sentence that lists the kind of thing asked about answers for it ("... Switzerland and Norway" for Canada).
+      let listedOverlap = 0;
+      for (const l of p.listed ?? [])
+        if (l.sentence === s && queryTerms.has(l.term) && !asked.includes(l.term)) {
+          listedOverlap += idfOf(l.term);
+          asked.push(l.term);
+        }
+      overlap += listedOverlap;
       const typed = expected ? statesAnswer(expected.kind, s, analyzer.language) : null;
       for (const t of sectionTerms)
         if (queryTerms.has(t) && !terms.has(t)) overlap += idfOf(t) * (typed ? 0.3 : 0.2);
@@ -164,6 +174,7 @@ export function buildExtractiveAnswer(
         score: relevance * 1.0 + position * 0.2 + rank * 0.2 + length * 0.1,
         chunkId: p.chunk.id,
         asked,
+        listedRelevance: listedOverlap / queryMass,
         aspectOverlap,
         typed,
       });
@@ -191,8 +202,9 @@ export function buildExtractiveAnswer(
     const w = wordCount(c.text);
     if (words + w > options.maxWords) continue;
     // A supporting sentence must itself speak to the question, not just sit near the best one.
-    if (c.relevance === 0 || c.relevance < chosen[0]!.relevance * 0.5 || c.score < chosen[0]!.score * 0.6)
-      continue;
+    // A second list of places is no support: the one that leads already says where.
+    const own = c.relevance - c.listedRelevance;
+    if (own === 0 || own < chosen[0]!.relevance * 0.5 || c.score < chosen[0]!.score * 0.6) continue;
     // From another document it must also answer a part of the question the answer so far does not: sharing a
     // word ("change" my order / "change" the email address) is not support.
     if (documentOf(c) !== leadDocument && c.asked.every((t) => answered.has(t))) continue;

@@ -2,7 +2,9 @@
 
 import { type Analyzer, analyzerFor, baseLanguage } from "./analyzer.ts";
 import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
+import { splitSentences } from "./chunker.ts";
 import { isRecordText } from "./extractive.ts";
+import { placesIn } from "./places.ts";
 import { questionCore } from "./question-core.ts";
 import { contentWordIds, SoftTitleMatcher, type WordVectors } from "./word-vectors.ts";
 
@@ -35,6 +37,12 @@ export interface Passage {
   similarity: number | null;
   /** Whether one of the query's own terms is in the chunk's title or heading; set on the best passage only. */
   titleMatch?: boolean;
+  /**
+   * The query's terms the knowledge base never uses that one of the chunk's sentences answers by listing their kind:
+   * "Do you ship to Canada?" and "ships ... to the European Union, the United Kingdom, Switzerland and Norway" (see
+   * creditPlaceLists). Each with the sentence that lists; absent when there are none.
+   */
+  listed?: { term: string; sentence: string }[];
   /**
    * The query's terms that the chunk's title or heading names with a near synonym rather than the word itself
    * ("broken" for "Damaged or wrong items"), by the word vectors. Set only when the best passage is a record (see
@@ -117,6 +125,16 @@ export interface SemanticOptions {
  * passage answer for a word, not just rank higher.
  */
 export const SOFT_TITLE_MATCH = 0.6;
+
+/**
+ * A list answers by omission only a yes/no question about one member ("Do you ship to ...", "Can I send it to ..."):
+ * "How long does delivery to Canada take?" is not answered by the countries a shop ships to.
+ */
+const YES_NO_QUESTION = /^\s*(?:do|does|can|could|will|would|is|are|may)\s/i;
+/** How many places a sentence must name to be a list of where something applies. */
+const LIST_MIN_PLACES = 2;
+/** How many of the best lexical candidates are read for lists: the sentence that lists is in a passage found. */
+const LIST_SEARCH_DEPTH = 10;
 
 /**
  * On StackFAQ (bench/results/knowledge.md) weights 0.8-1.6 and thresholds 0-0.5 all gave hit@1 0.796-0.805 against
@@ -343,6 +361,43 @@ export class KnowledgeIndex {
     passages.sort((a, b) => b.score - a.score);
   }
 
+  /**
+   * A country the knowledge base never names ("Do you ship to Canada?") is answered by a sentence that lists
+   * countries ("to the European Union, the United Kingdom, Switzerland and Norway"): what a person would reply, the
+   * list, which says no by leaving it out. Such a passage is credited for the place's unknown words as for one
+   * mention in its body (score, normalised score and coverage), so the question is neither declined as unknown nor
+   * answered from another section.
+   */
+  private creditPlaceLists(idx: Bm25Index, passages: Passage[], question: string, q: AnalysedQuery): void {
+    if (!YES_NO_QUESTION.test(question)) return;
+    const asked = placesIn(question);
+    if (asked.length === 0) return;
+    const unknown: { term: string; idf: number }[] = [];
+    for (const place of asked)
+      for (const term of idx.analyzer.terms(place)) {
+        const at = q.terms.indexOf(term);
+        if (at < 0 || q.weight[at] !== 1 || idx.documentFrequency(term) > 0) continue;
+        if (!unknown.some((u) => u.term === term)) unknown.push({ term, idf: q.idf[at]! });
+      }
+    if (unknown.length === 0) return;
+    const mass = Math.max(q.idfMass, 1e-9);
+    let changed = false;
+    for (const p of passages.slice(0, LIST_SEARCH_DEPTH)) {
+      const list = splitSentences(p.chunk.text).find((s) => placesIn(s).length >= LIST_MIN_PLACES);
+      if (!list) continue;
+      for (const u of unknown) {
+        // One body mention at average length adds about half the term's idf to a BM25 score (tf / (k1 + tf)).
+        const share = u.idf / mass;
+        p.score += 0.5 * u.idf;
+        p.normScore = Math.min(1, p.normScore + 0.5 * share);
+        p.coverage = Math.min(1, p.coverage + share);
+        (p.listed ??= []).push({ term: u.term, sentence: list });
+      }
+      changed = true;
+    }
+    if (changed) passages.sort((a, b) => b.score - a.score);
+  }
+
   /** Sets softTitleTerms on the passages returned: only those, so the cost stays a few dozen similarities. */
   private markSoftTitleTerms(idx: Bm25Index, passages: Passage[], query: string, vectors: WordVectors): void {
     const words: { id: number; term: string }[] = [];
@@ -440,6 +495,8 @@ export class KnowledgeIndex {
         similarity: null,
       });
     }
+    const semantic = this.options.semantic;
+    if (language === "en") this.creditPlaceLists(idx, passages, question, q);
     if (this.options.titlePhrase > 0) this.addTitlePhrases(idx, passages, q);
     const vecs = this.vectors.get(language);
     if (options.vector && vecs && vecs.size > 0) {
@@ -447,7 +504,6 @@ export class KnowledgeIndex {
       passages.splice(0, passages.length, ...fusedHybrid);
     }
     if (this.options.titleCoverage > 0) this.rerankByTitleCoverage(idx, passages, new Set(queryTerms));
-    const semantic = this.options.semantic;
     if (semantic && semantic.weight > 0 && language === "en")
       this.addSemanticTitleMatch(passages, question, semantic);
     const fused = fuseByDocument(passages, this.options.documentFusion);

@@ -5,7 +5,7 @@ import { Bm25Index } from "./bm25.ts";
 import { chunkDocument, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
 import { buildExtractiveAnswer, isRecordText } from "./extractive.ts";
 import { testChunk } from "./chunk.test-helper.ts";
-import { KnowledgeIndex, type Passage } from "./knowledge-index.ts";
+import { KnowledgeIndex, type Passage, type Retrieval } from "./knowledge-index.ts";
 
 const chunk = testChunk;
 
@@ -160,6 +160,9 @@ describe("bm25 index", () => {
   });
 });
 
+/** The idf weights a retrieval hands the extractive answer, as the answerer passes them. */
+const weightsOf = (r: Retrieval) => new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!] as const));
+
 describe("knowledge index", () => {
   const idx = new KnowledgeIndex();
   idx.upsert([
@@ -195,6 +198,47 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("when will my refund be paid")).answerable).toBe(true);
     expect(decideAnswerable(idx.search("do you sell garden furniture in Norway")).answerable).toBe(false);
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
+  });
+
+  describe("when a yes/no question names a country the knowledge base never names", () => {
+    const shop = new KnowledgeIndex();
+    shop.upsert([
+      chunk(
+        "where",
+        "Shipping and delivery",
+        "We ship from our warehouse in Rotterdam to the European Union, the United Kingdom, Switzerland and Norway.",
+      ),
+      chunk(
+        "times",
+        "Delivery times",
+        "Standard delivery takes 2 to 4 business days within the Netherlands, Belgium and Germany. Express delivery arrives the next business day.",
+      ),
+      chunk(
+        "cost",
+        "Shipping costs",
+        "Standard delivery costs 4.95 euros and is free for orders over 50 euros.",
+      ),
+    ]);
+
+    it("answers with the sentence that lists where it applies, which says no by leaving the country out", () => {
+      for (const q of [
+        "Do you ship to Canada?",
+        "Do you deliver to Canada?",
+        "can I ship to Australia and Japan",
+      ]) {
+        const r = shop.search(q);
+        expect(decideAnswerable(r).answerable, q).toBe(true);
+        expect(buildExtractiveAnswer(r.question, r.passages, "en", weightsOf(r))!.text, q).toBe(
+          "We ship from our warehouse in Rotterdam to the European Union, the United Kingdom, Switzerland and Norway.",
+        );
+      }
+    });
+
+    it("does not read a list of places as the answer to other questions about the country", () => {
+      expect(decideAnswerable(shop.search("How long does delivery to Canada take?")).answerable).toBe(false);
+      expect(decideAnswerable(shop.search("Do you have a store in Canada?")).answerable).toBe(false);
+      expect(decideAnswerable(shop.search("Do you ship to Mars?")).answerable).toBe(false);
+    });
   });
 
   it("judges what a chatty message asks, not its greeting, framing or thanks", () => {
