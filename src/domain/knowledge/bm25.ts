@@ -81,6 +81,9 @@ export interface FeedbackOptions {
   weight: number;
 }
 
+/** Shortest part of a word typed as two joined words ("giftcard"): shorter parts split real words by accident. */
+const MIN_PART = 3;
+
 export class Bm25Index {
   readonly analyzer: Analyzer;
   readonly params: Bm25Params;
@@ -222,17 +225,23 @@ export class Bm25Index {
     const seen = new Set<string>();
     const terms: string[] = [];
     const weight: number[] = [];
-    const words = this.analyzer.terms(text);
+    let words = this.analyzer.terms(text);
     if (this.wordTerms) {
       // A word the index lacks and the language does not know either is a typo of a word the index holds, if one is
-      // an edit away ("pasword"); a real word ("write", "black") stays what it is, however close another one is.
-      for (let i = 0; i < words.length; i++) {
-        const w = words[i]!;
+      // an edit away ("pasword"), or two of its words written as one ("giftcard"); a real word ("write", "black")
+      // stays what it is, however close another one is.
+      const read: string[] = [];
+      for (const w of words) {
         const tid = this.termIds.get(w);
-        if ((tid !== undefined && this.df[tid]! > 0) || this.wordTerms.has(w)) continue;
+        if ((tid !== undefined && this.df[tid]! > 0) || this.wordTerms.has(w)) {
+          read.push(w);
+          continue;
+        }
         const fixed = this.typos.correct(w, this.termText, (id) => this.df[id]!);
-        if (fixed !== null) words[i] = fixed;
+        if (fixed !== null) read.push(fixed);
+        else read.push(...(this.splitJoined(w) ?? [w]));
       }
+      words = read;
     }
     for (const t of words) {
       if (!seen.has(t)) {
@@ -254,6 +263,53 @@ export class Bm25Index {
       }
     }
     return { terms, idf, weight, idfMass, sequence: words };
+  }
+
+  /**
+   * The two indexed words a word the index lacks was typed as one ("giftcard" as gift + card, "trackingnumber"), or
+   * null. Each part at least 3 letters and itself a term the index holds, read by the analyzer as a word of its own
+   * (so a part that is a stopword does not count); the split whose rarer part is commonest wins. The word arrives
+   * stemmed, so its last part may have lost its ending ("lampwhite" is "lampwhit"): that part may also be an
+   * indexed term it begins, one or two letters longer.
+   */
+  private splitJoined(word: string): [string, string] | null {
+    if (word.length < 2 * MIN_PART || !/^\p{L}+$/u.test(word)) return null;
+    let best: [string, string] | null = null;
+    let bestDf = 0;
+    for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {
+      const left = this.analyzer.terms(word.slice(0, i));
+      if (left.length !== 1 || this.documentFrequency(left[0]!) === 0) continue;
+      const right = this.completion(word.slice(i));
+      if (right === null) continue;
+      const df = Math.min(this.documentFrequency(left[0]!), this.documentFrequency(right));
+      if (df > bestDf) {
+        best = [left[0]!, right];
+        bestDf = df;
+      }
+    }
+    return best;
+  }
+
+  /** The indexed term a stemmed word ending stands for: its own term, else the commonest one it begins (+1-2 letters). */
+  private completion(part: string): string | null {
+    const own = this.analyzer.terms(part);
+    if (own.length !== 1) return null;
+    if (this.documentFrequency(own[0]!) > 0) return own[0]!;
+    let best: string | null = null;
+    let bestDf = 0;
+    for (let id = 0; id < this.termText.length; id++) {
+      const t = this.termText[id]!;
+      if (
+        t.length > part.length &&
+        t.length <= part.length + 2 &&
+        t.startsWith(part) &&
+        this.df[id]! > bestDf
+      ) {
+        best = t;
+        bestDf = this.df[id]!;
+      }
+    }
+    return best;
   }
 
   /** How many live chunks hold the term (0 for a term the index never saw). */

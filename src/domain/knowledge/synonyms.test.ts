@@ -54,6 +54,12 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
       expect(terms(s).slice(0, 2)).toEqual(terms("payment methods"));
     // Paying later or in parts is another question (instalments), not which method.
     expect(terms("can I pay in 3 parts")).not.toContain("method");
+    // "use X to pay" asks it too; "have to pay for" asks what something costs.
+    expect(terms("can I use a gift card to pay")).toEqual(expect.arrayContaining(terms("payment methods")));
+    expect(terms("how much do I have to pay for shipping")).toEqual(
+      terms("how much do I have cost shipping"),
+    );
+    expect(terms("how much do I have to pay")).not.toContain("method");
   });
 
   it("join British and American spellings", () => {

@@ -48,6 +48,10 @@ const EN: SynonymRules = {
     { pattern: String.raw`gift (?:voucher|certificate)s?`, to: "gift card" },
     // "Can I pay with Bitcoin / by cash?" asks which payment methods there are, whatever the method named.
     { pattern: String.raw`pay(?:ing)? (?:with|by|using|via|through)`, to: "payment method" },
+    // "Can I use a gift card to pay?" asks the same; "how much do I have to pay" does not (no "use" before it).
+    { pattern: String.raw`(?<=\b(?:use|using) (?:\S+ ){1,3})to pay`, to: "payment method" },
+    // "How much do I pay for shipping?" asks what shipping costs, as "who pays for return shipping" does.
+    { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.

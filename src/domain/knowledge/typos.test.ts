@@ -71,6 +71,18 @@ describe("a question with a typo", () => {
     expect(index(english).analyseQuery("How do I write a review?").terms).toContain("write");
   });
 
+  it("reads two of the index's words typed as one as both ('giftcard'), not a word split into pieces", () => {
+    const idx = index(english);
+    idx.add("gift", "Gift cards", "Gift cards are valid for two years.");
+    expect(idx.analyseQuery("can I use a giftcard").terms).toEqual(
+      expect.arrayContaining(en.terms("gift card")),
+    );
+    // "lampwhite" parts are words, but "lamps" of "lampswhite" and anything under three letters are not split.
+    expect(idx.analyseQuery("lampwhite").terms).toEqual(en.terms("lamp white"));
+    expect(idx.analyseQuery("giftcardz").terms).toEqual(en.terms("giftcardz"));
+    expect(idx.analyseQuery("awhite").terms).toEqual(en.terms("awhite"));
+  });
+
   it("corrects nothing without a vocabulary to tell typos from words", () => {
     expect(index(null).analyseQuery("I forgot my pasword").terms).toContain("pasword");
   });
