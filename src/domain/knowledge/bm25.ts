@@ -297,18 +297,14 @@ export class Bm25Index {
     if (this.documentFrequency(own[0]!) > 0) return own[0]!;
     let best: string | null = null;
     let bestDf = 0;
-    for (let id = 0; id < this.termText.length; id++) {
-      const t = this.termText[id]!;
-      if (
-        t.length > part.length &&
-        t.length <= part.length + 2 &&
-        t.startsWith(part) &&
-        this.df[id]! > bestDf
-      ) {
-        best = t;
-        bestDf = this.df[id]!;
+    // The typo index's buckets (first letter and length) hold the candidates: a few hundred terms, not the vocabulary.
+    for (const length of [part.length + 1, part.length + 2])
+      for (const id of this.typos.termsStartingWith(part[0]!, length, this.termText)) {
+        if (this.df[id]! > bestDf && this.termText[id]!.startsWith(part)) {
+          best = this.termText[id]!;
+          bestDf = this.df[id]!;
+        }
       }
-    }
     return best;
   }
 

@@ -61,6 +61,12 @@ export class TypoIndex {
     this.synced = terms.length;
   }
 
+  /** Ids of the known terms of that length starting with that letter (one bucket), caught up with `terms`. */
+  termsStartingWith(first: string, length: number, terms: readonly string[]): readonly number[] {
+    this.sync(terms);
+    return this.buckets.get(bucketKey(first, length)) ?? [];
+  }
+
   /**
    * The known term one edit from `term`, or null: the likeliest kind of typo first (see oneEdit), then the highest
    * document frequency (the likelier intended word). `df(id)` is 0 for a term no live chunk holds any more.
