@@ -61,6 +61,30 @@ describe("conversations with the demo AI", () => {
     expect(norway.messages.at(-1)?.author).toBe("ai");
   });
 
+  it("reads a question that points back ('how much does that cost?') as about what the customer asked before", async () => {
+    const { messages } = await chat(["How do I return something?", "how much does that cost?"]);
+    const last = messages.at(-1)!;
+    expect(last.author).toBe("ai");
+    // What returns cost, not what shipping costs or the damaged-item replacement sent "at no cost".
+    expect(last.text).toMatch(/^Returns from the United Kingdom, Switzerland and Norway cost 7.50 euros/);
+    expect(last.text).toMatch(/Returns from the European Union are free/);
+  });
+
+  it("answers 'Do you ship to Canada?' with the places it ships to, and a price asked in a customer's own words", async () => {
+    const canada = await chat(["Do you ship to Canada?"]);
+    expect(canada.messages.at(-1)!.text).toMatch(
+      /^Lumen & Co\. ships from our warehouse in Rotterdam to the European Union, the United Kingdom, Switzerland and Norway\./,
+    );
+    for (const [question, answer] of [
+      ["how much is shipping?", /^Standard delivery costs 4\.95 euros/],
+      ["Can i use a giftcard to pay?", /^We accept Visa/],
+      ["How long is the warranty?", /^Every Lumen & Co\. product has a two-year warranty/],
+    ] as const) {
+      const { messages } = await chat([question]);
+      expect(messages.at(-1)!.text, question).toMatch(answer);
+    }
+  });
+
   it("answers the question that follows a 'yes' instead of closing the conversation on it", async () => {
     const { messages, conversation } = await chat([
       "How long does shipping take?",

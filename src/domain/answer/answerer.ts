@@ -19,7 +19,7 @@ import {
   type ExtractiveAnswer,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
-import { resolveFollowUp, type WordSimilarity } from "../conversation/follow-up.ts";
+import { resolveFollowUp, resolveReference, type WordSimilarity } from "../conversation/follow-up.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
@@ -373,12 +373,13 @@ export class Answerer {
     }
   }
 
-  /** The question a follow-up ("what about lamps?") stands for, or null to search the message as written. */
+  /** The question a follow-up ("what about lamps?", "how much does that cost?") stands for, or null: as written. */
   private followUpQuestion(request: AnswerRequest): string | null {
-    if (this.wordSimilarity === null || request.pendingAction) return null;
+    if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English patterns and vectors
     const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
-    return resolveFollowUp(request.text, earlier, this.wordSimilarity);
+    const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
+    return named ?? resolveReference(request.text, earlier);
   }
 
   private async generate(

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { continuedQuestion, followUpSubject, resolveFollowUp, type WordSimilarity } from "./follow-up.ts";
+import {
+  continuedQuestion,
+  followUpSubject,
+  refersBack,
+  resolveFollowUp,
+  resolveReference,
+  type WordSimilarity,
+} from "./follow-up.ts";
 
 // Similarities as word vectors give them (measured with the bundled GloVe vectors, rounded).
 const TABLE: Record<string, number> = {
@@ -83,5 +90,46 @@ describe("a follow-up that only names what changed", () => {
     expect(
       resolveFollowUp("Is the lamp dimmable?", ["What is the warranty on furniture?"], similarity),
     ).toBeNull();
+  });
+});
+
+describe("a question that points back at what came before", () => {
+  it("is one that names no topic of its own besides a pronoun", () => {
+    for (const text of [
+      "how much does that cost?",
+      "Is it free?",
+      "how long does it take",
+      "can I do that online?",
+    ])
+      expect(refersBack(text), text).toBe(text !== "can I do that online?");
+    for (const text of [
+      "how much does the rug cost?",
+      "is it possible to pay with PayPal?",
+      "that's great thanks",
+      "Where is my order?",
+      "it arrived broken and the box was completely crushed when the courier left it",
+    ])
+      expect(refersBack(text), text).toBe(false);
+  });
+
+  it("is searched with the customer's last question that named its topic", () => {
+    expect(resolveReference("how much does that cost?", ["How do I return something?"])).toBe(
+      "how much does that cost? How do I return something?",
+    );
+    // Past acknowledgements, follow-ups and other questions that point back, to the one that said what it is about.
+    expect(
+      resolveReference("how long does it take?", [
+        "How do I get a refund?",
+        "ok",
+        "is it free?",
+        "and for lamps?",
+      ]),
+    ).toBe("how long does it take? How do I get a refund?");
+  });
+
+  it("is searched as written when it names its topic or nothing earlier does", () => {
+    expect(resolveReference("how much does the rug cost?", ["How do I return something?"])).toBeNull();
+    expect(resolveReference("how much does that cost?", [])).toBeNull();
+    expect(resolveReference("how much does that cost?", ["hi", "ok"])).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 // A follow-up that only names what changed ("what about lamps?" after "What is the warranty on furniture?") is
-// searched as the question it stands for ("What is the warranty on lamps?"), so the customer does not repeat
-// themselves. The embedded mode answers each message on its own; without this, "what about lamps?" found the lamp's
-// catalogue row and quoted its description. English only, as the bundled word vectors are.
+// searched as the question it stands for ("What is the warranty on lamps?"), and one that points back ("how much
+// does that cost?") with the question it points to, so the customer does not repeat themselves. The embedded mode
+// answers each message on its own; without this, "what about lamps?" found the lamp's catalogue row and quoted its
+// description. English only, as the bundled word vectors and these patterns are.
 //
 // The new subject takes the place of the word of the earlier question it is most like: lamps for furniture,
 // France for Germany. That is what word vectors are good at (co-hyponyms sit close), and the one place where
@@ -99,6 +100,47 @@ export function resolveFollowUp(
     }
   }
   return question === null ? null : substitute(question, subject, similarity);
+}
+
+/**
+ * Pronouns a short question points back with: "how much does that cost?", "is it free?", "how long do they take?".
+ */
+const REFERRING = new Set("it that this they them those these".split(" "));
+/**
+ * Words a question asks with that name no topic: the kind of fact ("how much does that cost"), whether it can be
+ * done ("is that possible"). A question of these, pronouns and question words only takes its topic from before.
+ */
+const ASKING_ONLY = new Set(
+  `much many long soon often take takes took last lasts cost costs price free charge possible available allowed
+  work works mean same too also still again then anything something extra`.split(/\s+/),
+);
+/** A question that points back is short; a longer one says what it is about. */
+const MAX_REFERRING_WORDS = 8;
+
+/** Whether a message asks about what came before without naming it ("how much does that cost?", "is it free?"). */
+export function refersBack(text: string): boolean {
+  const words = (text.match(WORD_RE) ?? []).map((w) => w.toLowerCase());
+  if (words.length === 0 || words.length > MAX_REFERRING_WORDS || !words.some((w) => REFERRING.has(w)))
+    return false;
+  const named = words.filter(
+    (w) => !REFERRING.has(w) && !NOT_A_SUBJECT.has(w) && !DETERMINERS.has(w) && !ASKING_ONLY.has(w),
+  );
+  return named.length === 0;
+}
+
+/**
+ * The question a message that points back stands for: itself followed by the customer's last question that named
+ * its topic ("how much does that cost? How do I return something?"), so the search finds returns and the answer
+ * still reads "how much" from the message. Null when the message names its own topic or nothing earlier does.
+ */
+export function resolveReference(text: string, earlier: readonly string[]): string | null {
+  if (!refersBack(text)) return null;
+  const recent = earlier.slice(-TURNS_READ);
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const turn = recent[i] as string;
+    if (asksOnItsOwn(turn) && followUpSubject(turn) === null && !refersBack(turn)) return `${text} ${turn}`;
+  }
+  return null;
 }
 
 /**

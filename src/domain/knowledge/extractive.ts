@@ -154,10 +154,17 @@ export function buildExtractiveAnswer(
       const typed = expected ? statesAnswer(expected.kind, s, analyzer.language) : null;
       for (const t of sectionTerms)
         if (queryTerms.has(t) && !terms.has(t)) overlap += idfOf(t) * (typed ? 0.3 : 0.2);
-      // "How long is the warranty?": "a two-year warranty" says it of the warranty itself. Half a word's weight more.
-      if (typed && expected!.kind === "duration")
-        for (const t of analyzer.terms(durationQualifies(s, analyzer.language).join(" ")))
-          if (queryTerms.has(t)) overlap += idfOf(t) * 0.5;
+      // A fact said of what is asked answers it: "How long is the warranty?" by "a two-year warranty", "how much do
+      // returns cost?" by the sentence whose subject they are ("Returns from the European Union are free"), not by
+      // "We send a replacement at no cost" that merely mentions returning. Half a word's weight more. Not a duration
+      // by its subject: "Deliveries to the United Kingdom take 4 to 8 days" must not answer for Italy.
+      if (typed) {
+        const about =
+          expected!.kind === "duration"
+            ? analyzer.terms(durationQualifies(s, analyzer.language).join(" "))
+            : analyzer.terms(s).slice(0, 1);
+        for (const t of new Set(about)) if (queryTerms.has(t)) overlap += idfOf(t) * 0.5;
+      }
       // A sentence that only repeats the question (title-like) is not an answer.
       let novel = 0;
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
