@@ -40,6 +40,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("swap it for a bigger size", "exchange it for a bigger size");
     same("it arrived torn", "it arrived damaged");
     same("the cover was ripped", "the cover was damaged");
+    // A mark an item came with is damage; a stain asked about on its own is a care question.
+    same("my rug arrived with a big stain on it", "my rug arrived damaged on it");
+    same("the table came scratched", "the table arrived damaged");
+    expect(terms("how do I clean a stain")).not.toContain(terms("damaged")[0]);
   });
 
   it("keep customs, customers and custom apart, which the stemmer would merge", () => {

@@ -38,6 +38,11 @@ const EN: SynonymRules = {
     { pattern: String.raw`money back`, to: "refund" },
     { pattern: String.raw`(?:don'?t|do not|can'?t|cannot|can not) remember`, to: "forgot" },
     { pattern: String.raw`not what (?:i|we) (?:ordered|bought|paid for)`, to: "wrong item" },
+    // A mark it came with is damage in transit ("arrived with a big stain on it"); a stain made since is care.
+    {
+      pattern: String.raw`(?:arrived|arrives|came|turned up|showed up|was delivered)(?: (?!and\b|but\b)\S+){0,4}? (?:stain(?:s|ed)?|scratch(?:es|ed)?|dent(?:s|ed)?|chip(?:s|ped)?|holes?|marks)`,
+      to: "arrived damaged",
+    },
     {
       pattern: String.raw`send(?:ing)? (?:it |them |this |that |something |anything |(?:the|my|an?) (?:item|items|order|product|products|parcel|package) )?back`,
       to: "return",
