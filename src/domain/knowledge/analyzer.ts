@@ -48,6 +48,11 @@ export interface Analyzer {
   terms(text: string): string[];
   /** Whether a lower-cased surface word is a stopword in this language. */
   isStopword(word: string): boolean;
+  /**
+   * Whether a term is one a phrase synonym writes for several words ("openinghour" for "opening hours"): made on
+   * purpose, never two words typed as one.
+   */
+  isPhraseTerm(term: string): boolean;
 }
 
 /** Base language code of a BCP-47 tag: "en-GB" → "en". */
@@ -128,6 +133,10 @@ function createAnalyzer(language: string): Analyzer {
     return out;
   }
 
+  const phraseTerms = new Set(
+    (synonyms?.phrases ?? []).flatMap((p) => p.to.split(" ")).flatMap((w) => termOf(w) ?? []),
+  );
+
   return {
     language,
     terms(text: string): string[] {
@@ -158,6 +167,9 @@ function createAnalyzer(language: string): Analyzer {
     },
     isStopword(word: string): boolean {
       return stop.has(word.toLowerCase());
+    },
+    isPhraseTerm(term: string): boolean {
+      return phraseTerms.has(term);
     },
   };
 }

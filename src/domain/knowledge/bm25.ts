@@ -273,7 +273,8 @@ export class Bm25Index {
    * indexed term it begins, one or two letters longer.
    */
   private splitJoined(word: string): [string, string] | null {
-    if (word.length < 2 * MIN_PART || !/^\p{L}+$/u.test(word)) return null;
+    if (word.length < 2 * MIN_PART || !/^\p{L}+$/u.test(word) || this.analyzer.isPhraseTerm(word))
+      return null;
     let best: [string, string] | null = null;
     let bestDf = 0;
     for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {

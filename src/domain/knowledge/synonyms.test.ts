@@ -40,6 +40,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("swap it for a bigger size", "exchange it for a bigger size");
     same("it arrived torn", "it arrived damaged");
     same("the cover was ripped", "the cover was damaged");
+    // Opening hours are one thing, which "within one hour" and "open orders" do not speak to.
+    same("what are your opening hours?", "what are your business hours?");
+    expect(terms("opening hours")).toHaveLength(1);
     // A mark an item came with is damage; a stain asked about on its own is a care question.
     same("my rug arrived with a big stain on it", "my rug arrived damaged on it");
     same("the table came scratched", "the table arrived damaged");

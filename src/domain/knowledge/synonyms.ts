@@ -36,6 +36,11 @@ const EN: SynonymRules = {
       to: "twofactor",
     },
     { pattern: String.raw`money back`, to: "refund" },
+    // When the shop is open is one thing, not "open" and "hours" apart ("within one hour of placing an order").
+    {
+      pattern: String.raw`(?:opening|business|office|store|shop|service|support|phone) (?:hours|times)`,
+      to: "openinghours",
+    },
     { pattern: String.raw`(?:don'?t|do not|can'?t|cannot|can not) remember`, to: "forgot" },
     { pattern: String.raw`not what (?:i|we) (?:ordered|bought|paid for)`, to: "wrong item" },
     // A mark it came with is damage in transit ("arrived with a big stain on it"); a stain made since is care.

@@ -81,6 +81,9 @@ describe("a question with a typo", () => {
     expect(idx.analyseQuery("lampwhite").terms).toEqual(en.terms("lamp white"));
     expect(idx.analyseQuery("giftcardz").terms).toEqual(en.terms("giftcardz"));
     expect(idx.analyseQuery("awhite").terms).toEqual(en.terms("awhite"));
+    // A term a phrase synonym writes is meant as one: "opening hours" is neither "open" nor "hour".
+    idx.add("open", "Open orders", "Open orders can be changed within one hour.");
+    expect(idx.analyseQuery("what are your opening hours").terms).toEqual(en.terms("opening hours"));
   });
 
   it("corrects nothing without a vocabulary to tell typos from words", () => {
