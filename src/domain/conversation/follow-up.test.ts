@@ -94,11 +94,13 @@ describe("a follow-up that only names what changed", () => {
 });
 
 describe("a question that points back at what came before", () => {
-  it("is one that names no topic of its own besides a pronoun", () => {
+  it("is one that names no topic of its own besides a pronoun or a bare question word", () => {
     for (const text of [
       "how much does that cost?",
       "Is it free?",
       "how long does it take",
+      "great, and how fast?",
+      "ok so how much?",
       "can I do that online?",
     ])
       expect(refersBack(text), text).toBe(text !== "can I do that online?");

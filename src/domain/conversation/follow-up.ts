@@ -111,7 +111,7 @@ const REFERRING = new Set("it that this they them those these".split(" "));
  * done ("is that possible"). A question of these, pronouns and question words only takes its topic from before.
  */
 const ASKING_ONLY = new Set(
-  `much many long soon often take takes took last lasts cost costs price free charge possible available allowed
+  `much many long soon fast quick quickly often take takes took last lasts cost costs price free charge possible available allowed
   work works mean same too also still again then anything something extra`.split(/\s+/),
 );
 /** A question that points back is short; a longer one says what it is about. */
@@ -120,13 +120,25 @@ const MAX_REFERRING_WORDS = 8;
 /** Whether a message asks about what came before without naming it ("how much does that cost?", "is it free?"). */
 export function refersBack(text: string): boolean {
   const words = (text.match(WORD_RE) ?? []).map((w) => w.toLowerCase());
-  if (words.length === 0 || words.length > MAX_REFERRING_WORDS || !words.some((w) => REFERRING.has(w)))
-    return false;
+  if (words.length === 0 || words.length > MAX_REFERRING_WORDS) return false;
+  // A pronoun points back; so does a bare question word ("great, and how fast?").
+  if (!words.some((w) => REFERRING.has(w) || QUESTION_WORDS.has(w))) return false;
   const named = words.filter(
-    (w) => !REFERRING.has(w) && !NOT_A_SUBJECT.has(w) && !DETERMINERS.has(w) && !ASKING_ONLY.has(w),
+    (w) =>
+      !REFERRING.has(w) &&
+      !NOT_A_SUBJECT.has(w) &&
+      !DETERMINERS.has(w) &&
+      !ASKING_ONLY.has(w) &&
+      !FILLERS.has(w),
   );
   return named.length === 0;
 }
+
+const QUESTION_WORDS = new Set("how when where what which why".split(" "));
+/** Words around a question that say nothing of its topic: "great, and how fast?", "ok so how much?". */
+const FILLERS = new Set(
+  "and but so great good cool nice perfect awesome super fine alright right".split(" "),
+);
 
 /**
  * The question a message that points back stands for: itself followed by the customer's last question that named

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { expectedAnswer, statesAnswer } from "./answer-type.ts";
 
 describe("the kind of fact a question asks for", () => {
-  it("expects a duration from 'how long', 'how soon' and 'how many days' questions", () => {
+  it("expects a duration from 'how long', 'how soon', 'how fast' and 'how many days' questions", () => {
     for (const q of [
       "How long do refunds take?",
       "how soon will it arrive",
+      "how fast is express delivery?",
       "How many days do I have to return it?",
     ])
       expect(expectedAnswer(q, "en")?.kind).toBe("duration");

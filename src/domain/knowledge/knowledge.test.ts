@@ -52,6 +52,7 @@ describe("analyzer", () => {
     expect(en.terms("What payment options do you have?")).toEqual(["payment"]);
     expect(en.terms("I want to return my lamp")).toEqual(["return", "lamp"]);
     expect(en.terms("How long do refunds take?")).toEqual(["refund", "take"]);
+    expect(en.terms("how fast is express delivery")).toEqual(en.terms("express delivery"));
     expect(en.terms("a long cable")).toEqual(["long", "cabl"]);
   });
 });
