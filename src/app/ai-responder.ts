@@ -147,6 +147,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             tier,
             reasons: ["cannot_answer"],
             text: boundaryMessage("cannot_answer", language),
+            ...(language ? { language } : {}),
             meta: boundaryMeta({ reason: "customer_said_unresolved" }),
           };
         }
@@ -204,6 +205,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
               tier,
               reasons: ["cannot_answer"],
               text: boundaryMessage("cannot_answer", language),
+              ...(language ? { language } : {}),
               meta: boundaryMeta({ reason: "answer_repeated", usage: result.usage }),
             };
           return {
@@ -266,6 +268,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             tier,
             reasons: [actionReason ? "action_failed" : "cannot_answer"],
             text: result.boundaryMessage,
+            language: result.language,
             meta: boundaryMeta({
               reason: result.reason,
               detail: result.detail ?? null,

@@ -274,6 +274,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return;
       }
       if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null, idempotencyKey: key });
+      // The notice after the AI's parting words is in their language, and an agent who speaks it takes over.
+      if (outcome.text && outcome.language && outcome.language !== unit.conversation.language)
+        await unit.update({ language: outcome.language });
       await escalateInUnit(unit, outbox, outcome.tier, outcome.reasons, { kind: "ai" }, {}, message.triage?.intent ?? null);
     });
     const after = await store.getConversation(conversationId);

@@ -66,6 +66,27 @@ describe("triage on every customer message", () => {
     expect((await t.store.getConversation(id))?.language).toBe("de");
   });
 
+  it("writes the handoff notice in the language of the AI's parting words, and queues for an agent who speaks it", async () => {
+    // A short Spanish question triage is not sure enough of to switch the conversation's language on its own (0.51).
+    t = await startTandem({}, {
+      responder: {
+        respond: async () => ({
+          kind: "escalate", tier: 1, reasons: ["cannot_answer"], language: "es",
+          text: "No puedo responder esto en tu idioma, así que te estoy poniendo en contacto con un especialista que lo habla.",
+        }),
+      },
+    });
+    const { id, token } = await newConversation(t.app, { name: "Lucía", locale: "en-US" });
+    await t.app.inject({
+      method: "POST", url: `/api/v1/conversations/${id}/messages`, headers: bearer(token),
+      payload: { clientMessageId: "m1", text: "¿Hacen envíos a México?" },
+    });
+    await t.conversations.drain();
+    expect((await t.store.getConversation(id))?.language).toBe("es");
+    const notice = (await t.store.listMessages(id, {})).find((m) => m.author === "system");
+    expect(notice?.text).toMatch(/equipo/);
+  });
+
   it("carries the triage result to the agents' topic", async () => {
     t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
     const seen: StreamEvent[] = [];
