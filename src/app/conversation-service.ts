@@ -358,9 +358,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
           }, customerActor);
         }
         let triage: TriageResult | null = null;
+        let written = true; // whether the customer wrote before this message
         if (deps.triage) {
           const [history, customer] = await Promise.all([unit.recentTurns(TRIAGE_TURNS), unit.customer()]);
           triage = deps.triage.triage({ text: input.text, history, conversation: unit.conversation, customer });
+          written = history.some((turn) => turn.author === "customer");
         }
         const message = await insert(unit, outbox, {
           author: "customer",
@@ -370,7 +372,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           text: input.text,
           triage,
         });
-        const adopted = triage ? conversationLanguageAfter(unit.conversation.language, triage) : null;
+        const adopted = triage ? conversationLanguageAfter(unit.conversation.language, triage, written) : null;
         if (adopted) await unit.update({ language: adopted });
         if (triage) outbox.events.push({ type: "triage", conversationId, messageSeq: message.seq, triage });
         if (unit.conversation.status === "ai") {

@@ -21,6 +21,12 @@ describe("the conversation's language", () => {
     );
   });
 
+  it("is set by the customer's first message over the browser's locale, as if the conversation had none", () => {
+    expect(conversationLanguageAfter("en", detected("Quiero hablar con una persona", "en"), false)).toBe("es");
+    expect(conversationLanguageAfter("en", detected("Quiero hablar con una persona", "en"), true)).toBeNull();
+    expect(conversationLanguageAfter("en", { language: "de", languageConfidence: 0.49 }, false)).toBeNull();
+  });
+
   it("is not switched by a message too short or too mixed to be sure of", () => {
     for (const text of ["ok danke", "merci", "Bitte", "I want to cancel, bitte", "Gracias por todo"]) {
       expect(conversationLanguageAfter("en", detected(text, "en")), text).toBeNull();

@@ -3,7 +3,8 @@
 // A conversation starts with the locale the widget declared, which is the browser's: a guess. A German customer on
 // an English laptop writes German, and must not be told "I'm connecting you with a member of our team" after a German
 // answer, nor be queued for agents who only speak English. So what the customer writes overrides the declared
-// locale, once it is detected surely; a short or mixed message ("ok", "merci", "I want to cancel, bitte") never does.
+// locale: the first message whenever it is detected at all, a later one once it is detected surely; a short or mixed
+// message later on ("ok", "merci", "I want to cancel, bitte") never does.
 
 /** What triage detected in one customer message (TriageResult fits). */
 export interface DetectedLanguage {
@@ -21,9 +22,18 @@ export const SET_LANGUAGE_CONFIDENCE = 0.5;
  */
 export const SWITCH_LANGUAGE_CONFIDENCE = 0.7;
 
-/** The conversation's language after a customer message, or null when it stays as it is. */
-export function conversationLanguageAfter(current: string | null, detected: DetectedLanguage): string | null {
+/**
+ * The conversation's language after a customer message, or null when it stays as it is. `written`: whether the
+ * customer wrote before this message. Until they have, the language is only the browser's guess, and their first
+ * message sets it as if there were none: "Quiero hablar con una persona" (0.57: "con", "una" and "persona" are
+ * Italian too) must not be answered with an English notice because the laptop is American.
+ */
+export function conversationLanguageAfter(
+  current: string | null,
+  detected: DetectedLanguage,
+  written = true,
+): string | null {
   if (detected.language === "und" || detected.language === current) return null;
-  const needed = current ? SWITCH_LANGUAGE_CONFIDENCE : SET_LANGUAGE_CONFIDENCE;
+  const needed = current && written ? SWITCH_LANGUAGE_CONFIDENCE : SET_LANGUAGE_CONFIDENCE;
   return detected.languageConfidence >= needed ? detected.language : null;
 }

@@ -21,6 +21,9 @@ describe("detectLanguage", () => {
     ["Quanto tempo demora a entrega?", "pt"],
     ["Quanto tempo ci vuole per la spedizione?", "it"],
     ["Hoelang duurt de levering?", "nl"],
+    // Asking for a person, the message that most needs its language right: the handoff notice is written in it.
+    ["Quiero hablar con una persona", "es"],
+    ["Ich will einen Menschen sprechen", "de"],
   ])("detects %j as %s", (text, lang) => {
     const r = detectLanguage(text);
     expect(r.language).toBe(lang);
