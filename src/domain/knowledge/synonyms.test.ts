@@ -40,6 +40,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("swap it for a bigger size", "exchange it for a bigger size");
     same("it arrived torn", "it arrived damaged");
     same("the cover was ripped", "the cover was damaged");
+    // The address a return goes to is the one on its label, not the account's email or delivery address.
+    same("what's your return address?", "what's your return label?");
+    same("where do I send my return?", "where do I return label?");
     // Opening hours are one thing, which "within one hour" and "open orders" do not speak to.
     same("what are your opening hours?", "what are your business hours?");
     expect(terms("opening hours")).toHaveLength(1);

@@ -36,6 +36,11 @@ const EN: SynonymRules = {
       to: "twofactor",
     },
     { pattern: String.raw`money back`, to: "refund" },
+    // Where a return goes is on its label: "address" alone found the email address, "send" the damaged-item photo.
+    {
+      pattern: String.raw`return(?:s|ing)? address(?:es)?|send(?:ing)? (?:my |the |a |this |our )?returns?(?! label)`,
+      to: "return label",
+    },
     // When the shop is open is one thing, not "open" and "hours" apart ("within one hour of placing an order").
     {
       pattern: String.raw`(?:opening|business|office|store|shop|service|support|phone) (?:hours|times)`,
