@@ -100,11 +100,16 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   },
 };
 
+/** A question that opens by asking how to do something ("how do I check ...", "how can we see ..."). */
+const PROCEDURE = /^\W*how (?:do|can|could|should|would) (?:i|we|you)\b(?! (?:have|need|wait)\b)/;
+
 /** The kind of fact a question asks for, or null when its wording does not say (or the language has no cues). */
 export function expectedAnswer(question: string, language: string): ExpectedAnswer | null {
   const rules = RULES[language];
   if (!rules) return null;
   const q = question.toLowerCase().replaceAll("’", "'");
+  // "How do I check how much is left on my gift card?" asks how to do something; the amount is what it finds.
+  if (PROCEDURE.test(q)) return null;
   for (const kind of ["duration", "amount", "size", "count"] as const) {
     const r = rules[kind];
     if (r.question.test(q)) return { kind, framing: r.framing };
