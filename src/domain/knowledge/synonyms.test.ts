@@ -64,6 +64,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
       expect(terms(s).slice(0, 2)).toEqual(terms("payment methods"));
     // Paying later or in parts is another question (instalments), not which method.
     expect(terms("can I pay in 3 parts")).not.toContain("method");
+    // Using or redeeming a gift card is paying with it.
+    expect(terms("how do I use my gift card")).toEqual(
+      expect.arrayContaining(terms("payment methods gift card")),
+    );
     // "use X to pay" asks it too; "have to pay for" asks what something costs.
     expect(terms("can I use a gift card to pay")).toEqual(expect.arrayContaining(terms("payment methods")));
     expect(terms("how much do I have to pay for shipping")).toEqual(

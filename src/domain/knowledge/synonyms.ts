@@ -63,6 +63,11 @@ const EN: SynonymRules = {
     { pattern: String.raw`gift (?:voucher|certificate)s?`, to: "gift card" },
     // "Can I pay with Bitcoin / by cash?" asks which payment methods there are, whatever the method named.
     { pattern: String.raw`pay(?:ing)? (?:with|by|using|via|through)`, to: "payment method" },
+    // A gift card is used by paying with it: "how do I use / redeem my gift card?" asks where it is accepted.
+    {
+      pattern: String.raw`(?:use|using|used|redeem|redeeming|spend|spending) (?:a |my |the |your |our |this )?gift ?cards?`,
+      to: "payment method gift card",
+    },
     // "Can I use a gift card to pay?" asks the same; "how much do I have to pay" does not (no "use" before it).
     { pattern: String.raw`(?<=\b(?:use|using) (?:\S+ ){1,3})to pay`, to: "payment method" },
     // "How much do I pay for shipping?" asks what shipping costs, as "who pays for return shipping" does.
