@@ -2,7 +2,7 @@
 // ("ok", "yes, and…"), short first messages, other languages, and the AI's own limit after several unresolved turns.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newConversation, postMessage, startTandem } from "../../test/support/tandem.ts";
+import { newConversation, postMessage, signedCustomer, startTandem } from "../../test/support/tandem.ts";
 import type { Message } from "../domain/model.ts";
 import type { Tandem } from "../main.ts";
 
@@ -183,6 +183,18 @@ describe("conversations with the demo AI", () => {
       expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
       expect(own.conversation.status).toBe("waiting_human");
     }
+  });
+
+  it("looks up a signed-in customer's own order, and says plainly when the number is not on their account", async () => {
+    const me = signedCustomer({ externalId: "demo-customer-1", email: "demo.customer@example.com" });
+    const own = await chat(["Where is my order LC-10234?"], me);
+    expect(own.messages.at(-1)!.text).toMatch(/^Order LC-10234 is shipped/);
+    // Another customer's order answers 404, as an unknown one does: not found, not "something went wrong".
+    const other = await chat(["where is my order?", "LC-20001"], me);
+    const ai = other.messages.filter((m) => m.author === "ai").at(-1)!;
+    expect(ai.text).toMatch(/^I couldn't find that on your account/);
+    expect(ai.text).not.toMatch(/LC-20001 is|someone\.else/);
+    expect(other.conversation.status).toBe("waiting_human");
   });
 
   it("gives an anonymous customer the self-service steps for what they can do themselves", async () => {

@@ -54,7 +54,11 @@ export interface ActionRunner {
     params: Record<string, string>,
     identity: CustomerIdentity,
     context: { conversationId: string | null; language?: string | null },
-  ): Promise<{ ok: true; reply: string } | { ok: false; error: { code: string; message: string } }>;
+  ): Promise<
+    | { ok: true; reply: string }
+    /** `status`: the HTTP status when the API answered; 404 means nothing of the customer's matched. */
+    | { ok: false; status?: number | null; error: { code: string; message: string } }
+  >;
 }
 
 export interface PassageRef {
@@ -367,7 +371,12 @@ export class Answerer {
           conversationId: request.conversationId ?? null,
           language,
         });
-        if (!result.ok) return handOver("action_failed", boundaryMessage("technical_problem", language));
+        // Nothing of theirs by that number is no fault of ours: say so, rather than "something went wrong".
+        if (!result.ok)
+          return handOver(
+            "action_failed",
+            boundaryMessage(result.status === 404 ? "not_found" : "technical_problem", language),
+          );
         return turn("done", step.action.name, result.reply, null);
       }
     }

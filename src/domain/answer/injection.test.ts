@@ -35,7 +35,7 @@ const kbSentences = [...["ret", "ship", "pw", "war", "cust"]].flatMap((id) =>
 );
 const boundaries = new Set(
   MESSAGE_LANGUAGES.flatMap((l) =>
-    (["cannot_answer", "language_unsupported", "technical_problem"] as const).map((k) =>
+    (["cannot_answer", "language_unsupported", "technical_problem", "not_found"] as const).map((k) =>
       boundaryMessage(k, l),
     ),
   ),

@@ -11,7 +11,9 @@ export type BoundaryKind =
   /** Too many AI turns without the customer confirming a resolution. */
   | "unresolved_after_turns"
   /** The model or an action failed. */
-  | "technical_problem";
+  | "technical_problem"
+  /** An action found nothing of the customer's by what they gave (an order number not on their account). */
+  | "not_found";
 
 const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
   en: {
@@ -23,6 +25,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "I haven't been able to resolve this for you, so I'm connecting you with a specialist who will see everything we've discussed.",
     technical_problem:
       "Something went wrong on my side, so I'm connecting you with a specialist who will see everything we've discussed.",
+    not_found:
+      "I couldn't find that on your account, so I'm connecting you with a specialist who will look into it and see everything we've discussed.",
   },
   es: {
     cannot_answer:
@@ -33,6 +37,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "No he conseguido resolver esto, así que te estoy poniendo en contacto con un especialista que verá todo lo que hemos hablado.",
     technical_problem:
       "Algo ha fallado por mi parte, así que te estoy poniendo en contacto con un especialista que verá todo lo que hemos hablado.",
+    not_found:
+      "No lo encuentro en tu cuenta, así que te estoy poniendo en contacto con un especialista que lo revisará y verá todo lo que hemos hablado.",
   },
   fr: {
     cannot_answer:
@@ -43,6 +49,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "Je n'ai pas réussi à résoudre votre demande, je vous mets donc en relation avec un spécialiste qui verra tout ce que nous avons échangé.",
     technical_problem:
       "Un problème est survenu de mon côté, je vous mets donc en relation avec un spécialiste qui verra tout ce que nous avons échangé.",
+    not_found:
+      "Je ne trouve pas cela dans votre compte, je vous mets donc en relation avec un spécialiste qui va vérifier et verra tout ce que nous avons échangé.",
   },
   de: {
     cannot_answer:
@@ -53,6 +61,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "Ich konnte das leider nicht lösen, deshalb verbinde ich Sie mit einer Fachperson, die alles sieht, was wir besprochen haben.",
     technical_problem:
       "Bei mir ist etwas schiefgelaufen, deshalb verbinde ich Sie mit einer Fachperson, die alles sieht, was wir besprochen haben.",
+    not_found:
+      "Ich kann das in Ihrem Konto nicht finden, deshalb verbinde ich Sie mit einer Fachperson, die es prüft und alles sieht, was wir besprochen haben.",
   },
   pt: {
     cannot_answer:
@@ -63,6 +73,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "Não consegui resolver isto, por isso estou a ligá-lo a um especialista que verá tudo o que conversámos.",
     technical_problem:
       "Algo correu mal do meu lado, por isso estou a ligá-lo a um especialista que verá tudo o que conversámos.",
+    not_found:
+      "Não encontro isso na sua conta, por isso estou a ligá-lo a um especialista que vai verificar e verá tudo o que conversámos.",
   },
   it: {
     cannot_answer:
@@ -73,6 +85,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "Non sono riuscito a risolvere la tua richiesta, quindi ti metto in contatto con uno specialista che vedrà tutto ciò di cui abbiamo parlato.",
     technical_problem:
       "Qualcosa è andato storto da parte mia, quindi ti metto in contatto con uno specialista che vedrà tutto ciò di cui abbiamo parlato.",
+    not_found:
+      "Non lo trovo nel tuo account, quindi ti metto in contatto con uno specialista che verificherà e vedrà tutto ciò di cui abbiamo parlato.",
   },
   nl: {
     cannot_answer:
@@ -83,6 +97,8 @@ const BOUNDARY: Record<MessageLanguage, Record<BoundaryKind, string>> = {
       "Het is me niet gelukt dit op te lossen, dus ik verbind je met een specialist die alles ziet wat we hebben besproken.",
     technical_problem:
       "Er ging bij mij iets mis, dus ik verbind je met een specialist die alles ziet wat we hebben besproken.",
+    not_found:
+      "Ik kan dat niet vinden in je account, dus ik verbind je met een specialist die het nakijkt en alles ziet wat we hebben besproken.",
   },
 };
 
@@ -179,4 +195,3 @@ const HOW_TO =
 export function asksHowTo(text: string): boolean {
   return HOW_TO.test(text.trim().replace(/^[¿¡"'(\s]+/u, ""));
 }
-
