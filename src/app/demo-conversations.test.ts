@@ -178,10 +178,17 @@ describe("conversations with the demo AI", () => {
     expect(general.messages.at(-1)!.text).toMatch(/^Express delivery arrives the next business day/);
     expect(general.conversation.status).toBe("ai");
     // Asking to look up their own order still needs to know who they are, so a person takes it.
-    for (const text of ["Where is my order?", "Please cancel my order LC-10234"]) {
-      const own = await chat([text]);
-      expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
-      expect(own.conversation.status).toBe("waiting_human");
+    const own = await chat(["Where is my order?"]);
+    expect(own.messages.find((m) => m.author === "ai")!.text).toMatch(/^I need to know who you are/);
+    expect(own.conversation.status).toBe("waiting_human");
+  });
+
+  it("hands a request to cancel a given order to a person, signed in or not, instead of reporting its status", async () => {
+    const me = signedCustomer({ externalId: "demo-customer-1", email: "demo.customer@example.com" });
+    for (const customer of [{}, me]) {
+      const { messages, conversation } = await chat(["Please cancel my order LC-10388"], customer);
+      expect(messages.find((m) => m.author === "ai")!.text).not.toMatch(/^Order LC-10388 is/);
+      expect(conversation.status).toBe("waiting_human");
     }
   });
 
