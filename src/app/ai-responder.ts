@@ -199,7 +199,8 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
 
       switch (result.kind) {
         case "answer":
-          if (alreadyAnswered(history, message.seq, result.text))
+          // The same answer again to the same question means it did not help; to a new subject it may just be right.
+          if (!result.newSubject && alreadyAnswered(history, message.seq, result.text))
             return {
               kind: "escalate",
               tier,

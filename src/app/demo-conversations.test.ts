@@ -71,7 +71,10 @@ describe("conversations with the demo AI", () => {
   });
 
   it("answers 'Do you ship to Canada?' with the places it ships to, and a price asked in a customer's own words", async () => {
-    const canada = await chat(["Do you ship to Canada?"]);
+    const canada = await chat(["Do you ship to Canada?", "what about the US?"]);
+    // The same list answers the follow-up too: a new subject answered alike is no reason to hand over.
+    expect(canada.conversation.status).toBe("ai");
+    expect(canada.messages.filter((m) => m.author === "ai")).toHaveLength(2);
     expect(canada.messages.at(-1)!.text).toMatch(
       /^Lumen & Co\. ships from our warehouse in Rotterdam to the European Union, the United Kingdom, Switzerland and Norway\./,
     );

@@ -93,6 +93,11 @@ export type AnswerResult =
       usage: TokenUsage | null;
       /** Why LLM mode fell back to the extractive answer, when it did. */
       fallback: string | null;
+      /**
+       * The message named a new subject for the earlier question ("what about the US?" after "do you ship to
+       * Canada?"): the same answer may rightly answer it again, which is no sign the customer was not helped.
+       */
+      newSubject: boolean;
     }
   | {
       kind: "cannot_answer";
@@ -231,7 +236,8 @@ export class Answerer {
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
-    const deep = await this.retriever.search(this.followUpQuestion(request) ?? request.text, {
+    const followUp = this.followUpQuestion(request);
+    const deep = await this.retriever.search(followUp?.text ?? request.text, {
       k: Math.max(this.k, EXTRACTIVE_DEPTH),
       language: request.language ?? null,
     });
@@ -281,6 +287,7 @@ export class Answerer {
       decision,
       usage: null,
       fallback,
+      newSubject: followUp?.newSubject ?? false,
     });
     if (!this.llm)
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
@@ -303,6 +310,7 @@ export class Answerer {
         decision,
         usage: generated.usage,
         fallback: null,
+        newSubject: followUp?.newSubject ?? false,
       };
     }
     if (generated.kind === "declined") {
@@ -382,13 +390,18 @@ export class Answerer {
     }
   }
 
-  /** The question a follow-up ("what about lamps?", "how much does that cost?") stands for, or null: as written. */
-  private followUpQuestion(request: AnswerRequest): string | null {
+  /**
+   * The question a follow-up stands for, or null to search the message as written. `newSubject`: it named one
+   * ("what about lamps?"), rather than pointing back at the same one ("how much does that cost?").
+   */
+  private followUpQuestion(request: AnswerRequest): { text: string; newSubject: boolean } | null {
     if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English patterns and vectors
     const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
     const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
-    return named ?? resolveReference(request.text, earlier);
+    if (named !== null) return { text: named, newSubject: true };
+    const pointing = resolveReference(request.text, earlier);
+    return pointing === null ? null : { text: pointing, newSubject: false };
   }
 
   private async generate(

@@ -20,6 +20,8 @@ const TABLE: Record<string, number> = {
   "sofas|chairs": 0.74,
   "warranty|lamps": 0.16,
   "delivery|order": 0.3,
+  "canada|states": 0.69,
+  "canada|united": 0.68,
 };
 const similarity: WordSimilarity = (a, b) => TABLE[`${a}|${b}`] ?? TABLE[`${b}|${a}`] ?? 0;
 
@@ -51,6 +53,15 @@ describe("a follow-up that only names what changed", () => {
     expect(resolve("what about Bitcoin?", "Can I pay with PayPal?")).toBe("Can I pay with Bitcoin?");
     expect(resolve("same for chairs?", "How long is the return window for sofas?")).toBe(
       "How long is the return window for chairs?",
+    );
+  });
+
+  it("reads 'the US' in capitals as the country, and 'us' as the pronoun it also is", () => {
+    expect(followUpSubject("what about the US?")).toBe("the United States");
+    expect(followUpSubject("and the USA?")).toBe("the United States");
+    expect(followUpSubject("what about us?")).toBeNull();
+    expect(resolveFollowUp("what about the US?", ["Do you ship to Canada?"], similarity)).toBe(
+      "Do you ship to the United States?",
     );
   });
 

@@ -43,8 +43,10 @@ const WORD_RE = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 export function followUpSubject(text: string): string | null {
   const trimmed = text.trim();
   for (const re of ELLIPSIS_RES) {
-    const subject = re.exec(trimmed)?.groups?.subject?.trim();
-    if (!subject) continue;
+    const typed = re.exec(trimmed)?.groups?.subject?.trim();
+    if (!typed) continue;
+    // "the US" in capitals is the country, which lower-cased is the pronoun "us" to every word list.
+    const subject = US_RE.test(typed) ? "the United States" : typed;
     const words = subject.match(WORD_RE) ?? [];
     if (words.length === 0 || words.length > MAX_SUBJECT_WORDS) return null;
     if (words.some((w) => NOT_A_SUBJECT.has(w.toLowerCase()))) return null;
@@ -52,6 +54,8 @@ export function followUpSubject(text: string): string | null {
   }
   return null;
 }
+
+const US_RE = /^(?:the )?(?:US|U\.S\.(?:A\.)?|USA)$/;
 
 /** Words that can open a follow-up: a message opening with another is none, before any regex runs. */
 export const FOLLOW_UP_OPENERS: ReadonlySet<string> = new Set(
