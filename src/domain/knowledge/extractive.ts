@@ -298,7 +298,7 @@ const FIELD_CUES: Record<string, readonly (readonly [label: string, asked: strin
   en: [
     ["price cost", "cost costs price priced expensive cheap pay"],
     ["material materials fabric", "made make material materials fabric"],
-    ["care washing cleaning", "wash washed washing clean cleaning care"],
+    ["care washing cleaning", "wash washed washing washable machine clean cleaning care"],
     ["size sizes dimension dimensions", "size big large small wide width height tall dimensions"],
     ["weight", "weigh weighs weight heavy"],
     ["colour color colours colors", "colour color colours colors"],

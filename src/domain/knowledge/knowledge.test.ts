@@ -675,6 +675,12 @@ describe("knowledge index", () => {
       expect(buildExtractiveAnswer(made, shop.search(made).passages, "en")!.text).toBe(
         "Materials: New Zealand wool.",
       );
+      // "Machine washable?" is asked of the care instructions, which say how it is washed instead.
+      const washable = "Is the Dune rug machine washable?";
+      expect(decideAnswerable(shop.search(washable)).answerable).toBe(true);
+      expect(buildExtractiveAnswer(washable, shop.search(washable).passages, "en")!.text).toBe(
+        "Care: Vacuum without the brush head.",
+      );
       // A product's cost is its price: no shipping-cost section answers it, though its heading says "costs".
       const pricing = new KnowledgeIndex();
       pricing.upsert([
