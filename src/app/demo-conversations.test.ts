@@ -70,6 +70,14 @@ describe("conversations with the demo AI", () => {
     expect(last.text).toMatch(/Returns from the European Union are free/);
   });
 
+  it("answers a routine question written as a long, chatty message instead of taking it for a complex problem", async () => {
+    const { messages, conversation } = await chat([
+      "Hi there! I bought a rug from you last month and honestly I love it, but I just moved and the colours don't really work in my new living room. Is it too late to send it back? It's still in perfect condition.",
+    ]);
+    expect(conversation.status).toBe("ai");
+    expect(messages.at(-1)!.text).toMatch(/^You can return any item within 30 days of delivery/);
+  });
+
   it("answers 'Do you ship to Canada?' with the places it ships to, and a price asked in a customer's own words", async () => {
     const canada = await chat(["Do you ship to Canada?", "what about the US?"]);
     // The same list answers the follow-up too: a new subject answered alike is no reason to hand over.
