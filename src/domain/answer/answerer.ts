@@ -19,6 +19,7 @@ import {
   type ExtractiveAnswer,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
+import { askedSentences } from "../knowledge/question-core.ts";
 import { resolveFollowUp, resolveReference, type WordSimilarity } from "../conversation/follow-up.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
@@ -237,12 +238,22 @@ export class Answerer {
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
     const followUp = this.followUpQuestion(request);
-    const deep = await this.retriever.search(followUp?.text ?? request.text, {
-      k: Math.max(this.k, EXTRACTIVE_DEPTH),
-      language: request.language ?? null,
-    });
-    const retrieval =
-      deep.passages.length > this.k ? { ...deep, passages: deep.passages.slice(0, this.k) } : deep;
+    const search = (text: string) =>
+      this.retriever.search(text, {
+        k: Math.max(this.k, EXTRACTIVE_DEPTH),
+        language: request.language ?? null,
+      });
+    const topK = (r: Retrieval): Retrieval =>
+      r.passages.length > this.k ? { ...r, passages: r.passages.slice(0, this.k) } : r;
+    let deep = await search(followUp?.text ?? request.text);
+    // A long message tells a story around its question: when the whole is no answerable question, the sentences
+    // that ask may be ("... I just moved and the colours don't work. Is it too late to send it back?").
+    const asked = followUp ? null : askedSentences(request.text);
+    if (asked !== null && !decideAnswerable(topK(deep), this.policy).answerable) {
+      const alone = await search(asked);
+      if (decideAnswerable(topK(alone), this.policy).answerable) deep = alone;
+    }
+    const retrieval = topK(deep);
     const decision = decideAnswerable(retrieval, this.policy);
     const passages = retrieval.passages.map(toRef);
     const language = request.language ?? retrieval.language;

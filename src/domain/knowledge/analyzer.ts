@@ -39,7 +39,7 @@ const ELISION_RE = /^(?:l|d|j|qu|n|s|c|m|t|all|dell|nell|sull)['’]/u; // Frenc
  * pair's second word is dropped. ("as long as" itself was tried too: it cost StackFAQ abstention F1 0.006.)
  */
 const FUNCTION_PHRASES: Record<string, ReadonlySet<string>> = {
-  en: new Set(["how long", "how soon", "how often", "how far", "how fast", "how quickly"]),
+  en: new Set(["how long", "how soon", "how often", "how far", "how fast", "how quickly", "too late"]),
 };
 
 export interface Analyzer {

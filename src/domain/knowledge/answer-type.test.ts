@@ -7,6 +7,7 @@ describe("the kind of fact a question asks for", () => {
       "How long do refunds take?",
       "how soon will it arrive",
       "how fast is express delivery?",
+      "Is it too late to return the lamp?",
       "How many days do I have to return it?",
     ])
       expect(expectedAnswer(q, "en")?.kind).toBe("duration");

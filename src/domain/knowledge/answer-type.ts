@@ -29,7 +29,8 @@ const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf
 
 /**
  * English cues; other languages fall back to untyped answers (the ranking then decides alone).
- * - duration: "how long", "how soon", "how fast", "how many days"; "how long is the table" asks a length, which counts too.
+ * - duration: "how long", "how soon", "how fast", "is it too late", "how many days"; "how long is the table" asks a length,
+ *   which counts too.
  * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
  * - size: "how big", "how tall", "what are the dimensions": a measurement ("160 by 230 centimetres").
  * - count: any other "how many" ("how many people can sit at it"): a number ("seats six").
@@ -38,7 +39,7 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   en: {
     duration: {
       question:
-        /\bhow (?:long|soon|fast|quickly)\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
+        /\bhow (?:long|soon|fast|quickly)\b|\btoo late\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
       // "days" of "how many days" is the unit every duration sentence states, not what it is about.
       framing: [
         "take",

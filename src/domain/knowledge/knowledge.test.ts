@@ -53,6 +53,7 @@ describe("analyzer", () => {
     expect(en.terms("I want to return my lamp")).toEqual(["return", "lamp"]);
     expect(en.terms("How long do refunds take?")).toEqual(["refund", "take"]);
     expect(en.terms("how fast is express delivery")).toEqual(en.terms("express delivery"));
+    expect(en.terms("is it too late to return it")).toEqual(en.terms("return"));
     expect(en.terms("a long cable")).toEqual(["long", "cabl"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { questionCore } from "./question-core.ts";
+import { askedSentences, questionCore } from "./question-core.ts";
 
 describe("questionCore", () => {
   it("drops the greeting before the question and the thanks after it", () => {
@@ -67,5 +67,21 @@ describe("questionCore", () => {
     );
     expect(questionCore("Hallo, waar is mijn pakket? Alvast bedankt", "nl")).toBe("waar is mijn pakket?");
     expect(questionCore("Привет, где моя посылка?", "ru")).toBe("Привет, где моя посылка?");
+  });
+});
+
+describe("the sentences of a message that ask", () => {
+  it("are the questions of a longer message that also tells a story", () => {
+    expect(
+      askedSentences(
+        "I bought a rug last month and I love it, but the colours don't suit my new room. Is it too late to send it back? It's unused.",
+      ),
+    ).toBe("Is it too late to send it back?");
+  });
+
+  it("are nothing apart when the message is one sentence, or asks in none or all of its sentences", () => {
+    expect(askedSentences("Is it too late to send it back?")).toBeNull();
+    expect(askedSentences("My lamp arrived broken. I want a refund.")).toBeNull();
+    expect(askedSentences("Can I return it? Is it free?")).toBeNull();
   });
 });

@@ -164,3 +164,17 @@ function dropFillerSentences(text: string, filler: ReadonlySet<string>, language
   if (!asks.some(Boolean)) return text;
   return sentences.filter((_, i) => asks[i]).join(" ");
 }
+
+/**
+ * The sentences of a longer message that ask ("Is it too late to send it back?" of "I bought a rug last month and
+ * I love it, but it does not suit my new room. Is it too late to send it back? It is unused."), or null when the
+ * message is one sentence or asks in none or all of them. The story around a question holds words the knowledge
+ * base never uses, which weigh the most in coverage: the question alone may be answerable when the whole is not.
+ */
+export function askedSentences(text: string): string | null {
+  const sentences = (text.match(SENTENCE_RE) ?? []).map((s) => s.trim()).filter((s) => HAS_WORD_RE.test(s));
+  if (sentences.length < 2) return null;
+  const asked = sentences.filter((s) => s.endsWith("?"));
+  if (asked.length === 0 || asked.length === sentences.length) return null;
+  return asked.join(" ");
+}
