@@ -76,6 +76,13 @@ describe("conversations with the demo AI", () => {
     ]);
     expect(conversation.status).toBe("ai");
     expect(messages.at(-1)!.text).toMatch(/^You can return any item within 30 days of delivery/);
+    // The question alone keeps where the story happens.
+    const swiss = await chat([
+      "Hello! I'm ordering a birthday present for my dad who lives in Switzerland. Will he have to pay anything extra when it arrives?",
+    ]);
+    expect(swiss.messages.at(-1)!.text).toMatch(
+      /^Orders to the United Kingdom, Switzerland and Norway may be charged import VAT/,
+    );
   });
 
   it("answers 'Do you ship to Canada?' with the places it ships to, and a price asked in a customer's own words", async () => {

@@ -79,6 +79,14 @@ describe("the sentences of a message that ask", () => {
     ).toBe("Is it too late to send it back?");
   });
 
+  it("keep the places the story names, which the question's 'it' and 'there' stand for", () => {
+    expect(
+      askedSentences(
+        "I'm ordering a present for my dad who lives in Switzerland. Will he have to pay anything extra?",
+      ),
+    ).toBe("Will he have to pay anything extra? switzerland");
+  });
+
   it("are nothing apart when the message is one sentence, or asks in none or all of its sentences", () => {
     expect(askedSentences("Is it too late to send it back?")).toBeNull();
     expect(askedSentences("My lamp arrived broken. I want a refund.")).toBeNull();

@@ -10,6 +10,7 @@
 // Hand-written: it is a short list of conversational forms per language, not a general NLP task.
 
 import { analyzerFor, baseLanguage } from "./analyzer.ts";
+import { placesIn } from "./places.ts";
 
 interface ConversationForms {
   /** A greeting at the very start, with what follows it up to the first word that asks. */
@@ -176,5 +177,7 @@ export function askedSentences(text: string): string | null {
   if (sentences.length < 2) return null;
   const asked = sentences.filter((s) => s.endsWith("?"));
   if (asked.length === 0 || asked.length === sentences.length) return null;
-  return asked.join(" ");
+  // Where the story happens goes with the question: "my dad lives in Switzerland. Will he pay anything extra?"
+  const places = placesIn(sentences.filter((s) => !s.endsWith("?")).join(" "));
+  return [...asked, ...places].join(" ");
 }

@@ -74,6 +74,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
       terms("how much do I have cost shipping"),
     );
     expect(terms("how much do I have to pay")).not.toContain("method");
+    // Paying extra is being charged on top (duties); paying extra for something is what it costs.
+    same("will I have to pay anything extra?", "will I have to charged?");
+    same("are there hidden fees?", "are there charged?");
+    same("do I pay extra for express?", "do I cost express?");
   });
 
   it("join British and American spellings", () => {

@@ -70,6 +70,13 @@ const EN: SynonymRules = {
     },
     // "Can I use a gift card to pay?" asks the same; "how much do I have to pay" does not (no "use" before it).
     { pattern: String.raw`(?<=\b(?:use|using) (?:\S+ ){1,3})to pay`, to: "payment method" },
+    // "Do I pay extra for express?" asks what express costs; "will I have to pay anything extra?" what is charged on
+    // top of the price: duties, fees.
+    { pattern: String.raw`pay (?:anything |something |any )?(?:extra|more) for`, to: "cost" },
+    {
+      pattern: String.raw`pay (?:anything |something |any )?(?:extra|more)|(?:extra|additional|hidden) (?:charges?|fees?|costs?)`,
+      to: "charged",
+    },
     // "How much do I pay for shipping?" asks what shipping costs, as "who pays for return shipping" does.
     { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
