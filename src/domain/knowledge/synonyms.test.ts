@@ -74,6 +74,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
       terms("how much do I have cost shipping"),
     );
     expect(terms("how much do I have to pay")).not.toContain("method");
+    // A shop takes a payment method by accepting it; "instead" says nothing of what is asked.
+    same("Do you take PayPal instead?", "accept PayPal");
+    same("Hi! Do you take Apple Pay?", "hi accept Apple Pay");
+    expect(terms("when do you take the money from my card")).not.toContain(terms("accept")[0]);
     // Paying extra is being charged on top (duties); paying extra for something is what it costs.
     same("will I have to pay anything extra?", "will I have to charged?");
     same("are there hidden fees?", "are there charged?");

@@ -61,6 +61,12 @@ const EN: SynonymRules = {
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
     { pattern: String.raw`opt(?:ed|ing)?[ -]out`, to: "unsubscribe" },
     { pattern: String.raw`gift (?:voucher|certificate)s?`, to: "gift card" },
+    // "Do you take PayPal?": a shop takes a payment method by accepting it, which is how it says so. Only as the
+    // question's opening: "when do you take the money from my card" asks when it is charged.
+    {
+      pattern: String.raw`(?<=^|[.!?,;]\s*)(?:do|does|will|would|can) (?:you|u|they) take(?! (?:the|my|it|long|away)\b)`,
+      to: "accept",
+    },
     // "Can I pay with Bitcoin / by cash?" asks which payment methods there are, whatever the method named.
     { pattern: String.raw`pay(?:ing)? (?:with|by|using|via|through)`, to: "payment method" },
     // A gift card is used by paying with it: "how do I use / redeem my gift card?" asks where it is accepted.
