@@ -76,6 +76,10 @@ describe("conversations with the demo AI", () => {
     ]);
     expect(conversation.status).toBe("ai");
     expect(messages.at(-1)!.text).toMatch(/^You can return any item within 30 days of delivery/);
+    const declined = await chat([
+      "Hey, so my card got declined twice when I tried to check out, which is weird because it works everywhere else. Do you take PayPal instead?",
+    ]);
+    expect(declined.messages.at(-1)!.text).toMatch(/^We accept Visa, Mastercard, American Express, PayPal/);
     // The question alone keeps where the story happens.
     const swiss = await chat([
       "Hello! I'm ordering a birthday present for my dad who lives in Switzerland. Will he have to pay anything extra when it arrives?",
