@@ -76,6 +76,10 @@ describe("conversations with the demo AI", () => {
     ]);
     expect(conversation.status).toBe("ai");
     expect(messages.at(-1)!.text).toMatch(/^You can return any item within 30 days of delivery/);
+    const cafe = await chat([
+      "Good morning! We're a small café and want to order a few of your candles for the tables. Can we get an invoice with our VAT number on it?",
+    ]);
+    expect(cafe.messages.at(-1)!.text).toMatch(/^Business customers can add a VAT number at checkout/);
     const declined = await chat([
       "Hey, so my card got declined twice when I tried to check out, which is weird because it works everywhere else. Do you take PayPal instead?",
     ]);
