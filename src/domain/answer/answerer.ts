@@ -246,15 +246,17 @@ export class Answerer {
     const topK = (r: Retrieval): Retrieval =>
       r.passages.length > this.k ? { ...r, passages: r.passages.slice(0, this.k) } : r;
     let deep = await search(followUp?.text ?? request.text);
+    let retrieval = topK(deep);
+    let decision = decideAnswerable(retrieval, this.policy);
     // A long message tells a story around its question: when the whole is no answerable question, the sentences
     // that ask may be ("... I just moved and the colours don't work. Is it too late to send it back?").
-    const asked = followUp ? null : askedSentences(request.text);
-    if (asked !== null && !decideAnswerable(topK(deep), this.policy).answerable) {
+    const asked = decision.answerable || followUp ? null : askedSentences(request.text);
+    if (asked !== null) {
       const alone = await search(asked);
-      if (decideAnswerable(topK(alone), this.policy).answerable) deep = alone;
+      const aloneTop = topK(alone);
+      const aloneDecision = decideAnswerable(aloneTop, this.policy);
+      if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
     }
-    const retrieval = topK(deep);
-    const decision = decideAnswerable(retrieval, this.policy);
     const passages = retrieval.passages.map(toRef);
     const language = request.language ?? retrieval.language;
     const cannot = (

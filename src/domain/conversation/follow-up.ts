@@ -121,6 +121,12 @@ const ASKING_ONLY = new Set(
 /** A question that points back is short; a longer one says what it is about. */
 const MAX_REFERRING_WORDS = 8;
 
+const QUESTION_WORDS = new Set("how when where what which why".split(" "));
+/** Words around a question that say nothing of its topic: "great, and how fast?", "ok so how much?". */
+const FILLERS = new Set(
+  "and but so great good cool nice perfect awesome super fine alright right".split(" "),
+);
+
 /** Whether a message asks about what came before without naming it ("how much does that cost?", "is it free?"). */
 export function refersBack(text: string): boolean {
   const words = (text.match(WORD_RE) ?? []).map((w) => w.toLowerCase());
@@ -137,12 +143,6 @@ export function refersBack(text: string): boolean {
   );
   return named.length === 0;
 }
-
-const QUESTION_WORDS = new Set("how when where what which why".split(" "));
-/** Words around a question that say nothing of its topic: "great, and how fast?", "ok so how much?". */
-const FILLERS = new Set(
-  "and but so great good cool nice perfect awesome super fine alright right".split(" "),
-);
 
 /**
  * The question a message that points back stands for: itself followed by the customer's last question that named

@@ -232,8 +232,7 @@ export class Bm25Index {
       // stays what it is, however close another one is.
       const read: string[] = [];
       for (const w of words) {
-        const tid = this.termIds.get(w);
-        if ((tid !== undefined && this.df[tid]! > 0) || this.wordTerms.has(w)) {
+        if (this.documentFrequency(w) > 0 || this.wordTerms.has(w)) {
           read.push(w);
           continue;
         }
@@ -279,10 +278,11 @@ export class Bm25Index {
     let bestDf = 0;
     for (let i = MIN_PART; i <= word.length - MIN_PART; i++) {
       const left = this.analyzer.terms(word.slice(0, i));
-      if (left.length !== 1 || this.documentFrequency(left[0]!) === 0) continue;
+      const leftDf = left.length === 1 ? this.documentFrequency(left[0]!) : 0;
+      if (leftDf === 0) continue;
       const right = this.completion(word.slice(i));
       if (right === null) continue;
-      const df = Math.min(this.documentFrequency(left[0]!), this.documentFrequency(right));
+      const df = Math.min(leftDf, this.documentFrequency(right));
       if (df > bestDf) {
         best = [left[0]!, right];
         bestDf = df;

@@ -158,9 +158,9 @@ export function buildExtractiveAnswer(
       // returns cost?" by the sentence whose subject they are ("Returns from the European Union are free"), not by
       // "We send a replacement at no cost" that merely mentions returning. Half a word's weight more. Not a duration
       // by its subject: "Deliveries to the United Kingdom take 4 to 8 days" must not answer for Italy.
-      if (typed) {
+      if (typed && expected) {
         const about =
-          expected!.kind === "duration"
+          expected.kind === "duration"
             ? analyzer.terms(durationQualifies(s, analyzer.language).join(" "))
             : analyzer.terms(s).slice(0, 1);
         for (const t of new Set(about)) if (queryTerms.has(t)) overlap += idfOf(t) * 0.5;

@@ -495,7 +495,6 @@ export class KnowledgeIndex {
         similarity: null,
       });
     }
-    const semantic = this.options.semantic;
     if (language === "en") this.creditPlaceLists(idx, passages, question, q);
     if (this.options.titlePhrase > 0) this.addTitlePhrases(idx, passages, q);
     const vecs = this.vectors.get(language);
@@ -504,6 +503,7 @@ export class KnowledgeIndex {
       passages.splice(0, passages.length, ...fusedHybrid);
     }
     if (this.options.titleCoverage > 0) this.rerankByTitleCoverage(idx, passages, new Set(queryTerms));
+    const semantic = this.options.semantic;
     if (semantic && semantic.weight > 0 && language === "en")
       this.addSemanticTitleMatch(passages, question, semantic);
     const fused = fuseByDocument(passages, this.options.documentFusion);
