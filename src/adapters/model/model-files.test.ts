@@ -85,4 +85,14 @@ describe("saveModel and loadModel", () => {
     expect(starter.labels).toContain("human_request");
     expect(starter.predict("I want to talk to a real person").intent).toBe("human_request");
   });
+
+  it("reads an item that arrived damaged or wrong as a routine returns question, in words it was not taught", async () => {
+    const starter = await loadModel(STARTER_MODEL_DIR);
+    for (const text of [
+      "the mirror arrived smashed",
+      "the glass top of my table is cracked, it came like that",
+      "my cushion arrived ripped",
+    ])
+      expect(starter.predict(text), text).toMatchObject({ intent: "refund_policy", outOfScope: false });
+  });
 });

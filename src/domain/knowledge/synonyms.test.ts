@@ -14,6 +14,8 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("remove my profile", "delete my profile");
     same("a receipt", "an invoice");
     same("it arrived broken", "it arrived damaged");
+    for (const word of ["smashed", "shattered", "chipped", "dented", "crushed"])
+      same(`the mirror arrived ${word}`, "the mirror arrived damaged");
     same("the guarantee", "the warranty");
   });
 

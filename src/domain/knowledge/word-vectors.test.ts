@@ -118,13 +118,13 @@ describe("semantic title matching in retrieval", () => {
 });
 
 describe("a record and the policy whose heading names what it lacks in other words", () => {
-  // "shattered" and "damaged" point the same way; "arrived" is near "returned", which the returns heading says.
+  // "splintered" and "damaged" point the same way; "arrived" is near "returned", which the returns heading says.
   // ("broken" would not do: the built-in synonyms make it "damaged" without any vectors.)
   const shopWords = [
     "the",
     "lamp",
     "arrived",
-    "shattered",
+    "splintered",
     "damaged",
     "returned",
     "wrong",
@@ -170,14 +170,14 @@ describe("a record and the policy whose heading names what it lacks in other wor
     ),
     testChunk("track", "Tracking", "We email you a tracking link when your parcel leaves the warehouse."),
   ];
-  const q = "My lamp arrived shattered";
+  const q = "My lamp arrived splintered";
 
   it("answers from that policy when the vectors say its heading means the missing word", () => {
     const idx = new KnowledgeIndex({ semantic: { vectors: shopVectors, weight: 1, threshold: 0.4 } });
     idx.upsert(chunks);
     const r = idx.search(q);
     expect(r.passages[0]!.chunk.id).toBe("lamp");
-    expect(r.passages.find((p) => p.chunk.id === "damaged")?.softTitleTerms).toEqual(["shatter"]);
+    expect(r.passages.find((p) => p.chunk.id === "damaged")?.softTitleTerms).toEqual(["splinter"]);
     // "arrived" is in the final-sale section's own text: its heading's "returned" does not stand in for it.
     expect(r.passages.find((p) => p.chunk.id === "final")?.softTitleTerms).toBeUndefined();
     expect(decideAnswerable(r).answerable).toBe(true);
@@ -186,7 +186,7 @@ describe("a record and the policy whose heading names what it lacks in other wor
     expect(a.citations.map((c) => c.documentId)).toEqual(["damaged"]);
   });
 
-  it("declines without vectors: no word of the knowledge base says 'shattered'", () => {
+  it("declines without vectors: no word of the knowledge base says 'splintered'", () => {
     const idx = new KnowledgeIndex({ semantic: null });
     idx.upsert(chunks);
     expect(decideAnswerable(idx.search(q)).answerable).toBe(false);

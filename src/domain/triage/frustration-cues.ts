@@ -57,7 +57,17 @@ export const PHRASE_RULES: PhraseRule[] = [
     weight: 0.45,
     when: [["time times over again"]],
     re: wordRe(
-      String.raw`\b(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|nth|umpteenth|hundredth) time\b|\b(?:\d+|two|three|four|five|several|multiple|many|countless|so many) times\b|\bhow many times\b|\bover and over\b|\bagain and again\b|\bonce again\b`,
+      String.raw`\b(?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th|nth|umpteenth|hundredth) time\b|\b(?:\d+|two|three|four|five|several|multiple|(?<!how )many|countless|so many) times\b|\bhow many (?:more )?times\b(?! (?:can|could|may|per|a|an|each|is|are|has|does|do you|have you|will (?:it|you|the)|should (?:it|you|the))\b)|\bover and over\b|\bagain and again\b|\bonce again\b`,
+    ),
+  },
+  {
+    // Having to say it all again: with "how many times" above, "How many times do I have to explain this?" reaches
+    // the escalation line, which the count of times alone does not.
+    kind: "phrase",
+    weight: 0.4,
+    when: [["explain explaining repeat repeating tell telling myself"]],
+    re: wordRe(
+      String.raw`\bhow many (?:more )?times (?:do|must|should|will|would|did|have) (?:i|we) (?:have to |need to |got to |gotta )?(?:explain|repeat|tell)\b|\brepeat(?:ing)? myself\b|\b(?:keep|kept) (?:having to )?(?:explaining|repeating)\b|\b(?:i|we) (?:have|had|need|needed) to (?:keep )?(?:explain|repeat|tell you)(?:ing)? (?:this |it |that |everything |all this |my (?:problem|issue) )?(?:again|every time|each time|over and over)\b`,
     ),
   },
   {

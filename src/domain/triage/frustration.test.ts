@@ -58,6 +58,29 @@ describe("scoreFrustration", () => {
   });
 
   it.each([
+    "How many times do I have to explain this?",
+    "how many times must I tell you, the parcel never came",
+  ])("reads having to say it all again, %j, as frustration that reaches a person", (text) => {
+    expect(f(text).score).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it.each([
+    "I keep repeating myself",
+    "I keep explaining this to every agent",
+    "I have to explain everything again every time I write",
+  ])("flags having to repeat oneself in %j", (text) => {
+    expect(f(text).cues.some((c) => c.kind === "phrase")).toBe(true);
+  });
+
+  it.each([
+    "Can you explain that again?",
+    "How many times can I change my password?",
+    "Please tell me again how returns work",
+  ])("does not read asking for an explanation, %j, as exasperation", (text) => {
+    expect(f(text).score).toBe(0);
+  });
+
+  it.each([
     "Where can I find the human resources page?",
     "How do I add an agent to my team account?",
     "my person details are wrong",
@@ -171,6 +194,10 @@ describe("cue regex gates", () => {
     "12 times",
     "so many times",
     "how many times",
+    "how many times do i have to explain",
+    "repeating myself",
+    "keep explaining",
+    "have to tell you again",
     "over and over",
     "again and again",
     "once again",
