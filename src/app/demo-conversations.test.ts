@@ -209,6 +209,26 @@ describe("conversations with the demo AI", () => {
     expect(own.conversation.status).toBe("waiting_human");
   });
 
+  it("answers when an order will arrive with delivery times, and a late one with tracking", async () => {
+    for (const question of ["when will my order arrive?", "how long until my order arrives?"]) {
+      const { messages } = await chat([question]);
+      expect(messages.at(-1)!.text, question).toMatch(/^Standard delivery takes 2 to 4 business days/);
+    }
+    // It had been 'If an item arrives damaged...' and the Klarna sentence ("pay 30 days after delivery").
+    const late = await chat(["the parcel never came"]);
+    expect(late.messages.at(-1)!.text).toMatch(/If the tracking page has not changed for 5 business days/);
+  });
+
+  it("looks up the order of a signed-in customer who writes that it has not arrived, contractions and all", async () => {
+    const me = signedCustomer({ externalId: "demo-customer-1", email: "demo.customer@example.com" });
+    for (const text of ["hi, where's my order?", "I ordered a rug 2 weeks ago and it still hasn't arrived"]) {
+      const { messages } = await chat([text, "LC-10234"], me);
+      const ai = messages.filter((m) => m.author === "ai");
+      expect(ai[0]!.text, text).toBe("What is your order number? It looks like LC-10234.");
+      expect(ai[1]!.text, text).toMatch(/^Order LC-10234 is shipped/);
+    }
+  });
+
   it("hands a request to cancel a given order to a person, signed in or not, instead of reporting its status", async () => {
     const me = signedCustomer({ externalId: "demo-customer-1", email: "demo.customer@example.com" });
     for (const customer of [{}, me]) {

@@ -1,6 +1,11 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ActionDialog, type CustomerIdentity, type PendingAction } from "../../domain/actions/dialog.ts";
+import {
+  ActionDialog,
+  type CustomerIdentity,
+  type PendingAction,
+  triggerForm,
+} from "../../domain/actions/dialog.ts";
 import { parseRegistry } from "../../domain/actions/registry.ts";
 import { extractSlot } from "../../domain/actions/slots.ts";
 import { migrateToLatest, openDatabase } from "../db/database.ts";
@@ -41,6 +46,26 @@ describe("registry", () => {
     const bad = { actions: [{ ...registry.actions[0]!, slots: { nope: { extract: "text" } } }] };
     expect(() => parseRegistry(bad)).toThrow(/slot nope is not a parameter/);
     expect(() => parseRegistry({ actions: [{ name: "Bad Name" }] })).toThrow(/ACTIONS_INVALID|snake_case/);
+  });
+});
+
+describe("trigger phrases", () => {
+  it("match with contractions spelled out or typed without the apostrophe", () => {
+    for (const text of [
+      "hi, where's my order?",
+      "Where’s my order",
+      "wheres my order",
+      "I ordered a rug 2 weeks ago and it still hasn't arrived",
+      "my parcel hasnt arrived",
+    ])
+      expect(dialog.select(text)?.name, text).toBe("lookup_order");
+    expect(dialog.select("I can't log in")?.name).toBe("reset_password");
+    expect(dialog.select("i cant log in")?.name).toBe("reset_password");
+  });
+
+  it("match whole words only", () => {
+    expect(triggerForm("Reorder status?")).toBe(" reorder status ");
+    expect(dialog.select("what is the reorder status of the lamp")).toBeNull();
   });
 });
 

@@ -94,6 +94,34 @@ export interface DialogInput {
   identity: CustomerIdentity | null;
 }
 
+// Trigger phrases are matched on whole words, with contractions spelled out: "where's my order" says the trigger
+// "where is my order", "hasn't arrived" says "has not arrived", and "reorder status" does not say "order status".
+const CONTRACTIONS: readonly [RegExp, string][] = [
+  [/\bcan't\b/g, "cannot"],
+  [/\bwon't\b/g, "will not"],
+  [/n't\b/g, " not"],
+  [/\b(where|what|how|who|when|why|it|that|there|here|he|she)'s\b/g, "$1 is"],
+  [/'m\b/g, " am"],
+  [/'re\b/g, " are"],
+  [/'ve\b/g, " have"],
+  [/'ll\b/g, " will"],
+  [/'d\b/g, " would"],
+];
+/** The same contractions typed without the apostrophe ("cant", "hasnt", "wheres"), where that spells no other word. */
+const BARE_CONTRACTIONS: readonly [RegExp, string][] = [
+  [/\bcant\b/g, "cannot"],
+  [/\b(has|have|had|did|does|do|is|was|were|could|should|would)nt\b/g, "$1 not"],
+  [/\b(where|what|how|who|that|there)s\b/g, "$1 is"],
+];
+
+/** A message or trigger as trigger matching reads it: lower case, contractions spelled out, words between spaces. */
+export function triggerForm(text: string): string {
+  let s = text.toLowerCase().replace(/[\u2019\u02bc]/gu, "'");
+  if (s.includes("'")) for (const [re, to] of CONTRACTIONS) s = s.replace(re, to);
+  for (const [re, to] of BARE_CONTRACTIONS) s = s.replace(re, to);
+  return ` ${s.replace(/[^\p{L}\p{N}]+/gu, " ").trim()} `;
+}
+
 export class ActionDialog {
   private readonly registry: ActionRegistry;
   private readonly validators = new Map<string, (v: unknown) => boolean>();
@@ -119,9 +147,9 @@ export class ActionDialog {
       const byIntent = this.registry.actions.find((a) => a.intents.includes(intent));
       if (byIntent) return byIntent;
     }
-    const lower = message.toLowerCase();
+    const said = triggerForm(message);
     return (
-      this.registry.actions.find((a) => a.triggers.some((t) => lower.includes(t.toLowerCase()))) ??
+      this.registry.actions.find((a) => a.triggers.some((t) => said.includes(triggerForm(t)))) ??
       this.selectByBareValue(message)
     );
   }
@@ -145,15 +173,18 @@ export class ActionDialog {
   /** Whether the message names the action in so many words (a trigger phrase), not just its intent. */
   triggered(message: string, actionName: string): boolean {
     const action = this.find(actionName);
-    const lower = message.toLowerCase();
-    return Boolean(action?.triggers.some((t) => lower.includes(t.toLowerCase())));
+    const said = triggerForm(message);
+    return Boolean(action?.triggers.some((t) => said.includes(triggerForm(t))));
   }
 
   /** Whether the message carries a value for one of the action's own (non-identity) slots, such as an order number. */
   namesSubject(message: string, actionName: string): boolean {
     const action = this.find(actionName);
     return Boolean(
-      action && Object.values(action.slots).some((slot) => !slot.identity && extractSlot(slot.extract, message) !== null),
+      action &&
+        Object.values(action.slots).some(
+          (slot) => !slot.identity && extractSlot(slot.extract, message) !== null,
+        ),
     );
   }
 

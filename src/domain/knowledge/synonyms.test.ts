@@ -27,6 +27,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("I don't remember my password", "I forgot my password");
     same("stop the marketing emails", "stop the newsletter");
     same("who pays return shipping from the UK", "who pays return shipping from the United Kingdom");
+    same("when will my order arrive", "when will delivery time");
+    same("my order still hasn't arrived", "my order still track parcel");
+    same("the parcel never came", "the parcel track parcel");
+    same("my refund still hasn't arrived", "my refund still refund");
   });
 
   it("join a word with two senses only inside the phrase that fixes its sense", () => {

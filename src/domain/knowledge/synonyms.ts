@@ -87,6 +87,21 @@ const EN: SynonymRules = {
     { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
+    // An order that has not come is followed on its tracking page ("my order still hasn't arrived"); a refund that
+    // has not come is a question about refunds.
+    {
+      pattern: String.raw`(?<=refunds? (?:still |has |have |is |was )?)(?:has ?n['o]?t|have ?n['o]?t|did ?n['o]?t|still not|not yet|never) (?:arrived?|came(?: through)?|come(?: through)?|gone through|been (?:paid|received)|shown up|showed up)`,
+      to: "refund",
+    },
+    {
+      pattern: String.raw`(?:has ?n['o]?t|have ?n['o]?t|did ?n['o]?t|still not|not yet|never) (?:arrived?|came|come|been delivered|turned up|shown up|showed up|got here)`,
+      to: "track parcel",
+    },
+    // When one's own order arrives is how long delivery takes: "when will my order arrive?" is not about ordering.
+    {
+      pattern: String.raw`(?:my|the|our|this) (?:order|parcel|package|delivery|stuff)s? (?:to )?(?:arrive|arrives|come|comes|be delivered|get here|gets here|reach me)`,
+      to: "delivery time",
+    },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.
     { pattern: String.raw`import (?:fees?|charges?|costs?|taxe?s?)`, to: "import duties" },
     { pattern: String.raw`customs`, to: "bordercustoms" },
