@@ -63,11 +63,12 @@ describe("demo knowledge base", () => {
       const cited = r.passages.filter((p) =>
         r.citations.some((c) => c.documentId === p.documentId && c.title === p.title),
       );
-      let rest = r.text;
-      for (const p of cited)
-        for (const sentence of p.text.split(/(?<=[.!?])\s+/))
-          if (rest.includes(sentence)) rest = rest.replace(sentence, "");
-      expect(rest.trim(), `${q.id}: "${r.text}"`).toBe("");
+      // Every sentence of the answer is verbatim in a cited passage (a record field may be said without its label).
+      for (const sentence of r.text.split(/(?<=[.!?])\s+/))
+        expect(
+          cited.some((p) => p.text.includes(sentence)),
+          `${q.id}: "${sentence}" of "${r.text}"`,
+        ).toBe(true);
     }
     expect(answered).toBeGreaterThan(questions.length / 2);
   });

@@ -28,9 +28,15 @@ describe("the kind of fact a question asks for", () => {
       "How big is the rug?",
       "how tall is the bedside table",
       "What are the dimensions of the table?",
+      "what sizes does the dune rug come in?",
+      "Which size is the duvet cover?",
     ])
       expect(expectedAnswer(q, "en")?.kind).toBe("size");
     expect(statesAnswer("size", "Flat-woven wool rug, 160 by 230 centimetres.", "en")).toBe(true);
+    // The range of sizes made is a size too.
+    expect(statesAnswer("size", "Stonewashed linen duvet cover, sizes single to king.", "en")).toBe(true);
+    expect(statesAnswer("size", "Available in sizes S to XL.", "en")).toBe(true);
+    expect(statesAnswer("size", "Place a new order for the size or colour you want.", "en")).toBe(false);
     expect(statesAnswer("size", "Small bedside table with one drawer.", "en")).toBe(false);
     expect(expectedAnswer("How many people can sit at the table?", "en")?.kind).toBe("count");
     expect(statesAnswer("count", "Extendable dining table that seats six.", "en")).toBe(true);

@@ -74,7 +74,7 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
     },
     size: {
       question:
-        /\bhow (?:big|large|small|tall|high|wide|deep|thick)\b|\bwhat (?:size|dimensions|measurements)\b|\bdimensions\b|\bmeasurements\b/,
+        /\bhow (?:big|large|small|tall|high|wide|deep|thick)\b|\b(?:what|which) (?:sizes?|dimensions|measurements)\b|\bdimensions\b|\bmeasurements\b/,
       framing: [
         "big",
         "large",
@@ -88,8 +88,9 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
         "dimensions",
         "measurements",
       ],
+      // A measurement, or the range of sizes made ("sizes single to king", "in sizes S to XL").
       sentence: new RegExp(
-        String.raw`\b\d+(?:[.,]\d+)?\s?(?:x|by|×)\s?\d+(?:[.,]\d+)?\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b`,
+        String.raw`\b\d+(?:[.,]\d+)?\s?(?:x|by|×)\s?\d+(?:[.,]\d+)?\b|\b${NUMBER}[ -]?${LENGTH_UNIT}\b|\bsizes? (?:from )?[\w-]+ (?:to|through|and) [\w-]+\b`,
         "i",
       ),
     },

@@ -254,12 +254,29 @@ export function buildExtractiveAnswer(
       chunkId: p.chunk.id,
     });
   }
+  const said = chosen.map((c) => ({ text: withoutProseLabel(c.text), chunkId: c.chunkId }));
   return {
-    text: chosen.map((c) => c.text).join(" "),
-    sentences: chosen.map((c) => ({ text: c.text, chunkId: c.chunkId })),
+    text: said.map((s) => s.text).join(" "),
+    sentences: said,
     citations,
   };
 }
+
+/**
+ * A record field whose label only says that prose follows ("Description: Stonewashed linen duvet cover with wooden
+ * buttons, sizes single to king.") is said without it: the label reads as a data dump and tells the customer
+ * nothing. A label that names the fact ("Materials: Solid oak.", "Price eur: 249.") stays. What is said is still
+ * verbatim in the passage.
+ */
+function withoutProseLabel(sentence: string): string {
+  if (!FIELD_LINE.test(sentence)) return sentence;
+  const colon = sentence.indexOf(":");
+  if (!PROSE_LABEL.test(sentence.slice(0, colon))) return sentence;
+  const value = sentence.slice(colon + 1).trimStart();
+  return /^[\p{Lu}\p{N}]/u.test(value) ? value : sentence;
+}
+const PROSE_LABEL =
+  /^(?:(?:product |short |long |full )?(?:description|summary|details|overview|notes?|about|body|content|text|answer))$/i;
 
 /** The terms of a passage's own section heading (the last of its heading path): what its sentences are about. */
 function sectionTermsOf(p: Passage, analyzer: Analyzer): string[] {

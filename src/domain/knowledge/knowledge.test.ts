@@ -733,6 +733,33 @@ describe("knowledge index", () => {
       expect(answerable("Can I return the Dune rug?")).toBe(true);
     });
 
+    it("says a description field without its label, and a field that names its fact with it", () => {
+      const sized = new KnowledgeIndex();
+      sized.upsert([
+        chunk(
+          "rug",
+          "Dune wool rug",
+          "Category: Rugs. Description: Flat-woven wool rug, 160 by 230 centimetres. Materials: New Zealand wool on a cotton warp. Price eur: 249.",
+        ),
+        chunk(
+          "duvet",
+          "Aster linen duvet cover",
+          "Category: Bedding. Description: Stonewashed linen duvet cover, sizes single to king. Price eur: 129.",
+        ),
+      ]);
+      const say = (q: string) => buildExtractiveAnswer(q, sized.search(q).passages, "en")?.text;
+      expect(say("what sizes does the dune rug come in?")).toBe(
+        "Flat-woven wool rug, 160 by 230 centimetres.",
+      );
+      expect(say("What sizes does the duvet cover come in?")).toBe(
+        "Stonewashed linen duvet cover, sizes single to king.",
+      );
+      expect(decideAnswerable(sized.search("what sizes does the duvet cover come in?")).answerable).toBe(
+        true,
+      );
+      expect(say("What is the Dune rug made of?")).toMatch(/^Materials: New Zealand wool on a cotton warp\./);
+    });
+
     it("answers for the record from the policy sentence about its kind of thing ('Category: Furniture.')", () => {
       const freight = new KnowledgeIndex();
       freight.upsert([
