@@ -47,6 +47,17 @@ describe("conversations with the demo AI", () => {
     }
   });
 
+  it("reads 'it' in a short question as the product the customer just asked about", async () => {
+    const lamp = await chat(["what's the price of the cove lamp?", "does it come with a bulb?"]);
+    expect(lamp.messages.at(-1)!.text).toMatch(/E27 bulb not included/);
+    expect(lamp.conversation.status).toBe("ai");
+    const duvet = await chat(["how much is the aster duvet cover?", "can I machine wash it?"]);
+    expect(duvet.messages.at(-1)!.text).toMatch(/Machine wash at 40 degrees/);
+    // After a policy answer "it" is no product: "is it free?" is the return, answered as before.
+    const returns = await chat(["How do I return something?", "is it free?"]);
+    expect(returns.messages.at(-1)!.text).toMatch(/^Returns from the European Union are free/);
+  });
+
   it("reads a follow-up that only names what changed as the question it continues", async () => {
     const { messages } = await chat(["What is the warranty on furniture?", "what about lamps?"]);
     const last = messages.at(-1)!;

@@ -17,10 +17,16 @@ import {
   type Citation,
   EXTRACTIVE_DEPTH,
   type ExtractiveAnswer,
+  isRecordText,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
 import { askedSentences } from "../knowledge/question-core.ts";
-import { resolveFollowUp, resolveReference, type WordSimilarity } from "../conversation/follow-up.ts";
+import {
+  nameInPlaceOfPronoun,
+  resolveFollowUp,
+  resolveReference,
+  type WordSimilarity,
+} from "../conversation/follow-up.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
@@ -150,6 +156,9 @@ export interface AnswerHooks {
 /** Marker the model is told to answer with when the passages do not support a reply. */
 export const CANNOT_ANSWER_MARKER = "CANNOT_ANSWER";
 
+/** How many of the customer's earlier turns are read for the product a pronoun stands for. */
+const PRONOUN_TURNS_READ = 3;
+
 export const ESCALATE_TOOL = {
   name: "escalate_to_human",
   description:
@@ -256,6 +265,16 @@ export class Answerer {
       const aloneTop = topK(alone);
       const aloneDecision = decideAnswerable(aloneTop, this.policy);
       if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
+    }
+    // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product.
+    if (!decision.answerable && !followUp) {
+      const named = await this.productInPlaceOfPronoun(request, async (text) => topK(await search(text)));
+      if (named !== null) {
+        const withProduct = await search(named);
+        const top = topK(withProduct);
+        const d = decideAnswerable(top, this.policy);
+        if (d.answerable) [deep, retrieval, decision] = [withProduct, top, d];
+      }
     }
     const passages = retrieval.passages.map(toRef);
     const language = request.language ?? retrieval.language;
@@ -415,6 +434,28 @@ export class Answerer {
     if (named !== null) return { text: named, newSubject: true };
     const pointing = resolveReference(request.text, earlier);
     return pointing === null ? null : { text: pointing, newSubject: false };
+  }
+
+  /**
+   * The message with its pronoun replaced by the product the customer last asked about, or null. The product is the
+   * catalogue row (a record) that answered the customer's most recent answerable question among the last few; a
+   * policy answer there means the pronoun is not a product, and nothing is replaced.
+   */
+  private async productInPlaceOfPronoun(
+    request: AnswerRequest,
+    search: (text: string) => Promise<Retrieval>,
+  ): Promise<string | null> {
+    if (request.pendingAction) return null;
+    if (request.language != null && request.language !== "en") return null; // English pronouns
+    if (nameInPlaceOfPronoun(request.text, "") === null) return null;
+    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
+      const r = await search(turn);
+      if (!decideAnswerable(r, this.policy).answerable) continue;
+      const top = r.passages[0]!;
+      return isRecordText(top.chunk.text) ? nameInPlaceOfPronoun(request.text, top.chunk.title) : null;
+    }
+    return null;
   }
 
   private async generate(

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   continuedQuestion,
   followUpSubject,
+  nameInPlaceOfPronoun,
   refersBack,
   resolveFollowUp,
   resolveReference,
@@ -144,5 +145,28 @@ describe("a question that points back at what came before", () => {
     expect(resolveReference("how much does the rug cost?", ["How do I return something?"])).toBeNull();
     expect(resolveReference("how much does that cost?", [])).toBeNull();
     expect(resolveReference("how much does that cost?", ["hi", "ok"])).toBeNull();
+  });
+});
+
+describe("a short question that names a product with a pronoun", () => {
+  it("takes the product's name in place of the pronoun", () => {
+    expect(nameInPlaceOfPronoun("does it come with a bulb?", "Cove ceramic table lamp")).toBe(
+      "does the Cove ceramic table lamp come with a bulb?",
+    );
+    expect(nameInPlaceOfPronoun("Can I machine wash them?", "Aster linen duvet cover")).toBe(
+      "Can I machine wash the Aster linen duvet cover?",
+    );
+  });
+
+  it("leaves a question without such a pronoun, or long enough to stand alone", () => {
+    expect(nameInPlaceOfPronoun("what colours are there?", "Dune wool rug")).toBeNull();
+    // "its" and "item" are not the pronoun.
+    expect(nameInPlaceOfPronoun("what is its item number", "Dune wool rug")).toBeNull();
+    expect(
+      nameInPlaceOfPronoun(
+        "if I order it today before two in the afternoon will it arrive tomorrow",
+        "Dune wool rug",
+      ),
+    ).toBeNull();
   });
 });

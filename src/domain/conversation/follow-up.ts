@@ -210,3 +210,20 @@ function subjectCoreStart(subject: string): number {
     if (!DETERMINERS.has(m[0].toLowerCase())) return m.index as number;
   return 0;
 }
+
+/** A product a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?". */
+const THING_PRONOUN_RE = /\b(?:it|they|them)\b/i;
+/** Past this many words a question says enough to stand alone. */
+const MAX_POINTING_WORDS = 10;
+
+/**
+ * `text` with its first pronoun for a thing replaced by `name` ("does it come with a bulb?" and "Cove ceramic table
+ * lamp" make "does the Cove ceramic table lamp come with a bulb?"), or null when it has none or is long enough to
+ * say what it is about. The caller knows the name: the product the customer's last answerable question was about.
+ */
+export function nameInPlaceOfPronoun(text: string, name: string): string | null {
+  if ((text.match(WORD_RE) ?? []).length > MAX_POINTING_WORDS) return null;
+  const m = THING_PRONOUN_RE.exec(text);
+  if (m === null) return null;
+  return `${text.slice(0, m.index)}the ${name}${text.slice(m.index + m[0].length)}`;
+}
