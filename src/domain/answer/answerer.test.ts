@@ -159,6 +159,13 @@ describe("messages", () => {
     });
     expect(readFollowUpReply("yes thanks! 👍")).toEqual({ verdict: "resolved", rest: "" });
     expect(readFollowUpReply("great, thank you, have a nice day")).toEqual({ verdict: "resolved", rest: "" });
+    // Several yes-words are one verdict: "great" after "ok" is no question to answer.
+    for (const reply of ["ok great", "yes perfect, thanks so much!", "ok cool thank you very much"])
+      expect(readFollowUpReply(reply), reply).toEqual({ verdict: "resolved", rest: "" });
+    expect(readFollowUpReply("ok great, and do you ship to Norway?")).toEqual({
+      verdict: "resolved",
+      rest: "do you ship to Norway?",
+    });
     expect(readFollowUpReply("no, I still cannot log in")).toEqual({
       verdict: "unresolved",
       rest: "I still cannot log in",

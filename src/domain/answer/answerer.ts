@@ -235,7 +235,12 @@ export class Answerer {
             k: this.k,
             language: request.language ?? null,
           });
-          if (!decideAnswerable(probe, this.policy).answerable) return this.actionTurn(step, request, null);
+          // Telling a customer who never asked for the action that it needs to know who they are is news from
+          // nowhere: an action chosen by intent alone ("Can I order by phone?" read as order_status) that cannot run
+          // leaves the message to the knowledge base, and its plain "I can't fully resolve this".
+          const guessedRefusal = step.kind === "refused" && !dialog.triggered(request.text, step.action);
+          if (!decideAnswerable(probe, this.policy).answerable && !guessedRefusal)
+            return this.actionTurn(step, request, null);
         } else if (step.kind !== "none") return this.actionTurn(step, request, null);
       } else {
         // LLM mode: the model may pick a tool for phrasings no trigger lists, so it is consulted even when the

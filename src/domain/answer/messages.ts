@@ -150,7 +150,7 @@ const NO_BUT_YES = /^no (?:problem|worries)(?![\p{L}\p{N}])/iu;
 const OBJECTION = /^(?:but|however|though|although|except|still|not|no)(?![\p{L}\p{N}])/iu;
 /** What may sit between a verdict and a further question: punctuation, "and", "also", "thanks", "so", … */
 const FILLER =
-  /^(?:[\s,.;:!?)(\-–—…]+|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
+  /^(?:[\s,.;:!?)(\-–—…]+|(?:so|very) much(?![\p{L}\p{N}])|a lot(?![\p{L}\p{N}])|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
 
 export interface FollowUpReply {
   verdict: "resolved" | "unresolved" | "unclear";
@@ -178,9 +178,11 @@ export function parseFollowUpReply(text: string): "resolved" | "unresolved" | "u
   return readFollowUpReply(text).verdict;
 }
 
+/** Filler, and further yes-words after the verdict: "ok great", "yes perfect, thanks so much". */
 function stripFiller(text: string): string {
   let s = text;
-  for (let m = FILLER.exec(s); m && m[0].length > 0; m = FILLER.exec(s)) s = s.slice(m[0].length);
+  for (let m = FILLER.exec(s) ?? YES.exec(s); m && m[0].length > 0; m = FILLER.exec(s) ?? YES.exec(s))
+    s = s.slice(m[0].length);
   return s.trim();
 }
 
