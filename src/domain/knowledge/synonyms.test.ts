@@ -31,6 +31,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("my order still hasn't arrived", "my order still track parcel");
     same("the parcel never came", "the parcel track parcel");
     same("my refund still hasn't arrived", "my refund still refund");
+    // An email that has not come "does not arrive"; it is no parcel to track.
+    same("the reset email hasn't arrived", "the reset email arrive");
+    same("I didn't get the password reset email", "I arrive the password reset email");
   });
 
   it("join a word with two senses only inside the phrase that fixes its sense", () => {

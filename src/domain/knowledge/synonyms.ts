@@ -93,6 +93,12 @@ const EN: SynonymRules = {
       pattern: String.raw`(?<=refunds? (?:still |has |have |is |was )?)(?:has ?n['o]?t|have ?n['o]?t|did ?n['o]?t|still not|not yet|never) (?:arrived?|came(?: through)?|come(?: through)?|gone through|been (?:paid|received)|shown up|showed up)`,
       to: "refund",
     },
+    // An email, link or code that has not come is one that "does not arrive" (the spam folder), not a parcel; so is
+    // one the customer did not get ("I didn't get the reset email").
+    {
+      pattern: String.raw`(?<=(?:e-?mails?|links?|codes?|messages?|confirmations?) (?:still |has |have |is |was )?)(?:has ?n['o]?t|have ?n['o]?t|did ?n['o]?t|still not|not yet|never) (?:arrived?|came|come|shown up|showed up|got here)|(?:did ?n['o]?t|never|have ?n['o]?t|not) (?:get|got|receive|received)(?= (?:\S+ ){0,3}(?:e-?mails?|links?|codes?)\b)`,
+      to: "arrive",
+    },
     {
       pattern: String.raw`(?:has ?n['o]?t|have ?n['o]?t|did ?n['o]?t|still not|not yet|never) (?:arrived?|came|come|been delivered|turned up|shown up|showed up|got here)`,
       to: "track parcel",
