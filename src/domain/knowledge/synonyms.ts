@@ -87,6 +87,12 @@ const EN: SynonymRules = {
     { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
+    // "the rug I bought", "the lamp we ordered from you": which thing, not what is asked about it. Left in, the
+    // knowledge base's "purchase" (of a gift card) counted against returning the rug.
+    {
+      pattern: String.raw`(?<=(?:the|this|that|these|those|my|our|a|an) (?:[\p{L}\p{N}-]+ ){1,3})(?:i|we) (?:just |recently )?(?:bought|ordered|purchased|got|received)(?: (?:from you|from your (?:shop|store|website|site)|online|here))?`,
+      to: "",
+    },
     // An order that has not come is followed on its tracking page ("my order still hasn't arrived"); a refund that
     // has not come is a question about refunds.
     {
