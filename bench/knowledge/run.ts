@@ -117,7 +117,7 @@ lines.push(
     "answer recall",
     "abstain precision",
     "abstain recall",
-    "right document when answered",
+    "answer cites the right document first",
   ]),
 );
 lines.push(row(Array(6).fill("---")));

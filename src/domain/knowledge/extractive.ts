@@ -102,7 +102,7 @@ export function buildExtractiveAnswer(
   const framing = new Set(expected ? analyzer.terms(expected.framing.join(" ")) : []);
   const idfOf = (t: string) => (framing.has(t) ? 0 : (weights?.get(t) ?? 1));
   const queryMass = [...queryTerms].reduce((a, t) => a + idfOf(t), 0) || 1;
-  const aspect = recordAspect(passages, usable, queryTerms, analyzer, idfOf);
+  const { aspect, missing } = recordAspect(passages, usable, queryTerms, analyzer, idfOf);
   // A policy sentence about the record's kind of thing answers for it: "Large furniture items ship by freight" is
   // the delivery price of a dining table whose row says "Category: Furniture.". Half a question word's weight each.
   const leadChunk = passages[0]!.chunk;
@@ -191,6 +191,15 @@ export function buildExtractiveAnswer(
   if (candidates.some((c) => c.aspectOverlap > 0))
     for (let i = candidates.length - 1; i >= 0; i--)
       if (candidates[i]!.aspectOverlap === 0) candidates.splice(i, 1);
+  // A question about a record and something the row lacks ("Can I exchange a duvet cover for another size?") is
+  // answered by the policy whose heading names what it lacks ("Exchanges"): the row's sentences that say none of it
+  // ("... sizes single to king.") do not speak to what is asked.
+  if (missing.length > 0 && candidates.some((c) => namesAspect(usable[c.passage]!, missing, analyzer)))
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const c = candidates[i]!;
+      if (usable[c.passage]!.chunk === leadChunk && !c.asked.some((t) => missing.includes(t)))
+        candidates.splice(i, 1);
+    }
   if (candidates.length === 0) return null;
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
   const pool = answerKindPool(candidates, expected);
@@ -372,9 +381,9 @@ function recordAspect(
   queryTerms: ReadonlySet<string>,
   analyzer: ReturnType<typeof analyzerFor>,
   weightOf: (t: string) => number,
-): Set<string> {
+): { aspect: Set<string>; missing: string[] } {
   const lead = passages[0]!.chunk;
-  if (!isRecordText(lead.text)) return new Set();
+  if (!isRecordText(lead.text)) return { aspect: new Set(), missing: [] };
   const leadTitle = new Set(analyzer.terms(`${lead.title} ${lead.heading}`));
   const aspect = new Set([...queryTerms].filter((t) => !leadTitle.has(t)));
   // Another record speaks for the question only if the question names it too ("the Harbor table or the Birch
@@ -389,10 +398,10 @@ function recordAspect(
     [...aspect].filter((t) => !leadText.has(t)),
     weightOf,
   );
-  if (missing.length === 0) return aspect;
+  if (missing.length === 0) return { aspect, missing };
   for (const p of passages.slice(0, EXTRACTIVE_DEPTH))
     if (!usable.includes(p) && namesAspect(p, missing, analyzer)) usable.push(p);
-  return aspect;
+  return { aspect, missing };
 }
 
 /** Labels of the fields that say what kind of thing a record is. */

@@ -760,6 +760,31 @@ describe("knowledge index", () => {
       expect(say("What is the Dune rug made of?")).toMatch(/^Materials: New Zealand wool on a cotton warp\./);
     });
 
+    it("answers what the row lacks from the policy that names it, without the row's sentence about something else", () => {
+      const shop = new KnowledgeIndex();
+      shop.upsert([
+        chunk(
+          "duvet",
+          "Aster linen duvet cover",
+          "Category: Bedding. Description: Stonewashed linen duvet cover, sizes single to king. Price eur: 129.",
+        ),
+        chunk(
+          "exchanges",
+          "Returns and refunds",
+          "We do not exchange items directly. Return the item for a refund and place a new order for the size or colour you want.",
+          { heading: "Exchanges" },
+        ),
+      ]);
+      const q = "Can I exchange a duvet cover for another size?";
+      const r = shop.search(q);
+      expect(r.passages[0]!.chunk.id).toBe("duvet");
+      // The row says its sizes, which the question names, but nothing of exchanging.
+      const a = buildExtractiveAnswer(q, r.passages, "en")!;
+      expect(a.text).not.toMatch(/Stonewashed/);
+      expect(a.text).toMatch(/We do not exchange items directly/);
+      expect(a.citations.map((c) => c.documentId)).toEqual(["exchanges"]);
+    });
+
     it("answers for the record from the policy sentence about its kind of thing ('Category: Furniture.')", () => {
       const freight = new KnowledgeIndex();
       freight.upsert([
