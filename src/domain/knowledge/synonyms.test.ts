@@ -31,6 +31,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("my order still hasn't arrived", "my order still track parcel");
     same("the parcel never came", "the parcel track parcel");
     same("my refund still hasn't arrived", "my refund still refund");
+    same("who pays for return shipping", "who pays for return");
     // Which thing ("the rug I bought") is not what is asked about it.
     same("I want to return the rug I bought", "I want to return the rug");
     same("can I return the lamp we ordered from you last week?", "can I return the lamp last week?");

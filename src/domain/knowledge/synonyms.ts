@@ -87,6 +87,9 @@ const EN: SynonymRules = {
     { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
+    // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
+    // and "shipping" pulled the answer to where the shop ships.
+    { pattern: String.raw`returns? (?:shipping|postage|delivery)`, to: "return" },
     // "the rug I bought", "the lamp we ordered from you": which thing, not what is asked about it. Left in, the
     // knowledge base's "purchase" (of a gift card) counted against returning the rug.
     {
