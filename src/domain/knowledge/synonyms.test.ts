@@ -32,6 +32,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("the parcel never came", "the parcel track parcel");
     same("my refund still hasn't arrived", "my refund still refund");
     same("who pays for return shipping", "who pays for return");
+    // Broken after months of use is a warranty defect; "it arrived broken" stays damage.
+    same("the drawer broke after a year", "the drawer warranty defect");
+    same("my lamp stopped working after 3 months", "my lamp warranty defect");
     // Which thing ("the rug I bought") is not what is asked about it.
     same("I want to return the rug I bought", "I want to return the rug");
     same("can I return the lamp we ordered from you last week?", "can I return the lamp last week?");

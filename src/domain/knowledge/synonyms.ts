@@ -87,6 +87,11 @@ const EN: SynonymRules = {
     { pattern: String.raw`pa(?:y|ys|id|ying) for`, to: "cost" },
     { pattern: String.raw`look(?:s|ed|ing)? after`, to: "care for" },
     { pattern: String.raw`where(?:'s| is) my (?:order|parcel|package|delivery)`, to: "track parcel" },
+    // Something that broke after months of use is a warranty question, not damage in transit.
+    {
+      pattern: String.raw`(?:broke|broken|cracked|split|snapped|stopped working|fell apart|came apart|came loose|wobbles|wobbly) (?:down )?after (?:about |almost |nearly |only |just )?(?:a|an|one|two|three|four|five|six|several|a few|a couple of|\d+) (?:years?|months?|weeks?)`,
+      to: "warranty defect",
+    },
     // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
     // and "shipping" pulled the answer to where the shop ships.
     { pattern: String.raw`returns? (?:shipping|postage|delivery)`, to: "return" },
