@@ -98,6 +98,12 @@ function lastAiTurn(history: readonly Message[], before: number): Message | null
   return null;
 }
 
+/** A question of its own after a "no" ("no, is there express to Norway?"), not a restatement ("no, still broken"). */
+function asksSomethingElse(rest: string): boolean {
+  const words = rest.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length >= 3 && /\?\s*$/u.test(rest);
+}
+
 /**
  * Whether the AI already gave this answer since a person last spoke. The customer coming back with a follow-up
  * ("the tracking number doesn't show any update") and getting the same passages again is a bot going in circles:
@@ -141,6 +147,10 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
           // "Yes, and how do I return it?": the last answer helped, and there is a new question to answer.
           question = reply.rest;
           previousConfirmed = true;
+        } else if (reply.verdict === "unresolved" && asksSomethingElse(reply.rest)) {
+          // "No, I need it faster: is there express to Norway?": the answer did not do, and the customer says what
+          // would. That question is answered; a "no" to it hands over as any other.
+          question = reply.rest;
         } else if (reply.verdict === "unresolved") {
           return {
             kind: "escalate",

@@ -53,9 +53,24 @@ describe("conversations with the demo AI", () => {
     expect(lamp.conversation.status).toBe("ai");
     const duvet = await chat(["how much is the aster duvet cover?", "can I machine wash it?"]);
     expect(duvet.messages.at(-1)!.text).toMatch(/Machine wash at 40 degrees/);
+    // After a policy answer the pronoun is what that answer was about, when the message says something it holds.
+    const cards = await chat(["do you have gift cards?", "how long are they valid?"]);
+    expect(cards.messages.at(-1)!.text).toMatch(/valid for two years/);
+    expect(cards.conversation.status).toBe("ai");
     // After a policy answer "it" is no product: "is it free?" is the return, answered as before.
     const returns = await chat(["How do I return something?", "is it free?"]);
     expect(returns.messages.at(-1)!.text).toMatch(/^Returns from the European Union are free/);
+  });
+
+  it("answers the question that comes with a 'no' to 'did that solve it?', and hands over a bare 'no'", async () => {
+    const faster = await chat([
+      "How long does shipping to Norway take?",
+      "no, I need it faster, is there express?",
+    ]);
+    expect(faster.messages.at(-1)!.text).toMatch(/Express delivery arrives the next business day/);
+    expect(faster.conversation.status).toBe("ai");
+    const still = await chat(["How long does shipping take?", "no, it still has not arrived"]);
+    expect(still.conversation.status).toBe("waiting_human");
   });
 
   it("reads a follow-up that only names what changed as the question it continues", async () => {

@@ -6,6 +6,7 @@
 import type { ChatMessage, Llm, TokenUsage, ToolCall, ToolSpec } from "../../ports/llm.ts";
 import type { ActionDialog, ActionStep, CustomerIdentity, PendingAction } from "../actions/dialog.ts";
 import { type ActionDefinition, actionToolSpecs } from "../actions/registry.ts";
+import { analyzerFor } from "../knowledge/analyzer.ts";
 import {
   type AnswerabilityDecision,
   type AnswerabilityPolicy,
@@ -156,6 +157,13 @@ export interface AnswerHooks {
 /** Marker the model is told to answer with when the passages do not support a reply. */
 export const CANNOT_ANSWER_MARKER = "CANNOT_ANSWER";
 
+/** Whether the chunk (its text, title or heading) holds one of the terms. */
+function holdsAnyOf(chunk: Passage["chunk"], terms: readonly string[], language: string): boolean {
+  if (terms.length === 0) return false;
+  const held = new Set(analyzerFor(language).terms(`${chunk.title} ${chunk.heading} ${chunk.text}`));
+  return terms.some((t) => held.has(t));
+}
+
 /** How many of the customer's earlier turns are read for the product a pronoun stands for. */
 const PRONOUN_TURNS_READ = 3;
 
@@ -271,14 +279,21 @@ export class Answerer {
       const aloneDecision = decideAnswerable(aloneTop, this.policy);
       if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
     }
-    // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product.
+    // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product. "how long
+    // are they valid?" right after "do you have gift cards?": the pronoun is what that answer was about.
     if (!decision.answerable && !followUp) {
-      const named = await this.productInPlaceOfPronoun(request, async (text) => topK(await search(text)));
-      if (named !== null) {
-        const withProduct = await search(named);
-        const top = topK(withProduct);
+      const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
+      if (pointed !== null) {
+        const withReferent = await search(pointed.text);
+        const top = topK(withReferent);
         const d = decideAnswerable(top, this.policy);
-        if (d.answerable) [deep, retrieval, decision] = [withProduct, top, d];
+        // Glued to the earlier question, the message must still find that question's passage and say something it
+        // holds: "can they deliver to my office?" after gift cards is about neither.
+        const same =
+          pointed.passageId === null ||
+          (top.passages[0]?.chunk.id === pointed.passageId &&
+            holdsAnyOf(top.passages[0].chunk, retrieval.queryTerms, top.language));
+        if (d.answerable && same) [deep, retrieval, decision] = [withReferent, top, d];
       }
     }
     const passages = retrieval.passages.map(toRef);
@@ -442,14 +457,15 @@ export class Answerer {
   }
 
   /**
-   * The message with its pronoun replaced by the product the customer last asked about, or null. The product is the
-   * catalogue row (a record) that answered the customer's most recent answerable question among the last few; a
-   * policy answer there means the pronoun is not a product, and nothing is replaced.
+   * What a short message's pronoun stands for, found from the customer's most recent answerable question among the
+   * last few. When a catalogue row (a record) answered it, the pronoun becomes that product ("does the Cove ceramic
+   * table lamp come with a bulb?"); when a policy passage did, the message is searched together with that question
+   * and must find the same passage (`passageId`). Null when the message has no such pronoun or nothing fits.
    */
-  private async productInPlaceOfPronoun(
+  private async pronounReferent(
     request: AnswerRequest,
     search: (text: string) => Promise<Retrieval>,
-  ): Promise<string | null> {
+  ): Promise<{ text: string; passageId: string | null } | null> {
     if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English pronouns
     if (nameInPlaceOfPronoun(request.text, "") === null) return null;
@@ -458,7 +474,9 @@ export class Answerer {
       const r = await search(turn);
       if (!decideAnswerable(r, this.policy).answerable) continue;
       const top = r.passages[0]!;
-      return isRecordText(top.chunk.text) ? nameInPlaceOfPronoun(request.text, top.chunk.title) : null;
+      if (!isRecordText(top.chunk.text)) return { text: `${request.text} ${turn}`, passageId: top.chunk.id };
+      const named = nameInPlaceOfPronoun(request.text, top.chunk.title);
+      return named === null ? null : { text: named, passageId: null };
     }
     return null;
   }

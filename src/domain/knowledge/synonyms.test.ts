@@ -32,6 +32,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("the parcel never came", "the parcel track parcel");
     same("my refund still hasn't arrived", "my refund still refund");
     same("who pays for return shipping", "who pays for return");
+    // The customs office is customs, not an office one could have a parcel delivered to.
+    same("charged by the local customs office", "charged by the local customs");
+    same("These charges are paid", "These charges are pay");
     // Broken after months of use is a warranty defect; "it arrived broken" stays damage.
     same("the drawer broke after a year", "the drawer warranty defect");
     same("my lamp stopped working after 3 months", "my lamp warranty defect");

@@ -124,7 +124,7 @@ const EN: SynonymRules = {
     },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.
     { pattern: String.raw`import (?:fees?|charges?|costs?|taxe?s?)`, to: "import duties" },
-    { pattern: String.raw`customs`, to: "bordercustoms" },
+    { pattern: String.raw`customs(?: offices?| authorit(?:y|ies))?`, to: "bordercustoms" },
     { pattern: String.raw`customers?`, to: "shopcustomer" },
     { pattern: String.raw`tomorrow`, to: "next day" },
     // Country abbreviations; "us" stays a pronoun.
@@ -158,6 +158,7 @@ const EN: SynonymRules = {
     ["ship", "dispatch"],
     ["forgot", "forget", "forgotten"],
     ["buy", "bought", "purchase"],
+    ["pay", "paid"],
     ["voucher", "coupon"],
     ["phone", "telephone"],
     ["vat", "tax"],
