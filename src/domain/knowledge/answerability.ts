@@ -164,6 +164,8 @@ function bestSentenceCoverage(retrieval: Retrieval): number {
   let best = 0;
   for (const sentence of splitSentences(top.chunk.text)) {
     const terms = new Set(analyzer.terms(sentence));
+    // A list answers for the names it leaves out (creditLists): "Apple Pay" is met by "We accept Visa, ...".
+    for (const l of top.listed ?? []) if (l.sentence === sentence) terms.add(l.term);
     let share = 0;
     retrieval.queryTerms.forEach((t, i) => {
       if (terms.has(t)) share += retrieval.queryIdf[i]!;

@@ -4,6 +4,7 @@ import { type Analyzer, analyzerFor, baseLanguage } from "./analyzer.ts";
 import { type AnalysedQuery, Bm25Index, type Bm25Params, type FeedbackOptions } from "./bm25.ts";
 import { splitSentences } from "./chunker.ts";
 import { isRecordText } from "./extractive.ts";
+import { paymentMethodsIn } from "./payment-methods.ts";
 import { placesIn } from "./places.ts";
 import { questionCore } from "./question-core.ts";
 import { contentWordIds, SoftTitleMatcher, type WordVectors } from "./word-vectors.ts";
@@ -40,7 +41,7 @@ export interface Passage {
   /**
    * The query's terms the knowledge base never uses that one of the chunk's sentences answers by listing their kind:
    * "Do you ship to Canada?" and "ships ... to the European Union, the United Kingdom, Switzerland and Norway" (see
-   * creditPlaceLists). Each with the sentence that lists; absent when there are none.
+   * creditLists). Each with the sentence that lists; absent when there are none.
    */
   listed?: { term: string; sentence: string }[];
   /**
@@ -131,8 +132,18 @@ export const SOFT_TITLE_MATCH = 0.6;
  * "How long does delivery to Canada take?" is not answered by the countries a shop ships to.
  */
 const YES_NO_QUESTION = /^\s*(?:do|does|can|could|will|would|is|are|may)\s/i;
-/** How many places a sentence must name to be a list of where something applies. */
-const LIST_MIN_PLACES = 2;
+/** How many names of one kind a sentence must hold to be a list of what something applies to. */
+const LIST_MIN_NAMES = 2;
+/**
+ * The kinds of things a list answers for, each by a word list of their names: where a shop ships (places.ts), how
+ * it can be paid (payment-methods.ts). A place the knowledge base names elsewhere is answered there ("Germany" in
+ * the delivery times), so only unknown places are credited to a list; a payment method's words are common words
+ * ("Apple Pay", "bank transfer"), so any of them the list does not say is.
+ */
+const LISTED_KINDS: readonly { namesIn: (text: string) => string[]; creditKnown: boolean }[] = [
+  { namesIn: placesIn, creditKnown: false },
+  { namesIn: paymentMethodsIn, creditKnown: true },
+];
 /** How many of the best lexical candidates are read for lists: the sentence that lists is in a passage found. */
 const LIST_SEARCH_DEPTH = 10;
 
@@ -364,36 +375,42 @@ export class KnowledgeIndex {
   /**
    * A country the knowledge base never names ("Do you ship to Canada?") is answered by a sentence that lists
    * countries ("to the European Union, the United Kingdom, Switzerland and Norway"): what a person would reply, the
-   * list, which says no by leaving it out. Such a passage is credited for the place's unknown words as for one
-   * mention in its body (score, normalised score and coverage), so the question is neither declined as unknown nor
-   * answered from another section.
+   * list, which says no by leaving it out. So is a payment method ("Do you accept Apple Pay?" by "We accept Visa,
+   * Mastercard, ..."). Such a passage is credited for the name's unknown words as for one mention in its body
+   * (score, normalised score and coverage), so the question is neither declined as unknown nor answered from
+   * another section.
    */
-  private creditPlaceLists(idx: Bm25Index, passages: Passage[], question: string, q: AnalysedQuery): void {
+  private creditLists(idx: Bm25Index, passages: Passage[], question: string, q: AnalysedQuery): void {
     if (!YES_NO_QUESTION.test(question)) return;
-    const asked = placesIn(question);
-    if (asked.length === 0) return;
-    const unknown: { term: string; idf: number }[] = [];
-    for (const place of asked)
-      for (const term of idx.analyzer.terms(place)) {
-        const at = q.terms.indexOf(term);
-        if (at < 0 || q.weight[at] !== 1 || idx.documentFrequency(term) > 0) continue;
-        if (!unknown.some((u) => u.term === term)) unknown.push({ term, idf: q.idf[at]! });
-      }
-    if (unknown.length === 0) return;
-    const mass = Math.max(q.idfMass, 1e-9);
     let changed = false;
-    for (const p of passages.slice(0, LIST_SEARCH_DEPTH)) {
-      const list = splitSentences(p.chunk.text).find((s) => placesIn(s).length >= LIST_MIN_PLACES);
-      if (!list) continue;
-      for (const u of unknown) {
-        // One body mention at average length adds about half the term's idf to a BM25 score (tf / (k1 + tf)).
-        const share = u.idf / mass;
-        p.score += 0.5 * u.idf;
-        p.normScore = Math.min(1, p.normScore + 0.5 * share);
-        p.coverage = Math.min(1, p.coverage + share);
-        (p.listed ??= []).push({ term: u.term, sentence: list });
+    for (const { namesIn, creditKnown } of LISTED_KINDS) {
+      const asked = namesIn(question);
+      if (asked.length === 0) continue;
+      const named: { term: string; idf: number }[] = [];
+      for (const name of asked)
+        for (const term of idx.analyzer.terms(name)) {
+          const at = q.terms.indexOf(term);
+          if (at < 0 || q.weight[at] !== 1 || (!creditKnown && idx.documentFrequency(term) > 0)) continue;
+          if (!named.some((u) => u.term === term)) named.push({ term, idf: q.idf[at]! });
+        }
+      if (named.length === 0) continue;
+      const mass = Math.max(q.idfMass, 1e-9);
+      for (const p of passages.slice(0, LIST_SEARCH_DEPTH)) {
+        const list = splitSentences(p.chunk.text).find((s) => namesIn(s).length >= LIST_MIN_NAMES);
+        if (!list) continue;
+        const said = new Set(idx.analyzer.terms(list));
+        const unsaid = named.filter((u) => !said.has(u.term));
+        if (unsaid.length === 0) continue;
+        for (const u of unsaid) {
+          // One body mention at average length adds about half the term's idf to a BM25 score (tf / (k1 + tf)).
+          const share = u.idf / mass;
+          p.score += 0.5 * u.idf;
+          p.normScore = Math.min(1, p.normScore + 0.5 * share);
+          p.coverage = Math.min(1, p.coverage + share);
+          (p.listed ??= []).push({ term: u.term, sentence: list });
+        }
+        changed = true;
       }
-      changed = true;
     }
     if (changed) passages.sort((a, b) => b.score - a.score);
   }
@@ -495,7 +512,7 @@ export class KnowledgeIndex {
         similarity: null,
       });
     }
-    if (language === "en") this.creditPlaceLists(idx, passages, question, q);
+    if (language === "en") this.creditLists(idx, passages, question, q);
     if (this.options.titlePhrase > 0) this.addTitlePhrases(idx, passages, q);
     const vecs = this.vectors.get(language);
     if (options.vector && vecs && vecs.size > 0) {

@@ -202,7 +202,7 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
   });
 
-  describe("when a yes/no question names a country the knowledge base never names", () => {
+  describe("when a yes/no question names a country or payment method the knowledge base does not list", () => {
     const shop = new KnowledgeIndex();
     shop.upsert([
       chunk(
@@ -232,6 +232,35 @@ describe("knowledge index", () => {
         expect(decideAnswerable(r).answerable, q).toBe(true);
         expect(buildExtractiveAnswer(r.question, r.passages, "en", weightsOf(r))!.text, q).toBe(
           "We ship from our warehouse in Rotterdam to the European Union, the United Kingdom, Switzerland and Norway.",
+        );
+      }
+    });
+
+    it("answers whether a payment method is taken with the list of those accepted, in other words too", () => {
+      const paying = new KnowledgeIndex();
+      paying.upsert([
+        chunk(
+          "methods",
+          "Orders and payments",
+          "We accept Visa, Mastercard, PayPal, iDEAL and Klarna. Your card is charged when your order ships.",
+          { heading: "Payment methods" },
+        ),
+        chunk(
+          "refunds",
+          "Returns and refunds",
+          "Refunds go back to the original payment method; bank transfers can take another 3 business days.",
+          { heading: "Refunds" },
+        ),
+        chunk("klarna", "Orders and payments", "With Klarna you can pay 30 days after delivery.", {
+          heading: "Paying later with Klarna",
+        }),
+      ]);
+      // "Pay" and "bank transfer" are words the knowledge base uses elsewhere; the list still answers for them.
+      for (const q of ["Do you take Apple Pay?", "Is Google Pay accepted?", "can I pay by bank transfer?"]) {
+        const r = paying.search(q);
+        expect(decideAnswerable(r).answerable, q).toBe(true);
+        expect(buildExtractiveAnswer(r.question, r.passages, "en", weightsOf(r))!.text, q).toBe(
+          "We accept Visa, Mastercard, PayPal, iDEAL and Klarna.",
         );
       }
     });
