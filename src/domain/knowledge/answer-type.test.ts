@@ -37,6 +37,18 @@ describe("the kind of fact a question asks for", () => {
     expect(statesAnswer("size", "Stonewashed linen duvet cover, sizes single to king.", "en")).toBe(true);
     expect(statesAnswer("size", "Available in sizes S to XL.", "en")).toBe(true);
     expect(statesAnswer("size", "Place a new order for the size or colour you want.", "en")).toBe(false);
+  });
+
+  it("expects a colour named from 'what colours', and not from a yes/no question about one colour", () => {
+    for (const q of [
+      "What colours does the Dune rug come in?",
+      "which color is the throw",
+      "colour options?",
+    ])
+      expect(expectedAnswer(q, "en")?.kind, q).toBe("colour");
+    expect(expectedAnswer("Is the Dune rug available in green?", "en")).toBeNull();
+    expect(statesAnswer("colour", "Flat-woven wool rug in sand and off-white stripes.", "en")).toBe(true);
+    expect(statesAnswer("colour", "Place a new order for the size or colour you want.", "en")).toBe(false);
     expect(statesAnswer("size", "Small bedside table with one drawer.", "en")).toBe(false);
     expect(expectedAnswer("How many people can sit at the table?", "en")?.kind).toBe("count");
     expect(statesAnswer("count", "Extendable dining table that seats six.", "en")).toBe(true);

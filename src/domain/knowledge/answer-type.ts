@@ -5,7 +5,7 @@
  * The kinds of fact a question's wording asks for. Only the unmistakable ones: "when" questions are answered as
  * often by a condition ("when your order ships") as by a time, so they stay untyped.
  */
-export type AnswerKind = "duration" | "amount" | "size" | "count";
+export type AnswerKind = "duration" | "amount" | "size" | "count" | "colour";
 
 export interface ExpectedAnswer {
   kind: AnswerKind;
@@ -34,6 +34,7 @@ const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf
  * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
  * - size: "how big", "how tall", "what are the dimensions": a measurement ("160 by 230 centimetres").
  * - count: any other "how many" ("how many people can sit at it"): a number ("seats six").
+ * - colour: "what colour(s)", "which colours": a colour named ("in sand and off-white stripes").
  */
 const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   en: {
@@ -99,6 +100,13 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
       framing: [],
       sentence: new RegExp(String.raw`\b(?:\d+|${NUMBER})\b`, "i"),
     },
+    colour: {
+      question: /\b(?:what|which) colou?rs?\b|\bcolou?r (?:options|choices)\b/,
+      framing: ["colour", "colours", "color", "colors"],
+      // Colours as a shop names them; the word "colour" alone ("the size or colour you want") names none.
+      sentence:
+        /\b(?:black|white|off-white|grey|gray|silver|gold|golden|beige|cream|ivory|sand|brown|tan|taupe|camel|natural|navy|blue|teal|turquoise|green|olive|sage|khaki|red|burgundy|pink|blush|orange|terracotta|rust|yellow|mustard|ochre|purple|lilac|lavender|charcoal|anthracite|multicolou?red)\b/i,
+    },
   },
 };
 
@@ -112,7 +120,7 @@ export function expectedAnswer(question: string, language: string): ExpectedAnsw
   const q = question.toLowerCase().replaceAll("’", "'");
   // "How do I check how much is left on my gift card?" asks how to do something; the amount is what it finds.
   if (PROCEDURE.test(q)) return null;
-  for (const kind of ["duration", "amount", "size", "count"] as const) {
+  for (const kind of ["duration", "amount", "size", "count", "colour"] as const) {
     const r = rules[kind];
     if (r.question.test(q)) return { kind, framing: r.framing };
   }

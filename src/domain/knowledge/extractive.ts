@@ -187,10 +187,12 @@ export function buildExtractiveAnswer(
       });
     });
   });
-  // When some sentence speaks to the aspect, a field that only names the entity ("Category: Rugs.") answers nothing.
+  // When some sentence speaks to the aspect, a field that only names the entity ("Category: Rugs.") answers nothing,
+  // unless it states the kind of fact asked: "how much is the aster duvet cover in king size?" is answered by
+  // "Price eur: 129.", though only the description says "king".
   if (candidates.some((c) => c.aspectOverlap > 0))
     for (let i = candidates.length - 1; i >= 0; i--)
-      if (candidates[i]!.aspectOverlap === 0) candidates.splice(i, 1);
+      if (candidates[i]!.aspectOverlap === 0 && candidates[i]!.typed !== true) candidates.splice(i, 1);
   // A question about a record and something the row lacks ("Can I exchange a duvet cover for another size?") is
   // answered by the policy whose heading names what it lacks ("Exchanges"): the row's sentences that say none of it
   // ("... sizes single to king.") do not speak to what is asked.

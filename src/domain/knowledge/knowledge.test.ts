@@ -787,6 +787,8 @@ describe("knowledge index", () => {
         true,
       );
       expect(say("What is the Dune rug made of?")).toMatch(/^Materials: New Zealand wool on a cotton warp\./);
+      // The price is the fact asked, though only the description names the size.
+      expect(say("how much is the aster duvet cover in king size?")).toBe("Price eur: 129.");
     });
 
     it("answers what the row lacks from the policy that names it, without the row's sentence about something else", () => {
