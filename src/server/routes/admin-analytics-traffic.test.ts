@@ -220,7 +220,7 @@ for (const dbKind of testDatabases()) {
       const person = await newConversation(d.t.app);
       await d.say(person, "I want to talk to a person");
       const unknown = await newConversation(d.t.app);
-      await d.say(unknown, "Can I pay with bitcoin or dogecoin?");
+      await d.say(unknown, "Is there a student discount?");
       expect((await d.t.store.getConversation(unknown.id))?.reasons).toEqual(["cannot_answer"]);
 
       const list = async (reason: string) =>
@@ -251,7 +251,7 @@ for (const dbKind of testDatabases()) {
     it("counts a question only under the escalation that was about it in the knowledge gaps", async () => {
       const d = await desk(dbKind);
       const c = await newConversation(d.t.app);
-      await d.say(c, "Can I pay with bitcoin or dogecoin?"); // cannot_answer
+      await d.say(c, "Is there a student discount?"); // cannot_answer
       await d.asAgent(`/api/v1/conversations/${c.id}/claim`);
       expect((await d.asAgent(`/api/v1/conversations/${c.id}/handback`)).statusCode).toBe(200);
       await d.say(c, "I want to speak to a human agent please"); // escalated again, for another reason
@@ -260,7 +260,7 @@ for (const dbKind of testDatabases()) {
       const clusters = (await d.get("/api/v1/admin/knowledge-gaps")).json().clusters;
       expect(
         clusters.map((g: { representative: string; count: number }) => [g.representative, g.count]),
-      ).toEqual([["Can I pay with bitcoin or dogecoin?", 1]]);
+      ).toEqual([["Is there a student discount?", 1]]);
     });
 
     it("lists the cues that explain an escalation, frustration first, without the words that read friendly", async () => {
@@ -281,20 +281,20 @@ for (const dbKind of testDatabases()) {
       await d.say(c, "I want to speak to a human agent please");
       await d.asAgent(`/api/v1/conversations/${c.id}/claim`);
       expect((await d.asAgent(`/api/v1/conversations/${c.id}/handback`)).statusCode).toBe(200);
-      await d.say(c, "Can I pay with bitcoin or dogecoin?"); // escalated again: cannot_answer
+      await d.say(c, "Is there a student discount?"); // escalated again: cannot_answer
       expect((await d.t.store.getConversation(c.id))?.reasons).toEqual(["cannot_answer"]);
 
       const clusters = (await d.get("/api/v1/admin/knowledge-gaps")).json().clusters;
       expect(
         clusters.map((g: { representative: string; count: number }) => [g.representative, g.count]),
-      ).toEqual([["Can I pay with bitcoin or dogecoin?", 1]]);
+      ).toEqual([["Is there a student discount?", 1]]);
     });
 
     it("labels the example from an 'unnecessary' verdict with the escalating message's intent, not the conversation's first", async () => {
       const d = await desk(dbKind);
       const c = await newConversation(d.t.app);
       await d.say(c, "How long does shipping take?");
-      await d.say(c, "Can I pay with bitcoin or dogecoin?");
+      await d.say(c, "Is there a student discount?");
       expect(await d.status(c.id)).toBe("waiting_human");
       const messages = await d.t.store.listMessages(c.id, {});
       const escalating = messages.filter((m) => m.author === "customer").at(-1);
@@ -303,7 +303,7 @@ for (const dbKind of testDatabases()) {
       expect(intent).not.toBe(messages.find((m) => m.author === "customer")?.triage?.intent);
 
       const [e] = (await d.get("/api/v1/admin/escalations")).json().escalations;
-      expect(e).toMatchObject({ message: "Can I pay with bitcoin or dogecoin?", messageIntent: intent });
+      expect(e).toMatchObject({ message: "Is there a student discount?", messageIntent: intent });
       const res = await d.t.app.inject({
         method: "POST",
         url: `/api/v1/admin/escalations/${e.eventId}/review`,
@@ -311,7 +311,7 @@ for (const dbKind of testDatabases()) {
         payload: { verdict: "unnecessary" },
       });
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json().example).toEqual({ text: "Can I pay with bitcoin or dogecoin?", label: intent });
+      expect(res.json().example).toEqual({ text: "Is there a student discount?", label: intent });
     });
 
     it("does not treat a conversation the customer opened without writing as coming back", async () => {
