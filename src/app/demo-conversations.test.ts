@@ -238,6 +238,17 @@ describe("conversations with the demo AI", () => {
     expect(own.conversation.status).toBe("waiting_human");
   });
 
+  it("gives a customer who cannot get in the reset steps, and changing an order to one who wants to add to it", async () => {
+    for (const text of ["I'm locked out of my account", "I can't log in"]) {
+      const { messages, conversation } = await chat([text]);
+      expect(messages.at(-1)!.text, text).toMatch(/^To reset your password, click Forgot password/);
+      expect(conversation.status, text).toBe("ai");
+    }
+    // It had been "Business customers can add a VAT number at checkout".
+    const adding = await chat(["can I add an item to my existing order?"]);
+    expect(adding.messages.at(-1)!.text).toMatch(/^You can change or cancel an order within one hour/);
+  });
+
   it("answers when an order will arrive with delivery times, and a late one with tracking", async () => {
     for (const question of ["when will my order arrive?", "how long until my order arrives?"]) {
       const { messages } = await chat([question]);

@@ -32,6 +32,18 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("the parcel never came", "the parcel track parcel");
     same("my refund still hasn't arrived", "my refund still refund");
     same("who pays for return shipping", "who pays for return");
+    // Not getting in asks for the password reset.
+    for (const s of [
+      "I'm locked out of my account",
+      "I can't log in",
+      "i cant sign in",
+      "I cannot access my account",
+    ])
+      expect(terms(s), s).toEqual(expect.arrayContaining(terms("signin reset password")));
+    // Adding to an order placed is changing it, not adding a VAT number at checkout.
+    same("can I add an item to my existing order?", "can I change order?");
+    same("can I add the lamp to my order?", "can I change the lamp to my order?");
+    expect(terms("you can add a VAT number at checkout")).toContain("add");
     // The customs office is customs, not an office one could have a parcel delivered to.
     same("charged by the local customs office", "charged by the local customs");
     same("These charges are paid", "These charges are pay");

@@ -30,6 +30,11 @@ export interface SynonymRules {
 
 const EN: SynonymRules = {
   phrases: [
+    // Not getting in is what a password reset is for: "I'm locked out", "I can't log in" ask for the reset steps.
+    {
+      pattern: String.raw`(?:(?:can'?t|can ?not|unable to|not able to) (?:(?:log|sign)[ -]?(?:in|on)(?:to)?|get into|access)|lock(?:ed)? out(?: of)?)(?= |$|[.,!?])`,
+      to: "signin reset password",
+    },
     { pattern: String.raw`(?:log|sign)(?:ged|ging|ed|ing|s)?[ -]?(?:in|on)(?:to)?`, to: "signin" },
     {
       pattern: String.raw`(?:two|2)[ -]?(?:factor|step)(?: authentication| verification| auth)?|2fa|mfa|multi[ -]?factor(?: authentication)?`,
@@ -91,6 +96,16 @@ const EN: SynonymRules = {
     {
       pattern: String.raw`(?:broke|broken|cracked|split|snapped|stopped working|fell apart|came apart|came loose|wobbles|wobbly) (?:down )?after (?:about |almost |nearly |only |just )?(?:a|an|one|two|three|four|five|six|several|a few|a couple of|\d+) (?:years?|months?|weeks?)`,
       to: "warranty defect",
+    },
+    // Adding to or removing from an order placed is changing it ("can I add an item to my order?"), not adding a VAT
+    // number at checkout.
+    {
+      pattern: String.raw`(?:add|remove)(?: (?:an?|one|another|some|more|an extra)?\s?(?:items?|products?|things?|something|pieces?))? (?:to|from) (?:my|an|the|our|this) (?:existing |current |last |recent )?order`,
+      to: "change order",
+    },
+    {
+      pattern: String.raw`(?:add|remove)(?=(?: [\p{L}\p{N}-]+){1,4} (?:to|from) (?:my|an|the|our|this) (?:existing |current |last |recent )?order)`,
+      to: "change",
     },
     // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
     // and "shipping" pulled the answer to where the shop ships.
