@@ -63,6 +63,12 @@ describe("trigger phrases", () => {
     expect(dialog.select("i cant log in")?.name).toBe("reset_password");
   });
 
+  it("read an order number as 'my order'", () => {
+    expect(dialog.select("has LC-10234 shipped?")?.name).toBe("lookup_order");
+    expect(dialog.select("where is LC-10234")?.name).toBe("lookup_order");
+    expect(dialog.select("please cancel LC-10234")).toBeNull();
+  });
+
   it("match whole words only", () => {
     expect(triggerForm("Reorder status?")).toBe(" reorder status ");
     expect(dialog.select("what is the reorder status of the lamp")).toBeNull();
@@ -165,17 +171,37 @@ describe("action dialog and executor", () => {
   it("gives up after asking twice for a slot it never gets", () => {
     let step = dialog.next({ text: "where is my order", pending: null, identity: me });
     step = dialog.next({
-      text: "I don't know",
+      text: "hmm, let me look",
       pending: (step as { pending: PendingAction }).pending,
       identity: me,
     });
     expect(step.kind).toBe("ask_slot");
     step = dialog.next({
-      text: "no idea",
+      text: "one moment",
       pending: (step as { pending: PendingAction }).pending,
       identity: me,
     });
     expect(step).toMatchObject({ kind: "refused", reason: "gave_up" });
+  });
+
+  it("hands over at once when the customer says they do not have the detail asked for", () => {
+    for (const reply of ["I don't know the number", "no idea", "I can't find it", "I lost the email"]) {
+      const first = dialog.next({ text: "where is my order", pending: null, identity: me });
+      const step = dialog.next({
+        text: reply,
+        pending: (first as { pending: PendingAction }).pending,
+        identity: me,
+      });
+      expect(step, reply).toMatchObject({ kind: "refused", reason: "gave_up" });
+    }
+    // A number given with doubt is still a number.
+    const first = dialog.next({ text: "where is my order", pending: null, identity: me });
+    const step = dialog.next({
+      text: "not sure, maybe LC-10234?",
+      pending: (first as { pending: PendingAction }).pending,
+      identity: me,
+    });
+    expect(step.kind).toBe("execute");
   });
 
   it("reports a service that does not answer in time", async () => {

@@ -4,7 +4,7 @@
 import { Ajv } from "ajv";
 import { parseFollowUpReply } from "../answer/messages.ts";
 import { type ActionDefinition, type ActionRegistry, localizedText } from "./registry.ts";
-import { extractSlot } from "./slots.ts";
+import { extractSlot, orderNumbersAs } from "./slots.ts";
 
 export interface CustomerIdentity {
   customerId: string;
@@ -122,6 +122,26 @@ export function triggerForm(text: string): string {
   return ` ${s.replace(/[^\p{L}\p{N}]+/gu, " ").trim()} `;
 }
 
+/**
+ * Whether the message says one of the action's trigger phrases, an order number counting as "my order": "has
+ * LC-10234 shipped?" says "has my order shipped".
+ */
+function saysTrigger(message: string, action: ActionDefinition): boolean {
+  const said = triggerForm(message);
+  const withOrder = triggerForm(orderNumbersAs(message, "my order"));
+  return action.triggers.some((t) => {
+    const trigger = triggerForm(t);
+    return said.includes(trigger) || withOrder.includes(trigger);
+  });
+}
+
+/**
+ * A reply to "What is your order number?" that says the customer does not have it ("I don't know the number", "no
+ * idea"): asking again gets nowhere, so the dialog hands over at once.
+ */
+const DOES_NOT_HAVE =
+  /\b(?:(?:i )?(?:do ?n['o]?t|dont) (?:know|have|remember|recall)|no idea|not sure|(?:i )?(?:can'?t|cannot|can not) (?:find|remember|recall|see)|(?:i )?(?:lost|deleted|forgot) (?:it|the (?:number|email|receipt))|no sé|je ne sais pas|weiß (?:ich )?nicht|não sei|non lo so|weet (?:ik )?het niet)\b/iu;
+
 export class ActionDialog {
   private readonly registry: ActionRegistry;
   private readonly validators = new Map<string, (v: unknown) => boolean>();
@@ -147,11 +167,7 @@ export class ActionDialog {
       const byIntent = this.registry.actions.find((a) => a.intents.includes(intent));
       if (byIntent) return byIntent;
     }
-    const said = triggerForm(message);
-    return (
-      this.registry.actions.find((a) => a.triggers.some((t) => said.includes(triggerForm(t)))) ??
-      this.selectByBareValue(message)
-    );
+    return this.registry.actions.find((a) => saysTrigger(message, a)) ?? this.selectByBareValue(message);
   }
 
   /**
@@ -173,8 +189,7 @@ export class ActionDialog {
   /** Whether the message names the action in so many words (a trigger phrase), not just its intent. */
   triggered(message: string, actionName: string): boolean {
     const action = this.find(actionName);
-    const said = triggerForm(message);
-    return Boolean(action?.triggers.some((t) => said.includes(triggerForm(t))));
+    return action !== undefined && saysTrigger(message, action);
   }
 
   /** Whether the message carries a value for one of the action's own (non-identity) slots, such as an order number. */
@@ -216,6 +231,9 @@ export class ActionDialog {
           return { kind: "cancelled", action: action.name, message: text("cancelled", lang) };
         return { kind: "none" };
       }
+      const awaited = input.pending.slot ? action.slots[input.pending.slot] : undefined;
+      if (awaited && extractSlot(awaited.extract, input.text) === null && DOES_NOT_HAVE.test(input.text))
+        return { kind: "refused", action: action.name, reason: "gave_up", message: text("gaveUp", lang) };
       return this.fill(action, { ...input.pending.params }, input, input.pending.asks);
     }
     const action = this.select(input.text, input.intent);

@@ -12,6 +12,11 @@ const ISO_DATE_RE = /\b(\d{4})-(\d{2})-(\d{2})\b/;
 const DMY_RE = /\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/;
 const NUMBER_RE = /(?<![\p{L}\d])(\d+(?:[.,]\d+)?)(?![\p{L}\d])/u;
 
+/** The text with each order number ("LC-10234") written as `replacement`: "has LC-10234 shipped" says "has my order shipped". */
+export function orderNumbersAs(text: string, replacement: string): string {
+  return text.replace(new RegExp(ORDER_RE.source, "gi"), (m) => (/\d/.test(m) ? replacement : m));
+}
+
 function validDate(y: number, m: number, d: number): string | null {
   const dt = new Date(Date.UTC(y, m - 1, d));
   if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
