@@ -60,6 +60,17 @@ const ANYTHING_ELSE: Record<string, string> = {
   nl: "Kan ik je ergens anders mee helpen?",
 };
 
+/** After "kind of" / "I guess" to "did that solve it?". */
+const STILL_MISSING: Record<string, string> = {
+  en: "What is still missing? Tell me and I'll look it up, or I can connect you with a person.",
+  es: "¿Qué falta todavía? Dímelo y lo busco, o te pongo en contacto con una persona.",
+  fr: "Qu'est-ce qui manque encore ? Dites-le-moi et je cherche, ou je vous mets en relation avec une personne.",
+  de: "Was fehlt noch? Sagen Sie es mir und ich sehe nach, oder ich verbinde Sie mit einer Person.",
+  pt: "O que ainda falta? Diga-me e eu procuro, ou ponho-o em contacto com uma pessoa.",
+  it: "Cosa manca ancora? Dimmelo e lo cerco, oppure ti metto in contatto con una persona.",
+  nl: "Wat ontbreekt er nog? Zeg het me en ik zoek het op, of ik verbind je met een medewerker.",
+};
+
 const pick = (table: Record<string, string>, language: string | null) =>
   table[language ?? "en"] ?? (table.en as string);
 
@@ -147,6 +158,16 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
           // "Yes, and how do I return it?": the last answer helped, and there is a new question to answer.
           question = reply.rest;
           previousConfirmed = true;
+        } else if (reply.verdict === "partly") {
+          // "Kind of" / "I guess": not a resolution to record, not a "no" to hand over on; ask what is missing,
+          // or answer it when the customer already says ("kind of, but what if I lost the receipt?").
+          if (reply.rest === "")
+            return {
+              kind: "reply",
+              text: pick(STILL_MISSING, language),
+              meta: { kind: "small_talk", intent: "partly_resolved" },
+            };
+          question = reply.rest;
         } else if (reply.verdict === "unresolved" && asksSomethingElse(reply.rest)) {
           // "No, I need it faster: is there express to Norway?": the answer did not do, and the customer says what
           // would. That question is answered; a "no" to it hands over as any other.

@@ -62,6 +62,15 @@ describe("conversations with the demo AI", () => {
     expect(returns.messages.at(-1)!.text).toMatch(/^Returns from the European Union are free/);
   });
 
+  it("asks what is missing after 'kind of', and answers it when the customer says", async () => {
+    const hedge = await chat(["How do I return something?", "I guess"]);
+    expect(hedge.messages.at(-1)!.text).toMatch(/^What is still missing\?/);
+    expect(hedge.conversation.status).toBe("ai");
+    const receipt = await chat(["How do I return something?", "kind of, but what if I lost the receipt?"]);
+    expect(receipt.messages.at(-1)!.text).toMatch(/download every invoice from the Orders page/);
+    expect(receipt.conversation.status).toBe("ai");
+  });
+
   it("answers the question that comes with a 'no' to 'did that solve it?', and hands over a bare 'no'", async () => {
     const faster = await chat([
       "How long does shipping to Norway take?",

@@ -162,6 +162,13 @@ describe("messages", () => {
     // Several yes-words are one verdict: "great" after "ok" is no question to answer.
     for (const reply of ["ok great", "yes perfect, thanks so much!", "ok cool thank you very much"])
       expect(readFollowUpReply(reply), reply).toEqual({ verdict: "resolved", rest: "" });
+    // A hedge is neither: what is still missing may follow it.
+    for (const reply of ["kind of", "I guess", "not entirely.", "sort of..."])
+      expect(readFollowUpReply(reply), reply).toEqual({ verdict: "partly", rest: "" });
+    expect(readFollowUpReply("kind of, but what if I lost the receipt?")).toEqual({
+      verdict: "partly",
+      rest: "what if I lost the receipt?",
+    });
     expect(readFollowUpReply("ok great, and do you ship to Norway?")).toEqual({
       verdict: "resolved",
       rest: "do you ship to Norway?",

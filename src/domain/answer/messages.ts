@@ -144,6 +144,11 @@ const YES =
   /^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|k|kk|cool|great|awesome|excellent|perfect|got it|it did|that did|it works|that works|works|that helped|it helped|helpful|all good|solved|resolved|thank you|thanks?|ty|s[ií]|vale|claro|oui|merci|ja|danke|sim|obrigad[oa]|grazie|bedankt|👍)(?![\p{L}\p{N}])/iu;
 const NO =
   /^(?:n|no|nope|nah|not really|not quite|not yet|it didn'?t|that didn'?t|didn'?t|doesn'?t|still|non|nein|não|nao|niet|nee|👎)(?![\p{L}\p{N}])/iu;
+/** A hedge: the answer helped some, not all ("kind of", "I guess", "not entirely"). */
+const PARTLY =
+  /^(?:kind of|kinda|sort of|sorta|partly|partially|somewhat|more or less|mostly|i guess(?: so)?|i suppose(?: so)?|i think so|maybe|not sure|not entirely|not completely|not fully|not exactly)(?![\p{L}\p{N}])/iu;
+/** "But" after a hedge only leads to what is still missing ("kind of, but what if I lost the receipt?"). */
+const BUT = /^(?:but|though|however)(?![\p{L}\p{N}])/iu;
 /** "No problem", "no worries": a thank-you, not a "no". */
 const NO_BUT_YES = /^no (?:problem|worries)(?![\p{L}\p{N}])/iu;
 /** Words that turn an opening "ok" into an objection ("ok but it still fails"): the reply is then not a verdict. */
@@ -153,7 +158,8 @@ const FILLER =
   /^(?:[\s,.;:!?)(\-–—…]+|(?:so|very) much(?![\p{L}\p{N}])|a lot(?![\p{L}\p{N}])|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
 
 export interface FollowUpReply {
-  verdict: "resolved" | "unresolved" | "unclear";
+  /** "partly": a hedge ("kind of", "I guess"), neither a yes to record nor a no to hand over on. */
+  verdict: "resolved" | "unresolved" | "partly" | "unclear";
   /**
    * What the customer wrote after the verdict, without connecting words: "yes, and how do I return it?" gives
    * "how do I return it?". Empty when the reply was only the verdict (and thanks).
@@ -166,6 +172,11 @@ export function readFollowUpReply(text: string): FollowUpReply {
   const t = text.trim();
   const no = NO_BUT_YES.test(t) ? null : NO.exec(t);
   if (no) return { verdict: "unresolved", rest: stripFiller(t.slice(no[0].length)) };
+  const partly = PARTLY.exec(t);
+  if (partly) {
+    const after = stripFiller(t.slice(partly[0].length));
+    return { verdict: "partly", rest: stripFiller(after.replace(BUT, "")) };
+  }
   const yes = NO_BUT_YES.exec(t) ?? YES.exec(t);
   if (!yes) return { verdict: "unclear", rest: t };
   const rest = stripFiller(t.slice(yes[0].length));
@@ -173,8 +184,8 @@ export function readFollowUpReply(text: string): FollowUpReply {
   return { verdict: "resolved", rest };
 }
 
-/** Reads a reply to the follow-up question: resolved, not resolved, or something else (a new question). */
-export function parseFollowUpReply(text: string): "resolved" | "unresolved" | "unclear" {
+/** Reads a reply to the follow-up question: resolved, not resolved, partly, or something else (a new question). */
+export function parseFollowUpReply(text: string): FollowUpReply["verdict"] {
   return readFollowUpReply(text).verdict;
 }
 
