@@ -60,6 +60,17 @@ const ANYTHING_ELSE: Record<string, string> = {
   nl: "Kan ik je ergens anders mee helpen?",
 };
 
+/** An opening that asks nothing yet ("can you help me?"). */
+const WHAT_DO_YOU_NEED: Record<string, string> = {
+  en: "Of course. What can I help you with?",
+  es: "Claro. ¿En qué puedo ayudarte?",
+  fr: "Bien sûr. En quoi puis-je vous aider ?",
+  de: "Gern. Wobei kann ich Ihnen helfen?",
+  pt: "Claro. Em que posso ajudar?",
+  it: "Certo. In cosa posso aiutarti?",
+  nl: "Natuurlijk. Waarmee kan ik je helpen?",
+};
+
 /** After "kind of" / "I guess" to "did that solve it?". */
 const STILL_MISSING: Record<string, string> = {
   en: "What is still missing? Tell me and I'll look it up, or I can connect you with a person.",
@@ -287,6 +298,18 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
           };
         }
         case "cannot_answer": {
+          // "can you help me?", "I have a question" as the opening: nothing asked yet, so ask what it is rather than
+          // hand over. After an answer, a message with nothing to search ("why???") still goes to a person.
+          if (
+            result.reason === "nothing_to_search" &&
+            !pendingAction &&
+            (!previous || previous.meta?.kind === "small_talk")
+          )
+            return {
+              kind: "reply",
+              text: pick(WHAT_DO_YOU_NEED, language),
+              meta: { kind: "small_talk", intent: "nothing_asked" },
+            };
           const actionReason =
             result.reason === "action_failed" || result.reason === "action_incomplete" ? result.reason : null;
           // The action that ended in this handover is known when it was prepared over earlier turns (the pending

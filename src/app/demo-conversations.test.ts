@@ -62,6 +62,22 @@ describe("conversations with the demo AI", () => {
     expect(returns.messages.at(-1)!.text).toMatch(/^Returns from the European Union are free/);
   });
 
+  it("asks what the customer needs when the opening asks nothing yet, and hands sarcastic thanks to a person", async () => {
+    const opening = await chat(["can you help me?", "I need help with my password"]);
+    expect(said(opening.messages).slice(0, 2)).toEqual([
+      "customer: can you help me?",
+      "ai: Of course. What can I help you with?",
+    ]);
+    expect(opening.messages.at(-1)!.text).toMatch(/^To reset your password/);
+    // After an answer, a message with nothing to search is no opening: a person takes it.
+    const puzzled = await chat(["How do I return something?", "why???"]);
+    expect(puzzled.conversation.status).toBe("waiting_human");
+    // It had been "You're welcome! Is there anything else I can help with?".
+    const sarcastic = await chat(["How do I return something?", "thanks for nothing"]);
+    expect(sarcastic.messages.map((m) => m.text).join(" ")).not.toMatch(/welcome/i);
+    expect(sarcastic.conversation.status).toBe("waiting_human");
+  });
+
   it("asks what is missing after 'kind of', and answers it when the customer says", async () => {
     const hedge = await chat(["How do I return something?", "I guess"]);
     expect(hedge.messages.at(-1)!.text).toMatch(/^What is still missing\?/);

@@ -22,7 +22,7 @@ export const STOPWORDS: Record<string, Set<string>> = {
     s t d ll m re ve please hi hello thanks thank way possible anyone someone something much many
     policy policies info information details question questions option options want wants wanted
     cant dont doesnt didnt wont isnt arent wasnt hasnt havent couldnt wouldnt shouldnt im ive youre thats whats
-    hey u ur pls plz still yet instead`),
+    hey u ur pls plz still yet instead help`),
   es: list(`
     a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos
     en entre era eres es esa esas ese eso esos esta estaba estado estamos estan estar estas este esto estos estoy fue

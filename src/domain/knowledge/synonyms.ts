@@ -181,6 +181,7 @@ const EN: SynonymRules = {
     ["forgot", "forget", "forgotten"],
     ["buy", "bought", "purchase"],
     ["pay", "paid"],
+    ["lose", "lost"],
     ["voucher", "coupon"],
     ["phone", "telephone"],
     ["vat", "tax"],

@@ -61,6 +61,15 @@ export const PHRASE_RULES: PhraseRule[] = [
     ),
   },
   {
+    // Sarcastic thanks: the customer is leaving angry, and "You're welcome!" is the worst reply there is.
+    kind: "phrase",
+    weight: 0.6,
+    when: [["nothing wasting helping gee"]],
+    re: wordRe(
+      String.raw`\b(?:thanks|thank you|thx|ty) (?:a lot |so much |very much )?for (?:nothing|wasting my time|not helping)\b|\bgee,? thanks\b`,
+    ),
+  },
+  {
     // Having to say it all again: with "how many times" above, "How many times do I have to explain this?" reaches
     // the escalation line, which the count of times alone does not.
     kind: "phrase",

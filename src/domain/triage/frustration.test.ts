@@ -64,6 +64,18 @@ describe("scoreFrustration", () => {
     expect(f(text).score).toBeGreaterThanOrEqual(0.6);
   });
 
+  it.each(["thanks for nothing", "Thank you so much for wasting my time", "gee, thanks"])(
+    "reads sarcastic thanks, %j, as frustration that reaches a person",
+    (text) => {
+      expect(f(text).score).toBeGreaterThanOrEqual(0.6);
+    },
+  );
+
+  it("does not read real thanks as sarcasm", () => {
+    expect(f("thanks for your help!").score).toBe(0);
+    expect(f("thank you, nothing else for now").score).toBe(0);
+  });
+
   it.each([
     "I keep repeating myself",
     "I keep explaining this to every agent",
@@ -195,6 +207,8 @@ describe("cue regex gates", () => {
     "so many times",
     "how many times",
     "how many times do i have to explain",
+    "thanks for nothing",
+    "gee thanks",
     "repeating myself",
     "keep explaining",
     "have to tell you again",
