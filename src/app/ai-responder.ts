@@ -4,6 +4,7 @@
 import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
 import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/answer/messages.ts";
+import { analyzerFor } from "../domain/knowledge/analyzer.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
@@ -59,6 +60,14 @@ const ANYTHING_ELSE: Record<string, string> = {
   it: "Posso aiutarti con qualcos'altro?",
   nl: "Kan ik je ergens anders mee helpen?",
 };
+
+/**
+ * The message has no word a knowledge base could be searched for ("can you help me?", "I have a question"). An empty
+ * knowledge base has nothing to search for any message, and must still hand over.
+ */
+function asksNothing(text: string, language: string | null): boolean {
+  return analyzerFor(language ?? "en").terms(text).length === 0;
+}
 
 /** An opening that asks nothing yet ("can you help me?"). */
 const WHAT_DO_YOU_NEED: Record<string, string> = {
@@ -302,6 +311,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
           // hand over. After an answer, a message with nothing to search ("why???") still goes to a person.
           if (
             result.reason === "nothing_to_search" &&
+            asksNothing(question, result.language) &&
             !pendingAction &&
             (!previous || previous.meta?.kind === "small_talk")
           )

@@ -160,7 +160,13 @@ describe("messages", () => {
     expect(readFollowUpReply("yes thanks! 👍")).toEqual({ verdict: "resolved", rest: "" });
     expect(readFollowUpReply("great, thank you, have a nice day")).toEqual({ verdict: "resolved", rest: "" });
     // Several yes-words are one verdict: "great" after "ok" is no question to answer.
-    for (const reply of ["ok great", "yes perfect, thanks so much!", "ok cool thank you very much"])
+    for (const reply of [
+      "ok great",
+      "yes perfect, thanks so much!",
+      "ok cool thank you very much",
+      "thanks, nothing else",
+      "yes, that's all for now",
+    ])
       expect(readFollowUpReply(reply), reply).toEqual({ verdict: "resolved", rest: "" });
     // A hedge is neither: what is still missing may follow it.
     for (const reply of ["kind of", "I guess", "not entirely.", "sort of..."])

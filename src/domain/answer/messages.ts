@@ -155,7 +155,7 @@ const NO_BUT_YES = /^no (?:problem|worries)(?![\p{L}\p{N}])/iu;
 const OBJECTION = /^(?:but|however|though|although|except|still|not|no)(?![\p{L}\p{N}])/iu;
 /** What may sit between a verdict and a further question: punctuation, "and", "also", "thanks", "so", … */
 const FILLER =
-  /^(?:[\s,.;:!?)(\-–—…]+|(?:so|very) much(?![\p{L}\p{N}])|a lot(?![\p{L}\p{N}])|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
+  /^(?:[\s,.;:!?)(\-–—…]+|(?:so|very) much(?![\p{L}\p{N}])|a lot(?![\p{L}\p{N}])|nothing (?:else|more)(?: for now)?(?![\p{L}\p{N}])|that(?:'s| is) (?:all|it)(?: for now)?(?![\p{L}\p{N}])|and(?![\p{L}\p{N}])|also(?![\p{L}\p{N}])|so(?![\p{L}\p{N}])|then(?![\p{L}\p{N}])|thank you(?![\p{L}\p{N}])|thanks?(?![\p{L}\p{N}])|it did(?![\p{L}\p{N}])|that helped(?![\p{L}\p{N}])|one more thing(?![\p{L}\p{N}])|(?:good)?bye(?![\p{L}\p{N}])|cheers(?![\p{L}\p{N}])|have a (?:good|nice|great) (?:day|one|evening|weekend)(?![\p{L}\p{N}])|[\p{Extended_Pictographic}\u200d\ufe0f]+)/iu;
 
 export interface FollowUpReply {
   /** "partly": a hedge ("kind of", "I guess"), neither a yes to record nor a no to hand over on. */
