@@ -61,6 +61,21 @@ export const PHRASE_RULES: PhraseRule[] = [
     ),
   },
   {
+    // A product that hurt someone or could have: not frustration (weight 0) but a product-safety matter, which triage
+    // sends to a person at the legal tier whatever the intent model says (see triage.ts). Listed with the cues so
+    // the agent sees why.
+    kind: "safety",
+    weight: 0,
+    when: [
+      [
+        "shock shocked electrocuted fire flames smoke smoking sparks sparked burned burnt injured hurt toxic poisonous exploded overheating overheated choking",
+      ],
+    ],
+    re: wordRe(
+      String.raw`\b(?:(?:an |electric )?shock(?:ed)? (?:me|my|him|her|us|them)|(?:gave|give|gives) (?:me|him|her|us|them|my \S+) an? (?:electric )?shock|electrocuted|caught fire|(?:on|set) fire|burst into flames|smok(?:ing|e came)|sparks?(?: came| flew| when| from)|sparked|burn(?:ed|t) (?:me|my|him|her|us|our)|(?:injured|hurt) (?:me|my|him|her|himself|herself|myself|us|our)|toxic|poisonous|exploded|overheat(?:ed|ing)|choking hazard)\b`,
+    ),
+  },
+  {
     // Sarcastic thanks: the customer is leaving angry, and "You're welcome!" is the worst reply there is.
     kind: "phrase",
     weight: 0.6,

@@ -13,6 +13,7 @@ describe("scoreFrustration", () => {
       cues: [],
       humanRequested: false,
       repeated: false,
+      safety: false,
     });
   });
 
@@ -70,6 +71,24 @@ describe("scoreFrustration", () => {
       expect(f(text).score).toBeGreaterThanOrEqual(0.6);
     },
   );
+
+  it.each(["the lamp gave me an electric shock", "the charger caught fire", "sparks came out of the plug"])(
+    "flags a product that hurt someone or could have, %j, as a safety matter without adding frustration",
+    (text) => {
+      const r = f(text);
+      expect(r.safety).toBe(true);
+      expect(r.cues.some((c) => c.kind === "safety" && c.weight === 0)).toBe(true);
+    },
+  );
+
+  it("does not flag ordinary words near safety ones", () => {
+    for (const text of [
+      "is the fire pit in stock?",
+      "do you sell smoke detectors",
+      "my order is hurting my patience",
+    ])
+      expect(f(text).safety, text).toBe(false);
+  });
 
   it("does not read real thanks as sarcasm", () => {
     expect(f("thanks for your help!").score).toBe(0);
@@ -209,6 +228,9 @@ describe("cue regex gates", () => {
     "how many times do i have to explain",
     "thanks for nothing",
     "gee thanks",
+    "gave me an electric shock",
+    "caught fire",
+    "sparks came out",
     "repeating myself",
     "keep explaining",
     "have to tell you again",

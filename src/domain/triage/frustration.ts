@@ -28,6 +28,8 @@ export interface FrustrationResult {
   humanRequested: boolean;
   /** This message nearly repeats an earlier customer message. */
   repeated: boolean;
+  /** The message says a product hurt someone or could have (a "safety" cue): a product-safety matter. */
+  safety: boolean;
 }
 
 /** How many earlier customer turns feed repetition and trend; older ones say little about now. */
@@ -129,6 +131,7 @@ export function scoreFrustration(
     turnScores,
     humanRequested,
     repeated,
+    safety: own.safety,
   };
 }
 
@@ -141,6 +144,7 @@ interface MessageCues {
   score: number;
   cues: Cue[];
   humanRequested: boolean;
+  safety: boolean;
 }
 
 /** Cues a single message shows on its own, combined as independent pieces of evidence (noisy OR). */
@@ -219,7 +223,9 @@ function messageCues(analysed: AnalysedText, sentiment: number): MessageCues {
 
   let score = 0;
   for (const c of cues) score = noisyOr(score, c.weight);
-  return { score: roundThousandths(score), cues, humanRequested };
+  let safety = false;
+  for (const c of cues) if (c.kind === "safety") safety = true;
+  return { score: roundThousandths(score), cues, humanRequested, safety };
 }
 
 function lowerText(analysed: AnalysedText): string {

@@ -27,6 +27,14 @@ describe("triage", () => {
     expect(r.frustrationCues).toEqual([]);
   });
 
+  it("sends a product that hurt someone to a person at the legal tier, whatever the intent model read", () => {
+    // The fake model reads this as order_status, as the starter model read it as out of scope.
+    const r = triage({ text: "the lamp I ordered gave me an electric shock" });
+    expect(r).toMatchObject({ intent: "legal_compliance", confidence: 1, route: "human", tier: 3 });
+    expect(r.reasons).toContain("legal_compliance");
+    expect(r.frustrationCues.map((c) => c.kind)).toContain("safety");
+  });
+
   it("does not read a neutral German request as negative through English homographs", () => {
     // "die" is the English verb to the English lexicon (-2.9 each): this message once went to a person as upset.
     const r = triage({ text: "Ich möchte die Rechnung sehen und die Adresse ändern" });
@@ -111,7 +119,9 @@ describe("triage", () => {
     expect(followUps({ text: "and rugs?", history: chain }).intent).toBe("delivery_info");
     // Alone, or as a sentence of its own, the message is read as written.
     expect(followUps({ text: "and to Norway?" }).intent).toBe("complex_problem");
-    expect(followUps({ text: "and how do I ship rugs to Norway?", history: earlier }).intent).toBe("complex_problem");
+    expect(followUps({ text: "and how do I ship rugs to Norway?", history: earlier }).intent).toBe(
+      "complex_problem",
+    );
   });
 
   it("escalates when the customer asks for a person", () => {

@@ -19,6 +19,8 @@ import type { HistoryTurn, TriageInput, TriageResult } from "./types.ts";
 
 /** Intent of a bare acknowledgement ("ok", "got it", "yes"): the AI says it is there if needed; nobody is paged. */
 export const ACKNOWLEDGEMENT_INTENT = "acknowledgement";
+/** Intent of a message about a product that hurt someone or could have (a "safety" cue): product safety is legal. */
+const SAFETY_INTENT = "legal_compliance";
 /** Intent of a message with no words (empty, emoji-only, punctuation, junk): there is nothing to classify. */
 export const NO_INTENT = "none";
 /** The intent model sees at most this much text; the request is stated at the start of a message. */
@@ -62,6 +64,11 @@ export function createTriage(deps: TriageDeps): Triage {
     // The word count rules out nearly every message before the acknowledgement's trimming and matching run.
     if (hasWords && analysed.wordCount <= ACKNOWLEDGEMENT_MAX_WORDS && isAcknowledgement(raw)) {
       intent = ACKNOWLEDGEMENT_INTENT;
+      confidence = 1;
+    } else if (frustration.safety) {
+      // "the lamp gave me an electric shock": whatever it is worded as, a person at the legal tier takes it. The
+      // starter model has few such examples, and more of them unsettled its other decisions.
+      intent = SAFETY_INTENT;
       confidence = 1;
     } else if (hasWords) {
       // "and to Norway?" after "How long does delivery take to Germany?" asks the same thing of something else:
