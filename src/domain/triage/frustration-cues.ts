@@ -72,7 +72,7 @@ export const PHRASE_RULES: PhraseRule[] = [
       ],
     ],
     re: wordRe(
-      String.raw`\b(?:(?:an |electric )?shock(?:ed)? (?:me|my|him|her|us|them)|(?:gave|give|gives) (?:me|him|her|us|them|my \S+) an? (?:electric )?shock|electrocuted|caught fire|(?:on|set) fire|burst into flames|smok(?:ing|e came)|sparks?(?: came| flew| when| from)|sparked|burn(?:ed|t) (?:me|my|him|her|us|our)|(?:injured|hurt) (?:me|my|him|her|himself|herself|myself|us|our)|toxic|poisonous|exploded|overheat(?:ed|ing)|choking hazard)\b`,
+      String.raw`\b(?:(?:an |electric )?shock(?:ed)? (?:me|my|him|her|us|them)|(?:gave|give|gives) (?:me|him|her|us|them|my \S+) an? (?:electric )?shock|electrocuted|caught fire|(?:on|set) fire|burst into flames|smok(?:ing|e came)|sparks?(?: came| flew| when| from)|sparked|burn(?:ed|t) (?:me|my|him|her|us|our)|(?:injured|hurt) (?:me|my|him|her|himself|herself|myself|us|our)|(?<!non-?)toxic|(?<!non-?)poisonous|exploded|overheat(?:ed|ing)|choking hazard)\b`,
     ),
   },
   {

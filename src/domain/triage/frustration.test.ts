@@ -86,6 +86,7 @@ describe("scoreFrustration", () => {
       "is the fire pit in stock?",
       "do you sell smoke detectors",
       "my order is hurting my patience",
+      "is the paint on the crib non-toxic?",
     ])
       expect(f(text).safety, text).toBe(false);
   });
