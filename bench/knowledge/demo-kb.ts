@@ -47,19 +47,21 @@ const questions = readFileSync(resolve(DEMO, "questions.jsonl"), "utf8")
   .split("\n")
   .map((l) => JSON.parse(l) as Question);
 
-// The document an answer leads with: its first citation, as the answerer quotes it (a catalogue row's question may
-// be answered from a policy the row lacks, so the top retrieved passage is not always what is cited).
-const leadTitle = new Map<string, string | null>();
-for (const q of questions) {
-  const r = kb.search(q.text, { k: EXTRACTIVE_DEPTH, language: "en" });
-  const ex = buildExtractiveAnswer(
+/** The extractive answer as the answerer builds it: searched as deep as it looks for the sentences it quotes. */
+function extractiveAnswer(text: string) {
+  const r = kb.search(text, { k: EXTRACTIVE_DEPTH, language: "en" });
+  return buildExtractiveAnswer(
     r.question,
     r.passages,
     "en",
     new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!])),
   );
-  leadTitle.set(q.id, ex?.citations[0]?.title ?? null);
 }
+
+// The document an answer leads with: its first citation, as the answerer quotes it (a catalogue row's question may
+// be answered from a policy the row lacks, so the top retrieved passage is not always what is cited).
+const leadTitle = new Map<string, string | null>();
+for (const q of questions) leadTitle.set(q.id, extractiveAnswer(q.text)?.citations[0]?.title ?? null);
 
 function score(policy: AnswerabilityPolicy) {
   let tp = 0,
@@ -117,14 +119,7 @@ for (let round = 0; round < 20; round++) {
     times.push(performance.now() - t0);
     if (round > 0 || res.kind !== "answer") continue;
     answers++;
-    // As deep as the answerer looks for the sentences it quotes.
-    const r = kb.search(q.text, { k: EXTRACTIVE_DEPTH, language: "en" });
-    const ex = buildExtractiveAnswer(
-      r.question,
-      r.passages,
-      "en",
-      new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!])),
-    )!;
+    const ex = extractiveAnswer(q.text)!;
     // Each sentence is verbatim in its chunk, and that chunk's document is among the citations.
     const ok = ex.sentences.every((s) => {
       const chunk = kb.index.get(s.chunkId);

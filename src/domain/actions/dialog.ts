@@ -123,19 +123,6 @@ export function triggerForm(text: string): string {
 }
 
 /**
- * Whether the message says one of the action's trigger phrases, an order number counting as "my order": "has
- * LC-10234 shipped?" says "has my order shipped".
- */
-function saysTrigger(message: string, action: ActionDefinition): boolean {
-  const said = triggerForm(message);
-  const withOrder = triggerForm(orderNumbersAs(message, "my order"));
-  return action.triggers.some((t) => {
-    const trigger = triggerForm(t);
-    return said.includes(trigger) || withOrder.includes(trigger);
-  });
-}
-
-/**
  * A reply to "What is your order number?" that says the customer does not have it ("I don't know the number", "no
  * idea"): asking again gets nowhere, so the dialog hands over at once.
  */
@@ -145,12 +132,27 @@ const DOES_NOT_HAVE =
 export class ActionDialog {
   private readonly registry: ActionRegistry;
   private readonly validators = new Map<string, (v: unknown) => boolean>();
+  /** Each action's trigger phrases as triggerForm reads them, worked out once. */
+  private readonly triggerForms = new Map<string, string[]>();
 
   constructor(registry: ActionRegistry) {
     this.registry = registry;
     // Formats ("email") are checked by slot extraction; ajv checks types, patterns, lengths and required fields.
     const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
-    for (const a of registry.actions) this.validators.set(a.name, ajv.compile(a.params));
+    for (const a of registry.actions) {
+      this.validators.set(a.name, ajv.compile(a.params));
+      this.triggerForms.set(a.name, a.triggers.map(triggerForm));
+    }
+  }
+
+  /**
+   * Whether the message says one of the action's trigger phrases, an order number counting as "my order": "has
+   * LC-10234 shipped?" says "has my order shipped".
+   */
+  private saysTrigger(message: string, action: ActionDefinition): boolean {
+    const said = triggerForm(message);
+    const withOrder = triggerForm(orderNumbersAs(message, "my order"));
+    return (this.triggerForms.get(action.name) ?? []).some((t) => said.includes(t) || withOrder.includes(t));
   }
 
   get actions(): ActionDefinition[] {
@@ -167,7 +169,7 @@ export class ActionDialog {
       const byIntent = this.registry.actions.find((a) => a.intents.includes(intent));
       if (byIntent) return byIntent;
     }
-    return this.registry.actions.find((a) => saysTrigger(message, a)) ?? this.selectByBareValue(message);
+    return this.registry.actions.find((a) => this.saysTrigger(message, a)) ?? this.selectByBareValue(message);
   }
 
   /**
@@ -189,7 +191,7 @@ export class ActionDialog {
   /** Whether the message names the action in so many words (a trigger phrase), not just its intent. */
   triggered(message: string, actionName: string): boolean {
     const action = this.find(actionName);
-    return action !== undefined && saysTrigger(message, action);
+    return action !== undefined && this.saysTrigger(message, action);
   }
 
   /** Whether the message carries a value for one of the action's own (non-identity) slots, such as an order number. */

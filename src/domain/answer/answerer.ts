@@ -24,6 +24,7 @@ import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-i
 import { askedSentences } from "../knowledge/question-core.ts";
 import {
   nameInPlaceOfPronoun,
+  pointsWithPronoun,
   resolveFollowUp,
   resolveReference,
   type WordSimilarity,
@@ -468,7 +469,7 @@ export class Answerer {
   ): Promise<{ text: string; passageId: string | null } | null> {
     if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English pronouns
-    if (nameInPlaceOfPronoun(request.text, "") === null) return null;
+    if (!pointsWithPronoun(request.text)) return null;
     const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
     for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
       const r = await search(turn);

@@ -222,8 +222,16 @@ const MAX_POINTING_WORDS = 10;
  * say what it is about. The caller knows the name: the product the customer's last answerable question was about.
  */
 export function nameInPlaceOfPronoun(text: string, name: string): string | null {
+  const m = pronounForAThing(text);
+  return m === null ? null : `${text.slice(0, m.index)}the ${name}${text.slice(m.index + m[0].length)}`;
+}
+
+/** Whether a short message points at a thing with a pronoun ("does it come with a bulb?"). */
+export function pointsWithPronoun(text: string): boolean {
+  return pronounForAThing(text) !== null;
+}
+
+function pronounForAThing(text: string): RegExpExecArray | null {
   if ((text.match(WORD_RE) ?? []).length > MAX_POINTING_WORDS) return null;
-  const m = THING_PRONOUN_RE.exec(text);
-  if (m === null) return null;
-  return `${text.slice(0, m.index)}the ${name}${text.slice(m.index + m[0].length)}`;
+  return THING_PRONOUN_RE.exec(text);
 }

@@ -3,6 +3,8 @@
 // list tells a payment method from any other word, which similarity cannot. Names that are mostly something else
 // in a support question ("check", "invoice", "discover", "cash" alone) are left out; "cash on delivery" is in.
 
+import { nameFinder } from "./name-list.ts";
+
 const NAMES = [
   "visa",
   "mastercard",
@@ -55,21 +57,5 @@ const NAMES = [
   "gift cards",
 ];
 
-/** Longest first, so "cash on delivery" is read before a shorter name inside it. */
-const METHOD = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:${[...NAMES]
-    .sort((a, b) => b.length - a.length)
-    .map((n) => n.replace(/ /g, String.raw`\s+`))
-    .join("|")})(?![\p{L}\p{N}])`,
-  "giu",
-);
-
 /** The payment methods a text names, lower-cased with single spaces, each once, in order. */
-export function paymentMethodsIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(METHOD)) {
-    const name = m[0].toLowerCase().replace(/\s+/g, " ");
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
-}
+export const paymentMethodsIn: (text: string) => string[] = nameFinder(NAMES);

@@ -4,6 +4,8 @@
 // "United" (0.58), so similarity cannot tell a place from a date; a gazetteer can. Names that are more often
 // something else in a shop ("Jersey", "Jordan", "Chad") are left out.
 
+import { nameFinder } from "./name-list.ts";
+
 const COUNTRIES = `afghanistan albania algeria andorra angola antigua argentina armenia australia austria azerbaijan
 bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei bulgaria
 burkina faso burundi cambodia cameroon canada cape verde chile china colombia comoros congo costa rica croatia cuba
@@ -71,21 +73,5 @@ function names(): string[] {
   return [...MULTI_WORD, ...singles];
 }
 
-/** Longest first, so "united kingdom" is read before a shorter name inside it. */
-const PLACE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:${names()
-    .sort((a, b) => b.length - a.length)
-    .map((n) => n.replace(/ /g, String.raw`\s+`))
-    .join("|")})(?![\p{L}\p{N}])`,
-  "giu",
-);
-
 /** The countries and regions a text names, lower-cased with single spaces, each once, in order. */
-export function placesIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(PLACE)) {
-    const name = m[0].toLowerCase().replace(/\s+/g, " ");
-    if (!out.includes(name)) out.push(name);
-  }
-  return out;
-}
+export const placesIn: (text: string) => string[] = nameFinder(names());
