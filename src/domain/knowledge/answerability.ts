@@ -56,7 +56,7 @@ export function decideAnswerable(
   const found =
     top.titleMatch === false ? Math.min(top.coverage, bestSentenceCoverage(retrieval)) : top.coverage;
   const withPolicy = recordWithAspectCoverage(retrieval);
-  const coverage = Math.max(found, withPolicy);
+  const coverage = Math.max(found, withPolicy, recordCoverage(retrieval));
   // A record that names the thing asked about but holds nothing of what is asked ("How tall is the bedside table?"
   // of a row without dimensions) is no answer, however well it matches the name; a policy section may still be.
   const recordLacksAspect =
@@ -114,6 +114,21 @@ function recordAspectSupport(retrieval: Retrieval): number {
     if (held.has(t)) covered += idf;
   });
   return mass > 0 ? covered / mass : 1;
+}
+
+/**
+ * 1 when the best passage is a record whose title and fields hold every word of the question, field labels' cue words
+ * included; 0 otherwise. "Is the rug machine washable?" is asked of the rug's care field ("Vacuum without the brush
+ * head"), which never says "machine" or "washable", and retrieval's coverage counts only the words it indexed. A
+ * word the record lacks keeps its weight: "Are the towels made in Portugal?" is not answered by "Materials: cotton".
+ */
+function recordCoverage(retrieval: Retrieval): number {
+  const top = retrieval.passages[0];
+  if (!top || !isRecordText(top.chunk.text)) return 0;
+  const analyzer = analyzerFor(retrieval.language);
+  const held = recordTerms(top.chunk.text, analyzer);
+  for (const t of analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`)) held.add(t);
+  return retrieval.queryTerms.every((t) => held.has(t)) ? 1 : 0;
 }
 
 /**

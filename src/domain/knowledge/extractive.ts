@@ -206,6 +206,7 @@ export function buildExtractiveAnswer(
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
   const pool = answerKindPool(candidates, expected);
   if (pool.length === 0) return null;
+  ruleBeforeException(pool, question, analyzer);
 
   const chosen: Candidate[] = [pool[0]!];
   let words = wordCount(pool[0]!.text);
@@ -271,6 +272,46 @@ export function buildExtractiveAnswer(
     sentences: said,
     citations,
   };
+}
+
+/**
+ * An exception is said after its rule. "Can I return furniture?" ranks the short "Items that cannot be returned"
+ * section first, and its "Made-to-measure curtains ... cannot be returned" denies what the customer asks without
+ * saying what holds. When the best sentence denies a word of a question that does not itself deny, the best sentence
+ * that says the same words without denying them ("You can return any item within 30 days") leads instead; the
+ * exception may follow it. A denial that names more of the question still leads: "Can I return a gift card?" is
+ * answered by "Gift cards cannot be returned". English only: the negations are English words.
+ */
+function ruleBeforeException(pool: Candidate[], question: string, analyzer: Analyzer): void {
+  if (analyzer.language !== "en" || pool.length < 2 || NEGATION.test(question)) return;
+  const lead = pool[0]!;
+  if (!deniesAsked(lead.text, lead.asked, analyzer)) return;
+  const at = pool.findIndex(
+    (c) =>
+      c !== lead &&
+      c.score >= lead.score * 0.6 &&
+      lead.asked.every((t) => c.asked.includes(t)) &&
+      !deniesAsked(c.text, c.asked, analyzer),
+  );
+  if (at > 0) pool.unshift(...pool.splice(at, 1));
+}
+
+/** A negation in an English question or sentence ("not", "cannot", "don't", "never", "except"). */
+const NEGATION =
+  /(?<![\p{L}\p{N}])(?:not|no|never|cannot|without|except|excluded|exclusions?|non|(?:can|don|won|doesn|isn|aren|didn|couldn|shouldn|wouldn|haven|hasn)['’]?t)(?![\p{L}\p{N}])/iu;
+
+/** How many words after a negation it still governs: "cannot be returned", "do not ship outside". */
+const NEGATION_REACH = 3;
+
+/** Whether the sentence negates one of the asked terms: a negation followed, within NEGATION_REACH words, by it. */
+function deniesAsked(sentence: string, asked: readonly string[], analyzer: Analyzer): boolean {
+  const words = sentence.match(/[\p{L}\p{N}'’]+/gu) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    if (!NEGATION.test(words[i]!)) continue;
+    for (let j = i + 1; j <= i + NEGATION_REACH && j < words.length; j++)
+      if (analyzer.terms(words[j]!).some((t) => asked.includes(t))) return true;
+  }
+  return false;
 }
 
 /**

@@ -478,7 +478,7 @@ export class KnowledgeIndex {
       languageFallback = language !== wanted;
     }
     // In the customer's language, which is the message's even when another language's chunks are searched.
-    const question = questionCore(query, wanted);
+    const question = questionCore(withoutUnknownReferences(query, idx), wanted);
     let q: AnalysedQuery = idx.analyseQuery(question);
     const own = q.terms.map((t, i) => [t, q.idf[i]!] as const).filter((_, i) => q.weight[i] === 1);
     const queryTerms = own.map(([t]) => t);
@@ -544,6 +544,41 @@ export class KnowledgeIndex {
     };
   }
 }
+
+/**
+ * The customer's own reference (an order number "LC-10234" said as one, an email address) asks nothing of a knowledge
+ * base, which never holds one customer's order; unindexed, it weighed the most of any word in coverage, and "can you
+ * send me my invoice for order LC-10234?" was declined with "Invoices" ranked first. A code not said to be an order's
+ * or a ticket's stays a word of the question: "what is the price of LC-1001?" asks about that product, not prices in
+ * general. So does a reference the index holds. Three digits at least: "2-day", "HTML5" are words.
+ */
+function withoutUnknownReferences(question: string, idx: Bm25Index): string {
+  if (!REFERENCE_HINT.test(question)) return question;
+  const known = (token: string) =>
+    idx.analyzer.terms(token).some((t) => /\p{N}/u.test(t) && idx.documentFrequency(t) > 0);
+  return question
+    .replace(OWN_REFERENCE, (match, email: string | undefined, lead: string | undefined, code: string) =>
+      known(email ?? code) ? match : ` ${lead ?? ""} `,
+    )
+    .replace(/\s{2,}/g, " ")
+    .replace(/\s+(?=[?.!,;:]|$)/g, "")
+    .trim();
+}
+
+/** Three digits together or an @: the cheap test before OWN_REFERENCE runs. */
+const REFERENCE_HINT = /\p{N}{3}|@/u;
+
+/**
+ * An email address, or a code of letters and digits (three digits at least) or a number of five digits or more after
+ * the words that say whose it is: "order LC-10234", "ticket #48213", "order number: 1234567", "my order is A1234".
+ */
+const OWN_REFERENCE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}@._%+-])(?:([\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})|` +
+    String.raw`((?:order|invoice|ticket|case|reference|ref|tracking|parcel|package|shipment|booking|confirmation|account|customer)s?` +
+    String.raw`(?:\s+(?:number|no\.?|nr\.?|id|code))?(?:\s+(?:is|was))?[\s:#]*)` +
+    String.raw`(#?(?=(?:[\p{L}_-]*\p{N}){3})(?=[\p{N}_-]*\p{L})[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)*|#?\p{N}{5,}))(?![\p{L}\p{N}@_-])`,
+  "giu",
+);
 
 /** What a chunk's title means to the index and the re-rankers: the document title plus the section heading. */
 const titleText = (c: { title: string; heading: string }): string =>

@@ -202,6 +202,24 @@ describe("knowledge index", () => {
     expect(decideAnswerable(idx.search("???")).reason).toBe("nothing_to_search");
   });
 
+  it("reads past the customer's own order number or email address, but not past a code it is asked about", () => {
+    const refund = idx.search("when will the refund for order LC-10234 be paid?");
+    expect(refund.queryTerms).not.toContain("10234");
+    expect(refund.queryTerms).toContain("order");
+    expect(decideAnswerable(refund).answerable).toBe(true);
+    const reset = idx.search("how do I reset the password for alex.r@example.com?");
+    expect(reset.queryTerms.some((t) => t.includes("example"))).toBe(false);
+    expect(decideAnswerable(reset).answerable).toBe(true);
+    // Not said to be the customer's order: "SKU-7781" is what the question is about, and nothing here holds it.
+    const code = idx.search("when will the refund for SKU-7781 be paid?");
+    expect(code.queryTerms).toContain("7781");
+    expect(decideAnswerable(code).answerable).toBe(false);
+    // A code the knowledge base itself holds stays a word of the question.
+    const coded = new KnowledgeIndex();
+    coded.upsert([chunk("tbl", "Oak table", "Order code TB-2040. Solid oak dining table.")]);
+    expect(coded.search("is order TB-2040 solid oak?").queryTerms).toContain("2040");
+  });
+
   describe("when a yes/no question names a country or payment method the knowledge base does not list", () => {
     const shop = new KnowledgeIndex();
     shop.upsert([
@@ -429,6 +447,44 @@ describe("knowledge index", () => {
     expect(withRefund.sentences.map((s) => s.chunkId).sort()).toEqual(["o", "p"]);
     expect(withRefund.citations.map((c) => c.documentId).sort()).toEqual(["orders", "payments"]);
   });
+
+  describe("when the best sentence denies what the question asks", () => {
+    // The short exceptions section outranks the rule on length; both say "return".
+    const section = (id: string, heading: string, text: string, score: number) => ({
+      chunk: chunk(id, "Returns and refunds", text, { documentId: "returns", heading }),
+      score,
+      normScore: 0.4,
+      coverage: 0.4,
+      similarity: null,
+    });
+    const exceptions = section(
+      "exceptions",
+      "Items that cannot be returned",
+      "Made-to-measure curtains, engraved items and opened candles cannot be returned unless they arrived damaged. Gift cards cannot be returned or exchanged for cash.",
+      2.6,
+    );
+    const rule = section(
+      "rule",
+      "Returning an item",
+      "You can return any item within 30 days of delivery, for any reason, as long as it is unused and in its original packaging. We email you a prepaid return label.",
+      2.3,
+    );
+
+    it("leads with the rule and says the exception after it", () => {
+      const answer = buildExtractiveAnswer("Can I return furniture?", [exceptions, rule], "en")!;
+      expect(answer.text).toBe(
+        "You can return any item within 30 days of delivery, for any reason, as long as it is unused and in its original packaging. Made-to-measure curtains, engraved items and opened candles cannot be returned unless they arrived damaged.",
+      );
+    });
+
+    it("keeps the denial first when it names more of the question, or when the question asks what is denied", () => {
+      const giftCard = buildExtractiveAnswer("Can I return a gift card?", [exceptions, rule], "en")!;
+      expect(giftCard.text.startsWith("Gift cards cannot be returned")).toBe(true);
+      const denied = buildExtractiveAnswer("What can't be returned?", [exceptions, rule], "en")!;
+      expect(denied.text.startsWith("Made-to-measure curtains")).toBe(true);
+    });
+  });
+
   describe("when the question asks for a kind of fact or a section's heading says its words", () => {
     // Passages as the demo shop's knowledge base ranks them for each question, with its idf weights.
     const section = (
@@ -708,6 +764,10 @@ describe("knowledge index", () => {
       // "Machine washable?" is asked of the care instructions, which say how it is washed instead.
       const washable = "Is the Dune rug machine washable?";
       expect(decideAnswerable(shop.search(washable)).answerable).toBe(true);
+      // Without the product's name the cue words are most of the question, and the row holds them all; a word it
+      // lacks still counts against it.
+      expect(decideAnswerable(shop.search("Is the rug machine washable?")).answerable).toBe(true);
+      expect(decideAnswerable(shop.search("Is the rug made in Portugal?")).answerable).toBe(false);
       expect(buildExtractiveAnswer(washable, shop.search(washable).passages, "en")!.text).toBe(
         "Care: Vacuum without the brush head.",
       );
