@@ -98,6 +98,17 @@ describe("summarizeConversation", () => {
     const one = summarizeConversation([message(1, "customer", "My invoice shows the wrong VAT number.")]);
     expect(one.bullets).toEqual(["Issue: My invoice shows the wrong VAT number."]);
   });
+
+  it("states the issue without the greeting the customer opened with, in any language it knows", () => {
+    const hi = summarizeConversation([
+      message(1, "customer", "Hi, I ordered a tent last week and it hasn't arrived yet."),
+    ]);
+    expect(hi.issue).toBe("I ordered a tent last week and it hasn't arrived yet.");
+    const hallo = summarizeConversation([
+      message(1, "customer", "Hallo, meine Bestellung ist noch nicht angekommen."),
+    ]);
+    expect(hallo.issue).toBe("Meine Bestellung ist noch nicht angekommen.");
+  });
 });
 
 describe("canned responses", () => {

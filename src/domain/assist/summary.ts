@@ -2,6 +2,7 @@
 // things stand, picked from the conversation's own sentences so it is instant and never invents facts.
 
 import { type AiMessageMeta, describeAction, readAiMeta } from "../handoff/ai-meta.ts";
+import { withoutGreeting } from "../knowledge/question-core.ts";
 import type { Message } from "../model.ts";
 import { clip, sentences, tokenize } from "./text.ts";
 
@@ -40,8 +41,9 @@ const MAX_SENTENCE = 180;
 function scoreSentences(customer: SummaryMessage[]): ScoredSentence[] {
   // Centroid scoring: a sentence is informative when it uses the words the customer keeps coming back to.
   const tf = new Map<string, number>();
+  // "Hi," is no part of the problem an agent reads: "Issue: I ordered a tent last week and it hasn't arrived yet."
   const split = customer.map((m) =>
-    sentences(m.text).map((s) => ({ seq: m.seq, text: s, tokens: tokenize(s) })),
+    sentences(withoutGreeting(m.text)).map((s) => ({ seq: m.seq, text: s, tokens: tokenize(s) })),
   );
   for (const msg of split)
     for (const s of msg) for (const t of new Set(s.tokens)) tf.set(t, (tf.get(t) ?? 0) + 1);

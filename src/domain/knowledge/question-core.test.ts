@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { askedSentences, questionCore } from "./question-core.ts";
+import { askedSentences, questionCore, withoutGreeting } from "./question-core.ts";
 
 describe("questionCore", () => {
   it("drops the greeting before the question and the thanks after it", () => {
@@ -13,6 +13,16 @@ describe("questionCore", () => {
     expect(questionCore("Dear support team, my rug came damaged. Kind regards, Anna", "en")).toBe(
       "my rug came damaged.",
     );
+    // Whom it greets after a comma too; not a word that may start the question ("Hi, all my orders are late").
+    expect(questionCore("Good morning, team. Where is my parcel?", "en")).toBe("Where is my parcel?");
+    expect(questionCore("Hi, all my orders are late", "en")).toBe("all my orders are late");
+  });
+
+  it("gives an agent the customer's words without the greeting, in any language it knows", () => {
+    expect(withoutGreeting("Hi, my order has not arrived.")).toBe("My order has not arrived.");
+    expect(withoutGreeting("Bonjour ! ma commande est en retard.")).toBe("Ma commande est en retard.");
+    expect(withoutGreeting("Hello there!")).toBe("Hello there!");
+    expect(withoutGreeting("Highlights are wrong")).toBe("Highlights are wrong");
   });
 
   it("drops the phrases that only frame a request, keeping what is asked", () => {

@@ -43,7 +43,7 @@ const signOffOf = (alternatives: string) =>
 const EN: ConversationForms = {
   greeting: greetingOf(
     "(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day))" +
-      "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support))?" +
+      "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support)|,\\s*(?:team|everyone|guys|folks|support)(?=[\\s,.!:]))?" +
       "|dear\\s+[^,.!?:\\n]{1,40}?(?=[,.!:\\n])",
   ),
   signOff: signOffOf(
@@ -137,6 +137,22 @@ export function questionCore(text: string, language: string): string {
   if (forms.fillerWords) core = dropFillerSentences(core, forms.fillerWords, lang);
   core = core.replace(/\s{2,}/gu, " ").trim();
   return HAS_WORD_RE.test(core) ? core : text;
+}
+
+/**
+ * The message without the greeting it opens with, in any of the languages listed ("Hi, I ordered a tent" is "I ordered
+ * a tent"), its first letter raised when the greeting took the sentence's start; the message itself when it is only a
+ * greeting. For showing a customer's words to an agent, where "Hi," says nothing of the problem.
+ */
+export function withoutGreeting(text: string): string {
+  for (const forms of Object.values(FORMS)) {
+    const rest = stripRepeated(text, forms.greeting);
+    if (rest === text) continue;
+    if (!HAS_WORD_RE.test(rest)) return text;
+    const trimmed = rest.trimStart();
+    return trimmed.charAt(0).toLocaleUpperCase() + trimmed.slice(1);
+  }
+  return text;
 }
 
 /** Removes what `form` matches up to three times over: "Hi, good morning," and "Thanks, kind regards, Anna". */
