@@ -99,6 +99,18 @@ describe("summarizeConversation", () => {
     expect(one.bullets).toEqual(["Issue: My invoice shows the wrong VAT number."]);
   });
 
+  it("tells what the customer already tried apart from the problem itself", () => {
+    const s = summarizeConversation([
+      message(1, "customer", "Hi, my Cove lamp flickers when I turn it on"),
+      message(2, "ai", "I can't fully resolve this, so I'm connecting you with a specialist."),
+      message(3, "customer", "I already changed the bulb, still flickering"),
+      message(4, "customer", "this is the third time I'm contacting you, I want a refund"),
+    ]);
+    expect(s.issue).toBe("My Cove lamp flickers when I turn it on");
+    expect(s.tried[0]).toBe('Customer says: "I already changed the bulb, still flickering"');
+    expect(s.current).toBe("this is the third time I'm contacting you, I want a refund");
+  });
+
   it("states the issue without the greeting the customer opened with, in any language it knows", () => {
     const hi = summarizeConversation([
       message(1, "customer", "Hi, I ordered a tent last week and it hasn't arrived yet."),

@@ -38,6 +38,14 @@ const PROBLEM_CUES = new Set(
 
 const MAX_SENTENCE = 180;
 
+/**
+ * A customer sentence that says what they already did about the problem ("I already changed the bulb", "I've tried
+ * restarting it", "cleared my cache, no luck"): the agent must not suggest it again, and it is not the problem itself.
+ * English, where the summary's cue words are too.
+ */
+const CUSTOMER_TRIED =
+  /(?<![\p{L}])(?:already|tried|i(?:['’]ve| have) (?:also )?(?:checked|restarted|reset|changed|cleared|reinstalled|updated|replaced|unplugged|followed|contacted|called|emailed|sent))(?![\p{L}])/iu;
+
 function scoreSentences(customer: SummaryMessage[]): ScoredSentence[] {
   // Centroid scoring: a sentence is informative when it uses the words the customer keeps coming back to.
   const tf = new Map<string, number>();
@@ -64,7 +72,7 @@ function scoreSentences(customer: SummaryMessage[]): ScoredSentence[] {
   return out.sort((a, b) => b.score - a.score || a.seq - b.seq);
 }
 
-function triedLines(messages: SummaryMessage[]): string[] {
+function triedLines(messages: SummaryMessage[], customerTried: readonly string[]): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   const push = (line: string) => {
@@ -89,8 +97,10 @@ function triedLines(messages: SummaryMessage[]): string[] {
       if (first) push(`Agent said: "${clip(first, 100)}"`);
     }
   }
+  // What the customer did themselves comes first and always shows: it is what the agent must not suggest again.
+  const own = customerTried.slice(-2).map((t) => `Customer says: "${clip(t, 100)}"`);
   // The most recent attempts matter most to the person taking over.
-  return lines.slice(-4);
+  return [...own, ...lines.slice(-(4 - own.length))];
 }
 
 /** Builds the summary from the conversation so far; internal notes are ignored. */
@@ -99,12 +109,21 @@ export function summarizeConversation(messages: readonly SummaryMessage[]): Conv
   const customer = visible.filter((m) => m.author === "customer");
   const scored = scoreSentences(customer);
   const opening = new Set(customer.slice(0, 3).map((m) => m.seq));
-  const issue = scored.find((s) => opening.has(s.seq))?.text ?? scored[0]?.text ?? "";
+  const customerTried = [...scored]
+    .filter((s) => CUSTOMER_TRIED.test(s.text))
+    .sort((a, b) => a.seq - b.seq)
+    .map((s) => s.text);
+  // The problem, not what the customer already did about it, unless that is all they said.
+  const problem = scored.filter((s) => !customerTried.includes(s.text));
+  const issue = problem.find((s) => opening.has(s.seq))?.text ?? problem[0]?.text ?? scored[0]?.text ?? "";
   const last = customer[customer.length - 1];
   const lastScored = last ? scored.find((s) => s.seq === last.seq) : undefined;
   const current =
     last && last.seq !== customer[0]?.seq ? (lastScored?.text ?? clip(last.text, MAX_SENTENCE)) : "";
-  const tried = triedLines(visible);
+  const tried = triedLines(
+    visible,
+    customerTried.filter((t) => t !== issue),
+  );
   const bullets: string[] = [];
   if (issue) bullets.push(`Issue: ${issue}`);
   if (tried.length > 0) bullets.push(`Tried: ${tried.join("; ")}`);
