@@ -21,7 +21,17 @@ export interface GapCluster {
   lastAt: number;
 }
 
-const ALL_STOPWORDS = new Set(Object.values(STOPWORDS).flatMap((s) => [...s]));
+/**
+ * Stopwords, and the English verbs a question asks whether something exists with ("Do you offer gift wrapping?", "Do
+ * you sell rugs?"): they say nothing of what is missing, and shared they joined unrelated questions. Measured on 600
+ * Bitext and Banking77 test messages against their intent labels: purity x inverse purity F 0.529 -> 0.532 and
+ * 0.544 -> 0.563. (Counting words of like meaning as shared, by the bundled word vectors, was tried and dropped: it
+ * merged far too much, F 0.33-0.47 at every similarity cut-off from 0.55 to 0.8.)
+ */
+const ALL_STOPWORDS = new Set([
+  ...Object.values(STOPWORDS).flatMap((s) => [...s]),
+  ..."offer offers offered provide provides sell sells available availability".split(" "),
+]);
 
 /**
  * A light English suffix fold ("payments" ~ "pay", "shipping" ~ "ship", "accepted" ~ "accept") so short questions

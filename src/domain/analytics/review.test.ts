@@ -18,6 +18,16 @@ describe("knowledge gaps", () => {
     expect(clusters[0]?.terms).toContain("bitcoin");
     expect(clusters[1]?.conversationIds).toEqual(["c4", "c5"]);
   });
+
+  it("does not join questions by the verb that asks whether something exists", () => {
+    const q = (text: string, at: number) => ({ conversationId: `c${at}`, text, at });
+    const clusters = clusterQuestions([
+      q("Do you offer discounts?", 1),
+      q("Do you offer engraving?", 2),
+      q("Is engraving available?", 3),
+    ]);
+    expect(clusters.map((c) => c.conversationIds)).toEqual([["c2", "c3"], ["c1"]]);
+  });
 });
 
 describe("review patterns", () => {
