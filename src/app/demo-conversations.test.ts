@@ -119,6 +119,15 @@ describe("conversations with the demo AI", () => {
     // What returns cost, not what shipping costs or the damaged-item replacement sent "at no cost".
     expect(last.text).toMatch(/^Returns from the United Kingdom, Switzerland and Norway cost 7.50 euros/);
     expect(last.text).toMatch(/Returns from the European Union are free/);
+    // After a follow-up changed the place, "it" is shipping to that place.
+    const uk = await chat([
+      "How much is shipping to Germany?",
+      "and to the UK?",
+      "ok and how long does it take?",
+    ]);
+    expect(uk.messages.at(-1)!.text).toMatch(
+      /^Deliveries to the United Kingdom, Switzerland and Norway take 4 to 8/,
+    );
   });
 
   it("answers a routine question written as a long, chatty message instead of taking it for a complex problem", async () => {

@@ -453,7 +453,7 @@ export class Answerer {
     const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
     const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
     if (named !== null) return { text: named, newSubject: true };
-    const pointing = resolveReference(request.text, earlier);
+    const pointing = resolveReference(request.text, earlier, this.wordSimilarity);
     return pointing === null ? null : { text: pointing, newSubject: false };
   }
 

@@ -141,6 +141,20 @@ describe("a question that points back at what came before", () => {
     ).toBe("how long does it take? How do I get a refund?");
   });
 
+  it("given word similarity, stands for the follow-up that last changed the subject", () => {
+    const earlier = ["How much is shipping to Germany?", "and to France?"];
+    expect(resolveReference("how long does it take?", earlier, similarity)).toBe(
+      "how long does it take? How much is shipping to France?",
+    );
+    // Without it, or when the follow-up's subject fits no word of the question, the question that named the topic.
+    expect(resolveReference("how long does it take?", earlier)).toBe(
+      "how long does it take? How much is shipping to Germany?",
+    );
+    expect(resolveReference("is it free?", ["How do I get a refund?", "and for lamps?"], similarity)).toBe(
+      "is it free? How do I get a refund?",
+    );
+  });
+
   it("is searched as written when it names its topic or nothing earlier does", () => {
     expect(resolveReference("how much does the rug cost?", ["How do I return something?"])).toBeNull();
     expect(resolveReference("how much does that cost?", [])).toBeNull();

@@ -147,13 +147,23 @@ export function refersBack(text: string): boolean {
 /**
  * The question a message that points back stands for: itself followed by the customer's last question that named
  * its topic ("how much does that cost? How do I return something?"), so the search finds returns and the answer
- * still reads "how much" from the message. Null when the message names its own topic or nothing earlier does.
+ * still reads "how much" from the message. Null when the message names its own topic or nothing earlier does. Given
+ * word similarity, a follow-up that changed the subject is that question: "how long does it take?" after "How much
+ * is shipping to Germany?" and "and to the UK?" is about shipping to the UK.
  */
-export function resolveReference(text: string, earlier: readonly string[]): string | null {
+export function resolveReference(
+  text: string,
+  earlier: readonly string[],
+  similarity: WordSimilarity | null = null,
+): string | null {
   if (!refersBack(text)) return null;
   const recent = earlier.slice(-TURNS_READ);
   for (let i = recent.length - 1; i >= 0; i--) {
     const turn = recent[i] as string;
+    if (similarity && followUpSubject(turn) !== null) {
+      const resolved = resolveFollowUp(turn, recent.slice(0, i), similarity);
+      if (resolved !== null) return `${text} ${resolved}`;
+    }
     if (asksOnItsOwn(turn) && followUpSubject(turn) === null && !refersBack(turn)) return `${text} ${turn}`;
   }
   return null;
