@@ -119,6 +119,11 @@ describe("conversations with the demo AI", () => {
     // What returns cost, not what shipping costs or the damaged-item replacement sent "at no cost".
     expect(last.text).toMatch(/^Returns from the United Kingdom, Switzerland and Norway cost 7.50 euros/);
     expect(last.text).toMatch(/Returns from the European Union are free/);
+    // Whether it costs anything is answered by what returns cost, not by the refund of the shipping cost.
+    const pay = await chat(["how do I return something", "do I have to pay for it?"]);
+    expect(pay.messages.at(-1)!.text).toMatch(
+      /^Returns from the United Kingdom, Switzerland and Norway cost 7.50/,
+    );
     // After a follow-up changed the place, "it" is shipping to that place.
     const uk = await chat([
       "How much is shipping to Germany?",

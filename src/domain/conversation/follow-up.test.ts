@@ -114,6 +114,7 @@ describe("a question that points back at what came before", () => {
       "great, and how fast?",
       "ok so how much?",
       "can I do that online?",
+      "do I have to pay for it?",
     ])
       expect(refersBack(text), text).toBe(text !== "can I do that online?");
     for (const text of [

@@ -115,9 +115,11 @@ const REFERRING = new Set("it that this they them those these".split(" "));
  * done ("is that possible"). A question of these, pronouns and question words only takes its topic from before.
  */
 const ASKING_ONLY = new Set(
-  `much many long soon fast quick quickly often take takes took last lasts cost costs price free charge possible available allowed
-  work works mean same too also still again then anything something extra`.split(/\s+/),
+  `much many long soon fast quick quickly often take takes took last lasts cost costs price free charge pay paid possible
+  available allowed work works mean same too also still again then anything something extra`.split(/\s+/),
 );
+/** Small words that join a question's words and name nothing: "do I have to pay for it?". */
+const PARTICLES = new Set("to for of on in at with by from".split(" "));
 /** A question that points back is short; a longer one says what it is about. */
 const MAX_REFERRING_WORDS = 8;
 
@@ -139,7 +141,8 @@ export function refersBack(text: string): boolean {
       !NOT_A_SUBJECT.has(w) &&
       !DETERMINERS.has(w) &&
       !ASKING_ONLY.has(w) &&
-      !FILLERS.has(w),
+      !FILLERS.has(w) &&
+      !PARTICLES.has(w),
   );
   return named.length === 0;
 }

@@ -23,6 +23,22 @@ describe("the kind of fact a question asks for", () => {
     expect(expectedAnswer("How much time do I have to return it?", "en")).toBeNull();
   });
 
+  it("expects a charge from whether something costs anything: a price, 'free' or who pays answers it", () => {
+    for (const q of [
+      "do I have to pay for it?",
+      "Is delivery free?",
+      "Will I have to pay import fees in Switzerland?",
+      "is there a fee for returns?",
+      "does it cost anything to return?",
+    ])
+      expect(expectedAnswer(q, "en")?.kind, q).toBe("charge");
+    expect(statesAnswer("charge", "Returns from the European Union are free.", "en")).toBe(true);
+    expect(statesAnswer("charge", "These charges are paid by the recipient on delivery.", "en")).toBe(true);
+    expect(statesAnswer("charge", "To start a return, open the Orders page of your account.", "en")).toBe(
+      false,
+    );
+  });
+
   it("expects a measurement from 'how big' and 'what are the dimensions', and a number from other 'how many'", () => {
     for (const q of [
       "How big is the rug?",

@@ -5,7 +5,7 @@
  * The kinds of fact a question's wording asks for. Only the unmistakable ones: "when" questions are answered as
  * often by a condition ("when your order ships") as by a time, so they stay untyped.
  */
-export type AnswerKind = "duration" | "amount" | "size" | "count" | "colour";
+export type AnswerKind = "duration" | "amount" | "charge" | "size" | "count" | "colour";
 
 export interface ExpectedAnswer {
   kind: AnswerKind;
@@ -32,6 +32,9 @@ const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf
  * - duration: "how long", "how soon", "how fast", "is it too late", "how many days"; "how long is the table" asks a length,
  *   which counts too.
  * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
+ * - charge: whether something costs anything ("do I have to pay for it?", "is delivery free?", "is there a fee?"):
+ *   answered by a price, by "free", or by who is charged ("These charges are paid by the recipient").
+ *   Checked after amount: "how much do I have to pay" asks for the amount.
  * - size: "how big", "how tall", "what are the dimensions": a measurement ("160 by 230 centimetres").
  * - count: any other "how many" ("how many people can sit at it"): a number ("seats six").
  * - colour: "what colour(s)", "which colours": a colour named ("in sand and off-white stripes").
@@ -70,6 +73,16 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
       framing: ["cost", "costs", "price", "prices", "fee", "fees", "charge", "charges"],
       sentence: new RegExp(
         String.raw`[€$£]\s?\d|\d(?:[\d.,]*\d)?\s?${CURRENCY}(?![\p{L}])|\b(?:price|cost|fee)s?\b[^.:]{0,12}:\s*\d|\bfree\b|\bno (?:extra |additional )?(?:charge|cost)\b`,
+        "iu",
+      ),
+    },
+    charge: {
+      question:
+        /\b(?:have|need) to pay\b|\b(?:do|will|would) (?:i|we) pay\b|\bis (?:it|that|this|\w+) free\b|\bfree of charge\b|\bis there an? (?:fee|charge|cost)\b|\bcosts? (?:anything|extra)\b|\bpay (?:anything )?extra\b/,
+      // Not "free": a sentence that says it ("Returns from the European Union are free") answers "is it free?" best.
+      framing: ["pay", "paid", "charge", "charged", "charges", "cost", "costs", "fee", "fees"],
+      sentence: new RegExp(
+        String.raw`[€$£]\s?\d|\d(?:[\d.,]*\d)?\s?${CURRENCY}(?![\p{L}])|\b(?:free|charged?|charges|paid|pays?|paying|fees?|costs?|duty|duties)\b`,
         "iu",
       ),
     },
@@ -120,7 +133,7 @@ export function expectedAnswer(question: string, language: string): ExpectedAnsw
   const q = question.toLowerCase().replaceAll("’", "'");
   // "How do I check how much is left on my gift card?" asks how to do something; the amount is what it finds.
   if (PROCEDURE.test(q)) return null;
-  for (const kind of ["duration", "amount", "size", "count", "colour"] as const) {
+  for (const kind of ["duration", "amount", "charge", "size", "count", "colour"] as const) {
     const r = rules[kind];
     if (r.question.test(q)) return { kind, framing: r.framing };
   }

@@ -239,6 +239,19 @@ export function buildExtractiveAnswer(
     const next = candidates.find((c) => c.passage === first.passage && c.position === first.position + 1);
     if (next && !chosen.includes(next)) chosen.push(next);
   }
+  // A next sentence that goes on about the lead's subject ("These charges are paid by the recipient on delivery"
+  // after "Orders to the UK may be charged import VAT and duties") finishes what the lead says: it is the support,
+  // in place of one chosen on its own words, which share none with the question once "pay" frames it.
+  const continuation = candidates.find(
+    (c) => c.passage === first.passage && c.position === first.position + 1 && CONTINUES.test(c.text),
+  );
+  if (
+    continuation &&
+    options.maxSentences > 1 &&
+    !chosen.includes(continuation) &&
+    wordCount(first.text) + wordCount(continuation.text) <= options.maxWords
+  )
+    chosen.splice(1, chosen.length - 1, continuation);
   // The best sentence leads; supporting sentences from the same passage keep their reading order after it.
   const lead = chosen[0]!;
   const rest = chosen.slice(1).sort((a, b) => a.passage - b.passage || a.position - b.position);
@@ -299,6 +312,9 @@ function ruleBeforeException(pool: Candidate[], question: string, analyzer: Anal
 /** A negation in an English question or sentence ("not", "cannot", "don't", "never", "except"). */
 const NEGATION =
   /(?<![\p{L}\p{N}])(?:not|no|never|cannot|without|except|excluded|exclusions?|non|(?:can|don|won|doesn|isn|aren|didn|couldn|shouldn|wouldn|haven|hasn)['’]?t)(?![\p{L}\p{N}])/iu;
+
+/** A sentence that opens by pointing back at the one before it: "These charges ...", "This ...", "They ...". */
+const CONTINUES = /^(?:these|this|that|those|they|such)\b/i;
 
 /** How many words after a negation it still governs: "cannot be returned", "do not ship outside". */
 const NEGATION_REACH = 3;

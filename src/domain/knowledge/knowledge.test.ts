@@ -448,6 +448,36 @@ describe("knowledge index", () => {
     expect(withRefund.citations.map((c) => c.documentId).sort()).toEqual(["orders", "payments"]);
   });
 
+  it("says the sentence that goes on about the lead's subject ('These charges ...') with it", () => {
+    const passage = (id: string, heading: string, text: string, score: number) => ({
+      chunk: chunk(id, "Shipping and delivery", text, { documentId: "shipping", heading }),
+      score,
+      normScore: 0.5,
+      coverage: 1,
+      similarity: null,
+    });
+    const customs = passage(
+      "customs",
+      "Customs and duties",
+      "Orders to the United Kingdom may be charged import VAT and duties by the local customs office. These charges are paid by the recipient on delivery and are not included in our prices.",
+      3,
+    );
+    const times = passage(
+      "times",
+      "Delivery times",
+      "Deliveries to the United Kingdom take 4 to 8 business days because parcels pass through customs.",
+      2,
+    );
+    const answer = buildExtractiveAnswer(
+      "Will I have to pay customs duties in the UK?",
+      [customs, times],
+      "en",
+    )!;
+    expect(answer.text).toBe(
+      "Orders to the United Kingdom may be charged import VAT and duties by the local customs office. These charges are paid by the recipient on delivery and are not included in our prices.",
+    );
+  });
+
   describe("when the best sentence denies what the question asks", () => {
     // The short exceptions section outranks the rule on length; both say "return".
     const section = (id: string, heading: string, text: string, score: number) => ({
