@@ -124,6 +124,15 @@ describe("conversations with the demo AI", () => {
     expect(pay.messages.at(-1)!.text).toMatch(
       /^Returns from the United Kingdom, Switzerland and Norway cost 7.50/,
     );
+    const swiss = await chat([
+      "how do I return something",
+      "do I have to pay for it?",
+      "what if I'm in Switzerland?",
+    ]);
+    expect(swiss.conversation.status).toBe("ai");
+    expect(swiss.messages.at(-1)!.text).toMatch(
+      /^Returns from the United Kingdom, Switzerland and Norway cost 7.50/,
+    );
     // After a follow-up changed the place, "it" is shipping to that place.
     const uk = await chat([
       "How much is shipping to Germany?",

@@ -57,6 +57,26 @@ describe("a follow-up that only names what changed", () => {
     );
   });
 
+  it("reads where the customer is as the earlier question asked from there", () => {
+    expect(followUpSubject("what if I'm in Switzerland?")).toBe("Switzerland");
+    expect(followUpSubject("and if I live in Norway?")).toBe("Norway");
+    expect(followUpSubject("what if I'm not home?")).toBeNull();
+    // No word of the question is like the place: the place goes with the question, which a list of places answers.
+    expect(resolveFollowUp("what if I'm in Switzerland?", ["How long does delivery take?"], similarity)).toBe(
+      "How long does delivery take? Switzerland",
+    );
+    // A question that pointed back is asked of what it pointed at.
+    expect(
+      resolveFollowUp(
+        "what if I'm in Switzerland?",
+        ["how do I return something", "do I have to pay for it?"],
+        similarity,
+      ),
+    ).toBe("do I have to pay for it? how do I return something Switzerland");
+    // Any other subject with nothing like it in the question is not glued on.
+    expect(resolveFollowUp("what about lamps?", ["Where is my order LC-1?"], similarity)).toBeNull();
+  });
+
   it("reads 'the US' in capitals as the country, and 'us' as the pronoun it also is", () => {
     expect(followUpSubject("what about the US?")).toBe("the United States");
     expect(followUpSubject("and the USA?")).toBe("the United States");

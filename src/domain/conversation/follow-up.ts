@@ -9,6 +9,8 @@
 // their weakness for retrieval (green is close to blue) is the point. No word close enough: no rewrite, because
 // gluing the two together ("Where is order LC-1? order LC-2") would make a different question, not the one meant.
 
+import { placesIn } from "../knowledge/places.ts";
+
 /** Cosine similarity of two lower-case words' meanings, or null when either is unknown. */
 export type WordSimilarity = (a: string, b: string) => number | null;
 
@@ -19,8 +21,10 @@ const MAX_SUBJECT_WORDS = 4;
 /** How many earlier customer turns are read to find the question a follow-up continues. */
 const TURNS_READ = 6;
 
-// "what about lamps?", "and how about the rug?", "and to France?", "same for chairs?", "also for the rug?"
+// "what about lamps?", "and how about the rug?", "and to France?", "same for chairs?", "also for the rug?", and where
+// the customer is: "what if I'm in Switzerland?", "and if I live in Norway?"
 const ELLIPSIS_RES = [
+  /^(?:(?:and|but|ok(?:ay)?|so)[, ]+)?(?:what|and) if (?:i|we)(?:['’]m| am|['’]re| are)?(?: (?:live|living|based))? (?:in|from) (?<subject>.+?)[\s?.!]*$/i,
   /^(?:(?:and|but|ok(?:ay)?|so)[, ]+)?(?:what|how) about (?<subject>.+?)[\s?.!]*$/i,
   /^(?:and|same|also|and also)(?: (?:for|to|in|on|with|from|about))? (?<subject>.+?)[\s?.!]*$/i,
 ];
@@ -100,10 +104,18 @@ export function resolveFollowUp(
     if (turnSubject !== null) {
       question = question === null ? null : (substitute(question, turnSubject, similarity) ?? question);
     } else if (asksOnItsOwn(turn)) {
-      question = turn;
+      // "do I have to pay for it?" after "how do I return something" is a question about returns.
+      question = question !== null && refersBack(turn) ? `${turn} ${question}` : turn;
     }
   }
-  return question === null ? null : substitute(question, subject, similarity);
+  if (question === null) return null;
+  // A place with no place in the question to take says where the question is asked from: "what if I'm in
+  // Switzerland?" after "do I have to pay for returns?" asks it of Switzerland, which the knowledge base's lists of
+  // places answer. Other subjects are not glued on: "Where is order LC-1? order LC-2" would ask something else.
+  return (
+    substitute(question, subject, similarity) ??
+    (placesIn(subject).length > 0 ? `${question} ${subject}` : null)
+  );
 }
 
 /**
