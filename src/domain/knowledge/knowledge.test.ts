@@ -772,6 +772,11 @@ describe("knowledge index", () => {
     const shop = new KnowledgeIndex();
     shop.upsert([rug, returning, shipping]);
 
+    it("answers whether the shop sells a thing from the row of that thing", () => {
+      expect(decideAnswerable(shop.search("Do you sell rugs?")).answerable).toBe(true);
+      expect(shop.search("Do you sell rugs?").passages[0]!.chunk.id).toBe("rug");
+    });
+
     it("answers with the field that speaks to it, not the fields that only describe the record", () => {
       const q = "What is the price of the Dune rug?";
       expect(buildExtractiveAnswer(q, shop.search(q).passages, "en")!.text).toBe("Price eur: 249.");

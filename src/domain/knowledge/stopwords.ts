@@ -4,7 +4,8 @@
 // lamp"): a knowledge base rarely says "policy" or "options", and the missing word made a covered question look
 // unanswerable. Chat spelling counts too: contractions typed without the apostrophe ("cant", "dont"), "u", "pls",
 // "still" and "yet" ("still no email", "not here yet"), which say how long, not what about, and "instead" ("do you take PayPal
-// instead?"), which says what the customer would do, not what it is about.
+// instead?"), which says what the customer would do, not what it is about. "Sell" asks whether the shop has a thing
+// ("Do you sell rugs?"), which no knowledge base says in that word: the rug's catalogue row answers it.
 
 const list = (words: string): Set<string> => new Set(words.trim().split(/\s+/));
 
@@ -22,7 +23,7 @@ export const STOPWORDS: Record<string, Set<string>> = {
     s t d ll m re ve please hi hello thanks thank way possible anyone someone something much many
     policy policies info information details question questions option options want wants wanted
     cant dont doesnt didnt wont isnt arent wasnt hasnt havent couldnt wouldnt shouldnt im ive youre thats whats
-    hey u ur pls plz still yet instead help`),
+    hey u ur pls plz still yet instead help sell sells selling`),
   es: list(`
     a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos
     en entre era eres es esa esas ese eso esos esta estaba estado estamos estan estar estas este esto estos estoy fue
