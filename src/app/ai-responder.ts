@@ -192,6 +192,13 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
           // "No, I need it faster: is there express to Norway?": the answer did not do, and the customer says what
           // would. That question is answered; a "no" to it hands over as any other.
           question = reply.rest;
+        } else if (reply.verdict === "unclear" && isAcknowledgement(message.text)) {
+          // "never mind", "no worries": the customer lets it go. Neither a resolution nor a "no" to hand over on.
+          return {
+            kind: "reply",
+            text: pick(ANYTHING_ELSE, language),
+            meta: { kind: "small_talk", intent: "acknowledgement" },
+          };
         } else if (reply.verdict === "unresolved") {
           return {
             kind: "escalate",

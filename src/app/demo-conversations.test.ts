@@ -47,6 +47,18 @@ describe("conversations with the demo AI", () => {
     }
   });
 
+  it("lets a customer say 'never mind': to a question it asked, to an action it began, or with a new question", async () => {
+    const afterAnswer = await chat(["How long does shipping take?", "never mind"]);
+    expect(afterAnswer.messages.at(-1)?.text).toBe("Is there anything else I can help you with?");
+    expect(afterAnswer.conversation.status).toBe("ai");
+    const me = signedCustomer({ externalId: "demo-customer-1", email: "demo.customer@example.com" });
+    const dropped = await chat(["where is my order?", "never mind"], me);
+    expect(dropped.messages.at(-1)?.text).toBe("All right, I won't do that.");
+    expect(dropped.conversation.status).toBe("ai");
+    const moved = await chat(["where is my order?", "never mind, how long does delivery take?"], me);
+    expect(moved.messages.at(-1)?.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
+  });
+
   it("reads 'it' in a short question as the product the customer just asked about", async () => {
     const lamp = await chat(["what's the price of the cove lamp?", "does it come with a bulb?"]);
     expect(lamp.messages.at(-1)!.text).toMatch(/E27 bulb not included/);

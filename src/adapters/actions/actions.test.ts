@@ -204,6 +204,21 @@ describe("action dialog and executor", () => {
     expect(step.kind).toBe("execute");
   });
 
+  it("lets the customer move on from a slot question: a question of their own drops the action, 'never mind' ends it", () => {
+    const reply = (text: string) => {
+      const first = dialog.next({ text: "where is my order", pending: null, identity: me });
+      return dialog.next({ text, pending: (first as { pending: PendingAction }).pending, identity: me });
+    };
+    // Nothing to do here: the message is answered as any other.
+    expect(reply("never mind, how long does delivery take?")).toEqual({ kind: "none" });
+    expect(reply("what is your returns policy")).toEqual({ kind: "none" });
+    expect(reply("never mind")).toMatchObject({ kind: "cancelled", action: "lookup_order" });
+    expect(reply("oh forget it.")).toMatchObject({ kind: "cancelled" });
+    // Still the slot's answer: a value, or a short reply that is no question.
+    expect(reply("is it LC-10234?").kind).toBe("execute");
+    expect(reply("hmm, let me look").kind).toBe("ask_slot");
+  });
+
   it("reports a service that does not answer in time", async () => {
     const action = {
       ...registry.actions[0]!,

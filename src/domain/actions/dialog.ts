@@ -129,6 +129,18 @@ export function triggerForm(text: string): string {
 const DOES_NOT_HAVE =
   /\b(?:(?:i )?(?:do ?n['o]?t|dont) (?:know|have|remember|recall)|no idea|not sure|(?:i )?(?:can'?t|cannot|can not) (?:find|remember|recall|see)|(?:i )?(?:lost|deleted|forgot) (?:it|the (?:number|email|receipt))|no sé|je ne sais pas|weiß (?:ich )?nicht|não sei|non lo so|weet (?:ik )?het niet)\b/iu;
 
+/** The customer drops what they were asked for: "never mind", "forget it", "cancel that". English. */
+const CHANGED_MIND =
+  /^\s*(?:(?:oh|ok(?:ay)?|actually|sorry)[\s,]+)?(?:never\s*mind|forget (?:it|that|about it)|cancel (?:that|it)|scratch that)\b[\s,.!;:-]*/i;
+/** A question of its own in English: a question mark, or three words or more opening with a question word. */
+const OWN_QUESTION =
+  /\?\s*$|^\s*(?:how|what|when|where|why|which|who|can|could|do|does|is|are|will|would)\s+\S+\s+\S+/i;
+
+/** Whether what the customer wrote in place of a slot value asks something of its own. */
+function asksSomethingElse(message: string): boolean {
+  return OWN_QUESTION.test(message) && (message.match(/[\p{L}\p{N}]+/gu) ?? []).length >= 3;
+}
+
 export class ActionDialog {
   private readonly registry: ActionRegistry;
   private readonly validators = new Map<string, (v: unknown) => boolean>();
@@ -234,8 +246,16 @@ export class ActionDialog {
         return { kind: "none" };
       }
       const awaited = input.pending.slot ? action.slots[input.pending.slot] : undefined;
-      if (awaited && extractSlot(awaited.extract, input.text) === null && DOES_NOT_HAVE.test(input.text))
-        return { kind: "refused", action: action.name, reason: "gave_up", message: text("gaveUp", lang) };
+      if (awaited && extractSlot(awaited.extract, input.text) === null) {
+        if (DOES_NOT_HAVE.test(input.text))
+          return { kind: "refused", action: action.name, reason: "gave_up", message: text("gaveUp", lang) };
+        // "never mind, how long does delivery take?": the customer moved on. A question of its own is answered as
+        // any message is (the action is dropped); a bare "never mind" ends the action.
+        const rest = input.text.replace(CHANGED_MIND, "");
+        if (asksSomethingElse(rest)) return { kind: "none" };
+        if (rest !== input.text)
+          return { kind: "cancelled", action: action.name, message: text("cancelled", lang) };
+      }
       return this.fill(action, { ...input.pending.params }, input, input.pending.asks);
     }
     const action = this.select(input.text, input.intent);

@@ -186,9 +186,24 @@ describe("messages", () => {
   });
 
   it("knows a bare acknowledgement from a message that asks something", () => {
-    for (const text of ["ok", "OK!", "got it 👍".replace(" 👍", ""), "cool", "alright.", "👍"])
+    for (const text of [
+      "ok",
+      "OK!",
+      "got it 👍".replace(" 👍", ""),
+      "cool",
+      "alright.",
+      "👍",
+      "never mind",
+      "nvm",
+    ])
       expect(isAcknowledgement(text)).toBe(true);
-    for (const text of ["ok how do I return it", "okay?? where is my order", "fine print", ""])
+    for (const text of [
+      "ok how do I return it",
+      "okay?? where is my order",
+      "fine print",
+      "",
+      "never mind, how long does delivery take?",
+    ])
       expect(isAcknowledgement(text)).toBe(false);
   });
 

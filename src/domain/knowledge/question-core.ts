@@ -66,6 +66,10 @@ const EN: ConversationForms = {
       "i\\s+(?:really\\s+)?need(?:\\s+to)?",
       "(?:can|could)\\s+you\\s+(?:please\\s+)?help(?:\\s+me)?(?:\\s+(?:with|to))?",
       "please\\s+advise",
+      // Dropping what came before: "never mind, how long does delivery take?"
+      "never\\s*mind",
+      "forget\\s+(?:it|that|about\\s+it)",
+      "scratch\\s+that",
       "(?:any|your)\\s+help\\s+(?:would\\s+be|is)\\s+(?:much\\s+|greatly\\s+|really\\s+)?appreciated",
       // When it happened says nothing the knowledge base is written about.
       "(?:this|yesterday)\\s+(?:morning|afternoon|evening)",

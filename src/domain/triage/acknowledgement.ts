@@ -1,4 +1,4 @@
-// Messages that only acknowledge ("ok", "got it", "yes", "👍"): nothing to classify, answer or hand over. Triage
+// Messages that only acknowledge ("ok", "got it", "yes", "👍", "never mind"): nothing to classify, answer or hand over. Triage
 // names them itself instead of asking the intent model, which has no such class and called "ok" out of scope (a
 // person for every "ok" a customer types).
 
@@ -33,6 +33,13 @@ const PHRASES = [
   "no",
   "nope",
   "nah",
+  // Dropping what was asked: the AI lets it go, nobody is paged.
+  "never mind",
+  "nevermind",
+  "nvm",
+  "no worries",
+  "no problem",
+  "doesn't matter",
   "vale",
   "d'accord",
   "entendido",
