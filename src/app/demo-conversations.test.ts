@@ -59,6 +59,18 @@ describe("conversations with the demo AI", () => {
     expect(moved.messages.at(-1)?.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
   });
 
+  it("answers both questions of a message that asks two, each from its own passage", async () => {
+    const { messages } = await chat(["How long does delivery take and how much does it cost?"]);
+    const answer = messages.at(-1)!;
+    expect(answer.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
+    expect(answer.text).toMatch(/Standard delivery costs 4.95 euros/);
+    // Not the delivery-address sentence that only shares "delivery" with the second question.
+    expect(answer.text).not.toMatch(/delivery address/);
+    const warranty = await chat(["what's the warranty and does it cover scratches?"]);
+    expect(warranty.messages.at(-1)!.text).toMatch(/^Every Lumen & Co. product has a two-year warranty/);
+    expect(warranty.messages.at(-1)!.text).toMatch(/It does not cover normal wear, scratches/);
+  });
+
   it("reads 'it' in a short question as the product the customer just asked about", async () => {
     const lamp = await chat(["what's the price of the cove lamp?", "does it come with a bulb?"]);
     expect(lamp.messages.at(-1)!.text).toMatch(/E27 bulb not included/);

@@ -21,7 +21,7 @@ import {
   isRecordText,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
-import { askedSentences } from "../knowledge/question-core.ts";
+import { askedSentences, compoundQuestions } from "../knowledge/question-core.ts";
 import {
   nameInPlaceOfPronoun,
   pointsWithPronoun,
@@ -342,8 +342,23 @@ export class Answerer {
       fallback,
       newSubject: followUp?.newSubject ?? false,
     });
-    if (!this.llm)
+    if (!this.llm) {
+      const both = followUp ? null : await this.answerEachQuestion(request.text, search, topK, language);
+      if (both)
+        return {
+          kind: "answer",
+          text: both.text,
+          citations: both.citations,
+          passages: both.passages,
+          mode: "extractive",
+          language,
+          decision,
+          usage: null,
+          fallback: null,
+          newSubject: false,
+        };
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
+    }
 
     const generated = await this.generate(
       request,
@@ -455,6 +470,55 @@ export class Answerer {
     if (named !== null) return { text: named, newSubject: true };
     const pointing = resolveReference(request.text, earlier, this.wordSimilarity);
     return pointing === null ? null : { text: pointing, newSubject: false };
+  }
+
+  /**
+   * A message that asks two questions ("How long does delivery take and how much does it cost?") answered one by one,
+   * the second read with the first when it points back ("it" is delivery, "does it cover scratches?" the warranty). Null unless both are answerable: then
+   * the one answer for the whole message stands. Embedded mode only; a model answers both from the passages.
+   */
+  private async answerEachQuestion(
+    text: string,
+    search: (text: string) => Retrieval | Promise<Retrieval>,
+    topK: (r: Retrieval) => Retrieval,
+    language: string,
+  ): Promise<{ text: string; citations: Citation[]; passages: PassageRef[] } | null> {
+    if (language !== "en") return null;
+    const parts = compoundQuestions(text);
+    if (parts === null) return null;
+    const [first, second] = parts;
+    const answers: { found: ExtractiveAnswer; passages: PassageRef[] }[] = [];
+    for (const [question, searched] of [
+      [first, first],
+      [
+        second,
+        resolveReference(second, [first], this.wordSimilarity) ??
+          (pointsWithPronoun(second) ? `${second} ${first}` : second),
+      ],
+    ] as const) {
+      const deep = await search(searched);
+      const shown = topK(deep);
+      if (!decideAnswerable(shown, this.policy).answerable) return null;
+      const weights = new Map(shown.queryTerms.map((t, i) => [t, shown.queryIdf[i]!] as const));
+      // The part as asked decides the kind of fact ("how much"); the search holds what it points back to.
+      const found = buildExtractiveAnswer(question, deep.passages, shown.language, weights);
+      if (!found) return null;
+      answers.push({
+        found,
+        passages: withQuoted(shown.passages.map(toRef), deep.passages, found.sentences),
+      });
+    }
+    const said = new Set<string>();
+    const sentences: string[] = [];
+    const citations: Citation[] = [];
+    const passages: PassageRef[] = [];
+    for (const { found, passages: shown } of answers) {
+      for (const s of found.sentences) if (!said.has(s.text) && said.add(s.text)) sentences.push(s.text);
+      for (const c of found.citations)
+        if (!citations.some((k) => k.documentId === c.documentId && k.source === c.source)) citations.push(c);
+      for (const p of shown) if (!passages.some((k) => k.chunkId === p.chunkId)) passages.push(p);
+    }
+    return { text: sentences.join(" "), citations, passages };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { askedSentences, questionCore, withoutGreeting } from "./question-core.ts";
+import { askedSentences, compoundQuestions, questionCore, withoutGreeting } from "./question-core.ts";
 
 describe("questionCore", () => {
   it("drops the greeting before the question and the thanks after it", () => {
@@ -101,5 +101,32 @@ describe("the sentences of a message that ask", () => {
     expect(askedSentences("Is it too late to send it back?")).toBeNull();
     expect(askedSentences("My lamp arrived broken. I want a refund.")).toBeNull();
     expect(askedSentences("Can I return it? Is it free?")).toBeNull();
+  });
+});
+
+describe("compoundQuestions", () => {
+  it("splits a message that asks two questions, joined by 'and' or as two sentences", () => {
+    expect(compoundQuestions("How long does delivery take and how much does it cost?")).toEqual([
+      "How long does delivery take?",
+      "how much does it cost?",
+    ]);
+    expect(compoundQuestions("Can I return the lamp? How long will the refund take?")).toEqual([
+      "Can I return the lamp?",
+      "How long will the refund take?",
+    ]);
+    expect(compoundQuestions("what's the warranty, and does it cover scratches?")).toEqual([
+      "what's the warranty?",
+      "does it cover scratches?",
+    ]);
+  });
+
+  it("leaves one question alone, 'and' inside it included", () => {
+    for (const text of [
+      "Can I pay with PayPal and Klarna?",
+      "I bought a lamp and it broke, what can I do?",
+      "how do I return something",
+      "My lamp arrived broken. What should I do?",
+    ])
+      expect(compoundQuestions(text), text).toBeNull();
   });
 });

@@ -201,3 +201,28 @@ export function askedSentences(text: string): string | null {
   const places = placesIn(sentences.filter((s) => !s.endsWith("?")).join(" "));
   return [...asked, ...places].join(" ");
 }
+
+/** A question of its own: a question word or verb first, then two words or more. English. */
+const OPENS_QUESTION =
+  /^(?:how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may)\s+\S+\s+\S+/i;
+/** "..., and how much does it cost?": the joint where a second question starts. */
+const SECOND_QUESTION =
+  /^(.+?)(?:\s*,\s*|\s+)(?:and|also|plus)\s+((?:how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may)\s.+)$/i;
+
+/**
+ * The two questions of a message that asks two ("How long does delivery take and how much does it cost?", "Can I
+ * return the lamp? How long will the refund take?"), or null when it asks one. Each is answered on its own: one
+ * answer for both gave the duration and a second sentence that merely shared "delivery". English only.
+ */
+export function compoundQuestions(text: string): [string, string] | null {
+  const t = text.trim();
+  const sentences = (t.match(SENTENCE_RE) ?? []).map((s) => s.trim()).filter((s) => HAS_WORD_RE.test(s));
+  if (sentences.length === 2 && sentences.every((s) => s.endsWith("?") && OPENS_QUESTION.test(s)))
+    return [sentences[0] as string, sentences[1] as string];
+  if (sentences.length !== 1) return null;
+  const m = SECOND_QUESTION.exec(t);
+  if (!m) return null;
+  const first = (m[1] as string).trim();
+  const second = (m[2] as string).trim();
+  return OPENS_QUESTION.test(first) && OPENS_QUESTION.test(second) ? [`${first}?`, second] : null;
+}
