@@ -26,6 +26,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("can I get my money back", "can I get a refund");
     same("I don't remember my password", "I forgot my password");
     same("stop the marketing emails", "stop the newsletter");
+    same("I keep getting marketing emails", "receiving the newsletter");
     same("who pays return shipping from the UK", "who pays return shipping from the United Kingdom");
     same("when will my order arrive", "when will delivery time");
     same("my order still hasn't arrived", "my order still track parcel");

@@ -64,6 +64,8 @@ const EN: SynonymRules = {
     },
     { pattern: String.raw`clos(?:e|ing) (?:my |the |our |an |this )?account`, to: "delete account" },
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
+    // "I keep getting marketing emails": what keeps coming is received.
+    { pattern: String.raw`keeps? (?:on )?(?:getting|receiving)`, to: "receiving" },
     { pattern: String.raw`opt(?:ed|ing)?[ -]out`, to: "unsubscribe" },
     { pattern: String.raw`gift (?:voucher|certificate)s?`, to: "gift card" },
     // "Do you take PayPal?": a shop takes a payment method by accepting it, which is how it says so. Only as the
