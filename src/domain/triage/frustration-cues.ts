@@ -85,6 +85,15 @@ export const PHRASE_RULES: PhraseRule[] = [
     ),
   },
   {
+    // Sarcastic praise: "great, just great", "oh, just perfect". The words alone read as delight.
+    kind: "phrase",
+    weight: 0.5,
+    when: [["just"]],
+    re: wordRe(
+      String.raw`\b(great|perfect|wonderful|fantastic|brilliant|lovely|awesome),? just \1\b|\b(?:oh|well),? (?:that'?s |this is )?just (?:great|perfect|wonderful|fantastic|brilliant|lovely)\b`,
+    ),
+  },
+  {
     // Having to say it all again: with "how many times" above, "How many times do I have to explain this?" reaches
     // the escalation line, which the count of times alone does not.
     kind: "phrase",
@@ -107,11 +116,11 @@ export const PHRASE_RULES: PhraseRule[] = [
     weight: 0.3,
     when: [
       [
-        "waste worst helps answers replies responds cares response reply answer now been kidding serious joking seriously",
+        "waste worst helps answers replies responds cares response reply answer now been kidding serious joking seriously waiting wait",
       ],
     ],
     re: wordRe(
-      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages|(?:over |more than )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours))|are you (?:kidding|serious|joking))\b|\bseriously\?`,
+      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages|(?:over |more than )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours))|are you (?:kidding|serious|joking)|another (?:day|week|month|hour)s? (?:of waiting|to wait)|(?:days|weeks|months|hours) of waiting)\b|\bseriously\?`,
     ),
   },
   {

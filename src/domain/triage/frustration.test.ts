@@ -65,6 +65,12 @@ describe("scoreFrustration", () => {
     expect(f(text).score).toBeGreaterThanOrEqual(0.6);
   });
 
+  it("reads sarcastic praise and waiting on and on as frustration, and sincere praise as none", () => {
+    expect(f("great, just great. another week of waiting").score).toBeGreaterThanOrEqual(0.6);
+    expect(f("oh, just perfect").cues.some((c) => c.kind === "phrase")).toBe(true);
+    expect(f("it works just great, thanks").score).toBe(0);
+  });
+
   it.each(["thanks for nothing", "Thank you so much for wasting my time", "gee, thanks"])(
     "reads sarcastic thanks, %j, as frustration that reaches a person",
     (text) => {
@@ -228,6 +234,10 @@ describe("cue regex gates", () => {
     "how many times",
     "how many times do i have to explain",
     "thanks for nothing",
+    "great, just great",
+    "oh, just perfect",
+    "another week of waiting",
+    "months of waiting",
     "gee thanks",
     "gave me an electric shock",
     "caught fire",
