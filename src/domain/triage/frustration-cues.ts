@@ -116,11 +116,11 @@ export const PHRASE_RULES: PhraseRule[] = [
     weight: 0.3,
     when: [
       [
-        "waste worst helps answers replies responds cares response reply answer now been kidding serious joking seriously waiting wait",
+        "waste worst helps answers replies responds cares response reply answer now been kidding serious joking seriously waiting wait replied answered responded got gotten",
       ],
     ],
     re: wordRe(
-      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages|(?:over |more than )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours))|are you (?:kidding|serious|joking)|another (?:day|week|month|hour)s? (?:of waiting|to wait)|(?:days|weeks|months|hours) of waiting)\b|\bseriously\?`,
+      String.raw`\b(?:waste of (?:my )?(?:time|money)|worst (?:service|support|company|experience|customer)|nobody (?:helps|answers|replies|responds|cares)|no one (?:helps|answers|replies|responds|cares)|(?:hasn't|has not|haven't|have not) (?:anyone|anybody|you|your team) (?:replied|answered|responded|got back|gotten back)|(?:nobody|no one) (?:has |have )?(?:replied|answered|responded|got back|gotten back)|no (?:response|reply|answer) (?:yet|at all|from)|(?:for|in) (?:days|weeks|months|hours) now|been waiting (?:for )?(?:days|weeks|months|hours|forever|ages|(?:over |more than )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months|hours))|are you (?:kidding|serious|joking)|another (?:day|week|month|hour)s? (?:of waiting|to wait)|(?:days|weeks|months|hours) of waiting)\b|\bseriously\?`,
     ),
   },
   {

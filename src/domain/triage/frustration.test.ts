@@ -69,6 +69,9 @@ describe("scoreFrustration", () => {
     expect(f("great, just great. another week of waiting").score).toBeGreaterThanOrEqual(0.6);
     expect(f("oh, just perfect").cues.some((c) => c.kind === "phrase")).toBe(true);
     expect(f("it works just great, thanks").score).toBe(0);
+    expect(
+      f("Why hasn't anyone replied to my email from last week?").cues.some((c) => c.kind === "phrase"),
+    ).toBe(true);
   });
 
   it.each(["thanks for nothing", "Thank you so much for wasting my time", "gee, thanks"])(
@@ -237,6 +240,8 @@ describe("cue regex gates", () => {
     "great, just great",
     "oh, just perfect",
     "another week of waiting",
+    "hasn't anyone replied",
+    "nobody has answered",
     "months of waiting",
     "gee thanks",
     "gave me an electric shock",
