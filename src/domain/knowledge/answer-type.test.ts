@@ -79,6 +79,7 @@ describe("the kind of fact a question asks for", () => {
   it("leaves a question about how to do something untyped, whatever it would find out", () => {
     expect(expectedAnswer("How do I check how much is left on my gift card?", "en")).toBeNull();
     expect(expectedAnswer("how can I see how long my refund takes", "en")).toBeNull();
+    expect(expectedAnswer("I can't find where to check how much is left on it", "en")).toBeNull();
     // "How do I have to ..." and "how long do I have" still ask for the fact itself.
     expect(expectedAnswer("How long do I have to return it?", "en")?.kind).toBe("duration");
     expect(expectedAnswer("How much do I have to pay for shipping?", "en")?.kind).toBe("amount");

@@ -123,8 +123,12 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   },
 };
 
-/** A question that opens by asking how to do something ("how do I check ...", "how can we see ..."). */
-const PROCEDURE = /^\W*how (?:do|can|could|should|would) (?:i|we|you)\b(?! (?:have|need|wait)\b)/;
+/**
+ * A question that opens by asking how to do something ("how do I check ...", "how can we see ..."), or asks where or
+ * how to find out the fact ("I can't find where to check how much is left on it"): the fact is what it looks up.
+ */
+const PROCEDURE =
+  /^\W*how (?:do|can|could|should|would) (?:i|we|you)\b(?! (?:have|need|wait)\b)|\b(?:check|see|find out|look up|view)(?: \w+)? how (?:much|long|many)\b/;
 
 /** The kind of fact a question asks for, or null when its wording does not say (or the language has no cues). */
 export function expectedAnswer(question: string, language: string): ExpectedAnswer | null {

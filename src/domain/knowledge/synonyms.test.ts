@@ -27,6 +27,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("I don't remember my password", "I forgot my password");
     same("stop the marketing emails", "stop the newsletter");
     same("I keep getting marketing emails", "receiving the newsletter");
+    same("check how much is left on my gift card", "check the balance on my gift card");
     same("who pays return shipping from the UK", "who pays return shipping from the United Kingdom");
     same("when will my order arrive", "when will delivery time");
     same("my order still hasn't arrived", "my order still track parcel");
