@@ -16,6 +16,9 @@ describe("questionCore", () => {
     // Whom it greets after a comma too; not a word that may start the question ("Hi, all my orders are late").
     expect(questionCore("Good morning, team. Where is my parcel?", "en")).toBe("Where is my parcel?");
     expect(questionCore("Hi, all my orders are late", "en")).toBe("all my orders are late");
+    // "Morning." on its own greets; "morning delivery" is what is asked about.
+    expect(questionCore("Morning. How do I wash the towels?", "en")).toBe("How do I wash the towels?");
+    expect(questionCore("morning delivery available?", "en")).toBe("morning delivery available?");
   });
 
   it("gives an agent the customer's words without the greeting, in any language it knows", () => {

@@ -42,7 +42,7 @@ const signOffOf = (alternatives: string) =>
 
 const EN: ConversationForms = {
   greeting: greetingOf(
-    "(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day))" +
+    "(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day)|(?:morning|afternoon|evening)(?=[,.!]))" +
       "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support)|,\\s*(?:team|everyone|guys|folks|support)(?=[\\s,.!:]))?" +
       "|dear\\s+[^,.!?:\\n]{1,40}?(?=[,.!:\\n])",
   ),

@@ -60,7 +60,14 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     // Which thing ("the rug I bought") is not what is asked about it.
     same("I want to return the rug I bought", "I want to return the rug");
     same("can I return the lamp we ordered from you last week?", "can I return the lamp last week?");
-    same("I bought a rug", "buy a rug");
+    same("my mother bought a rug", "my mother buy a rug");
+    // Opening with the purchase says which thing, as does why it is asked ("so they stay soft").
+    same("I bought a rug. Can I return it?", "a rug. Can I return it?");
+    same(
+      "Bought the towels, how should I wash them so they stay soft?",
+      "the towels, how should I wash them?",
+    );
+    same("How does the refund work in that case?", "How does the refund?");
     // An email that has not come "does not arrive"; it is no parcel to track.
     same("the reset email hasn't arrived", "the reset email arrive");
     same("I didn't get the password reset email", "I arrive the password reset email");

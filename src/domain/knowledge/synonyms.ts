@@ -127,6 +127,19 @@ const EN: SynonymRules = {
       pattern: String.raw`(?<=(?:the|this|that|these|those|my|our|a|an) (?:[\p{L}\p{N}-]+ ){1,3})(?:i|we) (?:just |recently )?(?:bought|ordered|purchased|got|received)(?: (?:from you|from your (?:shop|store|website|site)|online|here))?`,
       to: "",
     },
+    // "Bought the Fjord towels, how should I wash them?": that it was bought says which thing, not what is asked.
+    {
+      pattern: String.raw`(?<=^|[.!?,;:]\s*)(?:i |we )?(?:just |recently )?(?:bought|purchased)(?= (?:the|a|an|some|my|our|two|three|these|those) )`,
+      to: "",
+    },
+    // "How does the refund work in that case?" asks about the refund: "work" and "in that case" only frame it.
+    { pattern: String.raw`(?<=how (?:does|do|will|would) (?:[\p{L}\p{N}-]+ ){1,4})work`, to: "" },
+    { pattern: String.raw`in (?:that|this|which|such a|such) case`, to: "" },
+    // "how should I wash them so they stay soft?": the purpose says why, the question is how to wash them.
+    {
+      pattern: String.raw`so(?: that)? (?:they|it|the \p{L}+) (?:stay|stays|remain|remains|keep|keeps|last|lasts) (?:\p{L}+)`,
+      to: "",
+    },
     // An order that has not come is followed on its tracking page ("my order still hasn't arrived"); a refund that
     // has not come is a question about refunds.
     {
