@@ -168,6 +168,23 @@ describe("conversations with the demo AI", () => {
     );
   });
 
+  it("answers chatty questions that open with a greeting or a purchase and ask in a turn of phrase", async () => {
+    const towels = await chat([
+      "Morning. Bought the Fjord towels, how should I wash them so they stay soft?",
+    ]);
+    expect(towels.messages.at(-1)!.text).toMatch(/^Care: Wash at 60 degrees/);
+    const klarna = await chat([
+      "Hi there, quick question - I paid with Klarna and now I want to return one item. How does the refund work in that case?",
+    ]);
+    expect(klarna.messages.at(-1)!.text).toMatch(/Refunds go back to the original payment method/);
+    const balance = await chat([
+      "Good evening. My mother bought me a gift card for my birthday but I can't find where to check how much is left on it. Could you help?",
+    ]);
+    expect(balance.messages.at(-1)!.text).toMatch(/^You can check the balance of a gift card/);
+    const marketing = await chat(["I keep getting marketing emails"]);
+    expect(marketing.messages.at(-1)!.text).toMatch(/^To stop receiving our newsletter/);
+  });
+
   it("answers a routine question written as a long, chatty message instead of taking it for a complex problem", async () => {
     const { messages, conversation } = await chat([
       "Hi there! I bought a rug from you last month and honestly I love it, but I just moved and the colours don't really work in my new living room. Is it too late to send it back? It's still in perfect condition.",
