@@ -60,7 +60,7 @@ export function decideAnswerable(
   // A record that names the thing asked about but holds nothing of what is asked ("How tall is the bedside table?"
   // of a row without dimensions) is no answer, however well it matches the name; a policy section may still be.
   const recordLacksAspect =
-    withPolicy < policy.minCoverage && recordAspectSupport(retrieval) < MIN_ASPECT_SUPPORT;
+    withPolicy < policy.minCoverage && recordAspectSupport(retrieval) <= MIN_ASPECT_SUPPORT;
   const lexical =
     top.normScore >= policy.minNormScore && coverage >= policy.minCoverage && !passing && !recordLacksAspect;
   const semantic =
@@ -74,7 +74,10 @@ export function decideAnswerable(
   };
 }
 
-/** Share of a question's aspect (what it asks about a record, beyond naming it) the record must hold. */
+/**
+ * Share of a question's aspect (what it asks about a record, beyond naming it) the record must hold more than: half is
+ * not enough, since "Is the lamp shade removable?" holds "shade" and says nothing of what is asked.
+ */
 const MIN_ASPECT_SUPPORT = 0.5;
 
 /**

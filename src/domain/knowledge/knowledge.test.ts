@@ -852,6 +852,8 @@ describe("knowledge index", () => {
       // What is asked must be in the row: "bulb" is, "dimmable" and "green" are not.
       expect(answerable("Does the Cove lamp come with a bulb?")).toBe(true);
       expect(answerable("Is the Cove lamp dimmable?")).toBe(false);
+      // Half of what is asked is not enough: the row has a shade, and says nothing of taking it off.
+      expect(answerable("Is the Cove lamp shade removable?")).toBe(false);
       expect(answerable("Is the Dune rug available in green?")).toBe(false);
       // What the row lacks, a policy section may still answer.
       expect(answerable("Can I return the Dune rug?")).toBe(true);

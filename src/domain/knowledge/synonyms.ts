@@ -166,6 +166,8 @@ const EN: SynonymRules = {
     { pattern: String.raw`customs(?: offices?| authorit(?:y|ies))?`, to: "bordercustoms" },
     { pattern: String.raw`customers?`, to: "shopcustomer" },
     { pattern: String.raw`tomorrow`, to: "next day" },
+    // A part that comes off is not a deletion: the stemmer makes "removable" the "remove" that means delete.
+    { pattern: String.raw`remov(?:e)?able`, to: "detachable" },
     // Country abbreviations; "us" stays a pronoun.
     { pattern: String.raw`uk|u\.k\.`, to: "united kingdom" },
     { pattern: String.raw`usa|u\.s\.a?\.?`, to: "united states" },
