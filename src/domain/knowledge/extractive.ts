@@ -279,7 +279,12 @@ export function buildExtractiveAnswer(
       chunkId: p.chunk.id,
     });
   }
-  const said = chosen.map((c) => ({ text: withoutProseLabel(c.text), chunkId: c.chunkId }));
+  // "Category: Rugs." beside the row's description says nothing the description does not: "Do you sell rugs?" is
+  // answered by "Flat-woven wool rug in sand and off-white stripes". Alone, it is the answer and stays.
+  const kept = chosen.filter(
+    (c) => !(isKindField(c.text) && chosen.some((o) => o !== c && o.chunkId === c.chunkId)),
+  );
+  const said = kept.map((c) => ({ text: withoutProseLabel(c.text), chunkId: c.chunkId }));
   return {
     text: said.map((s) => s.text).join(" "),
     sentences: said,
@@ -465,6 +470,11 @@ function recordAspect(
 
 /** Labels of the fields that say what kind of thing a record is. */
 const KIND_FIELD = /^(?:category|categories|type|kind|department|collection|product type)$/i;
+
+/** Whether a sentence is a record's kind field: "Category: Rugs.". */
+function isKindField(sentence: string): boolean {
+  return FIELD_LINE.test(sentence) && KIND_FIELD.test(sentence.slice(0, sentence.indexOf(":")).trim());
+}
 
 /** The terms of a record's kind fields ("Category: Furniture."), less those the question already has. */
 function recordKindTerms(text: string, analyzer: Analyzer, queryTerms: ReadonlySet<string>): Set<string> {

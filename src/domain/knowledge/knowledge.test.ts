@@ -773,8 +773,13 @@ describe("knowledge index", () => {
     shop.upsert([rug, returning, shipping]);
 
     it("answers whether the shop sells a thing from the row of that thing", () => {
-      expect(decideAnswerable(shop.search("Do you sell rugs?")).answerable).toBe(true);
-      expect(shop.search("Do you sell rugs?").passages[0]!.chunk.id).toBe("rug");
+      const r = shop.search("Do you sell rugs?");
+      expect(decideAnswerable(r).answerable).toBe(true);
+      expect(r.passages[0]!.chunk.id).toBe("rug");
+      // Its description, without the "Category: Rugs." that only repeats the question beside it.
+      const a = buildExtractiveAnswer("Do you sell rugs?", r.passages, "en")!;
+      expect(a.text).toMatch(/^Flat-woven wool rug/);
+      expect(a.text).not.toMatch(/Category/);
     });
 
     it("answers with the field that speaks to it, not the fields that only describe the record", () => {
