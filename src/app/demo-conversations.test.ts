@@ -131,6 +131,16 @@ describe("conversations with the demo AI", () => {
     expect(last.text).not.toMatch(/Hand-glazed/);
     // Triage reads the fragment with the earlier question's intent too, so it is not sent to a person as a
     // complex problem before the AI could answer it.
+    // Another product named: the question asked of it, and "it" is then that product.
+    const throw_ = await chat(["how much is the Dune rug?", "and the Juniper throw?", "what is it made of?"]);
+    expect(throw_.messages.filter((m) => m.author === "ai").map((m) => m.text.split("\n")[0])).toEqual([
+      "Price eur: 249.",
+      "Price eur: 79.",
+      "Materials: Merino wool and cashmere blend.",
+    ]);
+    // "and how much?" after a question that pointed back asks what delivery costs.
+    const france = await chat(["Do you ship to France?", "how long does it take?", "and how much?"]);
+    expect(france.messages.at(-1)!.text).toMatch(/^Standard delivery costs 4.95 euros/);
     const norway = await chat(["How long does delivery take to Germany?", "and to Norway?"]);
     expect(norway.conversation.status).toBe("ai");
     expect(norway.messages.at(-1)?.author).toBe("ai");

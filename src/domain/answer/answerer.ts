@@ -23,7 +23,10 @@ import {
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
 import { askedSentences, compoundQuestions } from "../knowledge/question-core.ts";
 import {
+  continuedQuestion,
+  followUpSubject,
   nameInPlaceOfPronoun,
+  nameInPlaceOfTitle,
   pointsWithPronoun,
   resolveFollowUp,
   resolveReference,
@@ -260,7 +263,7 @@ export class Answerer {
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
-    const followUp = this.followUpQuestion(request);
+    const followUp = this.followUpQuestion(request) ?? (await this.productFollowUp(request));
     const search = (text: string) =>
       this.retriever.search(text, {
         k: Math.max(this.k, EXTRACTIVE_DEPTH),
@@ -519,6 +522,28 @@ export class Answerer {
       for (const p of shown) if (!passages.some((k) => k.chunkId === p.chunkId)) passages.push(p);
     }
     return { text: sentences.join(" "), citations, passages };
+  }
+
+  /**
+   * A follow-up that names another product ("and the Juniper throw?" after "how much is the Dune rug?"): the earlier
+   * question with the product it was answered about replaced by the one named, when that question was answered from
+   * a catalogue row and says its name. Word vectors do not put a throw near a rug, so followUpQuestion finds none.
+   */
+  private async productFollowUp(
+    request: AnswerRequest,
+  ): Promise<{ text: string; newSubject: boolean } | null> {
+    if (request.pendingAction) return null;
+    if (request.language != null && request.language !== "en") return null; // English patterns
+    const subject = followUpSubject(request.text);
+    if (subject === null) return null;
+    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const question = continuedQuestion(earlier);
+    if (question === null) return null;
+    const r = await this.retriever.search(question, { k: this.k, language: request.language ?? null });
+    const top = r.passages[0];
+    if (!top || !isRecordText(top.chunk.text) || !decideAnswerable(r, this.policy).answerable) return null;
+    const text = nameInPlaceOfTitle(question, top.chunk.title, subject);
+    return text === null ? null : { text, newSubject: true };
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   continuedQuestion,
   followUpSubject,
   nameInPlaceOfPronoun,
+  nameInPlaceOfTitle,
   refersBack,
   resolveFollowUp,
   resolveReference,
@@ -75,6 +76,23 @@ describe("a follow-up that only names what changed", () => {
     ).toBe("do I have to pay for it? how do I return something Switzerland");
     // Any other subject with nothing like it in the question is not glued on.
     expect(resolveFollowUp("what about lamps?", ["Where is my order LC-1?"], similarity)).toBeNull();
+  });
+
+  it("puts another product in place of the one a question names by its title's words", () => {
+    expect(nameInPlaceOfTitle("how much is the Dune rug?", "Dune wool rug", "the Juniper throw")).toBe(
+      "how much is the Juniper throw?",
+    );
+    expect(nameInPlaceOfTitle("Is the rug machine washable?", "Dune wool rug", "the bath towels")).toBe(
+      "Is the bath towels machine washable?",
+    );
+    // Nothing of the title in the question, or two mentions apart: no guess.
+    expect(nameInPlaceOfTitle("How long does delivery take?", "Dune wool rug", "the throw")).toBeNull();
+    expect(nameInPlaceOfTitle("is the rug as soft as a wool throw?", "Dune wool rug", "the lamp")).toBeNull();
+  });
+
+  it("never puts the new subject in place of a word that only asks ('much' of 'how much')", () => {
+    const asks: WordSimilarity = (a, b) => (a === "much" || b === "much" ? 0.9 : 0);
+    expect(resolveFollowUp("and the Juniper throw?", ["how much is the Dune rug?"], asks)).toBeNull();
   });
 
   it("reads 'the US' in capitals as the country, and 'us' as the pronoun it also is", () => {

@@ -198,7 +198,8 @@ function substitute(question: string, subject: string, similarity: WordSimilarit
   let bestScore = MIN_SUBSTITUTE_SIMILARITY;
   for (let at = 0; at < words.length; at++) {
     const word = (words[at] as RegExpMatchArray)[0].toLowerCase();
-    if (DETERMINERS.has(word) || NOT_A_SUBJECT.has(word)) continue;
+    // "much" of "how much is the Dune rug?" asks; it is no subject to put another in place of.
+    if (DETERMINERS.has(word) || NOT_A_SUBJECT.has(word) || ASKING_ONLY.has(word)) continue;
     for (const s of content) {
       if (s === word) continue; // the same word is no change of subject
       const score = similarity(word, s);
@@ -249,6 +250,32 @@ const MAX_POINTING_WORDS = 10;
 export function nameInPlaceOfPronoun(text: string, name: string): string | null {
   const m = pronounForAThing(text);
   return m === null ? null : `${text.slice(0, m.index)}the ${name}${text.slice(m.index + m[0].length)}`;
+}
+
+/**
+ * `question` with the words that name a thing (those of `title`, "Dune wool rug") replaced by `subject` ("the Juniper
+ * throw"): "how much is the Dune rug?" becomes "how much is the Juniper throw?". The replaced words must stand
+ * together; null when no word of the question is in the title. For a follow-up that names another product, which
+ * no word vector puts near the first ("throw" is not like "rug").
+ */
+export function nameInPlaceOfTitle(question: string, title: string, subject: string): string | null {
+  const titleWords = new Set((title.match(WORD_RE) ?? []).map((w) => w.toLowerCase()));
+  const words = [...question.matchAll(WORD_RE)];
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < words.length; i++) {
+    const w = (words[i] as RegExpMatchArray)[0].toLowerCase();
+    if (!titleWords.has(w) || DETERMINERS.has(w)) continue;
+    if (from < 0) from = i;
+    else if (i !== to + 1) return null; // two separate mentions: which one is meant is a guess
+    to = i;
+  }
+  if (from < 0) return null;
+  const start = (words[from] as RegExpMatchArray).index as number;
+  const last = words[to] as RegExpMatchArray;
+  const end = (last.index as number) + last[0].length;
+  const named = subject.replace(/^(?:the|a|an|my|your|our|this|that)\s+/i, "");
+  return `${question.slice(0, start)}${named}${question.slice(end)}`;
 }
 
 /** Whether a short message points at a thing with a pronoun ("does it come with a bulb?"). */

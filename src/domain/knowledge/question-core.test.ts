@@ -28,6 +28,13 @@ describe("questionCore", () => {
     expect(withoutGreeting("Highlights are wrong")).toBe("Highlights are wrong");
   });
 
+  it("keeps a sentence that asks for a kind of fact, though it names no topic", () => {
+    // "and how much?" glued to the question it continues says what the answer must state.
+    expect(questionCore("and how much? Do you ship to France?", "en")).toBe(
+      "and how much? Do you ship to France?",
+    );
+  });
+
   it("drops the phrases that only frame a request, keeping what is asked", () => {
     expect(questionCore("I would like to know how long delivery takes to France", "en")).toBe(
       "how long delivery takes to France",
