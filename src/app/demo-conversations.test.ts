@@ -138,6 +138,20 @@ describe("conversations with the demo AI", () => {
       "Price eur: 79.",
       "Materials: Merino wool and cashmere blend.",
     ]);
+    const harbor = await chat([
+      "what is the Birch bedside table made of?",
+      "and the Harbor table?",
+      "how much is it?",
+    ]);
+    expect(harbor.messages.filter((m) => m.author === "ai").map((m) => m.text.split("\n")[0])).toEqual([
+      "Materials: Solid birch wood with a natural oil finish.",
+      "Materials: Solid oak with a matt lacquer.",
+      "Price eur: 1190.",
+    ]);
+    const furniture = await chat(["How long is the warranty?", "what about furniture?"]);
+    expect(furniture.messages.at(-1)!.text).toMatch(
+      /^Furniture frames and table tops have a five-year warranty/,
+    );
     // "and how much?" after a question that pointed back asks what delivery costs.
     const france = await chat(["Do you ship to France?", "how long does it take?", "and how much?"]);
     expect(france.messages.at(-1)!.text).toMatch(/^Standard delivery costs 4.95 euros/);

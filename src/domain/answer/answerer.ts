@@ -25,6 +25,7 @@ import { askedSentences, compoundQuestions } from "../knowledge/question-core.ts
 import {
   continuedQuestion,
   followUpSubject,
+  followUpWithSubject,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
   pointsWithPronoun,
@@ -263,7 +264,8 @@ export class Answerer {
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
-    const followUp = this.followUpQuestion(request) ?? (await this.productFollowUp(request));
+    const followUp =
+      this.followUpQuestion(request) ?? (await this.productFollowUp(request)) ?? this.gluedFollowUp(request);
     const search = (text: string) =>
       this.retriever.search(text, {
         k: Math.max(this.k, EXTRACTIVE_DEPTH),
@@ -522,6 +524,16 @@ export class Answerer {
       for (const p of shown) if (!passages.some((k) => k.chunkId === p.chunkId)) passages.push(p);
     }
     return { text: sentences.join(" "), citations, passages };
+  }
+
+  /** A follow-up read as the question it continues with its subject after it (followUpWithSubject). */
+  private gluedFollowUp(request: AnswerRequest): { text: string; newSubject: boolean } | null {
+    // With follow-ups read as the rest of them are: without word vectors, a message is searched as written.
+    if (request.pendingAction || !this.wordSimilarity) return null;
+    if (request.language != null && request.language !== "en") return null;
+    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const text = followUpWithSubject(request.text, earlier);
+    return text === null ? null : { text, newSubject: true };
   }
 
   /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   continuedQuestion,
   followUpSubject,
+  followUpWithSubject,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
   refersBack,
@@ -88,6 +89,21 @@ describe("a follow-up that only names what changed", () => {
     // Nothing of the title in the question, or two mentions apart: no guess.
     expect(nameInPlaceOfTitle("How long does delivery take?", "Dune wool rug", "the throw")).toBeNull();
     expect(nameInPlaceOfTitle("is the rug as soft as a wool throw?", "Dune wool rug", "the lamp")).toBeNull();
+  });
+
+  it("puts a name with the same head noun in place of the old one: another table for the Birch bedside table", () => {
+    expect(
+      resolveFollowUp("and the Harbor table?", ["what is the Birch bedside table made of?"], similarity),
+    ).toBe("what is the Harbor table made of?");
+  });
+
+  it("as a last resort, puts the subject after the question it continues, but never an identifier", () => {
+    expect(followUpWithSubject("what about furniture?", ["How long is the warranty?"])).toBe(
+      "How long is the warranty? furniture",
+    );
+    expect(followUpWithSubject("what about LC-10235?", ["Where is my order LC-10234?"])).toBeNull();
+    expect(followUpWithSubject("how long is it?", ["How long is the warranty?"])).toBeNull();
+    expect(followUpWithSubject("what about furniture?", ["ok"])).toBeNull();
   });
 
   it("never puts the new subject in place of a word that only asks ('much' of 'how much')", () => {

@@ -111,11 +111,24 @@ export function resolveFollowUp(
   if (question === null) return null;
   // A place with no place in the question to take says where the question is asked from: "what if I'm in
   // Switzerland?" after "do I have to pay for returns?" asks it of Switzerland, which the knowledge base's lists of
-  // places answer. Other subjects are not glued on: "Where is order LC-1? order LC-2" would ask something else.
+  // places answer. Other subjects are glued on only as a last resort (followUpWithSubject).
   return (
     substitute(question, subject, similarity) ??
     (placesIn(subject).length > 0 ? `${question} ${subject}` : null)
   );
+}
+
+/**
+ * The last resort for a follow-up whose subject has no word like it in the question it continues, nor a product to
+ * take the place of: the question with the subject after it ("How long is the warranty? furniture" for "what about
+ * furniture?"), which a search reads as the question asked of it. Not for an identifier: "Where is my order LC-1?
+ * LC-2" asks something else. Null when the message is no follow-up or nothing earlier asks.
+ */
+export function followUpWithSubject(text: string, earlier: readonly string[]): string | null {
+  const subject = followUpSubject(text);
+  if (subject === null || /\p{N}/u.test(subject)) return null;
+  const question = continuedQuestion(earlier);
+  return question === null ? null : `${question} ${subject}`;
 }
 
 /**
@@ -201,8 +214,11 @@ function substitute(question: string, subject: string, similarity: WordSimilarit
     // "much" of "how much is the Dune rug?" asks; it is no subject to put another in place of.
     if (DETERMINERS.has(word) || NOT_A_SUBJECT.has(word) || ASKING_ONLY.has(word)) continue;
     for (const s of content) {
-      if (s === word) continue; // the same word is no change of subject
-      const score = similarity(word, s);
+      // The same word is no change of subject, unless it heads a new name: "the Harbor table" for "the Birch
+      // bedside table" is another table.
+      const sameHead = s === word && content.length > 1 && s === content[content.length - 1];
+      if (s === word && !sameHead) continue;
+      const score = sameHead ? 1 : similarity(word, s);
       if (score !== null && score >= bestScore) {
         bestAt = at;
         bestScore = score;
