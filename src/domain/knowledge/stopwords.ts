@@ -19,7 +19,7 @@ export const STOPWORDS: Record<string, Set<string>> = {
     shouldn't so some such than that that's the their theirs them themselves then there there's these they they'd
     they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've were
     weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't you
-    you'd you'll you're you've your yours yourself yourselves also just will shall may might must would get gets getting got
+    you'd you'll you're you've your yours yourself yourselves also just will shall may might must would get got
     s t d ll m re ve please hi hello thanks thank way possible anyone someone something much many
     policy policies info information details question questions option options want wants wanted
     cant dont doesnt didnt wont isnt arent wasnt hasnt havent couldnt wouldnt shouldnt im ive youre thats whats
