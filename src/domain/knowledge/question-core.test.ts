@@ -124,6 +124,10 @@ describe("compoundQuestions", () => {
       "Can I return the lamp?",
       "How long will the refund take?",
     ]);
+    expect(compoundQuestions("Hi, how long does shipping to Norway take and will I pay customs?")).toEqual([
+      "How long does shipping to Norway take?",
+      "will I pay customs?",
+    ]);
     expect(compoundQuestions("what's the warranty, and does it cover scratches?")).toEqual([
       "what's the warranty?",
       "does it cover scratches?",

@@ -218,7 +218,7 @@ const SECOND_QUESTION =
  * answer for both gave the duration and a second sentence that merely shared "delivery". English only.
  */
 export function compoundQuestions(text: string): [string, string] | null {
-  const t = text.trim();
+  const t = withoutGreeting(text).trim();
   const sentences = (t.match(SENTENCE_RE) ?? []).map((s) => s.trim()).filter((s) => HAS_WORD_RE.test(s));
   if (sentences.length === 2 && sentences.every((s) => s.endsWith("?") && OPENS_QUESTION.test(s)))
     return [sentences[0] as string, sentences[1] as string];
