@@ -128,6 +128,10 @@ describe("compoundQuestions", () => {
       "How long does shipping to Norway take?",
       "will I pay customs?",
     ]);
+    expect(compoundQuestions("can I pay with Klarna? And is there a minimum order?")).toEqual([
+      "can I pay with Klarna?",
+      "is there a minimum order?",
+    ]);
     expect(compoundQuestions("what's the warranty, and does it cover scratches?")).toEqual([
       "what's the warranty?",
       "does it cover scratches?",

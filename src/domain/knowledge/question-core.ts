@@ -219,7 +219,10 @@ const SECOND_QUESTION =
  */
 export function compoundQuestions(text: string): [string, string] | null {
   const t = withoutGreeting(text).trim();
-  const sentences = (t.match(SENTENCE_RE) ?? []).map((s) => s.trim()).filter((s) => HAS_WORD_RE.test(s));
+  // "And is there a minimum order?": the joining word is no part of the second question.
+  const sentences = (t.match(SENTENCE_RE) ?? [])
+    .map((s) => s.trim().replace(/^(?:and|also|plus|oh and)[\s,]+/i, ""))
+    .filter((s) => HAS_WORD_RE.test(s));
   if (sentences.length === 2 && sentences.every((s) => s.endsWith("?") && OPENS_QUESTION.test(s)))
     return [sentences[0] as string, sentences[1] as string];
   if (sentences.length !== 1) return null;
