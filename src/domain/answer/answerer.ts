@@ -470,7 +470,7 @@ export class Answerer {
   private followUpQuestion(request: AnswerRequest): { text: string; newSubject: boolean } | null {
     if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English patterns and vectors
-    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const earlier = customerTurns(request);
     const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
     if (named !== null) return { text: named, newSubject: true };
     const pointing = resolveReference(request.text, earlier, this.wordSimilarity);
@@ -478,9 +478,10 @@ export class Answerer {
   }
 
   /**
-   * A message that asks two questions ("How long does delivery take and how much does it cost?") answered one by one,
-   * the second read with the first when it points back ("it" is delivery, "does it cover scratches?" the warranty). Null unless both are answerable: then
-   * the one answer for the whole message stands. Embedded mode only; a model answers both from the passages.
+   * A message that asks two questions ("How long does delivery take and how much does it cost?") answered one by
+   * one, the second read with the first when it points back ("it" is delivery; "does it cover scratches?" is about
+   * the warranty). Null unless both are answerable: then the one answer for the whole message stands. Embedded mode
+   * only; a model answers both from the passages.
    */
   private async answerEachQuestion(
     text: string,
@@ -528,10 +529,10 @@ export class Answerer {
 
   /** A follow-up read as the question it continues with its subject after it (followUpWithSubject). */
   private gluedFollowUp(request: AnswerRequest): { text: string; newSubject: boolean } | null {
-    // With follow-ups read as the rest of them are: without word vectors, a message is searched as written.
+    // Like the other readings of a follow-up, only with word vectors: without them a message is searched as written.
     if (request.pendingAction || !this.wordSimilarity) return null;
     if (request.language != null && request.language !== "en") return null;
-    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const earlier = customerTurns(request);
     const text = followUpWithSubject(request.text, earlier);
     return text === null ? null : { text, newSubject: true };
   }
@@ -548,7 +549,7 @@ export class Answerer {
     if (request.language != null && request.language !== "en") return null; // English patterns
     const subject = followUpSubject(request.text);
     if (subject === null) return null;
-    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const earlier = customerTurns(request);
     const question = continuedQuestion(earlier);
     if (question === null) return null;
     const r = await this.retriever.search(question, { k: this.k, language: request.language ?? null });
@@ -571,7 +572,7 @@ export class Answerer {
     if (request.pendingAction) return null;
     if (request.language != null && request.language !== "en") return null; // English pronouns
     if (!pointsWithPronoun(request.text)) return null;
-    const earlier = (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+    const earlier = customerTurns(request);
     for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
       const r = await search(turn);
       if (!decideAnswerable(r, this.policy).answerable) continue;
@@ -674,6 +675,11 @@ function escalationReason(raw: string): string | undefined {
 }
 
 /** `shown` plus, in ranking order, every passage of `all` that a quoted sentence comes from and `shown` lacks. */
+/** The customer's own earlier messages in the conversation, oldest first. */
+function customerTurns(request: AnswerRequest): string[] {
+  return (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
+}
+
 function withQuoted(
   shown: PassageRef[],
   all: readonly Passage[],
