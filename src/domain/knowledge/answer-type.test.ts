@@ -9,6 +9,8 @@ describe("the kind of fact a question asks for", () => {
       "how fast is express delivery?",
       "Is it too late to return the lamp?",
       "How many days do I have to return it?",
+      "What's the return window?",
+      "what is the warranty period?",
     ])
       expect(expectedAnswer(q, "en")?.kind).toBe("duration");
   });

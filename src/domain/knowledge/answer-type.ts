@@ -29,8 +29,8 @@ const CURRENCY = String.raw`(?:€|\$|£|euros?|eur|dollars?|usd|pounds?|gbp|chf
 
 /**
  * English cues; other languages fall back to untyped answers (the ranking then decides alone).
- * - duration: "how long", "how soon", "how fast", "is it too late", "how many days"; "how long is the table" asks a length,
- *   which counts too.
+ * - duration: "how long", "how soon", "how fast", "is it too late", "how many days", "the return window"; "how long is
+ *   the table" asks a length, which counts too.
  * - amount: "how much" (not of time or weight) and "what does it cost", "what is the price/fee".
  * - charge: whether something costs anything ("do I have to pay for it?", "is delivery free?", "is there a fee?"):
  *   answered by a price, by "free", or by who is charged ("These charges are paid by the recipient").
@@ -43,7 +43,7 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
   en: {
     duration: {
       question:
-        /\bhow (?:long|soon|fast|quickly)\b|\btoo late\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b/,
+        /\bhow (?:long|soon|fast|quickly)\b|\btoo late\b|\bhow many (?:business |working )?(?:minutes|hours|days|weeks|months|years)\b|\b(?:return|returns|refund|warranty|guarantee|exchange|cancellation) (?:window|period|deadline|time ?frame|time limit)\b/,
       // "days" of "how many days" is the unit every duration sentence states, not what it is about.
       framing: [
         "take",

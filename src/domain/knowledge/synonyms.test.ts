@@ -68,6 +68,8 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
       "the towels, how should I wash them?",
     );
     same("How does the refund work in that case?", "How does the refund?");
+    same("what's the return window?", "what's the return?");
+    same("the warranty period", "the warranty");
     // An email that has not come "does not arrive"; it is no parcel to track.
     same("the reset email hasn't arrived", "the reset email arrive");
     same("I didn't get the password reset email", "I arrive the password reset email");

@@ -166,6 +166,12 @@ const EN: SynonymRules = {
     { pattern: String.raw`customs(?: offices?| authorit(?:y|ies))?`, to: "bordercustoms" },
     { pattern: String.raw`customers?`, to: "shopcustomer" },
     { pattern: String.raw`tomorrow`, to: "next day" },
+    // "the return window", "the warranty period": how long the return or the warranty lasts (answer-type reads the
+    // duration asked); the window itself is a word no policy uses.
+    {
+      pattern: String.raw`(?<=(?:return|returns|returning|refund|refunds|warranty|guarantee|exchange|cancellation) )(?:window|period|deadline|time ?frame|time limit)`,
+      to: "",
+    },
     // A part that comes off is not a deletion: the stemmer makes "removable" the "remove" that means delete.
     { pattern: String.raw`remov(?:e)?able`, to: "detachable" },
     // Country abbreviations; "us" stays a pronoun.
