@@ -3,6 +3,7 @@
 
 import { Ajv } from "ajv";
 import { parseFollowUpReply } from "../answer/messages.ts";
+import { asksOwnQuestion } from "../knowledge/question-core.ts";
 import { type ActionDefinition, type ActionRegistry, localizedText } from "./registry.ts";
 import { extractSlot, orderNumbersAs } from "./slots.ts";
 
@@ -132,14 +133,6 @@ const DOES_NOT_HAVE =
 /** The customer drops what they were asked for: "never mind", "forget it", "cancel that". English. */
 const CHANGED_MIND =
   /^\s*(?:(?:oh|ok(?:ay)?|actually|sorry)[\s,]+)?(?:never\s*mind|forget (?:it|that|about it)|cancel (?:that|it)|scratch that)\b[\s,.!;:-]*/i;
-/** A question of its own in English: a question mark, or three words or more opening with a question word. */
-const OWN_QUESTION =
-  /\?\s*$|^\s*(?:how|what|when|where|why|which|who|can|could|do|does|is|are|will|would)\s+\S+\s+\S+/i;
-
-/** Whether what the customer wrote in place of a slot value asks something of its own. */
-function asksSomethingElse(message: string): boolean {
-  return OWN_QUESTION.test(message) && (message.match(/[\p{L}\p{N}]+/gu) ?? []).length >= 3;
-}
 
 export class ActionDialog {
   private readonly registry: ActionRegistry;
@@ -252,7 +245,7 @@ export class ActionDialog {
         // "never mind, how long does delivery take?": the customer moved on. A question of its own is answered as
         // any message is (the action is dropped); a bare "never mind" ends the action.
         const rest = input.text.replace(CHANGED_MIND, "");
-        if (asksSomethingElse(rest)) return { kind: "none" };
+        if (asksOwnQuestion(rest)) return { kind: "none" };
         if (rest !== input.text)
           return { kind: "cancelled", action: action.name, message: text("cancelled", lang) };
       }

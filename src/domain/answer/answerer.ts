@@ -468,8 +468,7 @@ export class Answerer {
    * ("what about lamps?"), rather than pointing back at the same one ("how much does that cost?").
    */
   private followUpQuestion(request: AnswerRequest): { text: string; newSubject: boolean } | null {
-    if (request.pendingAction) return null;
-    if (request.language != null && request.language !== "en") return null; // English patterns and vectors
+    if (!readsWithHistory(request)) return null;
     const earlier = customerTurns(request);
     const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
     if (named !== null) return { text: named, newSubject: true };
@@ -530,8 +529,7 @@ export class Answerer {
   /** A follow-up read as the question it continues with its subject after it (followUpWithSubject). */
   private gluedFollowUp(request: AnswerRequest): { text: string; newSubject: boolean } | null {
     // Like the other readings of a follow-up, only with word vectors: without them a message is searched as written.
-    if (request.pendingAction || !this.wordSimilarity) return null;
-    if (request.language != null && request.language !== "en") return null;
+    if (!readsWithHistory(request) || !this.wordSimilarity) return null;
     const earlier = customerTurns(request);
     const text = followUpWithSubject(request.text, earlier);
     return text === null ? null : { text, newSubject: true };
@@ -545,8 +543,7 @@ export class Answerer {
   private async productFollowUp(
     request: AnswerRequest,
   ): Promise<{ text: string; newSubject: boolean } | null> {
-    if (request.pendingAction) return null;
-    if (request.language != null && request.language !== "en") return null; // English patterns
+    if (!readsWithHistory(request)) return null;
     const subject = followUpSubject(request.text);
     if (subject === null) return null;
     const earlier = customerTurns(request);
@@ -569,9 +566,7 @@ export class Answerer {
     request: AnswerRequest,
     search: (text: string) => Promise<Retrieval>,
   ): Promise<{ text: string; passageId: string | null } | null> {
-    if (request.pendingAction) return null;
-    if (request.language != null && request.language !== "en") return null; // English pronouns
-    if (!pointsWithPronoun(request.text)) return null;
+    if (!readsWithHistory(request) || !pointsWithPronoun(request.text)) return null;
     const earlier = customerTurns(request);
     for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
       const r = await search(turn);
@@ -674,12 +669,20 @@ function escalationReason(raw: string): string | undefined {
   }
 }
 
-/** `shown` plus, in ranking order, every passage of `all` that a quoted sentence comes from and `shown` lacks. */
 /** The customer's own earlier messages in the conversation, oldest first. */
 function customerTurns(request: AnswerRequest): string[] {
   return (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
 }
 
+/**
+ * Whether a message may be read with the conversation before it (follow-ups, pronouns): not while an action waits for
+ * its reply, and in English only, the language of those patterns and of the word vectors.
+ */
+function readsWithHistory(request: AnswerRequest): boolean {
+  return !request.pendingAction && (request.language == null || request.language === "en");
+}
+
+/** `shown` plus, in ranking order, every passage of `all` that a quoted sentence comes from and `shown` lacks. */
 function withQuoted(
   shown: PassageRef[],
   all: readonly Passage[],

@@ -6,8 +6,10 @@
 //
 // The new subject takes the place of the word of the earlier question it is most like: lamps for furniture,
 // France for Germany. That is what word vectors are good at (co-hyponyms sit close), and the one place where
-// their weakness for retrieval (green is close to blue) is the point. No word close enough: no rewrite, because
-// gluing the two together ("Where is order LC-1? order LC-2") would make a different question, not the one meant.
+// their weakness for retrieval (green is close to blue) is the point. With no word close enough, a product named
+// takes the place of the one the earlier answer was about (nameInPlaceOfTitle), a place goes with the question
+// ("what if I'm in Switzerland?"), and only as a last resort any other subject does (followUpWithSubject); an
+// identifier never does, since "Where is order LC-1? order LC-2" would ask something else.
 
 import { placesIn } from "../knowledge/places.ts";
 
@@ -143,8 +145,6 @@ const ASKING_ONLY = new Set(
   `much many long soon fast quick quickly often take takes took last lasts cost costs price free charge pay paid possible
   available allowed work works mean same too also still again then anything something extra`.split(/\s+/),
 );
-/** Small words that join a question's words and name nothing: "do I have to pay for it?". */
-const PARTICLES = new Set("to for of on in at with by from".split(" "));
 /** A question that points back is short; a longer one says what it is about. */
 const MAX_REFERRING_WORDS = 8;
 
@@ -167,7 +167,7 @@ export function refersBack(text: string): boolean {
       !DETERMINERS.has(w) &&
       !ASKING_ONLY.has(w) &&
       !FILLERS.has(w) &&
-      !PARTICLES.has(w),
+      !PREPOSITIONS.has(w), // "do I have to pay for it?"
   );
   return named.length === 0;
 }
@@ -290,8 +290,7 @@ export function nameInPlaceOfTitle(question: string, title: string, subject: str
   const start = (words[from] as RegExpMatchArray).index as number;
   const last = words[to] as RegExpMatchArray;
   const end = (last.index as number) + last[0].length;
-  const named = subject.replace(/^(?:the|a|an|my|your|our|this|that)\s+/i, "");
-  return `${question.slice(0, start)}${named}${question.slice(end)}`;
+  return `${question.slice(0, start)}${subject.slice(subjectCoreStart(subject))}${question.slice(end)}`;
 }
 
 /** Whether a short message points at a thing with a pronoun ("does it come with a bulb?"). */

@@ -1,10 +1,10 @@
 // Decides whether retrieved passages actually support an answer: the AI must know when it does not know.
 
-import { analyzerFor } from "./analyzer.ts";
+import { type Analyzer, analyzerFor } from "./analyzer.ts";
 import { expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
 import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms, salientTerms } from "./extractive.ts";
-import type { Retrieval } from "./knowledge-index.ts";
+import type { Passage, Retrieval } from "./knowledge-index.ts";
 
 export interface AnswerabilityPolicy {
   /** Minimum normalised BM25 score of the best passage (score over the query's ceiling). */
@@ -128,10 +128,15 @@ function recordAspectSupport(retrieval: Retrieval): number {
 function recordCoverage(retrieval: Retrieval): number {
   const top = retrieval.passages[0];
   if (!top || !isRecordText(top.chunk.text)) return 0;
-  const analyzer = analyzerFor(retrieval.language);
-  const held = recordTerms(top.chunk.text, analyzer);
-  for (const t of analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`)) held.add(t);
+  const held = recordHolds(top.chunk, analyzerFor(retrieval.language));
   return retrieval.queryTerms.every((t) => held.has(t)) ? 1 : 0;
+}
+
+/** A record's terms with its title's and heading's: everything the row says, field labels' cue words included. */
+function recordHolds(chunk: Passage["chunk"], analyzer: Analyzer): Set<string> {
+  const held = recordTerms(chunk.text, analyzer);
+  for (const t of analyzer.terms(`${chunk.title} ${chunk.heading}`)) held.add(t);
+  return held;
 }
 
 /**
@@ -145,12 +150,7 @@ function recordWithAspectCoverage(retrieval: Retrieval): number {
   if (!top || !isRecordText(top.chunk.text)) return 0;
   const analyzer = analyzerFor(retrieval.language);
   const asked = new Set(retrieval.queryTerms);
-  const found = new Set(
-    [
-      ...recordTerms(top.chunk.text, analyzer),
-      ...analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`),
-    ].filter((t) => asked.has(t)),
-  );
+  const found = new Set([...recordHolds(top.chunk, analyzer)].filter((t) => asked.has(t)));
   const idf = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
   const missing = salientTerms(
     retrieval.queryTerms.filter((t) => !found.has(t)),

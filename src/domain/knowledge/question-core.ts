@@ -205,12 +205,25 @@ export function askedSentences(text: string): string | null {
   return [...asked, ...places].join(" ");
 }
 
+/** The words an English question opens with. */
+const QUESTION_OPENERS =
+  "how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may";
 /** A question of its own: a question word or verb first, then two words or more. English. */
-const OPENS_QUESTION =
-  /^(?:how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may)\s+\S+\s+\S+/i;
+const OPENS_QUESTION = new RegExp(`^(?:${QUESTION_OPENERS})\\s+\\S+\\s+\\S+`, "i");
 /** "..., and how much does it cost?": the joint where a second question starts. */
-const SECOND_QUESTION =
-  /^(.+?)(?:\s*,\s*|\s+)(?:and|also|plus)\s+((?:how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may)\s.+)$/i;
+const SECOND_QUESTION = new RegExp(
+  `^(.+?)(?:\\s*,\\s*|\\s+)(?:and|also|plus)\\s+((?:${QUESTION_OPENERS})\\s.+)$`,
+  "i",
+);
+
+/**
+ * Whether an English message asks a question of its own: three words or more, with a question mark or opening with
+ * a question word ("never mind, how long does delivery take?" once "never mind" is read past).
+ */
+export function asksOwnQuestion(text: string): boolean {
+  const t = text.trim();
+  return (/\?$/.test(t) || OPENS_QUESTION.test(t)) && (t.match(WORD_RE) ?? []).length >= 3;
+}
 
 /**
  * The two questions of a message that asks two ("How long does delivery take and how much does it cost?", "Can I
