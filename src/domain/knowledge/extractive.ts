@@ -216,6 +216,11 @@ export function buildExtractiveAnswer(
     return `${chunk.sourceId}\u0000${chunk.documentId}`;
   };
   const leadDocument = documentOf(pool[0]!);
+  // Another section of the lead's document whose heading names a word of the question ("Damaged or wrong items" for
+  // "my candle arrived damaged") is about what is asked, not one that happens to share its words.
+  const sectionAboutAsked = (c: Candidate) =>
+    documentOf(c) === leadDocument &&
+    analyzer.terms(usable[c.passage]!.chunk.heading).some((t) => queryTerms.has(t));
   for (const c of pool.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
     const w = wordCount(c.text);
@@ -224,9 +229,11 @@ export function buildExtractiveAnswer(
     // A second list of places is no support: the one that leads already says where.
     const own = c.relevance - c.listedRelevance;
     if (own === 0 || own < chosen[0]!.relevance * 0.5 || c.score < chosen[0]!.score * 0.6) continue;
-    // From another document it must also answer a part of the question the answer so far does not: sharing a
-    // word ("change" my order / "change" the email address) is not support.
-    if (documentOf(c) !== leadDocument && c.asked.every((t) => answered.has(t))) continue;
+    // From another section it must also answer a part of the question the answer so far does not, or be a section of
+    // the same document about what is asked: sharing a word is not support ("change" my order / "change" the email
+    // address; the "euros" of gift card values for "Is Klarna available for a 20 euro order?").
+    if (c.chunkId !== pool[0]!.chunkId && c.asked.every((t) => answered.has(t)) && !sectionAboutAsked(c))
+      continue;
     // A passage reached only by looking deeper for the asked kind of fact may lead; it does not add to another's lead.
     if (c.passage >= options.maxPassages && c.passage !== pool[0]!.passage) continue;
     chosen.push(c);
@@ -388,7 +395,10 @@ const FIELD_CUES: Record<string, readonly (readonly [label: string, asked: strin
   en: [
     ["price cost", "cost costs price priced expensive cheap pay"],
     ["material materials fabric", "made make material materials fabric"],
-    ["care washing cleaning", "wash washed washing washable machine clean cleaning care"],
+    [
+      "care washing cleaning",
+      "wash washed washing washable machine clean cleaning care dry dryer drying tumble iron ironing bleach",
+    ],
     ["size sizes dimension dimensions", "size big large small wide width height tall dimensions"],
     ["weight", "weigh weighs weight heavy"],
     ["colour color colours colors", "colour color colours colors"],

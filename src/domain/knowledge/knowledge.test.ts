@@ -478,6 +478,44 @@ describe("knowledge index", () => {
     );
   });
 
+  describe("which sentences of other sections of the same document support the best one", () => {
+    const section = (id: string, heading: string, text: string, score: number) => ({
+      chunk: chunk(id, "Returns and refunds", text, { documentId: "returns", heading }),
+      score,
+      normScore: 0.4,
+      coverage: 0.4,
+      similarity: null,
+    });
+    const damaged = section(
+      "damaged",
+      "Damaged or wrong items",
+      "If an item arrives damaged or you received the wrong item, send us a photo within 14 days of delivery. We send a replacement at no cost, and you do not need to return the damaged item.",
+      3,
+    );
+    const exceptions = section(
+      "exceptions",
+      "Items that cannot be returned",
+      "Made-to-measure curtains and opened candles cannot be returned unless they arrived damaged.",
+      2.8,
+    );
+
+    it("leaves out a sentence that only shares words the answer already has", () => {
+      // The exception says "arrived damaged" too, and nothing more of a broken lamp.
+      const a = buildExtractiveAnswer("My lamp arrived broken", [damaged, exceptions], "en")!;
+      expect(a.text).toBe(
+        "If an item arrives damaged or you received the wrong item, send us a photo within 14 days of delivery.",
+      );
+    });
+
+    it("keeps one from a section whose heading names what is asked", () => {
+      // The candle's exception leads on its rarer word; what to do about damage comes from the section about it.
+      const a = buildExtractiveAnswer("my candle arrived damaged", [exceptions, damaged], "en")!;
+      expect(a.text).toBe(
+        "Made-to-measure curtains and opened candles cannot be returned unless they arrived damaged. If an item arrives damaged or you received the wrong item, send us a photo within 14 days of delivery.",
+      );
+    });
+  });
+
   describe("when the best sentence denies what the question asks", () => {
     // The short exceptions section outranks the rule on length; both say "return".
     const section = (id: string, heading: string, text: string, score: number) => ({
@@ -809,6 +847,12 @@ describe("knowledge index", () => {
       expect(decideAnswerable(shop.search("Is the rug machine washable?")).answerable).toBe(true);
       expect(decideAnswerable(shop.search("Is the rug made in Portugal?")).answerable).toBe(false);
       expect(buildExtractiveAnswer(washable, shop.search(washable).passages, "en")!.text).toBe(
+        "Care: Vacuum without the brush head.",
+      );
+      // Drying and ironing are care too: "Can it go in the dryer?" is asked of "Care: ... tumble dry on low heat."
+      const dryer = "Can the Dune rug go in the dryer?";
+      expect(decideAnswerable(shop.search(dryer)).answerable).toBe(true);
+      expect(buildExtractiveAnswer(dryer, shop.search(dryer).passages, "en")!.text).toBe(
         "Care: Vacuum without the brush head.",
       );
       // A product's cost is its price: no shipping-cost section answers it, though its heading says "costs".
