@@ -180,7 +180,7 @@ const EN: SynonymRules = {
     { pattern: String.raw`eu`, to: "european union" },
   ],
   words: [
-    ["parcel", "package"],
+    ["parcel", "package", "box"],
     ["delete", "remove", "erase"],
     ["refund", "reimburse", "reimbursement"],
     [
