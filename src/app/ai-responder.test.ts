@@ -127,6 +127,24 @@ describe("the AI responder does not go in circles", () => {
     expect(messages[3]?.text).toContain("connecting you");
   });
 
+  it("gives it again to a new question it answers word for word, and still hands over when it answers only part", async () => {
+    const lamp = new KnowledgeIndex();
+    lamp.upsert([
+      testChunk("lamp", "Cove table lamp", "Ceramic table lamp with a linen shade, E27 bulb not included."),
+    ]);
+    // The customer missed the bulb in the first answer: the same answer is the right one.
+    const missed = await converse(["Do you sell table lamps?", "is the bulb included?"], [], lamp);
+    expect(missed.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "answer"]);
+    // A question about what the answer does not say gets the same passage again: the AI has nothing more, so a person
+    // takes it.
+    const more = await converse(
+      ["Do you sell table lamps?", "what about the lamp shade warranty?"],
+      [],
+      lamp,
+    );
+    expect(more.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "boundary"]);
+  });
+
   it("may give it again once a person has spoken since", async () => {
     const messages = await converse(
       ["How long does shipping take?", "agent: Anything else?", "How long does shipping take?"],

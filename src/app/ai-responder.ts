@@ -136,23 +136,39 @@ function asksSomethingElse(rest: string): boolean {
 }
 
 /**
- * Whether the AI already gave this answer since a person last spoke. The customer coming back with a follow-up
- * ("the tracking number doesn't show any update") and getting the same passages again is a bot going in circles:
- * the knowledge base has nothing more to say, so a person takes over instead.
+ * The customer's message the AI already gave this answer to, since a person last spoke; null when it has not. The
+ * customer coming back with a follow-up ("the tracking number doesn't show any update") and getting the same passages
+ * again is a bot going in circles: the knowledge base has nothing more to say, so a person takes over instead.
  */
-function alreadyAnswered(history: readonly Message[], before: number, text: string): boolean {
+function repeatedAnswerTo(history: readonly Message[], before: number, text: string): Message | null {
   for (let i = history.length - 1; i >= 0; i--) {
     const m = history[i] as Message;
     if (m.seq >= before) continue;
-    if (m.author === "agent") return false;
+    if (m.author === "agent") return null;
     if (
       m.author === "ai" &&
       m.meta?.kind === "answer" &&
       (m.text === text || m.text.startsWith(`${text}\n\n`))
-    )
-      return true;
+    ) {
+      for (let j = i - 1; j >= 0; j--) if (history[j]?.author === "customer") return history[j] as Message;
+      return m;
+    }
   }
-  return false;
+  return null;
+}
+
+/**
+ * Whether an answer given before is the right answer to a new question: the question asks something the earlier one
+ * did not, and the answer states every word of it. "is the bulb included?" after "do you sell lamps?" is answered by
+ * the lamp's "E27 bulb not included" again; the customer had missed it, and nothing is going in circles.
+ */
+function answersNewQuestion(question: string, earlier: string, answer: string, language: string): boolean {
+  const analyzer = analyzerFor(language);
+  const asked = analyzer.terms(question);
+  if (asked.length === 0) return false;
+  const before = new Set(analyzer.terms(earlier));
+  const stated = new Set(analyzer.terms(answer));
+  return asked.some((t) => !before.has(t)) && asked.every((t) => stated.has(t));
 }
 
 export function createAiResponder(deps: AiResponderDeps): Responder {
@@ -258,7 +274,11 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
       switch (result.kind) {
         case "answer":
           // The same answer again to the same question means it did not help; to a new subject it may just be right.
-          if (!result.newSubject && alreadyAnswered(history, message.seq, result.text))
+          const repeatedTo = result.newSubject ? null : repeatedAnswerTo(history, message.seq, result.text);
+          if (
+            repeatedTo !== null &&
+            !answersNewQuestion(question, repeatedTo.text, result.text, result.language)
+          )
             return {
               kind: "escalate",
               tier,

@@ -38,6 +38,31 @@ describe("createInboundTriage", () => {
     expect(inputs.map((i) => i.expectingReply)).toEqual([true, false]);
   });
 
+  it("starts the count of unresolved AI turns again when the reply to 'did that solve it?' says it did", () => {
+    const { triage, inputs } = recording();
+    const inbound = createInboundTriage(triage);
+    const asked = [
+      turn(1, "customer", "how much is the rug?"),
+      turn(2, "ai", "249 euros. Did that solve it?", true),
+    ];
+    inbound.triage({
+      text: "great, and can I pay with Klarna?",
+      history: asked,
+      conversation,
+      customer: null,
+    });
+    // A question with no word on the last answer leaves the count; so does "great" when nothing was asked.
+    inbound.triage({ text: "can I pay with Klarna?", history: asked, conversation, customer: null });
+    const told = [asked[0]!, turn(2, "ai", "249 euros.")];
+    inbound.triage({
+      text: "great, and can I pay with Klarna?",
+      history: told,
+      conversation,
+      customer: null,
+    });
+    expect(inputs.map((i) => i.aiTurnsUnresolved)).toEqual([0, 2, 2]);
+  });
+
   it("passes customer, AI and agent turns with stored frustration, the known language and the AI turns", () => {
     const { triage, inputs } = recording();
     createInboundTriage(triage, { answererAvailable: true }).triage({

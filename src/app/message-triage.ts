@@ -1,6 +1,7 @@
 // Adapts stored conversation data to the pure triage engine: history as turns, the language we already know,
 // the customer's attributes and the AI turns without resolution.
 
+import { readFollowUpReply } from "../domain/answer/messages.ts";
 import type { Triage } from "../domain/triage/triage.ts";
 import type { HistoryTurn } from "../domain/triage/types.ts";
 import type { InboundTriage } from "./conversation-service.ts";
@@ -28,13 +29,17 @@ export function createInboundTriage(
           frustration: m.frustration ?? undefined,
         });
       }
+      // "great, and can I pay with Klarna?" says the last answer helped before asking more: as the responder does, the
+      // count of AI turns without resolution starts again, so a customer with three questions is not handed over for
+      // having asked them.
+      const confirmsLast = expectingReply === true && readFollowUpReply(text).verdict === "resolved";
       const localeLanguage = customer?.locale ? customer.locale.split(/[-_]/)[0]?.toLowerCase() : undefined;
       return triage({
         text,
         history: turns,
         fallbackLanguage: conversation.language ?? localeLanguage,
         customer: { attributes: customer?.attributes ?? {} },
-        aiTurnsUnresolved: conversation.aiTurnsUnresolved,
+        aiTurnsUnresolved: confirmsLast ? 0 : conversation.aiTurnsUnresolved,
         expectingReply,
         answererAvailable: options.answererAvailable === true,
       });

@@ -109,6 +109,26 @@ describe("embedded answerer, follow-ups", () => {
     }
   });
 
+  it("answers 'how do I do that?' with what to do about the question it points back to", async () => {
+    const returns = new KnowledgeIndex();
+    returns.upsert([
+      c(
+        "returns",
+        "Returning an item",
+        "You can return any item within 30 days of delivery. To start a return, open the Orders page and click Return items.",
+      ),
+    ]);
+    const r = await new Answerer({ retriever: returns }).answer({
+      text: "how do I do that?",
+      language: "en",
+      history: [
+        { role: "customer", text: "I want to return a rug" },
+        { role: "ai", text: "You can return any item within 30 days of delivery.\n\nDid that solve it?" },
+      ],
+    });
+    expect(r.kind === "answer" ? r.text : r.kind).toMatch(/^To start a return, open the Orders page/);
+  });
+
   it("searches the message as written without word similarity or earlier question", async () => {
     const plain = await new Answerer({ retriever: shop }).answer({
       text: "what about lamps?",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectedAnswer, statesAnswer } from "./answer-type.ts";
+import { asksHowTo, expectedAnswer, statesAnswer, statesSteps } from "./answer-type.ts";
 
 describe("the kind of fact a question asks for", () => {
   it("expects a duration from 'how long', 'how soon', 'how fast' and 'how many days' questions", () => {
@@ -122,5 +122,40 @@ describe("the kind of fact a question asks for", () => {
       expect(statesAnswer("amount", s, "en")).toBe(true);
     expect(statesAnswer("amount", "You can choose a parcel locker in France.", "en")).toBe(false);
     expect(statesAnswer("amount", "Orders take 5 days.", "en")).toBe(false);
+  });
+});
+
+describe("how-to questions and the sentences that say what to do", () => {
+  it("reads 'how do I' and 'how can we' as asking what to do, not 'how do I know' or 'how long'", () => {
+    for (const q of [
+      "How do I return a rug?",
+      "how can we change the address",
+      "  How could I get an invoice?",
+    ])
+      expect(asksHowTo(q, "en")).toBe(true);
+    for (const q of [
+      "How do I know it shipped?",
+      "How long does it take?",
+      "Can I return it?",
+      "how do I have to pack it",
+    ])
+      expect(asksHowTo(q, "en")).toBe(false);
+    expect(asksHowTo("How do I return a rug?", "de")).toBe(false);
+  });
+
+  it("finds instructions, conditional instructions and where a setting is", () => {
+    for (const s of [
+      "To start a return, open the Orders page of your account and click Return items.",
+      "If an item arrives damaged, send us a photo within 14 days.",
+      "You can delete your account under Account settings, then Privacy, then Delete account.",
+      "Click Unsubscribe at the bottom of any newsletter email.",
+    ])
+      expect(statesSteps(s)).toBe(true);
+    for (const s of [
+      "You can return any item within 30 days of delivery.",
+      "Deleting your account erases your order history; open orders must be delivered first.",
+      "We refund the item price within 5 business days.",
+    ])
+      expect(statesSteps(s)).toBe(false);
   });
 });

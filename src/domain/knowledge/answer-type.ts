@@ -130,6 +130,26 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
 const PROCEDURE =
   /^\W*how (?:do|can|could|should|would) (?:i|we|you)\b(?! (?:have|need|wait)\b)|\b(?:check|see|find out|look up|view)(?: \w+)? how (?:much|long|many)\b/;
 
+/** A question that asks how to do something ("how do I return a rug?", "how can we change the address?"). */
+const HOW_TO = /^\W*how (?:do|can|could|should|would) (?:i|we)\b(?! (?:have|need|wait|know)\b)/;
+
+/**
+ * A sentence that says what to do: an instruction ("Click Unsubscribe", "To start a return, open the Orders page",
+ * "If it arrives damaged, send us a photo") or where the setting is ("under Account settings, then Privacy").
+ */
+const STEPS =
+  /^(?:(?:to|if|when|once) [^,.]+, )?(?:please )?(?:click|tap|press|select|choose|open|go|visit|sign|log|enter|fill|follow|print|attach|drop|send|email|contact|call|start|turn|use|request|download)\b|\b(?:click|tap)\b|\bunder [^,.]+, then\b/i;
+
+/** Whether a question asks how to do something, so that a sentence saying what to do answers it first. English only. */
+export function asksHowTo(question: string, language: string): boolean {
+  return language === "en" && HOW_TO.test(question.toLowerCase().replaceAll("’", "'").trim());
+}
+
+/** Whether a sentence says what to do (see STEPS). */
+export function statesSteps(sentence: string): boolean {
+  return STEPS.test(sentence.trim());
+}
+
 /** The kind of fact a question asks for, or null when its wording does not say (or the language has no cues). */
 export function expectedAnswer(question: string, language: string): ExpectedAnswer | null {
   const rules = RULES[language];

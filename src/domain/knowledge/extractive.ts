@@ -1,7 +1,14 @@
 // Extractive answers: the few sentences of the best passages that answer the question, each cited to its passage.
 
 import { type Analyzer, analyzerFor } from "./analyzer.ts";
-import { durationQualifies, type ExpectedAnswer, expectedAnswer, statesAnswer } from "./answer-type.ts";
+import {
+  asksHowTo,
+  durationQualifies,
+  type ExpectedAnswer,
+  expectedAnswer,
+  statesAnswer,
+  statesSteps,
+} from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
 import type { Passage } from "./knowledge-index.ts";
 
@@ -80,6 +87,9 @@ export function buildExtractiveAnswer(
   const queryTerms = new Set(weights ? weights.keys() : analyzer.terms(question));
   const best = passages[0]!.score;
   const expected = expectedAnswer(question, analyzer.language);
+  // "How do I return a rug?" is answered by what to do ("To start a return, open the Orders page ..."), ahead of the
+  // rule that only says it can be done ("You can return any item within 30 days").
+  const howTo = asksHowTo(question, analyzer.language);
   // A question for a kind of fact reaches a little lower: the section that states it may rank below one whose heading
   // merely shares a word ("how many days until my parcel gets to Belgium": "Parcel lockers" over "Delivery times").
   // It also reaches two passages deeper for a section whose title or heading names what is asked: "how much is
@@ -178,7 +188,12 @@ export function buildExtractiveAnswer(
         passage: pi,
         position: si,
         relevance,
-        score: relevance * 1.0 + position * 0.2 + rank * 0.2 + length * 0.1,
+        score:
+          relevance * 1.0 +
+          position * 0.2 +
+          rank * 0.2 +
+          length * 0.1 +
+          (howTo && relevance > 0 && statesSteps(s) ? HOW_TO_BONUS : 0),
         chunkId: p.chunk.id,
         asked,
         listedRelevance: listedOverlap / queryMass,
@@ -421,6 +436,9 @@ function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
 }
 
 /** How deep in the ranking a policy passage may be and still make a record's question answerable. */
+/** What a sentence that says what to do gains in answering a how-to question: about a sentence's place ahead. */
+const HOW_TO_BONUS = 0.1;
+
 export const ASPECT_SEARCH_DEPTH = 5;
 
 /**

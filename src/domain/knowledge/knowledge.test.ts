@@ -516,6 +516,27 @@ describe("knowledge index", () => {
     });
   });
 
+  it("answers a how-to question with what to do before the rule that says it can be done", () => {
+    const returning = {
+      chunk: chunk(
+        "ret",
+        "Returns and refunds",
+        "You can return any item within 30 days of delivery, as long as it is unused. To start a return, open the Orders page of your account and click Return items.",
+        { heading: "Returning an item" },
+      ),
+      score: 3,
+      normScore: 0.4,
+      coverage: 0.4,
+      similarity: null,
+    };
+    const how = buildExtractiveAnswer("How do I return a rug?", [returning], "en")!;
+    expect(how.text).toBe(
+      "To start a return, open the Orders page of your account and click Return items. You can return any item within 30 days of delivery, as long as it is unused.",
+    );
+    // Whether it can be done is answered by the rule.
+    expect(buildExtractiveAnswer("Can I return a rug?", [returning], "en")!.text).toMatch(/^You can return/);
+  });
+
   describe("when the best sentence denies what the question asks", () => {
     // The short exceptions section outranks the rule on length; both say "return".
     const section = (id: string, heading: string, text: string, score: number) => ({

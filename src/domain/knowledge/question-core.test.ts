@@ -33,6 +33,10 @@ describe("questionCore", () => {
     expect(questionCore("and how much? Do you ship to France?", "en")).toBe(
       "and how much? Do you ship to France?",
     );
+    // So does "how do I do that?": what to do, of the question it points back to.
+    expect(questionCore("how do I do that? I want to return a rug", "en")).toBe(
+      "how do I do that? I want to return a rug",
+    );
   });
 
   it("drops the phrases that only frame a request, keeping what is asked", () => {
