@@ -145,6 +145,19 @@ describe("the AI responder does not go in circles", () => {
     expect(more.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "boundary"]);
   });
 
+  it("hands over instead of giving part of an answer it already gave", async () => {
+    const reset = new KnowledgeIndex();
+    reset.upsert([
+      testChunk(
+        "reset",
+        "Resetting your password",
+        "To reset your password, click Forgot password on the sign-in page. If the email does not arrive within ten minutes, check your spam folder.",
+      ),
+    ]);
+    const messages = await converse(["the password reset email never came", "yes I checked spam"], [], reset);
+    expect(messages.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "boundary"]);
+  });
+
   it("may give it again once a person has spoken since", async () => {
     const messages = await converse(
       ["How long does shipping take?", "agent: Anything else?", "How long does shipping take?"],

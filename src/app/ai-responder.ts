@@ -5,6 +5,8 @@ import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
 import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/answer/messages.ts";
 import { analyzerFor } from "../domain/knowledge/analyzer.ts";
+import { splitSentences } from "../domain/knowledge/chunker.ts";
+import { asksOwnQuestion } from "../domain/knowledge/question-core.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
@@ -136,22 +138,24 @@ function asksSomethingElse(rest: string): boolean {
 }
 
 /**
- * The customer's message the AI already gave this answer to, since a person last spoke; null when it has not. The
+ * What the customer asked when the AI already gave this answer, since a person last spoke ("" when nothing); null when
+ * it has not given it. The
  * customer coming back with a follow-up ("the tracking number doesn't show any update") and getting the same passages
  * again is a bot going in circles: the knowledge base has nothing more to say, so a person takes over instead.
  */
-function repeatedAnswerTo(history: readonly Message[], before: number, text: string): Message | null {
+function repeatedAnswerTo(history: readonly Message[], before: number, text: string): string | null {
+  // Part of an earlier answer is a repeat too: "If the email does not arrive within ten minutes, check your spam
+  // folder" again, to a customer who says they checked it.
+  const sentences = splitSentences(text);
+  if (sentences.length === 0) return null;
   for (let i = history.length - 1; i >= 0; i--) {
     const m = history[i] as Message;
     if (m.seq >= before) continue;
     if (m.author === "agent") return null;
-    if (
-      m.author === "ai" &&
-      m.meta?.kind === "answer" &&
-      (m.text === text || m.text.startsWith(`${text}\n\n`))
-    ) {
-      for (let j = i - 1; j >= 0; j--) if (history[j]?.author === "customer") return history[j] as Message;
-      return m;
+    if (m.author === "ai" && m.meta?.kind === "answer" && sentences.every((s) => m.text.includes(s))) {
+      for (let j = i - 1; j >= 0; j--)
+        if (history[j]?.author === "customer") return (history[j] as Message).text;
+      return "";
     }
   }
   return null;
@@ -163,6 +167,8 @@ function repeatedAnswerTo(history: readonly Message[], before: number, text: str
  * the lamp's "E27 bulb not included" again; the customer had missed it, and nothing is going in circles.
  */
 function answersNewQuestion(question: string, earlier: string, answer: string, language: string): boolean {
+  // "I checked spam" is no question: the customer did what the answer says, which then did not help.
+  if (!asksOwnQuestion(question)) return false;
   const analyzer = analyzerFor(language);
   const asked = analyzer.terms(question);
   if (asked.length === 0) return false;
@@ -275,10 +281,7 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
         case "answer":
           // The same answer again to the same question means it did not help; to a new subject it may just be right.
           const repeatedTo = result.newSubject ? null : repeatedAnswerTo(history, message.seq, result.text);
-          if (
-            repeatedTo !== null &&
-            !answersNewQuestion(question, repeatedTo.text, result.text, result.language)
-          )
+          if (repeatedTo !== null && !answersNewQuestion(question, repeatedTo, result.text, result.language))
             return {
               kind: "escalate",
               tier,
