@@ -135,6 +135,17 @@ describe("the AI responder does not go in circles", () => {
     // The customer missed the bulb in the first answer: the same answer is the right one.
     const missed = await converse(["Do you sell table lamps?", "is the bulb included?"], [], lamp);
     expect(missed.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "answer"]);
+    // "how long?" asks for the duration the answer states; asked again, it is going in circles.
+    const warranty = new KnowledgeIndex();
+    warranty.upsert([
+      testChunk("w", "Warranty", "Every product has a two-year warranty from the date of delivery."),
+    ]);
+    const long = await converse(
+      ["is there a warranty on the lamps?", "how long?", "how long?"],
+      [],
+      warranty,
+    );
+    expect(long.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "answer", null, "boundary"]);
     // A question about what the answer does not say gets the same passage again: the AI has nothing more, so a person
     // takes it.
     const more = await converse(

@@ -5,6 +5,7 @@ import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
 import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/answer/messages.ts";
 import { analyzerFor } from "../domain/knowledge/analyzer.ts";
+import { expectedAnswer, statesAnswer } from "../domain/knowledge/answer-type.ts";
 import { splitSentences } from "../domain/knowledge/chunker.ts";
 import { asksOwnQuestion } from "../domain/knowledge/question-core.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
@@ -163,10 +164,19 @@ function repeatedAnswerTo(history: readonly Message[], before: number, text: str
 
 /**
  * Whether an answer given before is the right answer to a new question: the question asks something the earlier one
- * did not, and the answer states every word of it. "is the bulb included?" after "do you sell lamps?" is answered by
- * the lamp's "E27 bulb not included" again; the customer had missed it, and nothing is going in circles.
+ * did not, and the answer states every word of it or the kind of fact it asks for. "is the bulb included?" after "do
+ * you sell lamps?" is answered by the lamp's "E27 bulb not included" again; the customer had missed it, and nothing
+ * is going in circles.
  */
 function answersNewQuestion(question: string, earlier: string, answer: string, language: string): boolean {
+  // "how long?" after "is there a warranty on the bedside table?" asks for the duration the answer states.
+  const kind = expectedAnswer(question, language)?.kind;
+  if (
+    kind !== undefined &&
+    kind !== expectedAnswer(earlier, language)?.kind &&
+    splitSentences(answer).some((s) => statesAnswer(kind, s, language))
+  )
+    return true;
   // "I checked spam" is no question: the customer did what the answer says, which then did not help.
   if (!asksOwnQuestion(question)) return false;
   const analyzer = analyzerFor(language);
