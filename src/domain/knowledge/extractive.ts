@@ -58,6 +58,11 @@ interface Candidate {
   position: number;
   relevance: number;
   score: number;
+  /**
+   * The score candidates are ordered by: `score` plus what a sentence saying every word of the question gains. Only
+   * the order: whether a sentence supports the lead is judged on `score`, which that bonus would raise out of reach.
+   */
+  order: number;
   chunkId: string;
   /** The question's terms this sentence contains. */
   asked: string[];
@@ -180,20 +185,26 @@ export function buildExtractiveAnswer(
       for (const t of terms) if (!queryTerms.has(t) && !titleTerms.has(t)) novel++;
       if (novel === 0) return;
       const relevance = overlap / queryMass;
+      // A sentence that says every word of the question ("Gift cards cannot be returned" for "Can I return a gift
+      // card?") answers it more surely than an earlier one of a higher-ranked section that says some of them.
+      let complete = queryTerms.size >= 3;
+      for (const t of queryTerms) if (complete && idfOf(t) > 0 && !terms.has(t)) complete = false;
       const position = 1 / (1 + si * 0.5);
       const rank = 1 / (1 + pi);
       const length = Math.min(1, terms.size / 6); // fragments ("Yes.") explain nothing on their own
+      const score =
+        relevance * 1.0 +
+        position * 0.2 +
+        rank * 0.2 +
+        length * 0.1 +
+        (howTo && relevance > 0 && statesSteps(s) ? HOW_TO_BONUS : 0);
       candidates.push({
         text: s,
         passage: pi,
         position: si,
         relevance,
-        score:
-          relevance * 1.0 +
-          position * 0.2 +
-          rank * 0.2 +
-          length * 0.1 +
-          (howTo && relevance > 0 && statesSteps(s) ? HOW_TO_BONUS : 0),
+        score,
+        order: score + (complete ? COMPLETE_BONUS : 0),
         chunkId: p.chunk.id,
         asked,
         listedRelevance: listedOverlap / queryMass,
@@ -218,7 +229,7 @@ export function buildExtractiveAnswer(
         candidates.splice(i, 1);
     }
   if (candidates.length === 0) return null;
-  candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
+  candidates.sort((a, b) => b.order - a.order || a.passage - b.passage || a.position - b.position);
   const pool = answerKindPool(candidates, expected);
   if (pool.length === 0) return null;
   ruleBeforeException(pool, question, analyzer);
@@ -438,6 +449,9 @@ function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
 /** How deep in the ranking a policy passage may be and still make a record's question answerable. */
 /** What a sentence that says what to do gains in answering a how-to question: about a sentence's place ahead. */
 const HOW_TO_BONUS = 0.1;
+
+/** What a sentence that says every word of the question gains: about a passage's rank and a sentence's place. */
+const COMPLETE_BONUS = 0.15;
 
 export const ASPECT_SEARCH_DEPTH = 5;
 

@@ -566,6 +566,24 @@ describe("knowledge index", () => {
       );
     });
 
+    it("answers from the sentence that says every word of the question over a higher-ranked section's first", () => {
+      // "Gift cards" ranks first on its heading; only the exceptions say whether one can be returned.
+      const giftCards = {
+        chunk: chunk(
+          "gift",
+          "Orders and payments",
+          "Gift cards are sold in values from 10 to 500 euros. You can check the balance of a gift card on our website.",
+          { documentId: "orders", heading: "Gift cards" },
+        ),
+        score: 3,
+        normScore: 0.4,
+        coverage: 0.4,
+        similarity: null,
+      };
+      const a = buildExtractiveAnswer("Can I return a gift card?", [giftCards, exceptions, rule], "en")!;
+      expect(a.text).toBe("Gift cards cannot be returned or exchanged for cash.");
+    });
+
     it("keeps the denial first when it names more of the question, or when the question asks what is denied", () => {
       const giftCard = buildExtractiveAnswer("Can I return a gift card?", [exceptions, rule], "en")!;
       expect(giftCard.text.startsWith("Gift cards cannot be returned")).toBe(true);
