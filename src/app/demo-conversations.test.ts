@@ -416,6 +416,37 @@ describe("conversations with the demo AI", () => {
     }
   });
 
+  it("keeps a customer with several questions in a row with the AI, and hands over when it would only repeat itself", async () => {
+    // "how do I do that?" asks for the steps of the return the customer named.
+    const returning = await chat(["I want to return a rug", "how do I do that?"]);
+    expect(returning.messages.at(-1)!.text).toMatch(/^To start a return, open the Orders page/);
+    // The bulb is in the first answer, which is given again; "great, and ..." says the answers helped.
+    const lamp = await chat([
+      "do you sell lamps?",
+      "how much is it?",
+      "is the bulb included?",
+      "great, and can I pay with klarna?",
+    ]);
+    expect(lamp.messages.at(-3)!.text).toMatch(/E27 bulb not included/);
+    expect(lamp.messages.at(-1)!.text).toMatch(/Klarna/);
+    expect(lamp.conversation.status).toBe("ai");
+    // The customer did what the answer says; saying it again would be going in circles.
+    const spam = await chat(["the password reset email never came", "yes I checked spam"]);
+    expect(spam.conversation.status).toBe("waiting_human");
+  });
+
+  it("answers what the customer asks, not the nearest words", async () => {
+    const giftCard = await chat(["Can I return a gift card?"]);
+    expect(giftCard.messages.at(-1)!.text).toMatch(/^Gift cards cannot be returned or exchanged for cash/);
+    const named = await chat([
+      "Hi, my name is Tom and I have a question about my invoice. Where can I find it?",
+    ]);
+    expect(named.messages.at(-1)!.text).toMatch(/^An invoice in PDF is attached/);
+    // Nothing says whether the table comes assembled; "no cost" in a returns sentence does not answer it.
+    const assembled = await chat(["how much does the dining table cost and does it come assembled?"]);
+    expect(assembled.messages.map((m) => m.text).join("\n")).not.toMatch(/replacement at no cost/);
+  });
+
   it("speaks French to a French customer all through the handover, system notices included", async () => {
     const { messages, conversation } = await chat(["Combien de temps prend la livraison en France ?"]);
     expect(conversation.language).toBe("fr");

@@ -162,6 +162,19 @@ export interface AnswerHooks {
 /** Marker the model is told to answer with when the passages do not support a reply. */
 export const CANNOT_ANSWER_MARKER = "CANNOT_ANSWER";
 
+/**
+ * Whether an answer to a question read with the one before it says a word of what the question itself asks beyond
+ * that one: true when it asks nothing more in words ("and how much?"), whose kind of fact the answer states.
+ */
+function speaksTo(found: ExtractiveAnswer, question: string, before: string, language: string): boolean {
+  const analyzer = analyzerFor(language);
+  const borrowed = new Set(analyzer.terms(before));
+  const own = analyzer.terms(question).filter((t) => !borrowed.has(t));
+  if (own.length === 0) return true;
+  const said = new Set(analyzer.terms(found.sentences.map((x) => x.text).join(" ")));
+  return own.some((t) => said.has(t));
+}
+
 /** Whether the chunk (its text, title or heading) holds one of the terms. */
 function holdsAnyOf(chunk: Passage["chunk"], terms: readonly string[], language: string): boolean {
   if (terms.length === 0) return false;
@@ -508,6 +521,9 @@ export class Answerer {
       // The part as asked decides the kind of fact ("how much"); the search holds what it points back to.
       const found = buildExtractiveAnswer(question, deep.passages, shown.language, weights);
       if (!found) return null;
+      // Read with the first, the second part borrows its subject, not what it asked: "does it come assembled?" after
+      // "how much does the dining table cost" is not answered by a sentence that only says "cost".
+      if (searched !== question && !speaksTo(found, question, first, shown.language)) return null;
       answers.push({
         found,
         passages: withQuoted(shown.passages.map(toRef), deep.passages, found.sentences),

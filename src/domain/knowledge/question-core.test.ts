@@ -53,6 +53,14 @@ describe("questionCore", () => {
     expect(questionCore("I ordered the wrong colour 20 minutes ago, can I change it?", "en")).toBe(
       "I ordered the wrong colour , can I change it?",
     );
+    // Who is asking is no word to look up: "Tom" outweighed "invoice", and the question was declined.
+    expect(
+      questionCore("Hi, my name is Tom and I have a question about my invoice. Where can I find it?", "en"),
+    ).toBe("and my invoice. Where can I find it?");
+    expect(questionCore("Hello, this is Anna here. How long does delivery take?", "en")).toBe(
+      "How long does delivery take?",
+    );
+    expect(questionCore("What is my name on the account?", "en")).toBe("What is my name on the account?");
   });
 
   it("drops a sentence that only says how the customer feels or asks for help, when another one asks", () => {

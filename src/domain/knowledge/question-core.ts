@@ -67,6 +67,9 @@ const EN: ConversationForms = {
       "i\\s+(?:really\\s+)?need(?:\\s+to)?",
       "(?:can|could)\\s+you\\s+(?:please\\s+)?help(?:\\s+me)?(?:\\s+(?:with|to))?",
       "please\\s+advise",
+      // Who is asking: "my name is Tom and ...", "this is Anna here".
+      "my\\s+name\\s+is\\s+[\\p{L}'’-]+",
+      `(?:this\\s+is|it${A}s)\\s+[\\p{L}'’-]+\\s+(?:here|speaking)`,
       // Dropping what came before: "never mind, how long does delivery take?"
       "never\\s*mind",
       "forget\\s+(?:it|that|about\\s+it)",
