@@ -11,6 +11,10 @@ const same = (a: string, b: string) => expect(terms(a)).toEqual(terms(b));
 describe("a customer's words for what the knowledge base names otherwise", () => {
   it("index as one term, in questions and passages alike", () => {
     same("my package", "my parcel");
+    same("will I get the shipping cost back?", "will I get the shipping cost refunded?");
+    same("the tracking hasn't updated", "the tracking hasn't changed");
+    // Only a cost comes back refunded: "get back to me" is a reply.
+    expect(terms("please get back to me")).not.toContain("refund");
     // "Do I need the original box?" asks about the packaging, which the stemmer already reads as the package.
     same("the original box", "the original packaging");
     same("remove my profile", "delete my profile");

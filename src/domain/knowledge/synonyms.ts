@@ -41,6 +41,11 @@ const EN: SynonymRules = {
       to: "twofactor",
     },
     { pattern: String.raw`money back`, to: "refund" },
+    // A cost one gets back is refunded: "will I get the shipping cost back?" is no "go back to the payment method".
+    {
+      pattern: String.raw`(?<=(?:get|gets|getting|got) (?:the |my |our |any |all )?(?:shipping |delivery |postage |return )?(?:costs?|fees?|charges?|postage|payment) )back`,
+      to: "refunded",
+    },
     // Where a return goes is on its label: "address" alone found the email address, "send" the damaged-item photo.
     {
       pattern: String.raw`return(?:s|ing)? address(?:es)?|send(?:ing)? (?:my |the |a |this |our )?returns?(?! label)`,
@@ -199,6 +204,7 @@ const EN: SynonymRules = {
       "crushed",
     ],
     ["exchange", "swap"],
+    ["change", "changed", "update", "updated"],
     ["wrong", "incorrect"],
     ["invoice", "receipt"],
     ["warranty", "guarantee"],
