@@ -368,17 +368,20 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
             actionReason && pendingAction
               ? [actionHandoverEntry(pendingAction.action, actionReason, pendingAction.params)]
               : null;
+          // The part of a two-question message the AI could answer is said before the handover of the rest.
+          const partial = result.partial;
           return {
             kind: "escalate",
             tier,
             reasons: [actionReason ? "action_failed" : "cannot_answer"],
-            text: result.boundaryMessage,
+            text: partial ? `${partial.text}\n\n${result.boundaryMessage}` : result.boundaryMessage,
             language: result.language,
             meta: boundaryMeta({
               reason: result.reason,
               detail: result.detail ?? null,
               usage: result.usage,
               ...(failedAction ? { actions: failedAction } : {}),
+              ...(partial ? { citations: partial.citations, partlyAnswered: true } : {}),
             }),
           };
         }

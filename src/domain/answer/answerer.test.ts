@@ -129,6 +129,25 @@ describe("embedded answerer, follow-ups", () => {
     expect(r.kind === "answer" ? r.text : r.kind).toMatch(/^To start a return, open the Orders page/);
   });
 
+  it("answers the one of two questions it can, and hands the other over with that answer", async () => {
+    const r = await new Answerer({ retriever: shop }).answer({
+      text: "What is the warranty on furniture and can I pay with Bitcoin?",
+      language: "en",
+    });
+    expect(r).toMatchObject({ kind: "cannot_answer", reason: "not_in_knowledge_base" });
+    if (r.kind === "cannot_answer") {
+      expect(r.partial?.text).toMatch(/five-year warranty/);
+      expect(r.partial?.citations.map((x) => x.documentId)).toEqual(["warranty"]);
+    }
+    // Neither answerable: a plain handover, with nothing said first.
+    const neither = await new Answerer({ retriever: shop }).answer({
+      text: "Can I pay with Bitcoin and do you have a shop in Paris?",
+      language: "en",
+    });
+    expect(neither).toMatchObject({ kind: "cannot_answer" });
+    if (neither.kind === "cannot_answer") expect(neither.partial).toBeUndefined();
+  });
+
   it("searches the message as written without word similarity or earlier question", async () => {
     const plain = await new Answerer({ retriever: shop }).answer({
       text: "what about lamps?",

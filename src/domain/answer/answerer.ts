@@ -94,6 +94,14 @@ export type CannotAnswerReason =
   | "action_failed"
   | "action_incomplete";
 
+/** Both questions of a message answered (`unanswered` null), or one, with the other as asked. */
+interface EachAnswered {
+  text: string;
+  citations: Citation[];
+  passages: PassageRef[];
+  unanswered: string | null;
+}
+
 export type AnswerResult =
   | {
       kind: "answer";
@@ -116,6 +124,11 @@ export type AnswerResult =
       kind: "cannot_answer";
       boundaryMessage: string;
       reason: CannotAnswerReason;
+      /**
+       * The answer to the part of a two-question message the knowledge base does answer, said before the handover of
+       * the other part; absent otherwise.
+       */
+      partial?: { text: string; citations: Citation[] };
       /** For agents, never the customer: the model's own reason when it called escalate_to_human. */
       detail?: string;
       passages: PassageRef[];
@@ -321,7 +334,7 @@ export class Answerer {
       reason: CannotAnswerReason,
       kind: BoundaryKind,
       usage: TokenUsage | null = null,
-    ): AnswerResult => ({
+    ): Extract<AnswerResult, { kind: "cannot_answer" }> => ({
       kind: "cannot_answer",
       boundaryMessage: boundaryMessage(kind, language),
       reason,
@@ -334,6 +347,31 @@ export class Answerer {
     // Embedded mode cannot translate: knowledge in another language is no answer for this customer.
     if (retrieval.languageFallback && !this.llm)
       return cannot("language_unsupported", "language_unsupported");
+    // Two questions in one message are answered one by one in the embedded mode; when only one can be, its answer
+    // goes with the handover of the other: "how much does the dining table cost and does it come assembled?" gets the
+    // price, and a person the assembly.
+    const each =
+      this.llm || followUp ? null : await this.answerEachQuestion(request.text, search, topK, language);
+    if (each !== null) {
+      const found = { text: each.text, citations: each.citations };
+      if (each.unanswered !== null)
+        return {
+          ...cannot("not_in_knowledge_base", "cannot_answer"),
+          passages: each.passages,
+          partial: found,
+        };
+      return {
+        kind: "answer",
+        ...found,
+        passages: each.passages,
+        mode: "extractive",
+        language,
+        decision,
+        usage: null,
+        fallback: null,
+        newSubject: false,
+      };
+    }
     if (!decision.answerable && !actionWanted) {
       const reason: CannotAnswerReason =
         decision.reason === "empty_knowledge_base"
@@ -360,23 +398,8 @@ export class Answerer {
       fallback,
       newSubject: followUp?.newSubject ?? false,
     });
-    if (!this.llm) {
-      const both = followUp ? null : await this.answerEachQuestion(request.text, search, topK, language);
-      if (both)
-        return {
-          kind: "answer",
-          text: both.text,
-          citations: both.citations,
-          passages: both.passages,
-          mode: "extractive",
-          language,
-          decision,
-          usage: null,
-          fallback: null,
-          newSubject: false,
-        };
+    if (!this.llm)
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
-    }
 
     const generated = await this.generate(
       request,
@@ -492,20 +515,22 @@ export class Answerer {
   /**
    * A message that asks two questions ("How long does delivery take and how much does it cost?") answered one by
    * one, the second read with the first when it points back ("it" is delivery; "does it cover scratches?" is about
-   * the warranty). Null unless both are answerable: then the one answer for the whole message stands. Embedded mode
-   * only; a model answers both from the passages.
+   * the warranty). When only one is answerable, its answer comes with the other question, which a person takes (see
+   * EachAnswered); null when neither is, or the message asks one question. Embedded mode only; a model answers both
+   * from the passages.
    */
   private async answerEachQuestion(
     text: string,
     search: (text: string) => Retrieval | Promise<Retrieval>,
     topK: (r: Retrieval) => Retrieval,
     language: string,
-  ): Promise<{ text: string; citations: Citation[]; passages: PassageRef[] } | null> {
+  ): Promise<EachAnswered | null> {
     if (language !== "en") return null;
     const parts = compoundQuestions(text);
     if (parts === null) return null;
     const [first, second] = parts;
     const answers: { found: ExtractiveAnswer; passages: PassageRef[] }[] = [];
+    let unanswered: string | null = null;
     for (const [question, searched] of [
       [first, first],
       [
@@ -516,14 +541,17 @@ export class Answerer {
     ] as const) {
       const deep = await search(searched);
       const shown = topK(deep);
-      if (!decideAnswerable(shown, this.policy).answerable) return null;
       const weights = new Map(shown.queryTerms.map((t, i) => [t, shown.queryIdf[i]!] as const));
       // The part as asked decides the kind of fact ("how much"); the search holds what it points back to.
-      const found = buildExtractiveAnswer(question, deep.passages, shown.language, weights);
-      if (!found) return null;
+      const found = decideAnswerable(shown, this.policy).answerable
+        ? buildExtractiveAnswer(question, deep.passages, shown.language, weights)
+        : null;
       // Read with the first, the second part borrows its subject, not what it asked: "does it come assembled?" after
       // "how much does the dining table cost" is not answered by a sentence that only says "cost".
-      if (searched !== question && !speaksTo(found, question, first, shown.language)) return null;
+      if (!found || (searched !== question && !speaksTo(found, question, first, shown.language))) {
+        unanswered = question;
+        continue;
+      }
       answers.push({
         found,
         passages: withQuoted(shown.passages.map(toRef), deep.passages, found.sentences),
@@ -539,7 +567,7 @@ export class Answerer {
         if (!citations.some((k) => k.documentId === c.documentId && k.source === c.source)) citations.push(c);
       for (const p of shown) if (!passages.some((k) => k.chunkId === p.chunkId)) passages.push(p);
     }
-    return { text: sentences.join(" "), citations, passages };
+    return answers.length === 0 ? null : { text: sentences.join(" "), citations, passages, unanswered };
   }
 
   /** A follow-up read as the question it continues with its subject after it (followUpWithSubject). */
