@@ -154,6 +154,13 @@ export const PHRASES: ReadonlyMap<string, number> = new Map([
   ["works well", 1.8],
   ["very well", 1.6],
   ["not only", 0],
+  // The spam folder is where a support answer sends the customer to look, not a complaint: "I checked spam".
+  ["spam folder", 0],
+  ["spam filter", 0],
+  ["junk folder", 0],
+  ["check spam", 0],
+  ["checked spam", 0],
+  ["checking spam", 0],
 ]);
 
 /** Emoji valences, written for Tandem on the same -4..+4 scale; the variation selector is stripped before lookup. */

@@ -74,6 +74,9 @@ describe("scoreSentiment", () => {
     expect(score("can't wait for the new version")).toBeGreaterThan(0.3);
     expect(score("the app is still not working")).toBeLessThan(-0.3);
     expect(score("I'm fed up")).toBeLessThan(-0.3);
+    // Where the reset email may be is no complaint; spam itself still is.
+    expect(score("I checked spam, it is not in the spam folder")).toBe(0);
+    expect(score("so much spam from you")).toBeLessThan(0);
   });
 
   it("reads elongated words as their base word, a little stronger", () => {
