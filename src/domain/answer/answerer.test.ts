@@ -129,6 +129,43 @@ describe("embedded answerer, follow-ups", () => {
     expect(r.kind === "answer" ? r.text : r.kind).toMatch(/^To start a return, open the Orders page/);
   });
 
+  it("answers a question that points back from the passage the last answer was quoted from", async () => {
+    const returns = new KnowledgeIndex();
+    returns.upsert([
+      c(
+        "general",
+        "Returning an item",
+        "You can return any item within 30 days of delivery. To start a return, open the Orders page.",
+      ),
+      c(
+        "damaged",
+        "Damaged or wrong items",
+        "If an item arrives damaged, send us a photo within 14 days. We send a replacement at no cost, and you do not need to return the damaged item.",
+      ),
+    ]);
+    const history = [
+      { role: "customer" as const, text: "my lamp arrived damaged" },
+      {
+        role: "ai" as const,
+        text: "If an item arrives damaged, send us a photo within 14 days.\n\nDid that solve it?",
+      },
+    ];
+    const r = await new Answerer({ retriever: returns }).answer({
+      text: "do I have to send it back?",
+      language: "en",
+      history,
+    });
+    expect(r.kind === "answer" ? r.text : r.kind).toBe(
+      "We send a replacement at no cost, and you do not need to return the damaged item.",
+    );
+    // Alone, it is the general rule.
+    const alone = await new Answerer({ retriever: returns }).answer({
+      text: "do I have to send it back?",
+      language: "en",
+    });
+    expect(alone.kind === "answer" ? alone.text : alone.kind).toMatch(/^You can return any item/);
+  });
+
   it("answers the one of two questions it can, and hands the other over with that answer", async () => {
     const r = await new Answerer({ retriever: shop }).answer({
       text: "What is the warranty on furniture and can I pay with Bitcoin?",

@@ -7,6 +7,7 @@ import type { ChatMessage, Llm, TokenUsage, ToolCall, ToolSpec } from "../../por
 import type { ActionDialog, ActionStep, CustomerIdentity, PendingAction } from "../actions/dialog.ts";
 import { type ActionDefinition, actionToolSpecs } from "../actions/registry.ts";
 import { analyzerFor } from "../knowledge/analyzer.ts";
+import { splitSentences } from "../knowledge/chunker.ts";
 import {
   type AnswerabilityDecision,
   type AnswerabilityPolicy,
@@ -186,6 +187,12 @@ function speaksTo(found: ExtractiveAnswer, question: string, before: string, lan
   if (own.length === 0) return true;
   const said = new Set(analyzer.terms(found.sentences.map((x) => x.text).join(" ")));
   return own.some((t) => said.has(t));
+}
+
+/** Whether the chunk (its text, title or heading) holds every one of the terms. */
+function holdsEveryOf(chunk: Passage["chunk"], terms: readonly string[], language: string): boolean {
+  const held = new Set(analyzerFor(language).terms(`${chunk.title} ${chunk.heading} ${chunk.text}`));
+  return terms.every((t) => held.has(t));
 }
 
 /** Whether the chunk (its text, title or heading) holds one of the terms. */
@@ -386,7 +393,10 @@ export class Answerer {
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
     /** The extractive answer; `fallback` says why LLM mode fell back to it. */
-    const quote = (found: ExtractiveAnswer, fallback: string | null): AnswerResult => ({
+    const quote = (
+      found: ExtractiveAnswer,
+      fallback: string | null,
+    ): Extract<AnswerResult, { kind: "answer" }> => ({
       kind: "answer",
       text: found.text,
       citations: found.citations,
@@ -398,8 +408,15 @@ export class Answerer {
       fallback,
       newSubject: followUp?.newSubject ?? false,
     });
-    if (!this.llm)
+    if (!this.llm) {
+      const onTopic = followUp ? null : await this.fromEarlierPassage(request, retrieval, search);
+      if (onTopic !== null)
+        return {
+          ...quote(onTopic.found, null),
+          passages: withQuoted(passages, [onTopic.passage], onTopic.found.sentences),
+        };
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
+    }
 
     const generated = await this.generate(
       request,
@@ -598,6 +615,40 @@ export class Answerer {
     if (!top || !isRecordText(top.chunk.text) || !decideAnswerable(r, this.policy).answerable) return null;
     const text = nameInPlaceOfTitle(question, top.chunk.title, subject);
     return text === null ? null : { text, newSubject: true };
+  }
+
+  /**
+   * A short message that points back with a pronoun ("do I have to send it back?" right after the answer about an
+   * item that arrived damaged) asks about what the AI just answered, though it also reads as a question of its own
+   * (the general return rule): the policy passage that answer was quoted from answers it, when that passage holds
+   * every word the message asks. Null otherwise, and for a catalogue row, whose pronoun pronounReferent reads as the
+   * product.
+   */
+  private async fromEarlierPassage(
+    request: AnswerRequest,
+    own: Retrieval,
+    search: (text: string) => Retrieval | Promise<Retrieval>,
+  ): Promise<{ found: ExtractiveAnswer; passage: Passage } | null> {
+    if (!readsWithHistory(request) || !pointsWithPronoun(request.text) || own.queryTerms.length === 0)
+      return null;
+    const history = request.history ?? [];
+    const last = history.length - 1;
+    const answer = history[last];
+    const asked = history[last - 1];
+    if (answer?.role !== "ai" || asked?.role !== "customer") return null;
+    const quoted = splitSentences(answer.text)[0];
+    if (quoted === undefined) return null;
+    // The passage the answer's first sentence was quoted from, as the customer's question finds it again.
+    const passage = (await search(asked.text)).passages.find((p) => p.chunk.text.includes(quoted));
+    if (
+      passage === undefined ||
+      isRecordText(passage.chunk.text) ||
+      !holdsEveryOf(passage.chunk, own.queryTerms, own.language)
+    )
+      return null;
+    const weights = new Map(own.queryTerms.map((t, i) => [t, own.queryIdf[i]!] as const));
+    const found = buildExtractiveAnswer(own.question, [passage], own.language, weights);
+    return found === null ? null : { found, passage };
   }
 
   /**
