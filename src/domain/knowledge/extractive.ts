@@ -230,7 +230,11 @@ export function buildExtractiveAnswer(
     }
   if (candidates.length === 0) return null;
   candidates.sort((a, b) => b.order - a.order || a.passage - b.passage || a.position - b.position);
-  const pool = answerKindPool(candidates, expected);
+  // The best passage speaks for the question when it is the row of the thing asked about, or its title or heading
+  // names a word asked ("Shipping and delivery" for "How long does shipping take?").
+  const bestSpeaks =
+    isRecordText(usable[0]!.chunk.text) || [...titlesOf(usable[0]!)].some((t) => queryTerms.has(t));
+  const pool = answerKindPool(candidates, expected, bestSpeaks);
   if (pool.length === 0) return null;
   ruleBeforeException(pool, question, analyzer);
 
@@ -393,13 +397,18 @@ function sectionTermsOf(p: Passage, analyzer: Analyzer): string[] {
  * The candidates that may be chosen, best first. A question that asks for a kind of fact ("how long", "how much")
  * is answered by sentences that state one: "How much does shipping to France cost?" leads with "Standard delivery
  * costs 4.95 euros", not the parcel-locker sentence that merely names France. A sentence qualifies when it shares
- * a word with the question or belongs to the best passage (a record's "Price eur: 249." names nothing asked); when
- * none states the kind, the ranking decides alone.
+ * a word with the question, or belongs to the best passage when that passage speaks for the question: a catalogue
+ * row's "Price eur: 249." names nothing asked, being about the thing asked about. A sentence of a passage that
+ * shares no word with the question does not: "We answer warranty claims within three business days" is no answer to
+ * "how long until the replacement comes?". When none qualifies there is no answer.
  */
-function answerKindPool(candidates: Candidate[], expected: ExpectedAnswer | null): Candidate[] {
+function answerKindPool(
+  candidates: Candidate[],
+  expected: ExpectedAnswer | null,
+  bestSpeaks: boolean,
+): Candidate[] {
   if (!expected) return candidates;
-  const typed = candidates.filter((c) => c.typed === true && (c.relevance > 0 || c.passage === 0));
-  return typed;
+  return candidates.filter((c) => c.typed === true && (c.relevance > 0 || (c.passage === 0 && bestSpeaks)));
 }
 
 /**

@@ -516,6 +516,25 @@ describe("knowledge index", () => {
     });
   });
 
+  it("gives no duration of something else to a how-long question, though it is in the best passage", () => {
+    const claims = {
+      chunk: chunk(
+        "claims",
+        "Warranty",
+        "We answer warranty claims within three business days. A defective item is repaired or replaced.",
+      ),
+      score: 2,
+      normScore: 0.3,
+      coverage: 0.46,
+      similarity: null,
+    };
+    expect(buildExtractiveAnswer("how long until the replacement comes?", [claims], "en")).toBeNull();
+    // Asked of what the passage is about, it answers.
+    expect(buildExtractiveAnswer("how long does a warranty claim take?", [claims], "en")!.text).toMatch(
+      /^We answer warranty claims within three business days/,
+    );
+  });
+
   it("answers a how-to question with what to do before the rule that says it can be done", () => {
     const returning = {
       chunk: chunk(
