@@ -117,10 +117,10 @@ const EN: SynonymRules = {
       to: "change",
     },
     // A customer's own reason for sending something back ("if I don't like it", "I changed my mind", "it doesn't fit
-    // my room") says why, not what is asked: each of its words counted against the returns policy, which takes
+    // my room", "if it doesn't fit") says why, not what is asked: each of its words counted against the returns policy, which takes
     // returns for any reason. A complaint about the thing itself ("it's too small") is left to be read as one.
     {
-      pattern: String.raw`(?:if|because|since|as) (?:i|we|they|he|she) (?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:like|love|want|need|use) (?:it|them|this|that)(?: anymore| any more)?|(?:i|we) (?:have |'ve )?changed (?:my|our) minds?(?: about)?|(?:it |they )?(?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:fit|suit|match|go with) (?:my|our|the|in) (?:\S+ ){0,2}?(?:room|space|home|house|flat|apartment|decor|interior)`,
+      pattern: String.raw`(?:if|because|since|as) (?:i|we|they|he|she) (?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:like|love|want|need|use) (?:it|them|this|that)(?: anymore| any more)?|(?:i|we) (?:have |'ve )?changed (?:my|our) minds?(?: about)?|(?:it |they )?(?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:fit|suit|match|go with) (?:my|our|the|in) (?:\S+ ){0,2}?(?:room|space|home|house|flat|apartment|decor|interior)|(?:if|because|since|as|in case) (?:it|they) (?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:fit|suit)(?: (?:me|us|him|her|them|well))?`,
       to: "",
     },
     // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
