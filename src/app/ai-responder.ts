@@ -381,7 +381,8 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
               detail: result.detail ?? null,
               usage: result.usage,
               ...(failedAction ? { actions: failedAction } : {}),
-              ...(partial ? { citations: partial.citations, partlyAnswered: true } : {}),
+              // The agent sees which question is still open.
+              ...(partial ? { citations: partial.citations, unansweredQuestion: partial.unanswered } : {}),
             }),
           };
         }

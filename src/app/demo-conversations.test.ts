@@ -451,7 +451,7 @@ describe("conversations with the demo AI", () => {
     const assembled = await chat(["how much does the dining table cost and does it come assembled?"]);
     const handover = assembled.messages.find((m) => m.author === "ai")!;
     expect(handover.text).toMatch(/^Price eur: 1190\.\n\nI can't fully resolve this/);
-    expect(handover.meta).toMatchObject({ kind: "boundary", partlyAnswered: true });
+    expect(handover.meta).toMatchObject({ kind: "boundary", unansweredQuestion: "does it come assembled?" });
     expect(assembled.conversation.status).toBe("waiting_human");
   });
 

@@ -127,9 +127,9 @@ export type AnswerResult =
       reason: CannotAnswerReason;
       /**
        * The answer to the part of a two-question message the knowledge base does answer, said before the handover of
-       * the other part; absent otherwise.
+       * the other part (`unanswered`, as asked); absent otherwise.
        */
-      partial?: { text: string; citations: Citation[] };
+      partial?: { text: string; citations: Citation[]; unanswered: string };
       /** For agents, never the customer: the model's own reason when it called escalate_to_human. */
       detail?: string;
       passages: PassageRef[];
@@ -365,7 +365,7 @@ export class Answerer {
         return {
           ...cannot("not_in_knowledge_base", "cannot_answer"),
           passages: each.passages,
-          partial: found,
+          partial: { ...found, unanswered: each.unanswered },
         };
       return {
         kind: "answer",
