@@ -13,6 +13,8 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("my package", "my parcel");
     same("will I get the shipping cost back?", "will I get the shipping cost refunded?");
     same("the tracking hasn't updated", "the tracking hasn't changed");
+    same("is there anything faster?", "is there express delivery?");
+    same("do you have a quicker shipping option", "do you have a express delivery option");
     // Only a cost comes back refunded: "get back to me" is a reply.
     expect(terms("please get back to me")).not.toContain("refund");
     // "Do I need the original box?" asks about the packaging, which the stemmer already reads as the package.

@@ -123,6 +123,11 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:if|because|since|as) (?:i|we|they|he|she) (?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:like|love|want|need|use) (?:it|them|this|that)(?: anymore| any more)?|(?:i|we) (?:have |'ve )?changed (?:my|our) minds?(?: about)?|(?:it |they )?(?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:fit|suit|match|go with) (?:my|our|the|in) (?:\S+ ){0,2}?(?:room|space|home|house|flat|apartment|decor|interior)|(?:if|because|since|as|in case) (?:it|they) (?:do ?n['o]?t|does ?n['o]?t|did ?n['o]?t) (?:really )?(?:fit|suit)(?: (?:me|us|him|her|them|well))?`,
       to: "",
     },
+    // Something faster than standard delivery is express: "that's too slow, is there anything faster?"
+    {
+      pattern: String.raw`(?:anything|something|any(?:thing)? way|a way) (?:faster|quicker)|(?:faster|quicker) (?:delivery|shipping|option|options|way)`,
+      to: "express delivery",
+    },
     // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
     // and "shipping" pulled the answer to where the shop ships.
     { pattern: String.raw`returns? (?:shipping|postage|delivery)`, to: "return" },
