@@ -125,7 +125,7 @@ const EN: SynonymRules = {
     },
     // Something faster than standard delivery is express: "that's too slow, is there anything faster?"
     {
-      pattern: String.raw`(?:anything|something|any(?:thing)? way|a way) (?:faster|quicker)|(?:faster|quicker) (?:delivery|shipping|option|options|way)`,
+      pattern: String.raw`(?:anything|something) (?:faster|quicker)|(?:faster|quicker) (?:delivery|shipping)`,
       to: "express delivery",
     },
     // Shipping a return back is the return: "who pays for return shipping from the UK" is about what returns cost,
