@@ -7,7 +7,7 @@ import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/
 import { analyzerFor } from "../domain/knowledge/analyzer.ts";
 import { expectedAnswer, statesAnswer } from "../domain/knowledge/answer-type.ts";
 import { splitSentences } from "../domain/knowledge/chunker.ts";
-import { asksOwnQuestion } from "../domain/knowledge/question-core.ts";
+import { asksOwnQuestion, topicTerms } from "../domain/knowledge/question-core.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
@@ -180,7 +180,7 @@ function answersNewQuestion(question: string, earlier: string, answer: string, l
   // "I checked spam" is no question: the customer did what the answer says, which then did not help.
   if (!asksOwnQuestion(question)) return false;
   const analyzer = analyzerFor(language);
-  const asked = analyzer.terms(question);
+  const asked = topicTerms(analyzer.terms(question), language);
   if (asked.length === 0) return false;
   const before = new Set(analyzer.terms(earlier));
   const stated = new Set(analyzer.terms(answer));

@@ -434,6 +434,10 @@ describe("conversations with the demo AI", () => {
     const stained = await chat(["my rug arrived with a stain on it", "do I have to send it back?"]);
     expect(stained.messages.at(-1)!.text).toMatch(/you do not need to return the damaged item/);
     expect(stained.messages.at(-1)!.text).not.toMatch(/within 30 days/);
+    const instead = await chat(["my order arrived damaged", "can I get a refund instead?"]);
+    expect(instead.messages.at(-1)!.text).toMatch(/^We send a replacement at no cost, or a full refund/);
+    const deleting = await chat(["how do I delete my account?", "what happens to my orders then?"]);
+    expect(deleting.messages.at(-1)!.text).toMatch(/^Deleting your account erases your order history/);
     // The customer did what the answer says; saying it again would be going in circles.
     const spam = await chat(["the password reset email never came", "yes I checked spam"]);
     expect(spam.conversation.status).toBe("waiting_human");

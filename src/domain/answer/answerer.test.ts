@@ -158,6 +158,15 @@ describe("embedded answerer, follow-ups", () => {
     expect(r.kind === "answer" ? r.text : r.kind).toBe(
       "We send a replacement at no cost, and you do not need to return the damaged item.",
     );
+    // "instead" points back too; and a question the knowledge base does not answer alone may be answered there.
+    const instead = await new Answerer({ retriever: returns }).answer({
+      text: "can I get a replacement instead?",
+      language: "en",
+      history,
+    });
+    expect(instead.kind === "answer" ? instead.text : instead.kind).toMatch(
+      /^We send a replacement at no cost/,
+    );
     // Alone, it is the general rule.
     const alone = await new Answerer({ retriever: returns }).answer({
       text: "do I have to send it back?",

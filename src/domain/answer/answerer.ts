@@ -22,13 +22,14 @@ import {
   isRecordText,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
-import { askedSentences, compoundQuestions } from "../knowledge/question-core.ts";
+import { askedSentences, compoundQuestions, topicTerms } from "../knowledge/question-core.ts";
 import {
   continuedQuestion,
   followUpSubject,
   followUpWithSubject,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
+  pointsBack,
   pointsWithPronoun,
   resolveFollowUp,
   resolveReference,
@@ -379,6 +380,22 @@ export class Answerer {
         newSubject: false,
       };
     }
+    // A short message that points back is answered from the passage the last answer was quoted from, when it can be,
+    // whether or not it also reads as a question of its own.
+    const onTopic = this.llm || followUp ? null : await this.fromEarlierPassage(request, retrieval, search);
+    if (onTopic !== null)
+      return {
+        kind: "answer",
+        text: onTopic.found.text,
+        citations: onTopic.found.citations,
+        passages: withQuoted(passages, [onTopic.passage], onTopic.found.sentences),
+        mode: "extractive",
+        language,
+        decision: onTopic.decision,
+        usage: null,
+        fallback: null,
+        newSubject: false,
+      };
     if (!decision.answerable && !actionWanted) {
       const reason: CannotAnswerReason =
         decision.reason === "empty_knowledge_base"
@@ -408,15 +425,8 @@ export class Answerer {
       fallback,
       newSubject: followUp?.newSubject ?? false,
     });
-    if (!this.llm) {
-      const onTopic = followUp ? null : await this.fromEarlierPassage(request, retrieval, search);
-      if (onTopic !== null)
-        return {
-          ...quote(onTopic.found, null),
-          passages: withQuoted(passages, [onTopic.passage], onTopic.found.sentences),
-        };
+    if (!this.llm)
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
-    }
 
     const generated = await this.generate(
       request,
@@ -618,8 +628,8 @@ export class Answerer {
   }
 
   /**
-   * A short message that points back with a pronoun ("do I have to send it back?" right after the answer about an
-   * item that arrived damaged) asks about what the AI just answered, though it also reads as a question of its own
+   * A short message that points back ("do I have to send it back?", "can I get a refund instead?" right after the
+   * answer about an item that arrived damaged) asks about what the AI just answered, though it also reads as a question of its own
    * (the general return rule): the policy passage that answer was quoted from answers it, when that passage holds
    * every word the message asks. Null otherwise, and for a catalogue row, whose pronoun pronounReferent reads as the
    * product.
@@ -628,9 +638,8 @@ export class Answerer {
     request: AnswerRequest,
     own: Retrieval,
     search: (text: string) => Retrieval | Promise<Retrieval>,
-  ): Promise<{ found: ExtractiveAnswer; passage: Passage } | null> {
-    if (!readsWithHistory(request) || !pointsWithPronoun(request.text) || own.queryTerms.length === 0)
-      return null;
+  ): Promise<{ found: ExtractiveAnswer; passage: Passage; decision: AnswerabilityDecision } | null> {
+    if (!readsWithHistory(request) || !pointsBack(request.text) || own.queryTerms.length === 0) return null;
     const history = request.history ?? [];
     const last = history.length - 1;
     const answer = history[last];
@@ -639,16 +648,18 @@ export class Answerer {
     const quoted = splitSentences(answer.text)[0];
     if (quoted === undefined) return null;
     // The passage the answer's first sentence was quoted from, as the customer's question finds it again.
-    const passage = (await search(asked.text)).passages.find((p) => p.chunk.text.includes(quoted));
+    const earlier = await search(asked.text);
+    const passage = earlier.passages.find((p) => p.chunk.text.includes(quoted));
     if (
       passage === undefined ||
       isRecordText(passage.chunk.text) ||
-      !holdsEveryOf(passage.chunk, own.queryTerms, own.language)
+      !holdsEveryOf(passage.chunk, topicTerms(own.queryTerms, own.language), own.language)
     )
       return null;
     const weights = new Map(own.queryTerms.map((t, i) => [t, own.queryIdf[i]!] as const));
     const found = buildExtractiveAnswer(own.question, [passage], own.language, weights);
-    return found === null ? null : { found, passage };
+    // The decision reported is the one that answered the earlier question from this passage.
+    return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };
   }
 
   /**

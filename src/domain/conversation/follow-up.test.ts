@@ -5,6 +5,7 @@ import {
   followUpWithSubject,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
+  pointsBack,
   refersBack,
   resolveFollowUp,
   resolveReference,
@@ -237,5 +238,22 @@ describe("a short question that names a product with a pronoun", () => {
         "Dune wool rug",
       ),
     ).toBeNull();
+  });
+});
+
+describe("a short message that points back at what was just said", () => {
+  it("points with a pronoun for a thing, or ends with 'instead', 'then' or 'in that case'", () => {
+    for (const text of [
+      "do I have to send it back?",
+      "can I get a refund instead?",
+      "what happens to my orders then?",
+      "can I pay by card in that case?",
+    ])
+      expect(pointsBack(text)).toBe(true);
+    for (const text of [
+      "how long does delivery take?",
+      "then how do I return my order if I never got an email about the return label from you?",
+    ])
+      expect(pointsBack(text)).toBe(false);
   });
 });

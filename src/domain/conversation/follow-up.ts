@@ -298,6 +298,18 @@ export function pointsWithPronoun(text: string): boolean {
   return pronounForAThing(text) !== null;
 }
 
+/** A short question that ends by pointing at what was just said: "can I get a refund instead?", "what then?". */
+const ENDS_POINTING_BACK_RE = /\b(?:instead|then|in that case)\W*$/i;
+
+/**
+ * Whether a short message is about what the conversation just said: a pronoun for a thing, or an ending that points
+ * back ("can I get a refund instead?" after the answer about damaged items).
+ */
+export function pointsBack(text: string): boolean {
+  if (pointsWithPronoun(text)) return true;
+  return (text.match(WORD_RE) ?? []).length <= MAX_POINTING_WORDS && ENDS_POINTING_BACK_RE.test(text.trim());
+}
+
 function pronounForAThing(text: string): RegExpExecArray | null {
   if ((text.match(WORD_RE) ?? []).length > MAX_POINTING_WORDS) return null;
   return THING_PRONOUN_RE.exec(text);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { askedSentences, compoundQuestions, questionCore, withoutGreeting } from "./question-core.ts";
+import {
+  askedSentences,
+  compoundQuestions,
+  questionCore,
+  topicTerms,
+  withoutGreeting,
+} from "./question-core.ts";
 
 describe("questionCore", () => {
   it("drops the greeting before the question and the thanks after it", () => {
@@ -158,5 +164,12 @@ describe("compoundQuestions", () => {
       "My lamp arrived broken. What should I do?",
     ])
       expect(compoundQuestions(text), text).toBeNull();
+  });
+});
+
+describe("what a question is about", () => {
+  it("leaves out the words that only frame it", () => {
+    expect(topicTerms(["happen", "order"], "en")).toEqual(["order"]);
+    expect(topicTerms(["happen", "order"], "xx")).toEqual(["happen", "order"]);
   });
 });

@@ -209,6 +209,17 @@ export function askedSentences(text: string): string | null {
   return [...asked, ...places].join(" ");
 }
 
+/** Words that frame a question rather than name what it is about ("what happens to my orders then?"), as analysed. */
+const FRAMING_TERMS: Record<string, ReadonlySet<string>> = {
+  en: new Set(analyzerFor("en").terms("happen happens happened happening")),
+};
+
+/** A question's terms without those that only frame it: what an answer must say to speak to it. */
+export function topicTerms(terms: readonly string[], language: string): string[] {
+  const framing = FRAMING_TERMS[baseLanguage(language)];
+  return framing ? terms.filter((t) => !framing.has(t)) : [...terms];
+}
+
 /** The words an English question opens with. */
 const QUESTION_OPENERS =
   "how|what|what's|when|where|which|who|why|is|are|can|could|do|does|did|will|would|should|may";
