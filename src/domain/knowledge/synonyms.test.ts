@@ -14,6 +14,11 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("will I get the shipping cost back?", "will I get the shipping cost refunded?");
     same("the tracking hasn't updated", "the tracking hasn't changed");
     same("is there anything faster?", "is there express delivery?");
+    same("when do you take the money from my card?", "when do you charge card?");
+    same("Can I pay in 3 parts?", "Can I pay in instalments?");
+    same("can I split the payment?", "can I pay in instalments?");
+    same("I put the wrong address on my order", "I change delivery address on my order");
+    same("The rug arrived with a tear in it", "The rug arrived damaged in it");
     same("do you have a quicker shipping option", "do you have a express delivery option");
     // Only a cost comes back refunded: "get back to me" is a reply.
     expect(terms("please get back to me")).not.toContain("refund");

@@ -60,7 +60,7 @@ const EN: SynonymRules = {
     { pattern: String.raw`not what (?:i|we) (?:ordered|bought|paid for)`, to: "wrong item" },
     // A mark it came with is damage in transit ("arrived with a big stain on it"); a stain made since is care.
     {
-      pattern: String.raw`(?:arrived|arrives|came|turned up|showed up|was delivered)(?: (?!and\b|but\b)\S+){0,4}? (?:stain(?:s|ed)?|scratch(?:es|ed)?|dent(?:s|ed)?|chip(?:s|ped)?|holes?|marks)`,
+      pattern: String.raw`(?:arrived|arrives|came|turned up|showed up|was delivered)(?: (?!and\b|but\b)\S+){0,4}? (?:stain(?:s|ed)?|scratch(?:es|ed)?|dent(?:s|ed)?|chip(?:s|ped)?|holes?|marks|tears?|rips?|cracks?)`,
       to: "arrived damaged",
     },
     {
@@ -80,6 +80,22 @@ const EN: SynonymRules = {
     {
       pattern: String.raw`(?<=^|[.!?,;]\s*)(?:do|does|will|would|can) (?:you|u|they) take(?! (?:the|my|it|long|away)\b)`,
       to: "accept",
+    },
+    // Taking the money from a card is charging it: "when do you take the money from my card?"
+    {
+      pattern: String.raw`(?:take|takes|taking|took|deduct|deducts|debit|debits) (?:the )?(?:money|payment|amount) (?:from|off|out of) (?:my|the|your) (?:card|account|bank)`,
+      to: "charge card",
+    },
+    // Paying in parts is paying in instalments: "Can I pay in 3 parts?", "can I split the payment?"
+    {
+      pattern: String.raw`(?:in|into) (?:\d+|two|three|four|several|multiple|monthly) (?:parts|payments|installments|instalments|goes)`,
+      to: "in instalments",
+    },
+    { pattern: String.raw`split (?:the |my )?(?:payment|bill|cost)(?! (?:in|into) )`, to: "pay in instalments" },
+    // A wrong address given is one to change: "I put the wrong address on my order".
+    {
+      pattern: String.raw`(?:put|entered|typed|gave|used|wrote|filled in) (?:in )?(?:the |a |my )?(?:wrong|incorrect|old) (?:delivery |shipping |postal )?address`,
+      to: "change delivery address",
     },
     // "Can I pay with Bitcoin / by cash?" asks which payment methods there are, whatever the method named.
     { pattern: String.raw`pay(?:ing)? (?:with|by|using|via|through)`, to: "payment method" },
