@@ -17,6 +17,10 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("when do you take the money from my card?", "when do you charge card?");
     same("Can I pay in 3 parts?", "Can I pay in instalments?");
     same("can I split the payment?", "can I pay in instalments?");
+    same("I saw the same lamp cheaper after I bought it", "I find the same item cheaper after I bought it");
+    same("now it's cheaper on your site", "now find the same item cheaper");
+    // A comparison of two things is no price drop.
+    expect(terms("which one is cheaper?")).not.toContain("find");
     same("I put the wrong address on my order", "I change delivery address on my order");
     same("The rug arrived with a tear in it", "The rug arrived damaged in it");
     same("do you have a quicker shipping option", "do you have a express delivery option");

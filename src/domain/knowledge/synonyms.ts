@@ -92,6 +92,12 @@ const EN: SynonymRules = {
       to: "in instalments",
     },
     { pattern: String.raw`split (?:the |my )?(?:payment|bill|cost)(?! (?:in|into) )`, to: "pay in instalments" },
+    // A price that fell after buying is what a price match is for: "I saw the same lamp cheaper after I bought it",
+    // "now it's cheaper on your site", "the price dropped".
+    {
+      pattern: String.raw`(?:saw|seen|spotted|noticed|found) (?:it |them |the same (?:\S+ )?|the \S+ |an? \S+ )?(?:for )?cheaper|(?:it'?s|it is|they'?re|they are) (?:now|already) cheaper|(?:it'?s|it is|they'?re|they are) cheaper (?:now|elsewhere|on your (?:site|website|shop))|(?:the )?price (?:has )?(?:dropped|went down|was reduced|was lowered|is lower)`,
+      to: "find the same item cheaper",
+    },
     // A wrong address given is one to change: "I put the wrong address on my order".
     {
       pattern: String.raw`(?:put|entered|typed|gave|used|wrote|filled in) (?:in )?(?:the |a |my )?(?:wrong|incorrect|old) (?:delivery |shipping |postal )?address`,
