@@ -17,6 +17,9 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("when do you take the money from my card?", "when do you charge card?");
     same("Can I pay in 3 parts?", "Can I pay in instalments?");
     same("can I split the payment?", "can I pay in instalments?");
+    same("How long until I see my refund?", "How long until my refund?");
+    same("I ordered the wrong colour", "I change order");
+    expect(terms("I received the wrong item")).toContain("wrong");
     same("I saw the same lamp cheaper after I bought it", "I find the same item cheaper after I bought it");
     same("now it's cheaper on your site", "now find the same item cheaper");
     // A comparison of two things is no price drop.

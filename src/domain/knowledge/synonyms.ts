@@ -98,6 +98,13 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:saw|seen|spotted|noticed|found) (?:it |them |the same (?:\S+ )?|the \S+ |an? \S+ )?(?:for )?cheaper|(?:it'?s|it is|they'?re|they are) (?:now|already) cheaper|(?:it'?s|it is|they'?re|they are) cheaper (?:now|elsewhere|on your (?:site|website|shop))|(?:the )?price (?:has )?(?:dropped|went down|was reduced|was lowered|is lower)`,
       to: "find the same item cheaper",
     },
+    // A refund one sees is one that arrives: "How long until I see my refund?"
+    { pattern: String.raw`see(?= (?:my |the |a |any )?(?:refund|money))`, to: "" },
+    // Ordering the wrong thing is an order to change, not a wrong item received: "I ordered the wrong colour".
+    {
+      pattern: String.raw`(?:ordered|bought|picked|chose|selected) (?:the |a )?wrong (?:colou?r|size|item|one|model|version|thing|product)`,
+      to: "change order",
+    },
     // A wrong address given is one to change: "I put the wrong address on my order".
     {
       pattern: String.raw`(?:put|entered|typed|gave|used|wrote|filled in) (?:in )?(?:the |a |my )?(?:wrong|incorrect|old) (?:delivery |shipping |postal )?address`,
