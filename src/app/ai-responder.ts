@@ -179,6 +179,13 @@ function answersNewQuestion(question: string, earlier: string, answer: string, l
     return true;
   // "I checked spam" is no question: the customer did what the answer says, which then did not help.
   if (!asksOwnQuestion(question)) return false;
+  // "it's been 20 minutes, so can I still do it?" asks the rule's time limit of the customer's own case.
+  if (
+    statesAnswer("duration", question, language) &&
+    !statesAnswer("duration", earlier, language) &&
+    splitSentences(answer).some((s) => statesAnswer("duration", s, language))
+  )
+    return true;
   const analyzer = analyzerFor(language);
   const asked = topicTerms(analyzer.terms(question), language);
   if (asked.length === 0) return false;
@@ -251,7 +258,15 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
       }
 
       const intent = triage?.intent ?? null;
-      if (intent && SMALL_TALK[intent] && !pendingAction && (triage?.confidence ?? 0) >= 0.5) {
+      // The intent is the whole message's: "ok thanks, and how do I make a claim?" reads as thanks, but once the
+      // thanks is read as the reply to "did that solve it?", what is left is a question to answer.
+      if (
+        intent &&
+        SMALL_TALK[intent] &&
+        !pendingAction &&
+        question === message.text &&
+        (triage?.confidence ?? 0) >= 0.5
+      ) {
         return {
           kind: "reply",
           text: pick(SMALL_TALK[intent] as Record<string, string>, language),

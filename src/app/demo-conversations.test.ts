@@ -434,6 +434,12 @@ describe("conversations with the demo AI", () => {
     const stained = await chat(["my rug arrived with a stain on it", "do I have to send it back?"]);
     expect(stained.messages.at(-1)!.text).toMatch(/you do not need to return the damaged item/);
     expect(stained.messages.at(-1)!.text).not.toMatch(/within 30 days/);
+    // The customer's own timing against the rule the answer stated: the rule again answers it.
+    const timing = await chat(["can I cancel my order?", "it's been 20 minutes, so I can still do it?"]);
+    expect(timing.messages.at(-1)!.text).toMatch(/^You can change or cancel an order within one hour/);
+    // Thanks with a question after it: the question is answered, not the thanks.
+    const claim = await chat(["what is the warranty on furniture?", "ok thanks, and how do I make a claim?"]);
+    expect(claim.messages.at(-1)!.text).toMatch(/^To make a warranty claim, email support/);
     const instead = await chat(["my order arrived damaged", "can I get a refund instead?"]);
     expect(instead.messages.at(-1)!.text).toMatch(/^We send a replacement at no cost, or a full refund/);
     const deleting = await chat(["how do I delete my account?", "what happens to my orders then?"]);

@@ -337,7 +337,10 @@ describe("the human desk", () => {
     const bob = await escalate(t, "My refund never arrived, where is it?");
     const panel = (await t.app.inject({ method: "GET", url: `/api/v1/conversations/${bob.id}/assist`, headers: bearer(ann.token) })).json().assist;
     expect(panel.nextSteps.map((s: { resolutionCode: string }) => s.resolutionCode)).toEqual(["refund_reissued"]);
-    const shown = JSON.stringify(panel.nextSteps);
+    // The text an agent reads (ids and scores are random digits, which may hold "555" by chance).
+    const shown = panel.nextSteps
+      .flatMap((s: { notes: string; examples: { notes: string }[] }) => [s.notes, ...s.examples.map((e) => e.notes)])
+      .join("\n");
     expect(shown).toContain("re-issued the refund");
     for (const secret of ["Maria", "Lopez", "884213", "4242", "555", "maria.lopez@example.com"]) expect(shown).not.toContain(secret);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { analyzerFor } from "./analyzer.ts";
 import {
   askedSentences,
   compoundQuestions,
@@ -170,6 +171,9 @@ describe("compoundQuestions", () => {
 describe("what a question is about", () => {
   it("leaves out the words that only frame it", () => {
     expect(topicTerms(["happen", "order"], "en")).toEqual(["order"]);
+    expect(topicTerms(analyzerFor("en").terms("it's been 20 minutes, can I still cancel it?"), "en")).toEqual(
+      ["cancel"],
+    );
     expect(topicTerms(["happen", "order"], "xx")).toEqual(["happen", "order"]);
   });
 });

@@ -209,15 +209,22 @@ export function askedSentences(text: string): string | null {
   return [...asked, ...places].join(" ");
 }
 
-/** Words that frame a question rather than name what it is about ("what happens to my orders then?"), as analysed. */
+/**
+ * Words that frame a question rather than name what it is about, as analysed: "what happens to my orders then?", and
+ * how long it has been ("it's been 20 minutes, so can I still do it?"), which the answer's own terms never repeat.
+ */
 const FRAMING_TERMS: Record<string, ReadonlySet<string>> = {
-  en: new Set(analyzerFor("en").terms("happen happens happened happening")),
+  en: new Set(
+    analyzerFor("en").terms(
+      "happen happens happened happening minute minutes hour hours day days week weeks month months year years",
+    ),
+  ),
 };
 
-/** A question's terms without those that only frame it: what an answer must say to speak to it. */
+/** A question's terms without those that only frame it, numbers included: what an answer must say to speak to it. */
 export function topicTerms(terms: readonly string[], language: string): string[] {
   const framing = FRAMING_TERMS[baseLanguage(language)];
-  return framing ? terms.filter((t) => !framing.has(t)) : [...terms];
+  return framing ? terms.filter((t) => !framing.has(t) && !/^\p{N}+$/u.test(t)) : [...terms];
 }
 
 /** The words an English question opens with. */
