@@ -167,6 +167,18 @@ describe("the AI responder does not go in circles", () => {
     ]);
     const messages = await converse(["the password reset email never came", "yes I checked spam"], [], reset);
     expect(messages.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "boundary"]);
+    // The part the customer's words point to, when they did not say they did it, is given.
+    const refunds = new KnowledgeIndex();
+    refunds.upsert([
+      testChunk(
+        "refunds",
+        "Refunds",
+        "We refund the item within 5 business days of receiving your return. Bank transfers can take another 3 business days to appear on your statement.",
+      ),
+    ]);
+    const paid = await converse(["how long do refunds take?", "I paid by bank transfer"], [], refunds);
+    expect(paid.map((m) => m.meta?.kind ?? null)).toEqual([null, "answer", null, "answer"]);
+    expect(paid.at(-1)?.text).toMatch(/^Bank transfers can take another 3 business days/);
   });
 
   it("may give it again once a person has spoken since", async () => {

@@ -139,14 +139,16 @@ function asksSomethingElse(rest: string): boolean {
 }
 
 /**
- * What the customer asked when the AI already gave this answer, since a person last spoke ("" when nothing); null when
- * it has not given it. The
+ * What the customer asked when the AI already gave this answer, since a person last spoke ("" when nothing), and
+ * whether it gave all of it (`whole`) or this answer is a part of one it gave; null when it has given none of it. The
  * customer coming back with a follow-up ("the tracking number doesn't show any update") and getting the same passages
  * again is a bot going in circles: the knowledge base has nothing more to say, so a person takes over instead.
  */
-function repeatedAnswerTo(history: readonly Message[], before: number, text: string): string | null {
-  // Part of an earlier answer is a repeat too: "If the email does not arrive within ten minutes, check your spam
-  // folder" again, to a customer who says they checked it.
+function repeatedAnswerTo(
+  history: readonly Message[],
+  before: number,
+  text: string,
+): { asked: string; whole: boolean } | null {
   const sentences = splitSentences(text);
   if (sentences.length === 0) return null;
   for (let i = history.length - 1; i >= 0; i--) {
@@ -154,12 +156,27 @@ function repeatedAnswerTo(history: readonly Message[], before: number, text: str
     if (m.seq >= before) continue;
     if (m.author === "agent") return null;
     if (m.author === "ai" && m.meta?.kind === "answer" && sentences.every((s) => m.text.includes(s))) {
+      const whole = m.text === text || m.text.startsWith(`${text}\n\n`);
       for (let j = i - 1; j >= 0; j--)
-        if (history[j]?.author === "customer") return (history[j] as Message).text;
-      return "";
+        if (history[j]?.author === "customer") return { asked: (history[j] as Message).text, whole };
+      return { asked: "", whole };
     }
   }
   return null;
+}
+
+/**
+ * Whether the customer says they did what the answer tells them: a verb of the answer in the past tense ("yes I
+ * checked spam" of "check your spam folder", "I placed it 3 hours ago" of "within one hour of placing it"). Part of an
+ * earlier answer given again is then going in circles; otherwise it is the part the customer's words point to ("I
+ * paid by bank transfer" of the refund answer's "bank transfers can take another 3 business days").
+ */
+function saysItWasDone(message: string, answer: string, language: string): boolean {
+  const analyzer = analyzerFor(language);
+  const said = new Set(analyzer.terms(answer));
+  for (const [word] of message.toLowerCase().matchAll(/\p{L}{3,}ed(?!\p{L})/gu))
+    if (analyzer.terms(word).some((t) => said.has(t))) return true;
+  return false;
 }
 
 /**
@@ -305,8 +322,12 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
       switch (result.kind) {
         case "answer":
           // The same answer again to the same question means it did not help; to a new subject it may just be right.
-          const repeatedTo = result.newSubject ? null : repeatedAnswerTo(history, message.seq, result.text);
-          if (repeatedTo !== null && !answersNewQuestion(question, repeatedTo, result.text, result.language))
+          const repeated = result.newSubject ? null : repeatedAnswerTo(history, message.seq, result.text);
+          if (
+            repeated !== null &&
+            (repeated.whole || saysItWasDone(question, result.text, result.language)) &&
+            !answersNewQuestion(question, repeated.asked, result.text, result.language)
+          )
             return {
               kind: "escalate",
               tier,
