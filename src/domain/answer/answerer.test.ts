@@ -167,6 +167,13 @@ describe("embedded answerer, follow-ups", () => {
     expect(instead.kind === "answer" ? instead.text : instead.kind).toMatch(
       /^We send a replacement at no cost/,
     );
+    // A short question that names only what the last answer says is about that answer too.
+    const exactly = await new Answerer({ retriever: returns }).answer({
+      text: "within how many days exactly?",
+      language: "en",
+      history,
+    });
+    expect(exactly.kind === "answer" ? exactly.text : exactly.kind).toMatch(/send us a photo within 14 days/);
     // Alone, it is the general rule.
     const alone = await new Answerer({ retriever: returns }).answer({
       text: "do I have to send it back?",

@@ -205,6 +205,8 @@ function holdsAnyOf(chunk: Passage["chunk"], terms: readonly string[], language:
 
 /** How many of the customer's earlier turns are read for the product a pronoun stands for. */
 const PRONOUN_TURNS_READ = 3;
+/** A question of at most this many words that names only what the last answer says is asked about that answer. */
+const SHORT_QUESTION_WORDS = 6;
 
 export const ESCALATE_TOOL = {
   name: "escalate_to_human",
@@ -629,7 +631,8 @@ export class Answerer {
 
   /**
    * A short message that points back ("do I have to send it back?", "can I get a refund instead?" right after the
-   * answer about an item that arrived damaged) asks about what the AI just answered, though it also reads as a question of its own
+   * answer about an item that arrived damaged), or a short question that names only what the last answer says, asks
+   * about what the AI just answered, though it also reads as a question of its own
    * (the general return rule): the policy passage that answer was quoted from answers it, when that passage holds
    * every word the message asks. Null otherwise, and for a catalogue row, whose pronoun pronounReferent reads as the
    * product.
@@ -639,7 +642,12 @@ export class Answerer {
     own: Retrieval,
     search: (text: string) => Retrieval | Promise<Retrieval>,
   ): Promise<{ found: ExtractiveAnswer; passage: Passage; decision: AnswerabilityDecision } | null> {
-    if (!readsWithHistory(request) || !pointsBack(request.text) || own.queryTerms.length === 0) return null;
+    if (!readsWithHistory(request) || own.queryTerms.length === 0) return null;
+    const topic = topicTerms(own.queryTerms, own.language);
+    // A short question that names only what the last answer says ("where exactly in the settings?") is about it too.
+    const short = (request.text.match(/[\p{L}\p{N}]+/gu) ?? []).length <= SHORT_QUESTION_WORDS;
+    if (!pointsBack(request.text) && !(short && topic.length > 0 && /\?\s*$/u.test(request.text)))
+      return null;
     const history = request.history ?? [];
     const last = history.length - 1;
     const answer = history[last];
@@ -653,7 +661,7 @@ export class Answerer {
     if (
       passage === undefined ||
       isRecordText(passage.chunk.text) ||
-      !holdsEveryOf(passage.chunk, topicTerms(own.queryTerms, own.language), own.language)
+      !holdsEveryOf(passage.chunk, topic, own.language)
     )
       return null;
     const weights = new Map(own.queryTerms.map((t, i) => [t, own.queryIdf[i]!] as const));

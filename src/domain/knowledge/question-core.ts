@@ -216,7 +216,7 @@ export function askedSentences(text: string): string | null {
 const FRAMING_TERMS: Record<string, ReadonlySet<string>> = {
   en: new Set(
     analyzerFor("en").terms(
-      "happen happens happened happening minute minutes hour hours day days week weeks month months year years",
+      "happen happens happened happening minute minutes hour hours day days week weeks month months year years exactly precisely specifically",
     ),
   ),
 };
