@@ -29,6 +29,14 @@ describe("conversations with the demo AI", () => {
 
   const said = (messages: Message[]) => messages.map((m) => `${m.author}: ${m.text}`);
 
+  /** Plays the turns and checks that the AI answered each, the last with `expected` in it. */
+  async function answersLastTurn(turns: string[], expected: string) {
+    const { messages } = await chat(turns);
+    const ai = messages.filter((m) => m.author === "ai");
+    expect(ai).toHaveLength(turns.length);
+    expect(ai.at(-1)!.text).toContain(expected);
+  }
+
   it("greets a customer whose first message is only 'ok', instead of saying it cannot speak their language", async () => {
     const { messages, conversation } = await chat(["ok"]);
     expect(said(messages)).toEqual([
@@ -462,12 +470,9 @@ describe("conversations with the demo AI", () => {
     [["is shipping free?", "great, what about express?"], "9.95"],
     [["how do I reset my password?", "I did that but the link expired"], "request a new one"],
     [["can I pay with Klarna?", "super, and can I pay it in instalments instead?"], "instalments"],
-  ])("answers the follow-up in %j with what it asks (%s)", async (turns, expected) => {
-    const { messages } = await chat(turns);
-    const ai = messages.filter((m) => m.author === "ai");
-    expect(ai).toHaveLength(turns.length);
-    expect(ai.at(-1)!.text).toContain(expected);
-  });
+  ])("answers the follow-up in %j with what it asks (%s)", (turns, expected) =>
+    answersLastTurn(turns, expected),
+  );
 
   // Ten more, written blind after the set above was fixed: 8 of 10 right at the session's start, 6 with its fixes to
   // that point (which handed over two follow-ups pointing at part of an answer), 9 once those were repaired and one
@@ -479,12 +484,9 @@ describe("conversations with the demo AI", () => {
     [["I want to unsubscribe from the newsletter", "where exactly in the settings?"], "Notifications"],
     [["do you ship to Switzerland?", "will I have to pay customs?"], "import VAT and duties"],
     [["is the dining table extendable?", "how many people can sit at it then?"], "eight"],
-  ])("answers the follow-up in %j from what was just said (%s)", async (turns, expected) => {
-    const { messages } = await chat(turns);
-    const ai = messages.filter((m) => m.author === "ai");
-    expect(ai).toHaveLength(turns.length);
-    expect(ai.at(-1)!.text).toContain(expected);
-  });
+  ])("answers the follow-up in %j from what was just said (%s)", (turns, expected) =>
+    answersLastTurn(turns, expected),
+  );
 
   it("answers what the customer asks, not the nearest words", async () => {
     const giftCard = await chat(["Can I return a gift card?"]);

@@ -190,16 +190,20 @@ function speaksTo(found: ExtractiveAnswer, question: string, before: string, lan
   return own.some((t) => said.has(t));
 }
 
+/** The terms of a chunk's text, title and heading. */
+function heldTerms(chunk: Passage["chunk"], language: string): Set<string> {
+  return new Set(analyzerFor(language).terms(`${chunk.title} ${chunk.heading} ${chunk.text}`));
+}
+
 /** Whether the chunk (its text, title or heading) holds every one of the terms. */
 function holdsEveryOf(chunk: Passage["chunk"], terms: readonly string[], language: string): boolean {
-  const held = new Set(analyzerFor(language).terms(`${chunk.title} ${chunk.heading} ${chunk.text}`));
+  const held = heldTerms(chunk, language);
   return terms.every((t) => held.has(t));
 }
 
 /** Whether the chunk (its text, title or heading) holds one of the terms. */
 function holdsAnyOf(chunk: Passage["chunk"], terms: readonly string[], language: string): boolean {
-  if (terms.length === 0) return false;
-  const held = new Set(analyzerFor(language).terms(`${chunk.title} ${chunk.heading} ${chunk.text}`));
+  const held = heldTerms(chunk, language);
   return terms.some((t) => held.has(t));
 }
 
@@ -354,6 +358,24 @@ export class Answerer {
       usage,
     });
 
+    /** An answer quoted from the knowledge base, shown with the passages `shown`. */
+    const answered = (
+      found: { text: string; citations: Citation[] },
+      shown: PassageRef[],
+      how: { decision?: AnswerabilityDecision; fallback?: string | null; newSubject?: boolean } = {},
+    ): Extract<AnswerResult, { kind: "answer" }> => ({
+      kind: "answer",
+      text: found.text,
+      citations: found.citations,
+      passages: shown,
+      mode: "extractive",
+      language,
+      decision: how.decision ?? decision,
+      usage: null,
+      fallback: how.fallback ?? null,
+      newSubject: how.newSubject ?? false,
+    });
+
     // Embedded mode cannot translate: knowledge in another language is no answer for this customer.
     if (retrieval.languageFallback && !this.llm)
       return cannot("language_unsupported", "language_unsupported");
@@ -370,34 +392,15 @@ export class Answerer {
           passages: each.passages,
           partial: { ...found, unanswered: each.unanswered },
         };
-      return {
-        kind: "answer",
-        ...found,
-        passages: each.passages,
-        mode: "extractive",
-        language,
-        decision,
-        usage: null,
-        fallback: null,
-        newSubject: false,
-      };
+      return answered(found, each.passages);
     }
     // A short message that points back is answered from the passage the last answer was quoted from, when it can be,
     // whether or not it also reads as a question of its own.
     const onTopic = this.llm || followUp ? null : await this.fromEarlierPassage(request, retrieval, search);
     if (onTopic !== null)
-      return {
-        kind: "answer",
-        text: onTopic.found.text,
-        citations: onTopic.found.citations,
-        passages: withQuoted(passages, [onTopic.passage], onTopic.found.sentences),
-        mode: "extractive",
-        language,
+      return answered(onTopic.found, withQuoted(passages, [onTopic.passage], onTopic.found.sentences), {
         decision: onTopic.decision,
-        usage: null,
-        fallback: null,
-        newSubject: false,
-      };
+      });
     if (!decision.answerable && !actionWanted) {
       const reason: CannotAnswerReason =
         decision.reason === "empty_knowledge_base"
@@ -412,21 +415,8 @@ export class Answerer {
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
     /** The extractive answer; `fallback` says why LLM mode fell back to it. */
-    const quote = (
-      found: ExtractiveAnswer,
-      fallback: string | null,
-    ): Extract<AnswerResult, { kind: "answer" }> => ({
-      kind: "answer",
-      text: found.text,
-      citations: found.citations,
-      passages: quoted,
-      mode: "extractive",
-      language,
-      decision,
-      usage: null,
-      fallback,
-      newSubject: followUp?.newSubject ?? false,
-    });
+    const quote = (found: ExtractiveAnswer, fallback: string | null) =>
+      answered(found, quoted, { fallback, newSubject: followUp?.newSubject ?? false });
     if (!this.llm)
       return extractive ? quote(extractive, null) : cannot("not_in_knowledge_base", "cannot_answer");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksHowTo, expectedAnswer, statesAnswer, statesSteps } from "./answer-type.ts";
+import { asksForSteps, expectedAnswer, statesAnswer, statesSteps } from "./answer-type.ts";
 
 describe("the kind of fact a question asks for", () => {
   it("expects a duration from 'how long', 'how soon', 'how fast' and 'how many days' questions", () => {
@@ -132,15 +132,15 @@ describe("how-to questions and the sentences that say what to do", () => {
       "how can we change the address",
       "  How could I get an invoice?",
     ])
-      expect(asksHowTo(q, "en")).toBe(true);
+      expect(asksForSteps(q, "en")).toBe(true);
     for (const q of [
       "How do I know it shipped?",
       "How long does it take?",
       "Can I return it?",
       "how do I have to pack it",
     ])
-      expect(asksHowTo(q, "en")).toBe(false);
-    expect(asksHowTo("How do I return a rug?", "de")).toBe(false);
+      expect(asksForSteps(q, "en")).toBe(false);
+    expect(asksForSteps("How do I return a rug?", "de")).toBe(false);
   });
 
   it("finds instructions, conditional instructions and where a setting is", () => {

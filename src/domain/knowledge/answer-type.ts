@@ -130,7 +130,10 @@ const RULES: Record<string, Record<AnswerKind, KindRules>> = {
 const PROCEDURE =
   /^\W*how (?:do|can|could|should|would) (?:i|we|you)\b(?! (?:have|need|wait)\b)|\b(?:check|see|find out|look up|view)(?: \w+)? how (?:much|long|many)\b/;
 
-/** A question that asks how to do something ("how do I return a rug?", "how can we change the address?"). */
+/**
+ * A question that asks how to do something ("how do I return a rug?", "how can we change the address?"). Narrower than
+ * messages.ts's asksHowTo, which also takes whether one may ("Can I return it?", answered by the rule, not the steps).
+ */
 const HOW_TO = /^\W*how (?:do|can|could|should|would) (?:i|we)\b(?! (?:have|need|wait|know)\b)/;
 
 /**
@@ -141,7 +144,7 @@ const STEPS =
   /^(?:(?:to|if|when|once) [^,.]+, )?(?:please )?(?:click|tap|press|select|choose|open|go|visit|sign|log|enter|fill|follow|print|attach|drop|send|email|contact|call|start|turn|use|request|download)\b|\b(?:click|tap)\b|\bunder [^,.]+, then\b/i;
 
 /** Whether a question asks how to do something, so that a sentence saying what to do answers it first. English only. */
-export function asksHowTo(question: string, language: string): boolean {
+export function asksForSteps(question: string, language: string): boolean {
   return language === "en" && HOW_TO.test(question.toLowerCase().replaceAll("’", "'").trim());
 }
 

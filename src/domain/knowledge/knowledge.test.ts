@@ -478,14 +478,16 @@ describe("knowledge index", () => {
     );
   });
 
+  /** A section of the returns policy, ranked with `score`. */
+  const section = (id: string, heading: string, text: string, score: number) => ({
+    chunk: chunk(id, "Returns and refunds", text, { documentId: "returns", heading }),
+    score,
+    normScore: 0.4,
+    coverage: 0.4,
+    similarity: null,
+  });
+
   describe("which sentences of other sections of the same document support the best one", () => {
-    const section = (id: string, heading: string, text: string, score: number) => ({
-      chunk: chunk(id, "Returns and refunds", text, { documentId: "returns", heading }),
-      score,
-      normScore: 0.4,
-      coverage: 0.4,
-      similarity: null,
-    });
     const damaged = section(
       "damaged",
       "Damaged or wrong items",
@@ -558,13 +560,6 @@ describe("knowledge index", () => {
 
   describe("when the best sentence denies what the question asks", () => {
     // The short exceptions section outranks the rule on length; both say "return".
-    const section = (id: string, heading: string, text: string, score: number) => ({
-      chunk: chunk(id, "Returns and refunds", text, { documentId: "returns", heading }),
-      score,
-      normScore: 0.4,
-      coverage: 0.4,
-      similarity: null,
-    });
     const exceptions = section(
       "exceptions",
       "Items that cannot be returned",

@@ -10,7 +10,7 @@
 // Hand-written: it is a short list of conversational forms per language, not a general NLP task.
 
 import { analyzerFor, baseLanguage } from "./analyzer.ts";
-import { asksHowTo, expectedAnswer } from "./answer-type.ts";
+import { asksForSteps, expectedAnswer } from "./answer-type.ts";
 import { placesIn } from "./places.ts";
 
 interface ConversationForms {
@@ -182,7 +182,7 @@ function dropFillerSentences(text: string, filler: ReadonlySet<string>, language
   const asks = sentences.map((s) => {
     // "and how much?" names no topic, and asks for the kind of fact the answer must state; "how do I do that?" asks
     // for what to do.
-    if (expectedAnswer(s, language) !== null || asksHowTo(s, language)) return true;
+    if (expectedAnswer(s, language) !== null || asksForSteps(s, language)) return true;
     for (const [w] of s.toLowerCase().matchAll(WORD_RE)) {
       const word = w.replaceAll("’", "'");
       if (!analyzer.isStopword(word) && !filler.has(word)) return true;
