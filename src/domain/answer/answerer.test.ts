@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { testChunk } from "../knowledge/chunk.test-helper.ts";
 import { KnowledgeIndex } from "../knowledge/knowledge-index.ts";
+import { isAcknowledgement } from "../triage/acknowledgement.ts";
 import { Answerer, resolveCitations } from "./answerer.ts";
 import {
+  asksHowTo,
   boundaryMessage,
   followUpQuestion,
   MESSAGE_LANGUAGES,
-  asksHowTo,
   parseFollowUpReply,
   readFollowUpReply,
 } from "./messages.ts";
-import { isAcknowledgement } from "../triage/acknowledgement.ts";
 
 const c = (id: string, title: string, text: string, language = "en") =>
   testChunk(id, title, text, { language });
@@ -303,6 +303,7 @@ describe("messages", () => {
     for (const text of [
       "How do I reset my password?",
       "can I cancel my order?",
+      "Where can I track my order?",
       "¿Cómo cambio mi contraseña?",
       "Comment annuler ma commande ?",
       "Wie kann ich mein Passwort ändern?",

@@ -6,27 +6,11 @@
 import type { ChatMessage, Llm, TokenUsage, ToolCall, ToolSpec } from "../../ports/llm.ts";
 import type { ActionDialog, ActionStep, CustomerIdentity, PendingAction } from "../actions/dialog.ts";
 import { type ActionDefinition, actionToolSpecs } from "../actions/registry.ts";
-import { analyzerFor } from "../knowledge/analyzer.ts";
-import { splitSentences } from "../knowledge/chunker.ts";
-import {
-  type AnswerabilityDecision,
-  type AnswerabilityPolicy,
-  DEFAULT_ANSWERABILITY,
-  decideAnswerable,
-} from "../knowledge/answerability.ts";
-import {
-  buildExtractiveAnswer,
-  type Citation,
-  EXTRACTIVE_DEPTH,
-  type ExtractiveAnswer,
-  isRecordText,
-} from "../knowledge/extractive.ts";
-import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
-import { askedSentences, compoundQuestions, topicTerms } from "../knowledge/question-core.ts";
 import {
   continuedQuestion,
   followUpSubject,
   followUpWithSubject,
+  MAX_POINTING_WORDS_UNANSWERED,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
   pointsBack,
@@ -35,6 +19,28 @@ import {
   resolveReference,
   type WordSimilarity,
 } from "../conversation/follow-up.ts";
+import { analyzerFor } from "../knowledge/analyzer.ts";
+import {
+  type AnswerabilityDecision,
+  type AnswerabilityPolicy,
+  DEFAULT_ANSWERABILITY,
+  decideAnswerable,
+} from "../knowledge/answerability.ts";
+import { splitSentences } from "../knowledge/chunker.ts";
+import {
+  buildExtractiveAnswer,
+  type Citation,
+  EXTRACTIVE_DEPTH,
+  type ExtractiveAnswer,
+  isRecordText,
+} from "../knowledge/extractive.ts";
+import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
+import {
+  askedSentences,
+  compoundQuestions,
+  questionAfterStory,
+  topicTerms,
+} from "../knowledge/question-core.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
@@ -316,6 +322,15 @@ export class Answerer {
     let deep = await search(followUp?.text ?? request.text);
     let retrieval = topK(deep);
     let decision = decideAnswerable(retrieval, this.policy);
+    // "I returned a lamp last week, when do I get my money back?": the question, when it is answerable alone, rather
+    // than the story's words, which found the return rule.
+    const afterStory = followUp ? null : questionAfterStory(request.text);
+    if (afterStory !== null) {
+      const alone = await search(afterStory);
+      const aloneTop = topK(alone);
+      const aloneDecision = decideAnswerable(aloneTop, this.policy);
+      if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
+    }
     // A long message tells a story around its question: when the whole is no answerable question, the sentences
     // that ask may be ("... I just moved and the colours don't work. Is it too late to send it back?").
     const asked = decision.answerable || followUp ? null : askedSentences(request.text);
@@ -334,11 +349,17 @@ export class Answerer {
         const top = topK(withReferent);
         const d = decideAnswerable(top, this.policy);
         // Glued to the earlier question, the message must still find that question's passage and say something it
-        // holds: "can they deliver to my office?" after gift cards is about neither.
+        // holds, or find a passage that holds all it asks and what the earlier question was about ("how long does it
+        // take to get there?" after "do you ship to Switzerland?"): "can they deliver to my office?" after gift cards
+        // is about neither.
+        const found = top.passages[0]?.chunk;
         const same =
           pointed.passageId === null ||
-          (top.passages[0]?.chunk.id === pointed.passageId &&
-            holdsAnyOf(top.passages[0].chunk, retrieval.queryTerms, top.language));
+          (found !== undefined &&
+            (found.id === pointed.passageId
+              ? holdsAnyOf(found, retrieval.queryTerms, top.language)
+              : holdsEveryOf(found, topicTerms(retrieval.queryTerms, top.language), top.language) &&
+                holdsAnyOf(found, pointed.earlierTerms, top.language)));
         if (d.answerable && same) [deep, retrieval, decision] = [withReferent, top, d];
       }
     }
@@ -669,16 +690,24 @@ export class Answerer {
   private async pronounReferent(
     request: AnswerRequest,
     search: (text: string) => Promise<Retrieval>,
-  ): Promise<{ text: string; passageId: string | null } | null> {
-    if (!readsWithHistory(request) || !pointsWithPronoun(request.text)) return null;
+  ): Promise<{ text: string; passageId: string | null; earlierTerms: string[] } | null> {
+    if (!readsWithHistory(request) || !pointsWithPronoun(request.text, MAX_POINTING_WORDS_UNANSWERED))
+      return null;
     const earlier = customerTurns(request);
     for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
       const r = await search(turn);
       if (!decideAnswerable(r, this.policy).answerable) continue;
       const top = r.passages[0]!;
-      if (!isRecordText(top.chunk.text)) return { text: `${request.text} ${turn}`, passageId: top.chunk.id };
+      if (!isRecordText(top.chunk.text))
+        return {
+          text: `${request.text} ${turn}`,
+          passageId: top.chunk.id,
+          earlierTerms: topicTerms(r.queryTerms, r.language),
+        };
+      // A product's name in place of the pronoun only in a short message: a longer one says more than the pronoun,
+      // and the product's name outweighed it ("do you have a shop in Rotterdam where I could see it?").
       const named = nameInPlaceOfPronoun(request.text, top.chunk.title);
-      return named === null ? null : { text: named, passageId: null };
+      return named === null ? null : { text: named, passageId: null, earlierTerms: [] };
     }
     return null;
   }

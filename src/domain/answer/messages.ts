@@ -199,11 +199,11 @@ function stripFiller(text: string): string {
 
 /**
  * A question about how to do something or whether one may ("How do I reset my password?", "Can I cancel my
- * order?"), as opposed to a request to do it or to look something up ("Where is my order?"). In the seven
- * languages replies are written in, by how the question opens.
+ * order?", "Where can I track my order?"), as opposed to a request to do it or to look something up ("Where is my
+ * order?"). In the seven languages replies are written in, by how the question opens.
  */
 const HOW_TO =
-  /^(?:how (?:do|can|should|would|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|may i|is it possible to|what (?:do|should) i do|c[oó]mo|puedo|se puede|comment|puis-je|est-ce que (?:je|l'on|on) peu[tx]|peut-on|wie|kann ich|darf ich|posso|pode-se|come|si può|hoe|kan ik|mag ik)(?![\p{L}\p{N}])/iu;
+  /^(?:(?:how|where) (?:do|can|should|would|could) (?:i|we)|how to|can (?:i|we)|could (?:i|we)|may i|is it possible to|what (?:do|should) i do|c[oó]mo|puedo|se puede|comment|puis-je|est-ce que (?:je|l'on|on) peu[tx]|peut-on|wie|kann ich|darf ich|posso|pode-se|come|si può|hoe|kan ik|mag ik)(?![\p{L}\p{N}])/iu;
 
 export function asksHowTo(text: string): boolean {
   return HOW_TO.test(text.trim().replace(/^[¿¡"'(\s]+/u, ""));

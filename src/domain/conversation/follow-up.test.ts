@@ -3,9 +3,11 @@ import {
   continuedQuestion,
   followUpSubject,
   followUpWithSubject,
+  MAX_POINTING_WORDS_UNANSWERED,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
   pointsBack,
+  pointsWithPronoun,
   refersBack,
   resolveFollowUp,
   resolveReference,
@@ -255,5 +257,12 @@ describe("a short message that points back at what was just said", () => {
       "then how do I return my order if I never got an email about the return label from you?",
     ])
       expect(pointsBack(text)).toBe(false);
+  });
+
+  it("may be longer when it cannot be answered alone, and 'mine' points too", () => {
+    const long = "how long will they keep it there if im away for a few days";
+    expect(pointsWithPronoun(long)).toBe(false);
+    expect(pointsWithPronoun(long, MAX_POINTING_WORDS_UNANSWERED)).toBe(true);
+    expect(pointsWithPronoun("how can i see how much is left on mine")).toBe(true);
   });
 });

@@ -253,10 +253,15 @@ function subjectCoreStart(subject: string): number {
   return 0;
 }
 
-/** A product a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?". */
-const THING_PRONOUN_RE = /\b(?:it|they|them)\b/i;
+/** A thing a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?", "is mine valid?". */
+const THING_PRONOUN_RE = /\b(?:it|they|them|mine)\b/i;
 /** Past this many words a question says enough to stand alone. */
 const MAX_POINTING_WORDS = 10;
+/**
+ * A question that cannot be answered alone may still point back when longer: "how long will they keep it there if
+ * I'm away for a few days?" after the parcel-locker answer.
+ */
+export const MAX_POINTING_WORDS_UNANSWERED = 16;
 
 /**
  * `text` with its first pronoun for a thing replaced by `name` ("does it come with a bulb?" and "Cove ceramic table
@@ -294,8 +299,8 @@ export function nameInPlaceOfTitle(question: string, title: string, subject: str
 }
 
 /** Whether a short message points at a thing with a pronoun ("does it come with a bulb?"). */
-export function pointsWithPronoun(text: string): boolean {
-  return pronounForAThing(text) !== null;
+export function pointsWithPronoun(text: string, maxWords = MAX_POINTING_WORDS): boolean {
+  return pronounForAThing(text, maxWords) !== null;
 }
 
 /** A short question that ends by pointing at what was just said: "can I get a refund instead?", "what then?". */
@@ -310,7 +315,7 @@ export function pointsBack(text: string): boolean {
   return (text.match(WORD_RE) ?? []).length <= MAX_POINTING_WORDS && ENDS_POINTING_BACK_RE.test(text.trim());
 }
 
-function pronounForAThing(text: string): RegExpExecArray | null {
-  if ((text.match(WORD_RE) ?? []).length > MAX_POINTING_WORDS) return null;
+function pronounForAThing(text: string, maxWords = MAX_POINTING_WORDS): RegExpExecArray | null {
+  if ((text.match(WORD_RE) ?? []).length > maxWords) return null;
   return THING_PRONOUN_RE.exec(text);
 }

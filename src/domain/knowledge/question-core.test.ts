@@ -3,6 +3,7 @@ import { analyzerFor } from "./analyzer.ts";
 import {
   askedSentences,
   compoundQuestions,
+  questionAfterStory,
   questionCore,
   topicTerms,
   withoutGreeting,
@@ -70,6 +71,23 @@ describe("questionCore", () => {
     expect(questionCore("What is my name on the account?", "en")).toBe("What is my name on the account?");
   });
 
+  it("reads past what a reply opens with, hedges, and whether a fact matters", () => {
+    expect(questionCore("ok how long does it usually take to get there", "en")).toBe(
+      "how long does it take to get there",
+    );
+    expect(questionCore("okay, and what about Norway?", "en")).toBe("and what about Norway?");
+    expect(questionCore("is the dune rug real wool?", "en")).toBe("is the dune rug wool?");
+    expect(questionCore("i paid by bank transfer tho, does that change anything?", "en")).toBe(
+      "i paid by bank transfer , ?",
+    );
+    expect(questionCore("im looking at the oak table, can I pay in instalments?", "en")).toBe(
+      "the oak table, can I pay in instalments?",
+    );
+    // "ok" alone is what the customer says, and "real" that names nothing after it stays.
+    expect(questionCore("ok", "en")).toBe("ok");
+    expect(questionCore("is it real?", "en")).toBe("is it real?");
+  });
+
   it("drops a sentence that only says how the customer feels or asks for help, when another one asks", () => {
     expect(questionCore("my candle arrived smashed. very disappointed.", "en")).toBe(
       "my candle arrived smashed.",
@@ -130,6 +148,24 @@ describe("the sentences of a message that ask", () => {
     expect(askedSentences("Is it too late to send it back?")).toBeNull();
     expect(askedSentences("My lamp arrived broken. I want a refund.")).toBeNull();
     expect(askedSentences("Can I return it? Is it free?")).toBeNull();
+  });
+});
+
+describe("the question after what the customer did", () => {
+  it("is the question alone, with the places the story names", () => {
+    expect(questionAfterStory("i returned a lamp last week, when do i get my money back")).toBe(
+      "when do i get my money back",
+    );
+    expect(questionAfterStory("Hi, we ordered from Norway, how long does delivery take?")).toBe(
+      "how long does delivery take? norway",
+    );
+  });
+
+  it("is nothing when the question points back at the story, is too short, or there is no story", () => {
+    expect(questionAfterStory("I ordered a table, when will it arrive?")).toBeNull();
+    expect(questionAfterStory("I bought the rug, can I?")).toBeNull();
+    expect(questionAfterStory("when do i get my money back")).toBeNull();
+    expect(questionAfterStory("my lamp broke, what do I do?")).toBeNull();
   });
 });
 

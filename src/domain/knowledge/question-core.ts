@@ -45,7 +45,9 @@ const EN: ConversationForms = {
   greeting: greetingOf(
     "(?:hi|hello|hey|hiya|howdy|greetings|good\\s+(?:morning|afternoon|evening|day)|(?:morning|afternoon|evening)(?=[,.!]))" +
       "(?:\\s+(?:there|team|all|everyone|guys|folks|again|support)|,\\s*(?:team|everyone|guys|folks|support)(?=[\\s,.!:]))?" +
-      "|dear\\s+[^,.!?:\\n]{1,40}?(?=[,.!:\\n])",
+      "|dear\\s+[^,.!?:\\n]{1,40}?(?=[,.!:\\n])" +
+      // What opens a reply without asking anything: "ok how long does it take to get there?"
+      "|ok(?:ay)?|alright|um+|uh+",
   ),
   signOff: signOffOf(
     "(?:many\\s+thanks|thanks|thank\\s+you|thx|cheers|much\\s+appreciated|appreciate\\s+it|" +
@@ -75,6 +77,14 @@ const EN: ConversationForms = {
       "forget\\s+(?:it|that|about\\s+it)",
       "scratch\\s+that",
       "(?:any|your)\\s+help\\s+(?:would\\s+be|is)\\s+(?:much\\s+|greatly\\s+|really\\s+)?appreciated",
+      // What the customer has in mind: "I'm looking at the oak table, could I pay for it in instalments?"
+      `i(?:${A}m|\\s+am|m)\\s+(?:looking\\s+at|interested\\s+in|thinking\\s+(?:about|of)\\s+(?:buying|ordering|getting))`,
+      // Hedges: "how long does it usually take?" asks how long it takes.
+      "usually|normally|typically|generally|tho|though",
+      // "is the rug real wool?" asks whether it is wool.
+      "(?:real|genuine|actual|pure)(?=\\s+\\p{L})",
+      // Whether a fact matters asks for the rule it is under: "I paid by bank transfer, does that change anything?"
+      "(?:does|would|will|could|can)\\s+(?:that|this|it)\\s+(?:change\\s+anything|change\\s+things|matter|make\\s+(?:a|any)\\s+difference)",
       // When it happened says nothing the knowledge base is written about.
       "(?:this|yesterday)\\s+(?:morning|afternoon|evening)",
       "yesterday",
@@ -267,3 +277,25 @@ export function compoundQuestions(text: string): [string, string] | null {
   const second = (m[2] as string).trim();
   return OPENS_QUESTION.test(first) && OPENS_QUESTION.test(second) ? [`${first}?`, second] : null;
 }
+
+/**
+ * "I returned a lamp last week, when do I get my money back?": the question after what the customer did, told before a
+ * comma, with the places the story names ("I ordered from Norway, ..."); null when the message is no such story and
+ * question, or when the question points back at the story ("when will it arrive?"). The story's words ("lamp",
+ * "return") can outweigh the question's and lead to the return rule instead of the refund time; the caller answers
+ * the question alone when the knowledge base answers it alone ("how do I get back in now?" after losing a phone does
+ * not). English.
+ */
+export function questionAfterStory(text: string): string | null {
+  const m = STORY_THEN_QUESTION_RE.exec(withoutGreeting(text));
+  if (!m) return null;
+  const question = m[2] as string;
+  if (POINTS_AT_STORY_RE.test(question) || (question.match(WORD_RE) ?? []).length < 3) return null;
+  return [question, ...placesIn(m[1] as string)].join(" ");
+}
+
+const STORY_THEN_QUESTION_RE = new RegExp(
+  `^\\s*((?:i|we)\\s+(?:just\\s+|already\\s+|recently\\s+)?(?:[a-z]+ed|bought|sent|paid|got|made|brought|took|gave)\\b[^,?;]*)[,;]\\s*(?:and\\s+|but\\s+|so\\s+)?((?:${QUESTION_OPENERS})\\s.+)$`,
+  "iu",
+);
+const POINTS_AT_STORY_RE = /\b(?:it|its|it's|they|them|their|that|this|those|these|one)\b/iu;

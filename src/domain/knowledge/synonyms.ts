@@ -70,6 +70,10 @@ const EN: SynonymRules = {
     { pattern: String.raw`clos(?:e|ing) (?:my |the |our |an |this )?account`, to: "delete account" },
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
     // What is left on a card or account is its balance: "check how much is left on my gift card".
+    {
+      pattern: String.raw`(?:see|view|find out|know|tell)(?= how much (?:money |credit )?(?:is |'s )?(?:left|remaining))`,
+      to: "check",
+    },
     { pattern: String.raw`how much (?:money |credit )?(?:is |'s )?(?:left|remaining)`, to: "balance" },
     // "I keep getting marketing emails": what keeps coming is received.
     { pattern: String.raw`keeps? (?:on )?(?:getting|receiving)`, to: "receiving" },
@@ -92,11 +96,18 @@ const EN: SynonymRules = {
       to: "in instalments",
     },
     { pattern: String.raw`split (?:the |my )?(?:payment|bill|cost)(?! (?:in|into) )`, to: "pay in instalments" },
+    // "could I split that into payments?", "can I spread the cost?"
+    {
+      pattern: String.raw`(?:split|spread|divide|break) (?:it|that|this|them|the (?:price|cost|amount|total)) (?:in|into|over) (?:payments|instalments|installments|parts)|spread (?:the |my )?(?:payment|cost|price)`,
+      to: "pay in instalments",
+    },
+    // How long a thing is good for is how long it is valid: "how long are they good for?" of gift cards.
+    { pattern: String.raw`(?<=how long (?:is|are|will) (?:\S+ ){1,4})(?:good|usable)(?: for)?\b`, to: "valid" },
     // A price that fell after buying is what a price match is for: "I saw the same lamp cheaper after I bought it",
     // "now it's cheaper on your site", "the price dropped".
     {
       pattern: String.raw`(?:saw|seen|spotted|noticed|found) (?:it |them |the same (?:\S+ )?|the \S+ |an? \S+ )?(?:for )?cheaper|(?:it'?s|it is|they'?re|they are) (?:now|already) cheaper|(?:it'?s|it is|they'?re|they are) cheaper (?:now|elsewhere|on your (?:site|website|shop))|(?:the )?price (?:has )?(?:dropped|went down|was reduced|was lowered|is lower)`,
-      to: "find the same item cheaper",
+      to: "price match find cheaper",
     },
     // A refund one sees is one that arrives: "How long until I see my refund?"
     { pattern: String.raw`see(?= (?:my |the |a |any )?(?:refund|money))`, to: "" },
@@ -200,6 +211,8 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:my|the|our|this) (?:order|parcel|package|delivery|stuff)s? (?:to )?(?:arrive|arrives|come|comes|be delivered|get here|gets here|reach me)`,
       to: "delivery time",
     },
+    // "will it come tomorrow?": a thing that comes arrives.
+    { pattern: String.raw`(?<=\b(?:will|would|does|do|did|should|can|could) (?:it|they) )(?:come|get here|turn up|show up)\b`, to: "arrive" },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.
     { pattern: String.raw`import (?:fees?|charges?|costs?|taxe?s?)`, to: "import duties" },
     { pattern: String.raw`customs(?: offices?| authorit(?:y|ies))?`, to: "bordercustoms" },
