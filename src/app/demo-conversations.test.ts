@@ -489,7 +489,7 @@ describe("conversations with the demo AI", () => {
   );
 
   // Twenty conversations of two or three turns, typed the way customers type, written blind by someone who read only
-  // the knowledge base: 7 of 20 right at the start of the session that fixed these, 12 after. These are the fixed
+  // the knowledge base: 7 of 20 right at the start of the session that fixed these, 13 after. These are the fixed
   // ones; the rest is in that session's note.
   it.each([
     [
@@ -524,6 +524,13 @@ describe("conversations with the demo AI", () => {
         "how long will they keep it there if im away for a few days",
       ],
       "for 7 days",
+    ],
+    [
+      [
+        "can i pay with klarna?",
+        "im looking at the harbor oak dining table, could i split that into payments?",
+      ],
+      "three interest-free instalments",
     ],
   ])("answers the follow-up in %j, typed casually (%s)", (turns, expected) =>
     answersLastTurn(turns, expected),

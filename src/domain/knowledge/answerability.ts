@@ -3,7 +3,14 @@
 import { type Analyzer, analyzerFor } from "./analyzer.ts";
 import { expectedAnswer, statesAnswer } from "./answer-type.ts";
 import { splitSentences } from "./chunker.ts";
-import { ASPECT_SEARCH_DEPTH, isRecordText, namesAspect, recordTerms, salientTerms } from "./extractive.ts";
+import {
+  ASPECT_SEARCH_DEPTH,
+  isRecordText,
+  LIGHT_WORDS,
+  namesAspect,
+  recordTerms,
+  salientTerms,
+} from "./extractive.ts";
 import type { Passage, Retrieval } from "./knowledge-index.ts";
 
 export interface AnswerabilityPolicy {
@@ -79,14 +86,6 @@ export function decideAnswerable(
  * not enough, since "Is the lamp shade removable?" holds "shade" and says nothing of what is asked.
  */
 const MIN_ASPECT_SUPPORT = 0.5;
-
-/**
- * Words that carry no aspect of their own in a question about a thing ("Does the lamp come with a bulb?", "What type
- * of bulb does it take?"): the noun beside them is what is asked.
- */
-const LIGHT_WORDS: Record<string, string> = {
-  en: "come comes came coming go goes use uses used using need needs work works take takes type kind sort",
-};
 
 /**
  * When the best passage is a record: the share of the question's aspect (its terms that do not name the record, by

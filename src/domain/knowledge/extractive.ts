@@ -556,13 +556,33 @@ export function salientTerms(terms: readonly string[], weightOf: (t: string) => 
 }
 
 /**
+ * Words that carry no aspect of their own in a question about a thing ("Does the lamp come with a bulb?", "What type
+ * of bulb does it take?"): the noun beside them is what is asked.
+ */
+export const LIGHT_WORDS: Record<string, string> = {
+  en: "come comes came coming go goes use uses used using need needs work works take takes type kind sort",
+};
+
+/**
  * Whether a passage is a policy (not another record) whose title or heading names one of the aspects a record
  * lacks, by the word or a near synonym ("Damaged or wrong items" for a lamp that arrived broken).
  */
 export function namesAspect(p: Passage, missing: readonly string[], analyzer: Analyzer): boolean {
   if (isRecordText(p.chunk.text)) return false;
   const title = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
-  return missing.some((t) => title.has(t) || (p.softTitleTerms?.includes(t) ?? false));
+  if (missing.some((t) => title.has(t) || (p.softTitleTerms?.includes(t) ?? false))) return true;
+  // A rule for any product says every missing word in one sentence: "could I split the dining table into payments?"
+  // by "With Klarna you can pay ... in three interest-free instalments", under a heading of Klarna.
+  // Not a word that carries no aspect of its own ("come" of "does it come with a bulb?"), found in too many sentences.
+  const light = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
+  const asked = missing.filter((t) => !light.has(t));
+  return (
+    asked.length > 0 &&
+    splitSentences(p.chunk.text).some((s) => {
+      const terms = new Set(analyzer.terms(s));
+      return asked.every((t) => terms.has(t));
+    })
+  );
 }
 
 const wordCount = (s: string): number => (s.match(/\S+/g) ?? []).length;

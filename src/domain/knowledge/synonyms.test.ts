@@ -28,6 +28,8 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("how long are they good for?", "how long are they valid?");
     same("how long will the gift card be good for", "how long will the gift card be valid");
     same("if I order now will it come tomorrow?", "if I order now will it arrive tomorrow?");
+    same("when will it come?", "when will it arrive?");
+    expect(terms("does it come with a bulb?")).not.toContain("arriv");
     same("how can I see how much is left on mine", "how can I check balance");
     // A comparison of two things is no price drop.
     expect(terms("which one is cheaper?")).not.toContain("find");

@@ -211,8 +211,11 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:my|the|our|this) (?:order|parcel|package|delivery|stuff)s? (?:to )?(?:arrive|arrives|come|comes|be delivered|get here|gets here|reach me)`,
       to: "delivery time",
     },
-    // "will it come tomorrow?": a thing that comes arrives.
-    { pattern: String.raw`(?<=\b(?:will|would|does|do|did|should|can|could) (?:it|they) )(?:come|get here|turn up|show up)\b`, to: "arrive" },
+    // "will it come tomorrow?": a thing that comes, at some time, arrives; "does it come with a bulb?" is what it has.
+    {
+      pattern: String.raw`(?<=\b(?:will|would|does|do|did|should|can|could) (?:it|they) )(?:come|get here|turn up|show up)(?=\W*$| (?:tomorrow|today|on time|in time|before|by|next|this|soon|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)`,
+      to: "arrive",
+    },
     // Customs (the border office) and customers are not custom (made to order), which the stemmer makes all three.
     { pattern: String.raw`import (?:fees?|charges?|costs?|taxe?s?)`, to: "import duties" },
     { pattern: String.raw`customs(?: offices?| authorit(?:y|ies))?`, to: "bordercustoms" },
