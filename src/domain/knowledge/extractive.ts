@@ -565,7 +565,8 @@ export const LIGHT_WORDS: Record<string, string> = {
 
 /**
  * Whether a passage is a policy (not another record) whose title or heading names one of the aspects a record
- * lacks, by the word or a near synonym ("Damaged or wrong items" for a lamp that arrived broken).
+ * lacks, by the word or a near synonym ("Damaged or wrong items" for a lamp that arrived broken), or one of whose
+ * sentences says them all.
  */
 export function namesAspect(p: Passage, missing: readonly string[], analyzer: Analyzer): boolean {
   if (isRecordText(p.chunk.text)) return false;
