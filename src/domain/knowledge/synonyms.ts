@@ -30,9 +30,10 @@ export interface SynonymRules {
 
 const EN: SynonymRules = {
   phrases: [
-    // Not getting in is what a password reset is for: "I'm locked out", "I can't log in" ask for the reset steps.
+    // Not getting in is what a password reset is for: "I'm locked out", "I can't log in" ask for the reset steps. Not
+    // into one's own mailbox: "I can't get into my old email" is no sign-in to the shop.
     {
-      pattern: String.raw`(?:(?:can'?t|can ?not|unable to|not able to) (?:(?:log|sign)[ -]?(?:in|on)(?:to)?|get into|access)|lock(?:ed)? out(?: of)?)(?= |$|[.,!?])`,
+      pattern: String.raw`(?:(?:can'?t|can ?not|unable to|not able to) (?:(?:log|sign)[ -]?(?:in|on)(?:to)?|get into|access)|lock(?:ed)? out(?: of)?)(?= |$|[.,!?])(?! (?:my |the |that |this )?(?:old |previous |former )?(?:e-?mail|inbox|mailbox|gmail|outlook|hotmail|phone)\b)`,
       to: "signin reset password",
     },
     { pattern: String.raw`(?:log|sign)(?:ged|ging|ed|ing|s)?[ -]?(?:in|on)(?:to)?`, to: "signin" },
