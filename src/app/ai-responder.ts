@@ -3,7 +3,12 @@
 
 import type { PendingAction } from "../domain/actions/dialog.ts";
 import type { Answerer, AnswerResult } from "../domain/answer/answerer.ts";
-import { boundaryMessage, followUpQuestion, readFollowUpReply } from "../domain/answer/messages.ts";
+import {
+  boundaryMessage,
+  followUpQuestion,
+  onlyTells,
+  readFollowUpReply,
+} from "../domain/answer/messages.ts";
 import { goesInCircles } from "../domain/answer/repeats.ts";
 import { analyzerFor } from "../domain/knowledge/analyzer.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
@@ -79,6 +84,17 @@ const WHAT_DO_YOU_NEED: Record<string, string> = {
   pt: "Claro. Em que posso ajudar?",
   it: "Certo. In cosa posso aiutarti?",
   nl: "Natuurlijk. Waarmee kan ik je helpen?",
+};
+
+/** An opening that tells something and asks nothing the knowledge base holds ("I'm about to order two tables"). */
+const WHAT_DO_YOU_NEED_WITH_IT: Record<string, string> = {
+  en: "Thanks for letting me know. What would you like me to help you with?",
+  es: "Gracias por contármelo. ¿En qué quieres que te ayude?",
+  fr: "Merci de me le dire. En quoi puis-je vous aider ?",
+  de: "Danke für die Information. Wobei kann ich Ihnen helfen?",
+  pt: "Obrigado por me dizer. Em que posso ajudar?",
+  it: "Grazie per avermelo detto. In cosa posso aiutarti?",
+  nl: "Bedankt dat je het laat weten. Waarmee kan ik je helpen?",
 };
 
 /** After "kind of" / "I guess" to "did that solve it?". */
@@ -318,6 +334,22 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
               kind: "reply",
               text: pick(WHAT_DO_YOU_NEED, language),
               meta: { kind: "small_talk", intent: "nothing_asked" },
+            };
+          // "sent my return back last week with the label you emailed": an opening that tells and asks nothing the
+          // knowledge base holds is asked what the customer needs, once; a person takes what they then ask, if the
+          // AI cannot answer it either.
+          if (
+            result.reason === "not_in_knowledge_base" &&
+            !result.partial &&
+            !pendingAction &&
+            (!previous ||
+              (previous.meta?.kind === "small_talk" && previous.meta.intent !== "told_without_asking")) &&
+            onlyTells(question, result.language)
+          )
+            return {
+              kind: "reply",
+              text: pick(WHAT_DO_YOU_NEED_WITH_IT, language),
+              meta: { kind: "small_talk", intent: "told_without_asking" },
             };
           const actionReason =
             result.reason === "action_failed" || result.reason === "action_incomplete" ? result.reason : null;

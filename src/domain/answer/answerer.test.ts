@@ -8,6 +8,7 @@ import {
   boundaryMessage,
   followUpQuestion,
   MESSAGE_LANGUAGES,
+  onlyTells,
   parseFollowUpReply,
   readFollowUpReply,
 } from "./messages.ts";
@@ -320,6 +321,25 @@ describe("messages", () => {
       "",
     ])
       expect(asksHowTo(text), text).toBe(false);
+  });
+
+  it("tells a message that only tells from one that asks or requests", () => {
+    for (const text of [
+      "sent my return back last week with the label u emailed",
+      "im about to order 2 bedside tables for our office",
+      "hey so i bought the juniper throw but the green is way darker than on the pics",
+    ])
+      expect(onlyTells(text, "en"), text).toBe(true);
+    for (const text of [
+      "is there express to Norway",
+      "hi, i live in zurich and want to return the cove lamp",
+      "please cancel my order",
+      "where is my parcel",
+      "my order is late?",
+    ])
+      expect(onlyTells(text, "en"), text).toBe(false);
+    expect(onlyTells("¿dónde está mi pedido?", "es")).toBe(false);
+    expect(onlyTells("mi pedido llegó roto", "es")).toBe(true);
   });
 
   it("drops citation markers that point at no passage", () => {

@@ -20,6 +20,7 @@ import {
   type WordSimilarity,
 } from "../conversation/follow-up.ts";
 import { analyzerFor } from "../knowledge/analyzer.ts";
+import { asksForSteps } from "../knowledge/answer-type.ts";
 import {
   type AnswerabilityDecision,
   type AnswerabilityPolicy,
@@ -30,6 +31,7 @@ import { splitSentences } from "../knowledge/chunker.ts";
 import {
   buildExtractiveAnswer,
   type Citation,
+  DEFAULT_EXTRACTIVE_OPTIONS,
   EXTRACTIVE_DEPTH,
   type ExtractiveAnswer,
   isRecordText,
@@ -341,10 +343,18 @@ export class Answerer {
       if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
     }
     // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product. "how long
-    // are they valid?" right after "do you have gift cards?": the pronoun is what that answer was about.
-    if (!decision.answerable && !followUp) {
+    // are they valid?" right after "do you have gift cards?": the pronoun is what that answer was about. Also when
+    // another product's row answers the message alone: "can I put it in the washing machine?" about the Juniper
+    // throw is not asked of the duvet cover whose care field says "Machine wash".
+    const standaloneRecord = retrieval.passages[0]?.chunk;
+    const otherProduct =
+      decision.answerable &&
+      standaloneRecord !== undefined &&
+      isRecordText(standaloneRecord.text) &&
+      pointsWithPronoun(request.text);
+    if ((!decision.answerable || otherProduct) && !followUp) {
       const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
-      if (pointed !== null) {
+      if (pointed !== null && (!otherProduct || pointed.passageId === null)) {
         const withReferent = await search(pointed.text);
         const top = topK(withReferent);
         const d = decideAnswerable(top, this.policy);
@@ -352,15 +362,22 @@ export class Answerer {
         // holds, or find a passage that holds all it asks and what the earlier question was about ("how long does it
         // take to get there?" after "do you ship to Switzerland?"): "can they deliver to my office?" after gift cards
         // is about neither.
+        // A product's row first, with that passage below it, is the product and the rule together ("my lamp arrived
+        // cracked", then "what do I need to do to get a new one?").
         const found = top.passages[0]?.chunk;
+        const pointedAt =
+          found !== undefined && isRecordText(found.text)
+            ? top.passages.find((p) => p.chunk.id === pointed.passageId)?.chunk
+            : found;
         const same =
           pointed.passageId === null ||
           (found !== undefined &&
-            (found.id === pointed.passageId
-              ? holdsAnyOf(found, retrieval.queryTerms, top.language)
+            (pointedAt?.id === pointed.passageId
+              ? holdsAnyOf(pointedAt, retrieval.queryTerms, top.language)
               : holdsEveryOf(found, topicTerms(retrieval.queryTerms, top.language), top.language) &&
                 holdsAnyOf(found, pointed.earlierTerms, top.language)));
-        if (d.answerable && same) [deep, retrieval, decision] = [withReferent, top, d];
+        const sameProduct = otherProduct && top.passages[0]?.chunk.id === standaloneRecord.id;
+        if (d.answerable && same && !sameProduct) [deep, retrieval, decision] = [withReferent, top, d];
       }
     }
     const passages = retrieval.passages.map(toRef);
@@ -432,7 +449,16 @@ export class Answerer {
       return cannot(reason, "cannot_answer");
     }
     const weights = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
-    const extractive = buildExtractiveAnswer(deep.question, deep.passages, retrieval.language, weights);
+    // "how do I do that?" after "can I send it back?": the steps, not the rule the customer just read.
+    const stepsFirst =
+      followUp !== null && !followUp.newSubject && asksForSteps(request.text, retrieval.language);
+    const extractive = buildExtractiveAnswer(
+      deep.question,
+      deep.passages,
+      retrieval.language,
+      weights,
+      stepsFirst ? { ...DEFAULT_EXTRACTIVE_OPTIONS, stepsFirst } : DEFAULT_EXTRACTIVE_OPTIONS,
+    );
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
     /** The extractive answer; `fallback` says why LLM mode fell back to it. */
@@ -693,11 +719,15 @@ export class Answerer {
   ): Promise<{ text: string; passageId: string | null; earlierTerms: string[] } | null> {
     if (!readsWithHistory(request) || !pointsWithPronoun(request.text, MAX_POINTING_WORDS_UNANSWERED))
       return null;
-    const earlier = customerTurns(request);
-    for (const turn of earlier.slice(-PRONOUN_TURNS_READ).reverse()) {
+    for (const { turn, answer } of recentExchanges(request, PRONOUN_TURNS_READ)) {
       const r = await search(turn);
       if (!decideAnswerable(r, this.policy).answerable) continue;
-      const top = r.passages[0]!;
+      let top = r.passages[0]!;
+      // A question about a product that a policy answered ("my lamp arrived cracked": the damaged-items rule) is
+      // continued about that rule: "what do I need to do to get a new one?".
+      const quoted = answer === null ? undefined : splitSentences(answer)[0];
+      if (isRecordText(top.chunk.text) && quoted !== undefined && !top.chunk.text.includes(quoted))
+        top = r.passages.find((p) => !isRecordText(p.chunk.text) && p.chunk.text.includes(quoted)) ?? top;
       if (!isRecordText(top.chunk.text))
         return {
           text: `${request.text} ${turn}`,
@@ -803,6 +833,18 @@ function escalationReason(raw: string): string | undefined {
 }
 
 /** The customer's own earlier messages in the conversation, oldest first. */
+/** The customer's last `n` turns, most recent first, each with the AI's reply to it (null when none came). */
+function recentExchanges(request: AnswerRequest, n: number): { turn: string; answer: string | null }[] {
+  const history = request.history ?? [];
+  const out: { turn: string; answer: string | null }[] = [];
+  for (let i = history.length - 1; i >= 0 && out.length < n; i--) {
+    if (history[i]!.role !== "customer") continue;
+    const next = history[i + 1];
+    out.push({ turn: history[i]!.text, answer: next?.role === "ai" ? next.text : null });
+  }
+  return out;
+}
+
 function customerTurns(request: AnswerRequest): string[] {
   return (request.history ?? []).filter((t) => t.role === "customer").map((t) => t.text);
 }

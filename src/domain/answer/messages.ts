@@ -208,3 +208,22 @@ const HOW_TO =
 export function asksHowTo(text: string): boolean {
   return HOW_TO.test(text.trim().replace(/^[¿¡"'(\s]+/u, ""));
 }
+
+/**
+ * A message that tells without asking or requesting anything: no question mark, and in English no question word, no
+ * verb opening a sentence as a question does, and no request ("want", "need", "please", "can you"). "sent my return back last week
+ * with the label you emailed", "I'm about to order two bedside tables for our office". Other languages: no question
+ * mark. Such an opening the knowledge base cannot answer gets asked what the customer needs before any handover.
+ */
+export function onlyTells(text: string, language: string | null): boolean {
+  if (/[?？¿]/u.test(text)) return false;
+  if ((language ?? "en") !== "en") return true;
+  const lower = text.toLowerCase().replaceAll("’", "'");
+  return !ASKS_OR_REQUESTS.test(lower) && !OPENS_A_QUESTION.test(lower);
+}
+
+const ASKS_OR_REQUESTS =
+  /(?<![\p{L}\p{N}])(?:i(?:'d| would) (?:like|love)|want|wants|wanna|need|needs|(?:can|could|would|will) (?:you|u|someone|anyone)|please|pls|plz|help|tell me|let me know|wonder|wondering|how|what|when|where|why|which|who)(?![\p{L}\p{N}])/u;
+/** A sentence that opens like a question, without its question mark: "is there express to Norway". */
+const OPENS_A_QUESTION =
+  /(?:^|[.!]\s*)(?:hi|hey|hello)?[\s,]*(?:is|are|can|could|do|does|did|will|would|should|may|have|has)\s+(?:i|you|u|we|it|they|there|my|the|this|that)(?![\p{L}\p{N}])/u;

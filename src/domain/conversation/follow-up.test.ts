@@ -264,5 +264,7 @@ describe("a short message that points back at what was just said", () => {
     expect(pointsWithPronoun(long)).toBe(false);
     expect(pointsWithPronoun(long, MAX_POINTING_WORDS_UNANSWERED)).toBe(true);
     expect(pointsWithPronoun("how can i see how much is left on mine")).toBe(true);
+    expect(pointsWithPronoun("how do i get a new one")).toBe(true);
+    expect(refersBack("ok how do i do that")).toBe(true);
   });
 });

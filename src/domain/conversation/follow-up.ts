@@ -151,7 +151,7 @@ const MAX_REFERRING_WORDS = 8;
 const QUESTION_WORDS = new Set("how when where what which why".split(" "));
 /** Words around a question that say nothing of its topic: "great, and how fast?", "ok so how much?". */
 const FILLERS = new Set(
-  "and but so great good cool nice perfect awesome super fine alright right".split(" "),
+  "and but so ok okay great good cool nice perfect awesome super fine alright right".split(" "),
 );
 
 /** Whether a message asks about what came before without naming it ("how much does that cost?", "is it free?"). */
@@ -253,8 +253,11 @@ function subjectCoreStart(subject: string): number {
   return 0;
 }
 
-/** A thing a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?", "is mine valid?". */
-const THING_PRONOUN_RE = /\b(?:it|they|them|mine)\b/i;
+/**
+ * A thing a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?", "is mine
+ * valid?", "how do I get a new one?".
+ */
+const THING_PRONOUN_RE = /\b(?:it|they|them|mine|(?:new|other|broken|damaged|same|this|that) one)\b/i;
 /** Past this many words a question says enough to stand alone. */
 const MAX_POINTING_WORDS = 10;
 /**

@@ -8,7 +8,14 @@ import { stemmer as stemIt } from "@orama/stemmers/italian";
 import { stemmer as stemPt } from "@orama/stemmers/portuguese";
 import { stemmer as stemEs } from "@orama/stemmers/spanish";
 import { STOPWORDS } from "./stopwords.ts";
-import { phraseRewriter, rulesOfGroups, SYNONYMS, type SynonymGroups, withCustom } from "./synonyms.ts";
+import {
+  phraseRewriter,
+  rulesOfGroups,
+  SYNONYMS,
+  type SynonymGroups,
+  withChatSpellingsWritten,
+  withCustom,
+} from "./synonyms.ts";
 
 /** Languages with a Snowball stemmer and a stopword list; anything else is analysed without stemming. */
 export const STEMMED_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "nl"] as const;
@@ -142,7 +149,7 @@ function createAnalyzer(language: string): Analyzer {
     terms(text: string): string[] {
       const out: string[] = [];
       let previous = "";
-      const lower = text.toLowerCase();
+      const lower = withChatSpellingsWritten(text.toLowerCase(), language);
       for (const m of (rewritePhrases ? rewritePhrases(lower) : lower).matchAll(WORD_RE)) {
         const word = m[0];
         const framed = phraseWords !== null && phraseWords.has(`${previous} ${word}`);

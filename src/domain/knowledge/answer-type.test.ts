@@ -131,6 +131,8 @@ describe("how-to questions and the sentences that say what to do", () => {
       "How do I return a rug?",
       "how can we change the address",
       "  How could I get an invoice?",
+      "ok how do i do that",
+      "great, so how can I start it?",
     ])
       expect(asksForSteps(q, "en")).toBe(true);
     for (const q of [

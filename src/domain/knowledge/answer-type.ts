@@ -134,7 +134,8 @@ const PROCEDURE =
  * A question that asks how to do something ("how do I return a rug?", "how can we change the address?"). Narrower than
  * messages.ts's asksHowTo, which also takes whether one may ("Can I return it?", answered by the rule, not the steps).
  */
-const HOW_TO = /^\W*how (?:do|can|could|should|would) (?:i|we)\b(?! (?:have|need|wait|know)\b)/;
+const HOW_TO =
+  /^\W*(?:(?:ok|okay|so|and|alright|right|great|cool|thanks|then)\W+)*how (?:do|can|could|should|would) (?:i|we)\b(?! (?:have|need|wait|know)\b)/;
 
 /**
  * A sentence that says what to do: an instruction ("Click Unsubscribe", "To start a return, open the Orders page",

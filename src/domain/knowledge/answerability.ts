@@ -160,7 +160,7 @@ function recordWithAspectCoverage(retrieval: Retrieval): number {
   if (mass <= 0) return 0;
   let best = 0;
   for (const p of rest.slice(0, ASPECT_SEARCH_DEPTH - 1)) {
-    if (!namesAspect(p, missing, analyzer)) continue;
+    if (!namesAspect(p, missing, analyzer, asked)) continue;
     const covered = new Set(found);
     for (const t of analyzer.terms(`${p.chunk.title} ${p.chunk.heading} ${p.chunk.text}`))
       if (asked.has(t)) covered.add(t);

@@ -37,6 +37,11 @@ export interface ExtractiveOptions {
   maxSentences: number;
   /** Word budget for the whole answer; the best sentence is always kept. */
   maxWords: number;
+  /**
+   * The question asks only for what to do, about what was asked before ("how do I do that?" glued to "can I send it
+   * back?"): a sentence that says what to do leads whenever one speaks to the question.
+   */
+  stepsFirst?: boolean;
 }
 
 export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
@@ -197,7 +202,11 @@ export function buildExtractiveAnswer(
         position * 0.2 +
         rank * 0.2 +
         length * 0.1 +
-        (howTo && relevance > 0 && statesSteps(s) ? HOW_TO_BONUS : 0);
+        (howTo && relevance > 0 && statesSteps(s)
+          ? options.stepsFirst
+            ? STEPS_FIRST_BONUS
+            : HOW_TO_BONUS
+          : 0);
       candidates.push({
         text: s,
         passage: pi,
@@ -222,7 +231,10 @@ export function buildExtractiveAnswer(
   // A question about a record and something the row lacks ("Can I exchange a duvet cover for another size?") is
   // answered by the policy whose heading names what it lacks ("Exchanges"): the row's sentences that say none of it
   // ("... sizes single to king.") do not speak to what is asked.
-  if (missing.length > 0 && candidates.some((c) => namesAspect(usable[c.passage]!, missing, analyzer)))
+  if (
+    missing.length > 0 &&
+    candidates.some((c) => namesAspect(usable[c.passage]!, missing, analyzer, queryTerms))
+  )
     for (let i = candidates.length - 1; i >= 0; i--) {
       const c = candidates[i]!;
       if (usable[c.passage]!.chunk === leadChunk && !c.asked.some((t) => missing.includes(t)))
@@ -458,6 +470,8 @@ function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
 /** How deep in the ranking a policy passage may be and still make a record's question answerable. */
 /** What a sentence that says what to do gains in answering a how-to question: about a sentence's place ahead. */
 const HOW_TO_BONUS = 0.1;
+/** Past any difference in the rest of a score (relevance up to 1, place, rank, length, completeness): steps lead. */
+const STEPS_FIRST_BONUS = 2;
 
 /** What a sentence that says every word of the question gains: about a passage's rank and a sentence's place. */
 const COMPLETE_BONUS = 0.15;
@@ -515,7 +529,7 @@ function recordAspect(
   );
   if (missing.length === 0) return { aspect, missing };
   for (const p of passages.slice(0, EXTRACTIVE_DEPTH))
-    if (!usable.includes(p) && namesAspect(p, missing, analyzer)) usable.push(p);
+    if (!usable.includes(p) && namesAspect(p, missing, analyzer, queryTerms)) usable.push(p);
   return { aspect, missing };
 }
 
@@ -568,7 +582,12 @@ export const LIGHT_WORDS: Record<string, string> = {
  * lacks, by the word or a near synonym ("Damaged or wrong items" for a lamp that arrived broken), or one of whose
  * sentences says them all.
  */
-export function namesAspect(p: Passage, missing: readonly string[], analyzer: Analyzer): boolean {
+export function namesAspect(
+  p: Passage,
+  missing: readonly string[],
+  analyzer: Analyzer,
+  asked: ReadonlySet<string> | null = null,
+): boolean {
   if (isRecordText(p.chunk.text)) return false;
   const title = new Set(analyzer.terms(`${p.chunk.title} ${p.chunk.heading}`));
   if (missing.some((t) => title.has(t) || (p.softTitleTerms?.includes(t) ?? false))) return true;
@@ -576,12 +595,16 @@ export function namesAspect(p: Passage, missing: readonly string[], analyzer: An
   // by "With Klarna you can pay ... in three interest-free instalments", under a heading of Klarna.
   // Not a word that carries no aspect of its own ("come" of "does it come with a bulb?"), found in too many sentences.
   const light = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
-  const asked = missing.filter((t) => !light.has(t));
+  // And more of the question than that word alone: "today" of "the duvet cover came today" is in many a sentence.
+  const lacking = missing.filter((t) => !light.has(t));
   return (
-    asked.length > 0 &&
+    lacking.length > 0 &&
+    asked !== null &&
     splitSentences(p.chunk.text).some((s) => {
       const terms = new Set(analyzer.terms(s));
-      return asked.every((t) => terms.has(t));
+      let shared = 0;
+      for (const t of terms) if (asked.has(t) && !light.has(t)) shared++;
+      return lacking.every((t) => terms.has(t)) && shared >= 2;
     })
   );
 }

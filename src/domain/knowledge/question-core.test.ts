@@ -83,6 +83,17 @@ describe("questionCore", () => {
     expect(questionCore("im looking at the oak table, can I pay in instalments?", "en")).toBe(
       "the oak table, can I pay in instalments?",
     );
+    expect(questionCore("thinking about getting the juniper throw, what is it made of?", "en")).toBe(
+      "the juniper throw, what is it made of?",
+    );
+    // Where the customer lives: a country the knowledge base may name stays, a city it never names goes.
+    expect(questionCore("hi, i live in zurich and want to return the cove lamp", "en")).toBe(
+      "and want to return the cove lamp",
+    );
+    expect(questionCore("I live in Norway, how long does delivery take?", "en")).toBe(
+      "norway , how long does delivery take?",
+    );
+    expect(questionCore("nice. can i wash it somehow?", "en")).toBe("can i wash it ?");
     // "ok" alone is what the customer says, and "real" that names nothing after it stays.
     expect(questionCore("ok", "en")).toBe("ok");
     expect(questionCore("is it real?", "en")).toBe("is it real?");

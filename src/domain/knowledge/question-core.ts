@@ -78,9 +78,10 @@ const EN: ConversationForms = {
       "scratch\\s+that",
       "(?:any|your)\\s+help\\s+(?:would\\s+be|is)\\s+(?:much\\s+|greatly\\s+|really\\s+)?appreciated",
       // What the customer has in mind: "I'm looking at the oak table, could I pay for it in instalments?"
-      `i(?:${A}m|\\s+am|m)\\s+(?:looking\\s+at|interested\\s+in|thinking\\s+(?:about|of)\\s+(?:buying|ordering|getting))`,
+      `i(?:${A}m|\\s+am|m)\\s+(?:looking\\s+at|interested\\s+in)`,
+      `(?:i(?:${A}m|\\s+am|m)\\s+)?thinking\\s+(?:about|of)\\s+(?:buying|ordering|getting)`,
       // Hedges: "how long does it usually take?" asks how long it takes.
-      "usually|normally|typically|generally|tho|though",
+      "usually|normally|typically|generally|tho|though|somehow|anyhow|maybe|perhaps",
       // "is the rug real wool?" asks whether it is wool.
       "(?:real|genuine|actual|pure)(?=\\s+\\p{L})",
       // Whether a fact matters asks for the rule it is under: "I paid by bank transfer, does that change anything?"
@@ -88,7 +89,7 @@ const EN: ConversationForms = {
       // When it happened says nothing the knowledge base is written about.
       "(?:this|yesterday)\\s+(?:morning|afternoon|evening)",
       "yesterday",
-      "last\\s+(?:night|week|month)",
+      "last\\s+(?:night|week|month|year)",
       "(?:an?|one|two|three|four|five|six|a\\s+few|a\\s+couple\\s+of|\\d+)\\s+(?:minutes?|hours?|days?|weeks?|months?)\\s+ago",
     ]
       .map((p) => `(?<![\\p{L}\\p{N}])${p}(?![\\p{L}\\p{N}])`)
@@ -96,7 +97,8 @@ const EN: ConversationForms = {
     "giu",
   ),
   fillerWords: words(`
-    normal usual ok okay fine good great well sure yes hope doing work works working help helps helped
+    normal usual ok okay fine good great nice cool awesome perfect lovely well sure yes hope doing work works working
+    help helps helped
     disappointed annoyed frustrated upset unhappy happy sad angry sorry bother urgent asap soon quickly
     really totally seriously know tell think wondering question quick advance again weird strange right correct
     happen happened happening going thing things anything`),
@@ -137,6 +139,9 @@ const FORMS: Record<string, ConversationForms> = {
   },
 };
 
+const LIVES_IN_RE =
+  /(?<![\p{L}\p{N}])(?:i|we)(?:\s+(?:live|am|are)|['’]?(?:m|re))\s+(?:based\s+)?in\s+([\p{L}-]+(?:\s+[\p{L}-]+)?)(?=\s+(?:and|but|so)\b|[,.;!?]|$)/giu;
+
 // A sentence: text up to and including its closing marks (or a line break).
 const SENTENCE_RE = /[^.!?\n]+(?:[.!?]+|\n|$)/gu;
 const WORD_RE = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
@@ -152,6 +157,9 @@ export function questionCore(text: string, language: string): string {
   if (!forms) return text;
   let core = stripRepeated(stripRepeated(text, forms.greeting), forms.signOff);
   if (forms.framing) core = core.replace(forms.framing, " ");
+  // "I live in Zurich and want to return the lamp": where the customer lives is a place the knowledge base may name
+  // (a country), or else no word to look up.
+  if (lang === "en") core = core.replace(LIVES_IN_RE, (_, place: string) => ` ${placesIn(place).join(" ")} `);
   if (forms.fillerWords) core = dropFillerSentences(core, forms.fillerWords, lang);
   core = core.replace(/\s{2,}/gu, " ").trim();
   return HAS_WORD_RE.test(core) ? core : text;

@@ -31,6 +31,18 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("when will it come?", "when will it arrive?");
     expect(terms("does it come with a bulb?")).not.toContain("arriv");
     same("how can I see how much is left on mine", "how can I check balance");
+    same("now its cheaper on ur site lol", "now it's cheaper on your site");
+    expect(terms("do u ship to the u.s.?")).toEqual(terms("do you ship to the u.s.?"));
+    same("havent used it, still in the bag", "unused, in original packaging");
+    same("does it expire?", "is it valid?");
+    same("can i get the difference back somehow?", "can i refund the difference somehow?");
+    same(
+      "is there anywhere else i can see where it is",
+      "is there anywhere else i can follow the parcel tracking",
+    );
+    same("how do i get a new one", "how do i get a replacement");
+    same("do i have to post the broken one back?", "do i have to return the damaged item?");
+    same("can i put it in the washing machine?", "can i it in the washing machine?");
     // A comparison of two things is no price drop.
     expect(terms("which one is cheaper?")).not.toContain("find");
     same("I put the wrong address on my order", "I change delivery address on my order");

@@ -65,8 +65,13 @@ const EN: SynonymRules = {
       to: "arrived damaged",
     },
     {
-      pattern: String.raw`send(?:ing)? (?:it |them |this |that |something |anything |(?:the|my|an?) (?:item|items|order|product|products|parcel|package) )?back`,
+      pattern: String.raw`(?:send|post|mail)(?:ing)? (?:it |them |this |that |something |anything |(?:the|my|an?) (?:item|items|order|product|products|parcel|package|one) )?back`,
       to: "return",
+    },
+    // Sending a broken thing back: "do I have to post the broken one back?" asks about returning the damaged item.
+    {
+      pattern: String.raw`(?:send|post|mail|return)(?:ing)? (?:the|my|this|that) (?:broken|damaged|faulty|defective|cracked|smashed|chipped) (?:one|item|thing|\S+)(?: back)?`,
+      to: "return the damaged item",
     },
     { pattern: String.raw`clos(?:e|ing) (?:my |the |our |an |this )?account`, to: "delete account" },
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
@@ -212,6 +217,28 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:my|the|our|this) (?:order|parcel|package|delivery|stuff)s? (?:to )?(?:arrive|arrives|come|comes|be delivered|get here|gets here|reach me)`,
       to: "delivery time",
     },
+    // Not used yet is unused, and still in its bag or box is in its original packaging: "haven't used it, still in
+    // the bag" asks the return rule's condition.
+    {
+      pattern: String.raw`(?:have ?n['o]?t|has ?n['o]?t|never|not|barely|hardly) (?:even )?(?:been )?(?:used|worn|opened|touched|unpacked)(?: (?:it|them|once|yet))*`,
+      to: "unused",
+    },
+    {
+      pattern: String.raw`(?:still )?in (?:the|its|their|my) (?:original )?(?:bag|box|wrapping|plastic|packaging|package)`,
+      to: "in original packaging",
+    },
+    // The difference of a price one gets back is refunded: "can I get the difference back somehow?"
+    { pattern: String.raw`get (?:the |my )?(?:price )?difference (?:back|refunded|returned)`, to: "refund the difference" },
+    // Where a parcel is, one follows on its tracking: "is there anywhere else I can see where it is?"
+    {
+      pattern: String.raw`(?:see|check|find out|know) where (?:it|my (?:order|parcel|package)|the (?:order|parcel|package)) (?:is|currently is|is now)`,
+      to: "follow the parcel tracking",
+    },
+    // A new one in place of one that failed is a replacement: "what do I need to do to get a new one?" (of a lamp
+    // that arrived cracked, or of a reset link that expired: "request a new one" reads the same).
+    { pattern: String.raw`an?(?: brand)? new one`, to: "a replacement" },
+    // Putting a thing in the washing machine is machine washing it: "can I just put it in the washing machine?"
+    { pattern: String.raw`(?:put|throw|stick|chuck)(?= (?:\S+ ){0,5}in (?:the )?(?:washing machine|washer|wash)\b)`, to: "" },
     // "will it come tomorrow?": a thing that comes, at some time, arrives; "does it come with a bulb?" is what it has.
     {
       pattern: String.raw`(?<=\b(?:will|would|does|do|did|should|can|could) (?:it|they) )(?:come|get here|turn up|show up)(?=\W*$| (?:tomorrow|today|on time|in time|before|by|next|this|soon|on (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)`,
@@ -239,6 +266,8 @@ const EN: SynonymRules = {
     ["parcel", "package", "box"],
     ["delete", "remove", "erase"],
     ["refund", "reimburse", "reimbursement"],
+    // "does it expire?" asks how long it is valid.
+    ["valid", "expire", "expires", "expired", "expiry", "expiration"],
     [
       "damaged",
       "broken",
@@ -281,6 +310,41 @@ const EN: SynonymRules = {
 };
 
 export const SYNONYMS: Readonly<Record<string, SynonymRules>> = { en: EN };
+
+/**
+ * Chat spellings written out before the phrase rules read a text, so that every rule written with "you" and "your"
+ * reads "u" and "ur" too ("now its cheaper on ur site"), and fillers such as "lol" go. English; whole words only ("u.s." and
+ * "u-turn" stay).
+ */
+const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  en: {
+    u: "you",
+    ur: "your",
+    pls: "please",
+    plz: "please",
+    thx: "thanks",
+    bday: "birthday",
+    // Chat fillers say how, not what: "now its cheaper lol".
+    lol: "",
+    tbh: "",
+    btw: "",
+    haha: "",
+    omg: "",
+  },
+};
+const CHAT_SPELLING_RE: Readonly<Record<string, RegExp>> = Object.fromEntries(
+  Object.entries(CHAT_SPELLINGS).map(([language, table]) => [
+    language,
+    new RegExp(`(?<![\\p{L}\\p{N}.'’-])(?:${Object.keys(table).join("|")})(?![\\p{L}\\p{N}'’-]|\\.\\p{L})`, "gu"),
+  ]),
+);
+
+/** The lower-case text with the language's chat spellings written out; the text itself when it has none. */
+export function withChatSpellingsWritten(lower: string, language: string): string {
+  const re = CHAT_SPELLING_RE[language];
+  const table = CHAT_SPELLINGS[language];
+  return re && table ? lower.replace(re, (w) => table[w] ?? w) : lower;
+}
 
 /** A team's synonym groups per language, as read from its synonyms file. */
 export type SynonymGroups = Readonly<Record<string, readonly (readonly string[])[]>>;
