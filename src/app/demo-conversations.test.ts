@@ -537,7 +537,7 @@ describe("conversations with the demo AI", () => {
   );
 
   // Twenty more, written blind the same way once the set above was fixed: 7 of 20 right with the session's code at
-  // that point (as at its start), 12 after the fixes below. These are the fixed ones.
+  // that point (as at its start), 14 after the fixes below. These are the fixed ones.
   it.each([
     [
       [
@@ -578,6 +578,20 @@ describe("conversations with the demo AI", () => {
     [
       ["my cove lamp arrived today with a big crack in the base :(", "what do i need to do to get a new one"],
       "send us a photo",
+    ],
+    [
+      [
+        "ordered the dune rug 5 days ago and now its cheaper on ur site lol",
+        "can i get the difference back somehow?",
+      ],
+      "we refund the difference as a gift card",
+    ],
+    [
+      [
+        "got a new phone and my authenticator app is gone",
+        "how do i log in now?? it keeps asking for the code",
+      ],
+      "use one of the backup codes",
     ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 

@@ -48,4 +48,11 @@ describe("whether an answer would go in circles", () => {
     ];
     expect(goesInCircles(again, 5, "how long?", warranty, "en")).toBe(true);
   });
+
+  it("reads the new question without its hedges: a told price drop, then 'can I get the difference back somehow?'", () => {
+    const match =
+      "If you find the same item cheaper in our shop within 14 days of your order, we refund the difference as a gift card.";
+    const told = answered("ordered the dune rug 5 days ago and now its cheaper on ur site lol", match);
+    expect(goesInCircles(told, 3, "can i get the difference back somehow?", match, "en")).toBe(false);
+  });
 });

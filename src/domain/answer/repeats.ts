@@ -5,7 +5,7 @@
 import { analyzerFor } from "../knowledge/analyzer.ts";
 import { expectedAnswer, statesAnswer } from "../knowledge/answer-type.ts";
 import { splitSentences } from "../knowledge/chunker.ts";
-import { asksOwnQuestion, topicTerms } from "../knowledge/question-core.ts";
+import { asksOwnQuestion, questionCore, topicTerms } from "../knowledge/question-core.ts";
 import type { Message } from "../model.ts";
 
 /**
@@ -94,7 +94,8 @@ function answersNewQuestion(question: string, earlier: string, answer: string, l
   )
     return true;
   const analyzer = analyzerFor(language);
-  const asked = topicTerms(analyzer.terms(question), language);
+  // What the question asks, without its hedges ("can I get the difference back somehow?").
+  const asked = topicTerms(analyzer.terms(questionCore(question, language)), language);
   if (asked.length === 0) return false;
   const before = new Set(analyzer.terms(earlier));
   const stated = new Set(analyzer.terms(answer));

@@ -237,6 +237,8 @@ const EN: SynonymRules = {
     // A new one in place of one that failed is a replacement: "what do I need to do to get a new one?" (of a lamp
     // that arrived cracked, or of a reset link that expired: "request a new one" reads the same).
     { pattern: String.raw`an?(?: brand)? new one`, to: "a replacement" },
+    // What a page keeps asking for is what it needs: "it keeps asking for the code" asks about the code.
+    { pattern: String.raw`keeps? (?:on )?asking(?: me)? (?:for|to enter)`, to: "" },
     // Putting a thing in the washing machine is machine washing it: "can I just put it in the washing machine?"
     { pattern: String.raw`(?:put|throw|stick|chuck)(?= (?:\S+ ){0,5}in (?:the )?(?:washing machine|washer|wash)\b)`, to: "" },
     // "will it come tomorrow?": a thing that comes, at some time, arrives; "does it come with a bulb?" is what it has.
