@@ -342,43 +342,11 @@ export class Answerer {
       const aloneDecision = decideAnswerable(aloneTop, this.policy);
       if (aloneDecision.answerable) [deep, retrieval, decision] = [alone, aloneTop, aloneDecision];
     }
-    // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product. "how long
-    // are they valid?" right after "do you have gift cards?": the pronoun is what that answer was about. Also when
-    // another product's row answers the message alone: "can I put it in the washing machine?" about the Juniper
-    // throw is not asked of the duvet cover whose care field says "Machine wash".
-    const standaloneRecord = retrieval.passages[0]?.chunk;
-    const otherProduct =
-      decision.answerable &&
-      standaloneRecord !== undefined &&
-      isRecordText(standaloneRecord.text) &&
-      pointsWithPronoun(request.text);
-    if ((!decision.answerable || otherProduct) && !followUp) {
-      const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
-      if (pointed !== null && (!otherProduct || pointed.passageId === null)) {
-        const withReferent = await search(pointed.text);
-        const top = topK(withReferent);
-        const d = decideAnswerable(top, this.policy);
-        // Glued to the earlier question, the message must still find that question's passage and say something it
-        // holds, or find a passage that holds all it asks and what the earlier question was about ("how long does it
-        // take to get there?" after "do you ship to Switzerland?"): "can they deliver to my office?" after gift cards
-        // is about neither.
-        // A product's row first, with that passage below it, is the product and the rule together ("my lamp arrived
-        // cracked", then "what do I need to do to get a new one?").
-        const found = top.passages[0]?.chunk;
-        const pointedAt =
-          found !== undefined && isRecordText(found.text)
-            ? top.passages.find((p) => p.chunk.id === pointed.passageId)?.chunk
-            : found;
-        const same =
-          pointed.passageId === null ||
-          (found !== undefined &&
-            (pointedAt?.id === pointed.passageId
-              ? holdsAnyOf(pointedAt, retrieval.queryTerms, top.language)
-              : holdsEveryOf(found, topicTerms(retrieval.queryTerms, top.language), top.language) &&
-                holdsAnyOf(found, pointed.earlierTerms, top.language)));
-        const sameProduct = otherProduct && top.passages[0]?.chunk.id === standaloneRecord.id;
-        if (d.answerable && same && !sameProduct) [deep, retrieval, decision] = [withReferent, top, d];
-      }
+    // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product (see
+    // readPronoun).
+    if (!followUp) {
+      const pointed = await this.readPronoun(request, retrieval, decision, search, topK);
+      if (pointed !== null) [deep, retrieval, decision] = [pointed.deep, pointed.retrieval, pointed.decision];
     }
     const passages = retrieval.passages.map(toRef);
     const language = request.language ?? retrieval.language;
@@ -705,6 +673,55 @@ export class Answerer {
     const found = buildExtractiveAnswer(own.question, [passage], own.language, weights);
     // The decision reported is the one that answered the earlier question from this passage.
     return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };
+  }
+
+  /**
+   * The message read with what its pronoun stands for, when that answers it and the message alone did not: "does it
+   * come with a bulb?" right after a question about the Cove lamp is about that product; "how long are they valid?"
+   * right after "do you have gift cards?" is about what that answer said. Also when another product's row answers the
+   * message alone: "can I put it in the washing machine?" about the Juniper throw is not asked of the duvet cover
+   * whose care field says "Machine wash". Null when the message stands as it is.
+   */
+  private async readPronoun(
+    request: AnswerRequest,
+    alone: Retrieval,
+    aloneDecision: AnswerabilityDecision,
+    search: (text: string) => Retrieval | Promise<Retrieval>,
+    topK: (r: Retrieval) => Retrieval,
+  ): Promise<{ deep: Retrieval; retrieval: Retrieval; decision: AnswerabilityDecision } | null> {
+    const standaloneRecord = alone.passages[0]?.chunk;
+    const otherProduct =
+      aloneDecision.answerable &&
+      standaloneRecord !== undefined &&
+      isRecordText(standaloneRecord.text) &&
+      pointsWithPronoun(request.text);
+    if (aloneDecision.answerable && !otherProduct) return null;
+    const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
+    if (pointed === null || (otherProduct && pointed.passageId !== null)) return null;
+    const withReferent = await search(pointed.text);
+    const top = topK(withReferent);
+    const decision = decideAnswerable(top, this.policy);
+    // Glued to the earlier question, the message must still find that question's passage and say something it holds,
+    // or find a passage that holds all it asks and what the earlier question was about ("how long does it take to get
+    // there?" after "do you ship to Switzerland?"): "can they deliver to my office?" after gift cards is about
+    // neither. A product's row first, with that passage below it, is the product and the rule together ("my lamp
+    // arrived cracked", then "what do I need to do to get a new one?").
+    const found = top.passages[0]?.chunk;
+    const pointedAt =
+      found !== undefined && isRecordText(found.text)
+        ? top.passages.find((p) => p.chunk.id === pointed.passageId)?.chunk
+        : found;
+    const same =
+      pointed.passageId === null ||
+      (found !== undefined &&
+        (pointedAt?.id === pointed.passageId
+          ? holdsAnyOf(pointedAt, alone.queryTerms, top.language)
+          : holdsEveryOf(found, topicTerms(alone.queryTerms, top.language), top.language) &&
+            holdsAnyOf(found, pointed.earlierTerms, top.language)));
+    const sameProduct = otherProduct && found?.id === standaloneRecord?.id;
+    return decision.answerable && same && !sameProduct
+      ? { deep: withReferent, retrieval: top, decision }
+      : null;
   }
 
   /**

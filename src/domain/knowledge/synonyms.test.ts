@@ -33,6 +33,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("how can I see how much is left on mine", "how can I check balance");
     same("now its cheaper on ur site lol", "now it's cheaper on your site");
     expect(terms("do u ship to the u.s.?")).toEqual(terms("do you ship to the u.s.?"));
+    same("ill send it back", "i'll send it back");
     same("havent used it, still in the bag", "unused, in original packaging");
     same("does it expire?", "is it valid?");
     same("can i get the difference back somehow?", "can i refund the difference somehow?");

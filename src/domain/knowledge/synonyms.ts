@@ -322,6 +322,7 @@ const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>>
   en: {
     u: "you",
     ur: "your",
+    ill: "i'll",
     pls: "please",
     plz: "please",
     thx: "thanks",
