@@ -593,6 +593,12 @@ describe("conversations with the demo AI", () => {
       ],
       "use one of the backup codes",
     ],
+    // From a third blind set (24 conversations: 6 right with the session's starting code, 7 with the fixes above, 8
+    // after this one): a pronoun for what an opening only told of, when another passage answers the message alone.
+    [
+      ["my cat threw up on my juniper throw lol", "can i just chuck it in the washing machine?"],
+      "Hand wash cold",
+    ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 
   it("asks what a customer needs when the opening tells something and asks nothing the AI can answer, once", async () => {

@@ -689,15 +689,29 @@ export class Answerer {
     search: (text: string) => Retrieval | Promise<Retrieval>,
     topK: (r: Retrieval) => Retrieval,
   ): Promise<{ deep: Retrieval; retrieval: Retrieval; decision: AnswerabilityDecision } | null> {
-    const standaloneRecord = alone.passages[0]?.chunk;
+    const standalone = alone.passages[0]?.chunk;
+    if (aloneDecision.answerable && !pointsWithPronoun(request.text)) return null;
+    const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
+    if (pointed === null) return null;
+    // Answerable alone, the message is read with its referent only when the answer alone is about something else:
+    // another product's row ("can I put it in the washing machine?" of the duvet cover, not the Juniper throw), or a
+    // passage that says nothing of the earlier turn ("how long does it remain valid?" of the reset link, not the gift
+    // card the customer had just mentioned).
     const otherProduct =
       aloneDecision.answerable &&
-      standaloneRecord !== undefined &&
-      isRecordText(standaloneRecord.text) &&
-      pointsWithPronoun(request.text);
-    if (aloneDecision.answerable && !otherProduct) return null;
-    const pointed = await this.pronounReferent(request, async (text) => topK(await search(text)));
-    if (pointed === null || (otherProduct && pointed.passageId !== null)) return null;
+      standalone !== undefined &&
+      isRecordText(standalone.text) &&
+      pointed.passageId === null;
+    // Only of a turn that told (an answered one is read by fromEarlierPassage, from the passage it was answered from).
+    const otherTopic =
+      aloneDecision.answerable &&
+      pointed.told &&
+      standalone !== undefined &&
+      !isRecordText(standalone.text) &&
+      pointed.passageId !== null &&
+      standalone.id !== pointed.passageId &&
+      !holdsAnyOf(standalone, pointed.earlierTerms, alone.language);
+    if (aloneDecision.answerable && !otherProduct && !otherTopic) return null;
     const withReferent = await search(pointed.text);
     const top = topK(withReferent);
     const decision = decideAnswerable(top, this.policy);
@@ -718,7 +732,7 @@ export class Answerer {
           ? holdsAnyOf(pointedAt, alone.queryTerms, top.language)
           : holdsEveryOf(found, topicTerms(alone.queryTerms, top.language), top.language) &&
             holdsAnyOf(found, pointed.earlierTerms, top.language)));
-    const sameProduct = otherProduct && found?.id === standaloneRecord?.id;
+    const sameProduct = otherProduct && found?.id === standalone?.id;
     return decision.answerable && same && !sameProduct
       ? { deep: withReferent, retrieval: top, decision }
       : null;
@@ -728,17 +742,21 @@ export class Answerer {
    * What a short message's pronoun stands for, found from the customer's most recent answerable question among the
    * last few. When a catalogue row (a record) answered it, the pronoun becomes that product ("does the Cove ceramic
    * table lamp come with a bulb?"); when a policy passage did, the message is searched together with that question
-   * and must find the same passage (`passageId`). Null when the message has no such pronoun or nothing fits.
+   * and must find the same passage (`passageId`). A turn that only told and was not answered counts when a passage's
+   * title names what it told of (`told`). Null when the message has no such pronoun or nothing fits.
    */
   private async pronounReferent(
     request: AnswerRequest,
     search: (text: string) => Promise<Retrieval>,
-  ): Promise<{ text: string; passageId: string | null; earlierTerms: string[] } | null> {
+  ): Promise<{ text: string; passageId: string | null; earlierTerms: string[]; told: boolean } | null> {
     if (!readsWithHistory(request) || !pointsWithPronoun(request.text, MAX_POINTING_WORDS_UNANSWERED))
       return null;
     for (const { turn, answer } of recentExchanges(request, PRONOUN_TURNS_READ)) {
       const r = await search(turn);
-      if (!decideAnswerable(r, this.policy).answerable) continue;
+      // A turn that only told ("my cat threw up on my Juniper throw", "I got a gift card for my birthday") still
+      // names what the pronoun stands for, when a passage's title says it.
+      const told = !decideAnswerable(r, this.policy).answerable;
+      if (told && r.passages[0]?.titleMatch !== true) continue;
       let top = r.passages[0]!;
       // A question about a product that a policy answered ("my lamp arrived cracked": the damaged-items rule) is
       // continued about that rule: "what do I need to do to get a new one?".
@@ -750,11 +768,12 @@ export class Answerer {
           text: `${request.text} ${turn}`,
           passageId: top.chunk.id,
           earlierTerms: topicTerms(r.queryTerms, r.language),
+          told,
         };
       // A product's name in place of the pronoun only in a short message: a longer one says more than the pronoun,
       // and the product's name outweighed it ("do you have a shop in Rotterdam where I could see it?").
       const named = nameInPlaceOfPronoun(request.text, top.chunk.title);
-      return named === null ? null : { text: named, passageId: null, earlierTerms: [] };
+      return named === null ? null : { text: named, passageId: null, earlierTerms: [], told };
     }
     return null;
   }

@@ -96,6 +96,7 @@ describe("questionCore", () => {
     expect(questionCore("nice. can i wash it somehow?", "en")).toBe("can i wash it ?");
     // A "now" that ends the question says when; one inside it may say what changed.
     expect(questionCore("how do i log in now??", "en")).toBe("how do i log in ??");
+    expect(questionCore("My neighbour's parcel was delivered to me, what now?", "en")).toContain("what now?");
     expect(questionCore("I paid with Klarna and now I want to return it", "en")).toContain("now");
     // "ok" alone is what the customer says, and "real" that names nothing after it stays.
     expect(questionCore("ok", "en")).toBe("ok");

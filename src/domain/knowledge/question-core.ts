@@ -82,8 +82,8 @@ const EN: ConversationForms = {
       `(?:i(?:${A}m|\\s+am|m)\\s+)?thinking\\s+(?:about|of)\\s+(?:buying|ordering|getting)`,
       // Hedges: "how long does it usually take?" asks how long it takes.
       "usually|normally|typically|generally|tho|though|somehow|anyhow|maybe|perhaps",
-      // "how do I log in now?": a "now" that ends the question says when, not what.
-      "now(?=\\s*(?:[?!.]|$))",
+      // "how do I log in now?": a "now" that ends the question says when, not what; "what now?" asks what to do.
+      "(?<!what\\s)now(?=\\s*(?:[?!.]|$))",
       // "is the rug real wool?" asks whether it is wool.
       "(?:real|genuine|actual|pure)(?=\\s+\\p{L})",
       // Whether a fact matters asks for the rule it is under: "I paid by bank transfer, does that change anything?"

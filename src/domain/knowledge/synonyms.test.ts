@@ -31,6 +31,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("when will it come?", "when will it arrive?");
     expect(terms("does it come with a bulb?")).not.toContain("arriv");
     same("how can I see how much is left on mine", "how can I check balance");
+    same("where can I see how much is still left on it?", "where can I check balance on it?");
     same("now its cheaper on ur site lol", "now it's cheaper on your site");
     expect(terms("do u ship to the u.s.?")).toEqual(terms("do you ship to the u.s.?"));
     same("ill send it back", "i'll send it back");

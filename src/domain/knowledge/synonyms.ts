@@ -77,10 +77,10 @@ const EN: SynonymRules = {
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
     // What is left on a card or account is its balance: "check how much is left on my gift card".
     {
-      pattern: String.raw`(?:see|view|find out|know|tell)(?= how much (?:money |credit )?(?:is |'s )?(?:left|remaining))`,
+      pattern: String.raw`(?:see|view|find out|know|tell)(?= how much (?:money |credit )?(?:is |'s )?(?:still |there )?(?:left|remaining))`,
       to: "check",
     },
-    { pattern: String.raw`how much (?:money |credit )?(?:is |'s )?(?:left|remaining)`, to: "balance" },
+    { pattern: String.raw`how much (?:money |credit )?(?:is |'s )?(?:still |there )?(?:left|remaining)`, to: "balance" },
     // "I keep getting marketing emails": what keeps coming is received.
     { pattern: String.raw`keeps? (?:on )?(?:getting|receiving)`, to: "receiving" },
     { pattern: String.raw`opt(?:ed|ing)?[ -]out`, to: "unsubscribe" },
