@@ -69,6 +69,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     // One's own mailbox is not the shop's sign-in.
     expect(terms("i cant get into my old email anymore")).not.toContain("signin");
     expect(terms("I can't get into my account")).toContain("signin");
+    expect(terms("how do I get into my account")).toContain("signin");
     same("how to enable 2FA", "how to enable two-factor authentication");
     same("can I get my money back", "can I get a refund");
     same("I don't remember my password", "I forgot my password");

@@ -37,6 +37,8 @@ const EN: SynonymRules = {
       to: "signin reset password",
     },
     { pattern: String.raw`(?:log|sign)(?:ged|ging|ed|ing|s)?[ -]?(?:in|on)(?:to)?`, to: "signin" },
+    // Getting into one's account is signing in: "how do I get into my account?" is not about deleting it.
+    { pattern: String.raw`get(?:ting)? (?:back )?in(?:to)?(?= (?:my |the |your |our )?account\b)`, to: "signin" },
     {
       pattern: String.raw`(?:two|2)[ -]?(?:factor|step)(?: authentication| verification| auth)?|2fa|mfa|multi[ -]?factor(?: authentication)?`,
       to: "twofactor",
