@@ -599,6 +599,14 @@ describe("conversations with the demo AI", () => {
       ["my cat threw up on my juniper throw lol", "can i just chuck it in the washing machine?"],
       "Hand wash cold",
     ],
+    // "What should I do now?" asks for the step the last answer's passage gives.
+    [
+      [
+        "Hello, I requested a password reset link yesterday evening, but when I clicked it this morning it said the link had expired. How long are these links valid?",
+        "I see. What should I do now?",
+      ],
+      "If it has expired, request a new one.",
+    ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 
   it("asks what a customer needs when the opening tells something and asks nothing the AI can answer, once", async () => {

@@ -7,6 +7,7 @@ import type { ChatMessage, Llm, TokenUsage, ToolCall, ToolSpec } from "../../por
 import type { ActionDialog, ActionStep, CustomerIdentity, PendingAction } from "../actions/dialog.ts";
 import { type ActionDefinition, actionToolSpecs } from "../actions/registry.ts";
 import {
+  asksWhatToDoNext,
   continuedQuestion,
   followUpSubject,
   followUpWithSubject,
@@ -647,11 +648,18 @@ export class Answerer {
     own: Retrieval,
     search: (text: string) => Retrieval | Promise<Retrieval>,
   ): Promise<{ found: ExtractiveAnswer; passage: Passage; decision: AnswerabilityDecision } | null> {
-    if (!readsWithHistory(request) || own.queryTerms.length === 0) return null;
+    // "What should I do now?" after "the link had expired; how long are these links valid?": the step the passage
+    // gives ("If it has expired, request a new one").
+    const nextStep = asksWhatToDoNext(request.text);
+    if (!readsWithHistory(request) || (own.queryTerms.length === 0 && !nextStep)) return null;
     const topic = topicTerms(own.queryTerms, own.language);
     // A short question that names only what the last answer says ("where exactly in the settings?") is about it too.
     const short = (request.text.match(/[\p{L}\p{N}]+/gu) ?? []).length <= SHORT_QUESTION_WORDS;
-    if (!pointsBack(request.text) && !(short && topic.length > 0 && /\?\s*$/u.test(request.text)))
+    if (
+      !nextStep &&
+      !pointsBack(request.text) &&
+      !(short && topic.length > 0 && /\?\s*$/u.test(request.text))
+    )
       return null;
     const history = request.history ?? [];
     const last = history.length - 1;
@@ -666,11 +674,19 @@ export class Answerer {
     if (
       passage === undefined ||
       isRecordText(passage.chunk.text) ||
-      !holdsEveryOf(passage.chunk, topic, own.language)
+      (!nextStep && !holdsEveryOf(passage.chunk, topic, own.language))
     )
       return null;
-    const weights = new Map(own.queryTerms.map((t, i) => [t, own.queryIdf[i]!] as const));
-    const found = buildExtractiveAnswer(own.question, [passage], own.language, weights);
+    // The next step is read with the earlier question's words, not its kind of fact ("how long" was answered).
+    const read = nextStep ? earlier : own;
+    const weights = new Map(read.queryTerms.map((t, i) => [t, read.queryIdf[i]!] as const));
+    const found = buildExtractiveAnswer(
+      nextStep ? request.text : own.question,
+      [passage],
+      own.language,
+      weights,
+      nextStep ? { ...DEFAULT_EXTRACTIVE_OPTIONS, stepsFirst: true } : DEFAULT_EXTRACTIVE_OPTIONS,
+    );
     // The decision reported is the one that answered the earlier question from this passage.
     return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  asksWhatToDoNext,
   continuedQuestion,
   followUpSubject,
   followUpWithSubject,
@@ -266,5 +267,23 @@ describe("a short message that points back at what was just said", () => {
     expect(pointsWithPronoun("how can i see how much is left on mine")).toBe(true);
     expect(pointsWithPronoun("how do i get a new one")).toBe(true);
     expect(refersBack("ok how do i do that")).toBe(true);
+  });
+});
+
+describe("a message that asks for the next step of what was just said", () => {
+  it("asks what to do now, in a few common ways, and names nothing of its own", () => {
+    for (const text of [
+      "I see. What should I do now?",
+      "ok, what now?",
+      "now what?",
+      "what do I do about it?",
+    ])
+      expect(asksWhatToDoNext(text), text).toBe(true);
+    for (const text of [
+      "what should I do with the packaging?",
+      "what now is the price?",
+      "how do I return it?",
+    ])
+      expect(asksWhatToDoNext(text), text).toBe(false);
   });
 });

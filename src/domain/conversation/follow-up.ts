@@ -322,3 +322,14 @@ function pronounForAThing(text: string, maxWords = MAX_POINTING_WORDS): RegExpEx
   if ((text.match(WORD_RE) ?? []).length > maxWords) return null;
   return THING_PRONOUN_RE.exec(text);
 }
+
+/**
+ * "What should I do now?", "ok, what now?", "now what?": asks for the next step of what was just said, naming nothing
+ * of its own. English.
+ */
+export function asksWhatToDoNext(text: string): boolean {
+  return WHAT_TO_DO_NEXT_RE.test(text.trim());
+}
+
+const WHAT_TO_DO_NEXT_RE =
+  /^\W*(?:(?:ok|okay|i see|so|and|hmm+|right|alright)\W+)*(?:what (?:should|do|can|must|shall) (?:i|we) do(?: now| then| next| about (?:it|that))?|what now|what next|now what|what are my options)\W*$/i;

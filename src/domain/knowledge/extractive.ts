@@ -99,7 +99,7 @@ export function buildExtractiveAnswer(
   const expected = expectedAnswer(question, analyzer.language);
   // "How do I return a rug?" is answered by what to do ("To start a return, open the Orders page ..."), ahead of the
   // rule that only says it can be done ("You can return any item within 30 days").
-  const howTo = asksForSteps(question, analyzer.language);
+  const howTo = options.stepsFirst === true || asksForSteps(question, analyzer.language);
   // A question for a kind of fact reaches a little lower: the section that states it may rank below one whose heading
   // merely shares a word ("how many days until my parcel gets to Belgium": "Parcel lockers" over "Delivery times").
   // It also reaches two passages deeper for a section whose title or heading names what is asked: "how much is
