@@ -623,6 +623,11 @@ describe("conversations with the demo AI", () => {
     expect(twice.conversation.status).not.toBe("ai");
   });
 
+  it("reads 'how long to germany' as how long delivery takes there", async () => {
+    const { messages } = await chat(["how long to germany"]);
+    expect(messages.at(-1)!.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
+  });
+
   it("answers the story's question, not the story: the refund time for a return made last week", async () => {
     const { messages } = await chat(["i returned a lamp last week, when do i get my money back"]);
     expect(messages.at(-1)!.text).toMatch(/^We refund the item price/);

@@ -94,6 +94,9 @@ describe("questionCore", () => {
       "norway , how long does delivery take?",
     );
     expect(questionCore("nice. can i wash it somehow?", "en")).toBe("can i wash it ?");
+    // How long to a place is how long delivery takes there; how long to do something is not.
+    expect(questionCore("how long to germany", "en")).toBe("how long does delivery take to germany");
+    expect(questionCore("how long to get a refund?", "en")).toBe("how long to get a refund?");
     // A "now" that ends the question says when; one inside it may say what changed.
     expect(questionCore("how do i log in now??", "en")).toBe("how do i log in ??");
     expect(questionCore("My neighbour's parcel was delivered to me, what now?", "en")).toContain("what now?");
