@@ -36,6 +36,7 @@ import {
   EXTRACTIVE_DEPTH,
   type ExtractiveAnswer,
   isRecordText,
+  STEPS_FIRST_OPTIONS,
 } from "../knowledge/extractive.ts";
 import type { Passage, Retrieval, SearchOptions } from "../knowledge/knowledge-index.ts";
 import {
@@ -426,7 +427,7 @@ export class Answerer {
       deep.passages,
       retrieval.language,
       weights,
-      stepsFirst ? { ...DEFAULT_EXTRACTIVE_OPTIONS, stepsFirst } : DEFAULT_EXTRACTIVE_OPTIONS,
+      stepsFirst ? STEPS_FIRST_OPTIONS : DEFAULT_EXTRACTIVE_OPTIONS,
     );
     // The passages an extractive answer is quoted from are shown with it, even one found below the first k.
     const quoted = extractive ? withQuoted(passages, deep.passages, extractive.sentences) : passages;
@@ -685,7 +686,7 @@ export class Answerer {
       [passage],
       own.language,
       weights,
-      nextStep ? { ...DEFAULT_EXTRACTIVE_OPTIONS, stepsFirst: true } : DEFAULT_EXTRACTIVE_OPTIONS,
+      nextStep ? STEPS_FIRST_OPTIONS : DEFAULT_EXTRACTIVE_OPTIONS,
     );
     // The decision reported is the one that answered the earlier question from this passage.
     return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };

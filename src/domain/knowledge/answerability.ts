@@ -6,7 +6,7 @@ import { splitSentences } from "./chunker.ts";
 import {
   ASPECT_SEARCH_DEPTH,
   isRecordText,
-  LIGHT_WORDS,
+  lightTerms,
   namesAspect,
   recordTerms,
   salientTerms,
@@ -105,7 +105,7 @@ function recordAspectSupport(retrieval: Retrieval): number {
       ? 1
       : 0;
   const named = new Set(analyzer.terms(`${top.chunk.title} ${top.chunk.heading}`));
-  const framing = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
+  const framing = lightTerms(analyzer);
   const held = recordTerms(top.chunk.text, analyzer);
   let mass = 0;
   let covered = 0;

@@ -51,6 +51,9 @@ export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
   maxWords: 70,
 };
 
+/** The defaults for a question that asks only for what to do (see ExtractiveOptions.stepsFirst). */
+export const STEPS_FIRST_OPTIONS: ExtractiveOptions = { ...DEFAULT_EXTRACTIVE_OPTIONS, stepsFirst: true };
+
 /** A short sentence that is a yes or a no ("Yes.", "No, not yet.", "Sí.", "Nein."). */
 const YES_NO_SENTENCE = /^(?:yes|no|sí|si|oui|non|ja|nein|sim|não|nee)(?![\p{L}\p{N}])[^.!?]{0,30}[.!]$/iu;
 
@@ -467,7 +470,6 @@ function fieldCueTerms(label: string, analyzer: Analyzer): string[] {
   return cues.filter((c) => named.some((t) => c.label.has(t))).flatMap((c) => c.asked);
 }
 
-/** How deep in the ranking a policy passage may be and still make a record's question answerable. */
 /** What a sentence that says what to do gains in answering a how-to question: about a sentence's place ahead. */
 const HOW_TO_BONUS = 0.1;
 /** Past any difference in the rest of a score (relevance up to 1, place, rank, length, completeness): steps lead. */
@@ -573,9 +575,21 @@ export function salientTerms(terms: readonly string[], weightOf: (t: string) => 
  * Words that carry no aspect of their own in a question about a thing ("Does the lamp come with a bulb?", "What type
  * of bulb does it take?"): the noun beside them is what is asked.
  */
-export const LIGHT_WORDS: Record<string, string> = {
+const LIGHT_WORDS: Record<string, string> = {
   en: "come comes came coming go goes use uses used using need needs work works take takes type kind sort",
 };
+// Per analyzer, as the field cues are: a team's synonyms make a new analyzer, whose terms may differ.
+const lightTermsCache = new WeakMap<Analyzer, ReadonlySet<string>>();
+
+/** LIGHT_WORDS as the analyzer reads them. */
+export function lightTerms(analyzer: Analyzer): ReadonlySet<string> {
+  let terms = lightTermsCache.get(analyzer);
+  if (!terms) {
+    terms = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
+    lightTermsCache.set(analyzer, terms);
+  }
+  return terms;
+}
 
 /**
  * Whether a passage is a policy (not another record) whose title or heading names one of the aspects a record
@@ -594,7 +608,7 @@ export function namesAspect(
   // A rule for any product says every missing word in one sentence: "could I split the dining table into payments?"
   // by "With Klarna you can pay ... in three interest-free instalments", under a heading of Klarna.
   // Not a word that carries no aspect of its own ("come" of "does it come with a bulb?"), found in too many sentences.
-  const light = new Set(analyzer.terms(LIGHT_WORDS[analyzer.language] ?? ""));
+  const light = lightTerms(analyzer);
   // And more of the question than that word alone: "today" of "the duvet cover came today" is in many a sentence.
   const lacking = missing.filter((t) => !light.has(t));
   return (

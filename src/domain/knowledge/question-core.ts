@@ -141,6 +141,19 @@ const FORMS: Record<string, ConversationForms> = {
   },
 };
 
+/**
+ * Places as English questions name them: "I live in Zurich and want to return the lamp" says where the customer lives,
+ * a place the knowledge base may name (a country) or else no word to look up; "how long to Germany?" asks how long
+ * delivery takes there.
+ */
+function withPlacesRead(text: string): string {
+  return text
+    .replace(LIVES_IN_RE, (_, place: string) => ` ${placesIn(place).join(" ")} `)
+    .replace(HOW_LONG_TO_PLACE_RE, (all, place: string) =>
+      placesIn(place).length > 0 ? `how long does delivery take to ${place}` : all,
+    );
+}
+
 const HOW_LONG_TO_PLACE_RE =
   /^\s*how\s+(?:long|soon|fast|quickly)(?:\s+(?:is\s+it|does\s+it\s+take))?\s+(?:to|for)\s+([\p{L}-]+(?:\s+[\p{L}-]+)?)\s*\??\s*$/iu;
 const LIVES_IN_RE =
@@ -161,14 +174,7 @@ export function questionCore(text: string, language: string): string {
   if (!forms) return text;
   let core = stripRepeated(stripRepeated(text, forms.greeting), forms.signOff);
   if (forms.framing) core = core.replace(forms.framing, " ");
-  // "I live in Zurich and want to return the lamp": where the customer lives is a place the knowledge base may name
-  // (a country), or else no word to look up.
-  if (lang === "en") core = core.replace(LIVES_IN_RE, (_, place: string) => ` ${placesIn(place).join(" ")} `);
-  // "how long to Germany?": how long something takes to reach a place is how long delivery takes there.
-  if (lang === "en")
-    core = core.replace(HOW_LONG_TO_PLACE_RE, (all, place: string) =>
-      placesIn(place).length > 0 ? `how long does delivery take to ${place}` : all,
-    );
+  if (lang === "en") core = withPlacesRead(core);
   if (forms.fillerWords) core = dropFillerSentences(core, forms.fillerWords, lang);
   core = core.replace(/\s{2,}/gu, " ").trim();
   return HAS_WORD_RE.test(core) ? core : text;
