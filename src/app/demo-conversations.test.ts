@@ -607,6 +607,37 @@ describe("conversations with the demo AI", () => {
       ],
       "If it has expired, request a new one.",
     ],
+    // From a fourth blind set (24 conversations, 10 right with the code of its session's start, 14 after): a story
+    // told without its "I", chat spellings in the phrases that read a conversation ("wat do i do"), the next step not
+    // yet given, an either-or read as its first half, and what an opening told of read as the passage that names it.
+    [
+      [
+        "sent back my towels like a week ago, when do i get my money??",
+        "paid by bank transfer btw if that matters",
+      ],
+      "bank transfers can take another 3 business days",
+    ],
+    [
+      [
+        "so my friend just knocked red wine all over my new dune rug 😭",
+        "how do i clean it without ruining it??",
+      ],
+      "spot clean stains with cold water",
+    ],
+    [
+      [
+        "i clicked forgot password yesterday and got the email but now the link says its expired??",
+        "wat do i do",
+      ],
+      "If it has expired, request a new one.",
+    ],
+    [
+      [
+        "found a lumen gift card in a drawer, got it for christmas ages ago lol",
+        "is it still valid or did it expire?",
+      ],
+      "valid for two years from the date of purchase",
+    ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 
   it("asks what a customer needs when the opening tells something and asks nothing the AI can answer, once", async () => {

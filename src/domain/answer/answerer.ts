@@ -45,6 +45,7 @@ import {
   questionAfterStory,
   topicTerms,
 } from "../knowledge/question-core.ts";
+import { withChatSpellingsWritten } from "../knowledge/synonyms.ts";
 import { asksHowTo, type BoundaryKind, boundaryMessage } from "./messages.ts";
 
 /** KnowledgeIndex (lexical, synchronous) or KnowledgeBase.retrieve (hybrid, awaits the query embedding). */
@@ -314,21 +315,24 @@ export class Answerer {
     // The embedded mode answers the message on its own; history reaches the model in LLM mode (groundedPrompt).
     // The extractive answer may look past the k passages shown for the fact a catalogue row lacks (see
     // EXTRACTIVE_DEPTH); decisions, citations offered to an LLM and the reported passages stay within k.
+    // What the customer typed ("wat do i do", "can u") is read written out by the embedded mode's phrase rules, as
+    // retrieval reads it; a model reads chat as typed.
+    const read = this.llm ? request : withChatSpellingsRead(request);
     const followUp =
-      this.followUpQuestion(request) ?? (await this.productFollowUp(request)) ?? this.gluedFollowUp(request);
+      this.followUpQuestion(read) ?? (await this.productFollowUp(read)) ?? this.gluedFollowUp(read);
     const search = (text: string) =>
       this.retriever.search(text, {
         k: Math.max(this.k, EXTRACTIVE_DEPTH),
-        language: request.language ?? null,
+        language: read.language ?? null,
       });
     const topK = (r: Retrieval): Retrieval =>
       r.passages.length > this.k ? { ...r, passages: r.passages.slice(0, this.k) } : r;
-    let deep = await search(followUp?.text ?? request.text);
+    let deep = await search(followUp?.text ?? read.text);
     let retrieval = topK(deep);
     let decision = decideAnswerable(retrieval, this.policy);
     // "I returned a lamp last week, when do I get my money back?": the question, when it is answerable alone, rather
     // than the story's words, which found the return rule.
-    const afterStory = followUp ? null : questionAfterStory(request.text);
+    const afterStory = followUp ? null : questionAfterStory(read.text);
     if (afterStory !== null) {
       const alone = await search(afterStory);
       const aloneTop = topK(alone);
@@ -337,7 +341,7 @@ export class Answerer {
     }
     // A long message tells a story around its question: when the whole is no answerable question, the sentences
     // that ask may be ("... I just moved and the colours don't work. Is it too late to send it back?").
-    const asked = decision.answerable || followUp ? null : askedSentences(request.text);
+    const asked = decision.answerable || followUp ? null : askedSentences(read.text);
     if (asked !== null) {
       const alone = await search(asked);
       const aloneTop = topK(alone);
@@ -347,11 +351,11 @@ export class Answerer {
     // "does it come with a bulb?" right after a question about the Cove lamp: the pronoun is that product (see
     // readPronoun).
     if (!followUp) {
-      const pointed = await this.readPronoun(request, retrieval, decision, search, topK);
+      const pointed = await this.readPronoun(read, retrieval, decision, search, topK);
       if (pointed !== null) [deep, retrieval, decision] = [pointed.deep, pointed.retrieval, pointed.decision];
     }
     const passages = retrieval.passages.map(toRef);
-    const language = request.language ?? retrieval.language;
+    const language = read.language ?? retrieval.language;
     const cannot = (
       reason: CannotAnswerReason,
       kind: BoundaryKind,
@@ -391,7 +395,7 @@ export class Answerer {
     // goes with the handover of the other: "how much does the dining table cost and does it come assembled?" gets the
     // price, and a person the assembly.
     const each =
-      this.llm || followUp ? null : await this.answerEachQuestion(request.text, search, topK, language);
+      this.llm || followUp ? null : await this.answerEachQuestion(read.text, search, topK, language);
     if (each !== null) {
       const found = { text: each.text, citations: each.citations };
       if (each.unanswered !== null)
@@ -404,7 +408,7 @@ export class Answerer {
     }
     // A short message that points back is answered from the passage the last answer was quoted from, when it can be,
     // whether or not it also reads as a question of its own.
-    const onTopic = this.llm || followUp ? null : await this.fromEarlierPassage(request, retrieval, search);
+    const onTopic = this.llm || followUp ? null : await this.fromEarlierPassage(read, retrieval, search);
     if (onTopic !== null)
       return answered(onTopic.found, withQuoted(passages, [onTopic.passage], onTopic.found.sentences), {
         decision: onTopic.decision,
@@ -421,7 +425,7 @@ export class Answerer {
     const weights = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
     // "how do I do that?" after "can I send it back?": the steps, not the rule the customer just read.
     const stepsFirst =
-      followUp !== null && !followUp.newSubject && asksForSteps(request.text, retrieval.language);
+      followUp !== null && !followUp.newSubject && asksForSteps(read.text, retrieval.language);
     const extractive = buildExtractiveAnswer(
       deep.question,
       deep.passages,
@@ -540,7 +544,9 @@ export class Answerer {
    * ("what about lamps?"), rather than pointing back at the same one ("how much does that cost?").
    */
   private followUpQuestion(request: AnswerRequest): { text: string; newSubject: boolean } | null {
-    if (!readsWithHistory(request)) return null;
+    // "what do I do?" names nothing, as a pointing follow-up does, but asks for the next step of the last answer's
+    // passage (fromEarlierPassage), not for that answer again.
+    if (!readsWithHistory(request) || asksWhatToDoNext(request.text)) return null;
     const earlier = customerTurns(request);
     const named = this.wordSimilarity ? resolveFollowUp(request.text, earlier, this.wordSimilarity) : null;
     if (named !== null) return { text: named, newSubject: true };
@@ -686,7 +692,9 @@ export class Answerer {
       [passage],
       own.language,
       weights,
-      nextStep ? STEPS_FIRST_OPTIONS : DEFAULT_EXTRACTIVE_OPTIONS,
+      nextStep
+        ? { ...STEPS_FIRST_OPTIONS, alreadySaid: new Set(splitSentences(answer.text)) }
+        : DEFAULT_EXTRACTIVE_OPTIONS,
     );
     // The decision reported is the one that answered the earlier question from this passage.
     return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };
@@ -780,9 +788,11 @@ export class Answerer {
       const quoted = answer === null ? undefined : splitSentences(answer)[0];
       if (isRecordText(top.chunk.text) && quoted !== undefined && !top.chunk.text.includes(quoted))
         top = r.passages.find((p) => !isRecordText(p.chunk.text) && p.chunk.text.includes(quoted)) ?? top;
+      // What a told turn adds is the thing it named, which the passage's heading says: the rest of its story
+      // ("found a gift card in a drawer, got it for christmas ages ago") is words no passage holds.
       if (!isRecordText(top.chunk.text))
         return {
-          text: `${request.text} ${turn}`,
+          text: `${request.text} ${told ? top.chunk.heading || top.chunk.title : turn}`,
           passageId: top.chunk.id,
           earlierTerms: topicTerms(r.queryTerms, r.language),
           told,
@@ -896,6 +906,20 @@ function recentExchanges(request: AnswerRequest, n: number): { turn: string; ans
     out.push({ turn: history[i]!.text, answer: next?.role === "ai" ? next.text : null });
   }
   return out;
+}
+
+/** The request with chat spellings written out in its text and the customer's earlier turns. */
+function withChatSpellingsRead(request: AnswerRequest): AnswerRequest {
+  const language = request.language ?? "en";
+  return {
+    ...request,
+    text: withChatSpellingsWritten(request.text, language),
+    ...(request.history && {
+      history: request.history.map((h) =>
+        h.role === "customer" ? { ...h, text: withChatSpellingsWritten(h.text, language) } : h,
+      ),
+    }),
+  };
 }
 
 function customerTurns(request: AnswerRequest): string[] {

@@ -42,6 +42,8 @@ export interface ExtractiveOptions {
    * back?"): a sentence that says what to do leads whenever one speaks to the question.
    */
   stepsFirst?: boolean;
+  /** Sentences the customer was just given: "what do I do now?" asks for what comes after them. */
+  alreadySaid?: ReadonlySet<string>;
 }
 
 export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
@@ -152,6 +154,7 @@ export function buildExtractiveAnswer(
     // Only a policy passage speaks for the record's kind; decided once per passage, not per sentence.
     const kindBonus = kindWeight > 0 && p.chunk !== leadChunk && !isRecordText(p.chunk.text) ? kindWeight : 0;
     sentences.forEach((s, si) => {
+      if (options.alreadySaid?.has(s)) return;
       const terms = sentenceTerms(s, analyzer);
       if (terms.size === 0) return;
       let overlap = 0;

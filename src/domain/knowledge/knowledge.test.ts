@@ -3,7 +3,7 @@ import { analyzerFor } from "./analyzer.ts";
 import { decideAnswerable } from "./answerability.ts";
 import { Bm25Index } from "./bm25.ts";
 import { chunkDocument, sectionsFromMarkdown, splitSentences } from "./chunker.ts";
-import { buildExtractiveAnswer, isRecordText } from "./extractive.ts";
+import { buildExtractiveAnswer, isRecordText, STEPS_FIRST_OPTIONS } from "./extractive.ts";
 import { testChunk } from "./chunk.test-helper.ts";
 import { KnowledgeIndex, type Passage, type Retrieval } from "./knowledge-index.ts";
 
@@ -288,6 +288,28 @@ describe("knowledge index", () => {
       expect(decideAnswerable(shop.search("Do you have a store in Canada?")).answerable).toBe(false);
       expect(decideAnswerable(shop.search("Do you ship to Mars?")).answerable).toBe(false);
     });
+  });
+
+  it("answers 'what do I do now?' with the step the customer was not given yet", () => {
+    const account = new KnowledgeIndex();
+    account.upsert([
+      chunk(
+        "reset",
+        "Account help",
+        "To reset your password, click Forgot password on the sign-in page. We email you a reset link that is valid for one hour. If it has expired, request a new one.",
+        { heading: "Resetting your password" },
+      ),
+    ]);
+    const r = account.search("i clicked forgot password and got the email but the link says its expired");
+    const answer = (alreadySaid: string[]) =>
+      buildExtractiveAnswer("what do I do?", r.passages, "en", weightsOf(r), {
+        ...STEPS_FIRST_OPTIONS,
+        alreadySaid: new Set(alreadySaid),
+      })!.text;
+    expect(answer([])).toMatch(/^To reset your password/);
+    expect(answer(["To reset your password, click Forgot password on the sign-in page."])).toBe(
+      "If it has expired, request a new one.",
+    );
   });
 
   it("judges what a chatty message asks, not its greeting, framing or thanks", () => {

@@ -94,6 +94,21 @@ describe("questionCore", () => {
       "norway , how long does delivery take?",
     );
     expect(questionCore("nice. can i wash it somehow?", "en")).toBe("can i wash it ?");
+    // The other half of an either-or says what happens if not; how it should go is no fact asked.
+    expect(questionCore("is it still valid or did it expire?", "en")).toBe("is it still valid ?");
+    expect(questionCore("does it come with a bulb or do i need to buy one separately", "en")).toBe(
+      "does it come with a bulb",
+    );
+    expect(questionCore("as money on my card or what?", "en")).toBe("as money on my card ?");
+    expect(questionCore("how do i clean it without ruining it??", "en")).toBe("how do i clean it ??");
+    expect(questionCore("is it covered by warranty or am i out of luck", "en")).toBe("is it covered by warranty");
+    // A second half that asks something else stays.
+    expect(questionCore("can I pay by card or by bank transfer?", "en")).toBe(
+      "can I pay by card or by bank transfer?",
+    );
+    expect(questionCore("do I have to be online or can I download it?", "en")).toBe(
+      "do I have to be online or can I download it?",
+    );
     // How long to a place is how long delivery takes there; how long to do something is not.
     expect(questionCore("how long to germany", "en")).toBe("how long does delivery take to germany");
     expect(questionCore("how long to get a refund?", "en")).toBe("how long to get a refund?");
@@ -177,6 +192,10 @@ describe("the question after what the customer did", () => {
     expect(questionAfterStory("Hi, we ordered from Norway, how long does delivery take?")).toBe(
       "how long does delivery take? norway",
     );
+    // Chat drops the "I".
+    expect(questionAfterStory("sent back my towels like a week ago, when do i get my money??")).toBe(
+      "when do i get my money??",
+    );
   });
 
   it("is nothing when the question points back at the story, is too short, or there is no story", () => {
@@ -184,6 +203,8 @@ describe("the question after what the customer did", () => {
     expect(questionAfterStory("I bought the rug, can I?")).toBeNull();
     expect(questionAfterStory("when do i get my money back")).toBeNull();
     expect(questionAfterStory("my lamp broke, what do I do?")).toBeNull();
+    // Without a subject, only a past tense tells: "need" is no story.
+    expect(questionAfterStory("need a gift by thursday, how long does delivery take?")).toBeNull();
   });
 });
 

@@ -84,6 +84,15 @@ const EN: ConversationForms = {
       "usually|normally|typically|generally|tho|though|somehow|anyhow|maybe|perhaps",
       // "how do I log in now?": a "now" that ends the question says when, not what; "what now?" asks what to do.
       "(?<!what\\s)now(?=\\s*(?:[?!.]|$))",
+      // An either-or's second half that only says what happens if not: "is it still valid or did it expire?", "does
+      // it come with a bulb or do I need to buy one?", "... or am I out of luck?", "... or what?". Not a second half
+      // that asks something else: "do I have to be online or can I download it?".
+      "or\\s+(?:do|will|would|shall)\\s+(?:i|we)\\s+(?:need|have)\\s+to\\s+(?:buy|get|order|pay\\s+for)\\s+(?:one|it|them|that)(?:\\s+sep[ae]rately)?",
+      "or\\s+(?:did|has|have|is|are)\\s+(?:it|they|that|this)\\s+(?:expired?|run\\s+out|lapsed)",
+      "or\\s+am\\s+i\\s+(?:out\\s+of\\s+luck|stuck)",
+      "or\\s+(?:what|not)(?=\\s*(?:[?!.]|$))",
+      // How it should go is no fact asked: "how do I clean it without ruining it?"
+      "without\\s+(?:ruining|damaging|wrecking|destroying|shrinking|breaking|spoiling|harming)\\s+(?:it|them)",
       // "is the rug real wool?" asks whether it is wool.
       "(?:real|genuine|actual|pure)(?=\\s+\\p{L})",
       // Whether a fact matters asks for the rule it is under: "I paid by bank transfer, does that change anything?"
@@ -317,8 +326,11 @@ export function questionAfterStory(text: string): string | null {
   return [question, ...placesIn(m[1] as string)].join(" ");
 }
 
+// Chat drops the "I": "sent back my towels a week ago, when do I get my money?". Without a subject only these past
+// tenses tell a story; "need a gift by Thursday, ..." is no story told.
+const SUBJECTLESS_STORY_VERBS = "sent|returned|ordered|bought|paid|received|posted|mailed|shipped|dropped";
 const STORY_THEN_QUESTION_RE = new RegExp(
-  `^\\s*((?:i|we)\\s+(?:just\\s+|already\\s+|recently\\s+)?(?:[a-z]+ed|bought|sent|paid|got|made|brought|took|gave)\\b[^,?;]*)[,;]\\s*(?:and\\s+|but\\s+|so\\s+)?((?:${QUESTION_OPENERS})\\s.+)$`,
+  `^\\s*((?:(?:i|we)\\s+(?:just\\s+|already\\s+|recently\\s+)?(?:[a-z]+ed|bought|sent|paid|got|made|brought|took|gave)|(?:just\\s+|already\\s+)?(?:${SUBJECTLESS_STORY_VERBS}))\\b[^,?;]*)[,;]\\s*(?:and\\s+|but\\s+|so\\s+)?((?:${QUESTION_OPENERS})\\s.+)$`,
   "iu",
 );
 const POINTS_AT_STORY_RE = /\b(?:it|its|it's|they|them|their|that|this|those|these|one)\b/iu;

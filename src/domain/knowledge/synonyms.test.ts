@@ -35,6 +35,15 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     same("now its cheaper on ur site lol", "now it's cheaper on your site");
     expect(terms("do u ship to the u.s.?")).toEqual(terms("do you ship to the u.s.?"));
     same("ill send it back", "i'll send it back");
+    same(
+      "wat do i do if i order rn, will it come tmrw",
+      "what do i do if i order right now, will it come tomorrow",
+    );
+    // Inside an address a "u" stays.
+    expect(terms("write to u@example.com")).not.toContain("you");
+    same("when do i get my money??", "when do i get my refund??");
+    // Only money got at the end of the question: "get my money into the gift card" is no refund.
+    expect(terms("can I get my money onto a gift card")).not.toContain("refund");
     same("havent used it, still in the bag", "unused, in original packaging");
     same("does it expire?", "is it valid?");
     same("can i get the difference back somehow?", "can i refund the difference somehow?");

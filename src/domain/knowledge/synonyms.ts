@@ -44,6 +44,11 @@ const EN: SynonymRules = {
       to: "twofactor",
     },
     { pattern: String.raw`money back`, to: "refund" },
+    // Money one gets, at the end of a question, is the refund: "when do I get my money??" after sending a return.
+    {
+      pattern: String.raw`(?<=(?:get|gets|getting|receive|receiving) (?:my|our|the) )money(?= *(?:[.,!?]|$))`,
+      to: "refund",
+    },
     // A cost one gets back is refunded: "will I get the shipping cost back?" is no "go back to the payment method".
     {
       pattern: String.raw`(?<=(?:get|gets|getting|got) (?:the |my |our |any |all )?(?:shipping |delivery |postage |return )?(?:costs?|fees?|charges?|postage|payment) )back`,
@@ -317,8 +322,8 @@ export const SYNONYMS: Readonly<Record<string, SynonymRules>> = { en: EN };
 
 /**
  * Chat spellings written out before the phrase rules read a text, so that every rule written with "you" and "your"
- * reads "u" and "ur" too ("now its cheaper on ur site"), and fillers such as "lol" go. English; whole words only ("u.s." and
- * "u-turn" stay).
+ * reads "u" and "ur" too ("now its cheaper on ur site"), and fillers such as "lol" go. English; whole words only ("u.s.",
+ * "u-turn" and "u@example.com" stay).
  */
 const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   en: {
@@ -329,6 +334,14 @@ const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>>
     plz: "please",
     thx: "thanks",
     bday: "birthday",
+    wat: "what",
+    wut: "what",
+    rn: "right now",
+    tmrw: "tomorrow",
+    tmr: "tomorrow",
+    abt: "about",
+    thru: "through",
+    ty: "thank you",
     // Chat fillers say how, not what: "now its cheaper lol".
     lol: "",
     tbh: "",
@@ -340,15 +353,15 @@ const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>>
 const CHAT_SPELLING_RE: Readonly<Record<string, RegExp>> = Object.fromEntries(
   Object.entries(CHAT_SPELLINGS).map(([language, table]) => [
     language,
-    new RegExp(`(?<![\\p{L}\\p{N}.'’-])(?:${Object.keys(table).join("|")})(?![\\p{L}\\p{N}'’-]|\\.\\p{L})`, "gu"),
+    new RegExp(`(?<![\\p{L}\\p{N}.'’@-])(?:${Object.keys(table).join("|")})(?![\\p{L}\\p{N}'’@-]|\\.\\p{L})`, "giu"),
   ]),
 );
 
-/** The lower-case text with the language's chat spellings written out; the text itself when it has none. */
-export function withChatSpellingsWritten(lower: string, language: string): string {
+/** The text with the language's chat spellings written out (in lower case); the text itself when it has none. */
+export function withChatSpellingsWritten(text: string, language: string): string {
   const re = CHAT_SPELLING_RE[language];
   const table = CHAT_SPELLINGS[language];
-  return re && table ? lower.replace(re, (w) => table[w] ?? w) : lower;
+  return re && table ? text.replace(re, (w) => table[w.toLowerCase()] ?? w) : text;
 }
 
 /** A team's synonym groups per language, as read from its synonyms file. */
