@@ -43,6 +43,7 @@ export const configSchema = z.object({
   ROUTING_RULES_FILE: z.string().min(1).optional().describe("routing rules (JSON or YAML); default: built-in rules"),
   CANNED_RESPONSES_FILE: z.string().min(1).optional().describe("canned-response library (YAML) that seeds an empty database; afterwards admins edit it in /admin; default: config/canned-responses.default.yaml"),
   CUSTOMER_IDENTITY_SECRET: z.string().min(32).optional().describe("HMAC-SHA256 key your site signs its signed-in customers with (customer.identityHash); unset = every visitor is anonymous to actions and customer records"),
+  METRICS_TOKEN: z.string().min(16).optional().describe("bearer token a scraper must send to read /metrics; unset = /metrics is open to whoever reaches the port"),
   WEBHOOK_URL: z.string().url().optional().describe("receives signed JSON events: conversation.escalated, conversation.assigned, sla.breached"),
   WEBHOOK_SECRET: z.string().min(16).optional().describe("HMAC-SHA256 key for the X-Tandem-Signature header"),
   LLM_BASE_URL: z.string().url().optional().describe("OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp, OpenAI) for generative answers; unset = embedded extractive answers"),

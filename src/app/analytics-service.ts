@@ -58,8 +58,8 @@ const WATERMARK_KEY = "rollup_watermark";
 export const FACTS_VERSION = "3";
 const MAX_RANGE_DAYS = 3660;
 /** Days the calendar arithmetic is defined for (the epoch onwards; a day after `to` must still be YYYY-MM-DD). */
-const FIRST_DAY = "1970-01-01";
-const LAST_DAY = "9999-12-30";
+export const FIRST_DAY = "1970-01-01";
+export const LAST_DAY = "9999-12-30";
 
 export interface Overview {
   /** The local days asked for and the zone they are in. */

@@ -517,9 +517,22 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (unit.conversation.status === "human" && unit.conversation.assigneeId !== actor.id && actor.role === "agent") {
           throw new AppError("NOT_ASSIGNEE", "only the assigned agent or a supervisor can transfer");
         }
-        // Admins configure the desk; they do not hold its conversations. (An offline colleague may still be named: a
-        // supervisor can line a case up for someone's next shift, and the first-response clock keeps running.)
+        // Admins configure the desk; they do not hold its conversations. (An offline colleague may still be named by a
+        // supervisor, who can line a case up for someone's next shift; the first-response clock keeps running.)
         if (target && target.role === "admin") throw new AppError("AGENT_UNAVAILABLE", `${target.displayName} is an admin, not an agent`);
+        // An agent may pass a case on, or move a queued one, but only to a colleague who is at work (online or away)
+        // and has room, as a claim must: moving a case is no way around capacity.
+        if (target && actor.role === "agent") {
+          const load = await unit.lockAgentLoad(target.id);
+          if (!load) throw new AppError("USER_NOT_FOUND", "no such agent");
+          if (load.user.presence === "offline") {
+            throw new AppError("AGENT_UNAVAILABLE", `${target.displayName} is ${load.user.presence}: pass it to a queue instead, or ask a supervisor`);
+          }
+          const held = load.load - (unit.conversation.assigneeId === target.id ? 1 : 0);
+          if (held >= load.user.capacity) {
+            throw new AppError("AGENT_AT_CAPACITY", `${target.displayName} already holds ${load.load} conversation${load.load === 1 ? "" : "s"}, their capacity: pass it to a queue instead, or ask a supervisor`);
+          }
+        }
         const t = transitionOrThrow(unit.conversation, { kind: "transfer", toAgentId: input.toAgentId, toTier: input.toTier });
         const c = await changeState(unit, outbox, "transferred", {
           status: t.next.status, assigneeId: t.next.assigneeId, tier: t.next.tier,

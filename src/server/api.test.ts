@@ -140,7 +140,11 @@ for (const target of testDatabases()) {
           const visitor = await t.store.getCustomer(conv?.customerId as string);
           // A claim is kept for agents to see, never as the identity actions run with.
           expect(visitor).toMatchObject({ externalId: null, email: null });
-          if (customer.email) expect(visitor?.attributes).toEqual({ unverifiedEmail: customer.email });
+          if (customer.email) {
+            expect(visitor?.attributes).toEqual({ unverifiedEmail: customer.email });
+            const packet = await call("GET", `/api/v1/conversations/${conv?.id}/packet`, alice.token);
+            expect(packet.body.packet.customerContext).toMatchObject({ email: null, unverifiedEmail: customer.email });
+          }
         }
         expect(await t.store.getCustomer(ownerId as string)).toMatchObject({ externalId: "crm-8", email: "owner@example.com", name: "Owner" });
       });
@@ -586,6 +590,7 @@ for (const target of testDatabases()) {
       });
 
       it("transfers to another agent, who can then reply while the first cannot", async () => {
+        await t.store.updateUser(bob.user.id, { presence: "online" });
         const c = await queued();
         await call("POST", `/api/v1/conversations/${c.id}/claim`, alice.token);
         const res = await call("POST", `/api/v1/conversations/${c.id}/transfer`, alice.token, {
@@ -655,6 +660,36 @@ for (const target of testDatabases()) {
         expect(bySupervisor.body.conversation.assigneeId).toBe(bob.user.id);
       });
 
+      it("lets an agent pass a case only to a colleague at work with room, as a claim must; a supervisor may anyway", async () => {
+        const carol = await addAgent(t, "carla@example.test", { name: "Carla", capacity: 1 });
+        const held = await queued();
+        await call("POST", `/api/v1/conversations/${held.id}/claim`, alice.token);
+        const offline = await call("POST", `/api/v1/conversations/${held.id}/transfer`, alice.token, {
+          toAgentId: carol.user.id,
+        });
+        expect(offline.status).toBe(409);
+        expect(offline.body.error.code).toBe("AGENT_UNAVAILABLE");
+        await t.store.updateUser(carol.user.id, { presence: "online" });
+        expect(
+          (await call("POST", `/api/v1/conversations/${held.id}/transfer`, alice.token, { toAgentId: carol.user.id }))
+            .status,
+        ).toBe(200);
+        // Carol is full: a queued case cannot be moved onto her by a peer, nor can she move one onto herself.
+        const waiting = await queued();
+        for (const token of [alice.token, carol.token]) {
+          const full = await call("POST", `/api/v1/conversations/${waiting.id}/transfer`, token, {
+            toAgentId: carol.user.id,
+          });
+          expect(full.status).toBe(409);
+          expect(full.body.error.code).toBe("AGENT_AT_CAPACITY");
+        }
+        expect((await t.store.getConversation(waiting.id))?.status).toBe("waiting_human");
+        const bySupervisor = await call("POST", `/api/v1/conversations/${waiting.id}/transfer`, sam.token, {
+          toAgentId: carol.user.id,
+        });
+        expect(bySupervisor.status).toBe(200);
+      });
+
       it("refuses a transfer to an agent who does not exist", async () => {
         const c = await queued();
         await call("POST", `/api/v1/conversations/${c.id}/claim`, alice.token);
@@ -712,6 +747,7 @@ for (const target of testDatabases()) {
       it("records every state change in the event log with who did it", async () => {
         const c = await queued();
         await call("POST", `/api/v1/conversations/${c.id}/claim`, alice.token);
+        await t.store.updateUser(bob.user.id, { presence: "away" });
         await call("POST", `/api/v1/conversations/${c.id}/transfer`, alice.token, { toAgentId: bob.user.id });
         await call("POST", `/api/v1/conversations/${c.id}/resolve`, bob.token);
         const res = await call("GET", `/api/v1/conversations/${c.id}/events`, sam.token);
@@ -1184,6 +1220,25 @@ describe("operations endpoints", () => {
     expect(res.body).toMatch(/^tandem_escalations_total\{reason="ai_off"\} 1$/m);
     expect(res.body).toMatch(/^# TYPE tandem_http_request_duration_seconds histogram$/m);
     expect(res.body).toContain("process_cpu_user_seconds_total");
+  });
+
+  it("serves the metrics only to a scraper that sends METRICS_TOKEN, when one is set", async () => {
+    const guarded = await startTandem({ METRICS_TOKEN: "scrape-me-please-0123" }, { triage: null });
+    try {
+      const read = (authorization?: string) =>
+        guarded.app.inject({ method: "GET", url: "/metrics", headers: authorization ? { authorization } : {} });
+      for (const wrong of [undefined, "Bearer nope", "Bearer scrape-me-please-0124"]) {
+        const res = await read(wrong);
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error.code).toBe("UNAUTHENTICATED");
+        expect(res.body).not.toContain("tandem_");
+      }
+      const ok = await read("Bearer scrape-me-please-0123");
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain("tandem_messages_total");
+    } finally {
+      await guarded.close();
+    }
   });
 
   it("keeps message text and tokens out of the metrics", async () => {

@@ -20,8 +20,9 @@ import { AppError } from "../domain/errors.ts";
 import type { Bus } from "../ports/bus.ts";
 import type { Store } from "../ports/store.ts";
 import { piiRedactingLoggerOptions } from "../adapters/logging/redact.ts";
+import { requestToken, SESSION_COOKIE } from "./credentials.ts";
 import { type CustomerIdentitySigner, createCustomerIdentitySigner } from "./customer-identity.ts";
-import { errorBody, installErrorHandler } from "./errors.ts";
+import { clientErrorResponse, errorBody, installErrorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { registerAgentRoutes } from "./routes/agent-routes.ts";
 import { registerConversationRoutes } from "./routes/conversation-routes.ts";
@@ -53,8 +54,6 @@ export interface RouteContext extends ServerDeps {
   /** Verifies (and, for this server's own demo page, signs) the identities host sites vouch for. */
   identity: CustomerIdentitySigner;
 }
-
-const SESSION_COOKIE = "tandem_session";
 
 const CREDENTIAL_PARAMS = new Set(["token", "access_token"]);
 
@@ -110,6 +109,12 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     logController: new LogController({
       disableRequestLogging: config.LOG_LEVEL !== "debug" && config.LOG_LEVEL !== "trace",
     }),
+    clientErrorHandler: (err, socket) => {
+      const response = clientErrorResponse(err as { code?: string });
+      // end() writes the answer and then closes; destroy() at once could cut it off.
+      if (response !== null && socket.writable) socket.end(response);
+      else socket.destroy();
+    },
     return503OnClosing: true,
     forceCloseConnections: "idle",
     ajv: { customOptions: { removeAdditional: false } },
@@ -254,16 +259,7 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   const principal = async (req: FastifyRequest): Promise<Principal> => {
     const cached = (req as FastifyRequest & { principal?: Principal }).principal;
     if (cached) return cached;
-    const header = req.headers.authorization;
-    let token: string | undefined;
-    if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!m) throw new AppError("UNAUTHENTICATED", "use Authorization: Bearer <token>");
-      token = m[1];
-    } else {
-      token = req.cookies?.[SESSION_COOKIE];
-    }
-    const p = await deps.auth.authenticate(token);
+    const p = await deps.auth.authenticate(requestToken(req));
     (req as FastifyRequest & { principal?: Principal }).principal = p;
     return p;
   };

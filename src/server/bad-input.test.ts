@@ -1,6 +1,7 @@
 // Bad input, each case from the brief: a clear coded 4xx, the one error shape, no internals leaked, and nothing
 // already stored changes (the conversation, its messages and its event log are compared before and after).
 
+import { connect } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabases } from "../../test/support/databases.ts";
@@ -472,6 +473,19 @@ for (const target of testDatabases()) {
         expect(replay.json().message.id).toBe(first.json().message.id);
       });
 
+      it("refuses a clientMessageId with an unpaired surrogate, which storage could not keep apart from another", async () => {
+        const c = await withHistory();
+        for (const id of ["\\ud83d", "\\udc00", "a\\udc01b"])
+          await refusedWithoutChange(c.id, 400, "VALIDATION_FAILED", () =>
+            t.app.inject({
+              method: "POST",
+              url: `/api/v1/conversations/${c.id}/messages`,
+              headers: { ...bearer(c.token), "content-type": "application/json" },
+              payload: `{"clientMessageId":"${id}","text":"hello"}`,
+            }),
+          );
+      });
+
       it("refuses a clientMessageId replayed with other text with 409 IDEMPOTENCY_CONFLICT", async () => {
         const c = await withHistory();
         await refusedWithoutChange(c.id, 409, "IDEMPOTENCY_CONFLICT", () =>
@@ -656,10 +670,66 @@ describe("rate limits", () => {
       "RATE_LIMITED",
     );
     expect(await storedState(t, c.id)).toEqual(before);
+    // The same token written another way is the same counter.
+    for (const authorization of [`bearer ${c.token}`, `Bearer   ${c.token}`])
+      expectError(
+        await t.app.inject({
+          method: "POST",
+          url: `/api/v1/conversations/${c.id}/messages`,
+          headers: { authorization },
+          payload: { clientMessageId: "m6", text: "written another way" },
+        }),
+        429,
+        "RATE_LIMITED",
+      );
+    expect(await storedState(t, c.id)).toEqual(before);
     // Another conversation's customer is not affected.
     const other = await newConversation(t.app);
     expect(
       (await postMessage(t.app, other.id, other.token, { clientMessageId: "x", text: "hello" })).statusCode,
     ).toBe(201);
+  });
+});
+
+describe("requests the HTTP parser refuses", () => {
+  let t: Tandem;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTandem({}, { triage: null, responder: null });
+    port = Number(new URL(await t.app.listen({ port: 0, host: "127.0.0.1" })).port);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Sends raw bytes and reads what the server answers before it closes the connection. */
+  function raw(request: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(request));
+      let answer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        answer += chunk;
+      });
+      socket.on("close", () => resolve(answer));
+      socket.on("error", reject);
+    });
+  }
+
+  it("answers headers over 16 KB and a malformed Content-Length with the coded error shape", async () => {
+    const huge = await raw(
+      `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf("\r\n\r\n") + 4))).toEqual({
+      error: { code: "HEADERS_TOO_LARGE", message: expect.any(String) },
+    });
+    const malformed = await raw(
+      "POST /api/v1/conversations HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    );
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(malformed.slice(malformed.indexOf("\r\n\r\n") + 4)).error.code).toBe(
+      "VALIDATION_FAILED",
+    );
   });
 });

@@ -32,6 +32,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   AGENT_UNAVAILABLE: 409,
   NOT_CONFIGURED: 409,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
   KB_UNSUPPORTED_FORMAT: 415,
   KB_NOT_A_PDF: 422,
   KB_EMPTY_FILE: 422,
@@ -73,6 +75,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.statusCode === 429) return reply.code(429).send(errorBody("RATE_LIMITED", "too many requests; slow down"));
     // PostgreSQL refuses U+0000 in text (22021) wherever it slips in (a path or query value): the input is at fault.
     if (code === "22021" || code === "22P05") return reply.code(400).send(errorBody("VALIDATION_FAILED", "the request contains a character that cannot be stored"));
+    // The client went away mid-body: nothing to answer and nothing wrong with storage.
+    if (req.raw.aborted || req.raw.socket?.destroyed) {
+      req.log.debug({ err: { message: err.message, code: err.code } }, "client went away mid-request");
+      return reply.code(400).send(errorBody("VALIDATION_FAILED", "the request was cut off"));
+    }
     if (isUnavailable(err)) {
       req.log.warn({ err: { message: err.message, code: err.code } }, "storage unavailable");
       return reply.code(503).header("retry-after", "1").send(errorBody("SERVICE_UNAVAILABLE", "temporarily unavailable; retry shortly"));
@@ -83,4 +90,21 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, "unhandled error");
     return reply.code(500).send(errorBody("INTERNAL", "internal error"));
   });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before any route sees them (headers over 16 KB, a malformed request line or
+ * Content-Length, a client too slow to send its headers): answered on the socket in the same coded shape as every
+ * other error, instead of Fastify's own.
+ */
+export function clientErrorResponse(err: { code?: string }): string | null {
+  if (err.code === "ECONNRESET") return null;
+  const [status, reason, body] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", errorBody("HEADERS_TOO_LARGE", "the request headers are too large")]
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", errorBody("REQUEST_TIMEOUT", "the request took too long to arrive")]
+        : [400, "Bad Request", errorBody("VALIDATION_FAILED", "the HTTP request is malformed")];
+  const json = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`;
 }

@@ -112,10 +112,15 @@ export function userView(u: User) {
 
 // ---- request schemas (the contract) ----
 
-export const clientMessageId = z.string().min(1).max(128);
 // A lone surrogate ("\ud83d" in JSON) cannot be stored as UTF-8: it becomes U+FFFD here, as the database would make it,
 // so what is stored is what was acknowledged and a replay of the same request matches it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// An id must be well-formed, though: two different ids would become one. (search() ignores the g flag's lastIndex.)
+export const clientMessageId = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((id) => id.search(LONE_SURROGATE) === -1, "must be well-formed Unicode (no unpaired surrogates)");
 export const messageText = z
   .string()
   .transform((s) => s.replace(LONE_SURROGATE, "\uFFFD"))

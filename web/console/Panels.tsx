@@ -97,6 +97,7 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
           <dl className="facts">
             {ctx.name && <Fact k="Name" v={ctx.name} />}
             {ctx.email && <Fact k="Email" v={ctx.email} />}
+            {ctx.unverifiedEmail && <Fact k="Email (not verified)" v={ctx.unverifiedEmail} />}
             {typeof ctx.lifetimeValue === "number" && <Fact k="Lifetime value" v={money(ctx.lifetimeValue)} />}
             {ctx.plan && <Fact k="Plan" v={ctx.plan} />}
             {(ctx.openOrders?.length ?? 0) > 0 && <Fact k="Open orders" v={ctx.openOrders!.map((o) => `${o.id}${o.status ? ` (${o.status})` : ""}`).join(", ")} />}

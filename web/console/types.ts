@@ -10,6 +10,7 @@ export interface CustomerContext {
   customerId?: string | null;
   name?: string | null;
   email?: string | null;
+  unverifiedEmail?: string | null;
   locale?: string | null;
   lifetimeValue?: number | null;
   plan?: string | null;

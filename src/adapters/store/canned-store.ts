@@ -11,7 +11,7 @@ import type {
   CannedWriteConflict,
   StoredCannedResponse,
 } from "../../ports/canned.ts";
-import type { DatabaseHandle } from "../db/database.ts";
+import { type DatabaseHandle, isUniqueViolation } from "../db/database.ts";
 
 type CannedResponsesTable = {
   id: string;
@@ -90,12 +90,8 @@ const snapshotOf = (r: CannedResponse): CannedResponse => ({
 
 /** A unique-constraint violation on SQLite (better-sqlite3) or PostgreSQL, mapped to the column it guards. */
 function conflictOf(err: unknown): CannedWriteConflict | null {
-  const e = err as { code?: string; message?: string; constraint?: string };
-  const unique =
-    e?.code === "23505" ||
-    e?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
-    e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
-  if (!unique) return null;
+  if (!isUniqueViolation(err)) return null;
+  const e = err as { message?: string; constraint?: string };
   const where = `${e.constraint ?? ""} ${e.message ?? ""}`;
   return /shortcut/.test(where) ? "shortcut_taken" : "id_taken";
 }

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { CompiledQuery, type Kysely, type Selectable, type Transaction } from "kysely";
 import type pg from "pg";
+import { AppError } from "../../domain/errors.ts";
 import type {
   Conversation,
   ConversationEvent,
@@ -27,7 +28,7 @@ import type {
   UnitPrefetch,
   UserPatch,
 } from "../../ports/store.ts";
-import type { DatabaseHandle } from "../db/database.ts";
+import { type DatabaseHandle, isUniqueViolation } from "../db/database.ts";
 import type { ConversationsTable, CustomersTable, Database, EventsTable, MessagesTable, UsersTable } from "../db/schema.ts";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -642,7 +643,13 @@ export function createSqlStore(handle: DatabaseHandle, clock: () => number = Dat
         last_assigned_at: null,
         created_at: clock(),
       };
-      await db.insertInto("users").values(row).execute();
+      try {
+        await db.insertInto("users").values(row).execute();
+      } catch (err) {
+        // Two creations of one email at once: the second finds the first's row only at the constraint.
+        if (isUniqueViolation(err)) throw new AppError("EMAIL_TAKEN", `a user with email ${row.email} exists`);
+        throw err;
+      }
       return toUser(row);
     },
     async getUser(id) {

@@ -171,6 +171,14 @@ for (const target of testDatabases()) {
       expect(humans.map((c) => c.id)).toEqual([conv.id]);
     });
 
+    it("refuses a second user with the same email, in any case and at the same moment, with EMAIL_TAKEN", async () => {
+      const make = (email: string) => store.createUser({ email, passwordHash: "h", displayName: "D", role: "agent" });
+      const results = await Promise.allSettled([make("twice@example.com"), make("Twice@Example.com")]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(refused.reason).toMatchObject({ code: "EMAIL_TAKEN" });
+    });
+
     it("stores, finds and revokes tokens", async () => {
       await store.insertToken({ hash: "h1", kind: "conversation", subjectId: "c1", expiresAt: 5000, revokedAt: null });
       expect(await store.findToken("h1")).toEqual({ hash: "h1", kind: "conversation", subjectId: "c1", expiresAt: 5000, revokedAt: null });

@@ -23,6 +23,8 @@ export interface CustomerContext {
   customerId: string | null;
   name: string | null;
   email: string | null;
+  /** An email the visitor typed without the site vouching for it: a claim to check, never an identity to act on. */
+  unverifiedEmail: string | null;
   locale: string | null;
   lifetimeValue: number | null;
   plan: string | null;
@@ -105,6 +107,8 @@ export function readCustomerContext(
     customerId: customer?.id ?? null,
     name: customer?.name ?? null,
     email: customer?.email ?? null,
+    // Stored when the conversation started, never from a lookup: only what this visitor typed.
+    unverifiedEmail: customer?.email ? null : asText(stored.unverifiedEmail),
     locale: customer?.locale ?? null,
     lifetimeValue: asNumber(get("lifetimeValue", "lifetime_value", "ltv", "LTV")),
     plan: asText(get("plan", "tier", "subscription")),

@@ -348,6 +348,9 @@ for (const dbKind of testDatabases()) {
         "/api/v1/admin/analytics/export.csv?to=2026-04-31",
         "/api/v1/admin/escalations?from=2026-02-29",
         "/api/v1/admin/digest?weekEnd=2026-02-30",
+        // Real days, but a week the calendar arithmetic cannot reach.
+        "/api/v1/admin/digest?weekEnd=0000-01-01",
+        "/api/v1/admin/digest?weekEnd=1970-01-06",
       ]) {
         const res = await d.get(path);
         expect(res.statusCode, `${path}: ${res.body}`).toBe(400);

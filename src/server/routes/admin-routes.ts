@@ -17,7 +17,7 @@ import { readTrainingData } from "../../adapters/model/training-data.ts";
 import { loadRoutingRules, parseRoutingRulesText } from "../../adapters/rules/rules-file.ts";
 import { createWebhookSender, newWebhookEvent } from "../../adapters/webhook/index.ts";
 import { createDigestScheduler } from "../../app/digest-scheduler.ts";
-import { createAnalyticsService, isCalendarDay } from "../../app/analytics-service.ts";
+import { createAnalyticsService, isCalendarDay, LAST_DAY } from "../../app/analytics-service.ts";
 import { requireRole } from "../../app/auth-service.ts";
 import type { InboundTriage } from "../../app/conversation-service.ts";
 import { createInboundTriage } from "../../app/message-triage.ts";
@@ -95,7 +95,15 @@ const escalationsQuery = rangeQuery
   .strict();
 const patternsQuery = rangeQuery.extend({ by: z.enum(["reason", "intent", "tier"]).default("reason") }).strict();
 const eventParams = z.object({ eventId: z.coerce.number().int().min(1) }).strict();
-const digestQuery = z.object({ weekEnd: day.optional() }).strict();
+// A week's first day must be a day the calendar arithmetic knows too: six days after the first.
+const FIRST_WEEK_END = "1970-01-07";
+const digestQuery = z
+  .object({
+    weekEnd: day
+      .refine((d) => d >= FIRST_WEEK_END && d <= LAST_DAY, `weeks end from ${FIRST_WEEK_END} to ${LAST_DAY}`)
+      .optional(),
+  })
+  .strict();
 const previewBody = z
   .object({ yaml: z.string().max(256 * 1024).optional(), rules: z.record(z.string(), z.unknown()).optional(), limit: z.number().int().min(1).max(2000).default(200) })
   .strict()

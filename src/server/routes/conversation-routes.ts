@@ -5,6 +5,7 @@ import { requireConversationAccess, requireRole } from "../../app/auth-service.t
 import { AppError } from "../../domain/errors.ts";
 import type { Conversation } from "../../domain/model.ts";
 import type { RouteContext } from "../app.ts";
+import { tokenRateKey } from "../credentials.ts";
 import {
   afterQuery,
   conversationView,
@@ -21,7 +22,6 @@ type Req<B = unknown, Q = unknown> = FastifyRequest<{ Params: { id: string }; Bo
 
 export function registerConversationRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { conversations, store, auth, config } = ctx;
-  const tokenKey = (req: FastifyRequest) => req.headers.authorization ?? req.ip;
 
   async function view(c: Conversation, audience: "customer" | "agent") {
     const name = c.assigneeId ? (await store.getUser(c.assigneeId))?.displayName : null;
@@ -71,7 +71,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
         body: postMessageBody,
         security: [{ bearer: [] }],
       },
-      config: { rateLimit: { max: config.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: "1 minute", keyGenerator: tokenKey } },
+      config: { rateLimit: { max: config.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: "1 minute", keyGenerator: tokenRateKey } },
     },
     async (req: Req<{ clientMessageId: string; text: string; internal?: boolean }>, reply) => {
       const p = await ctx.principal(req);
@@ -134,7 +134,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/resolve",
-    { schema: { tags: ["agent", "customer"], summary: "Resolve (assigned agent, supervisor, or the customer closing it)", params: idParams, body: resolveBody, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent", "customer"], summary: "Resolve (the assigned agent, any agent for a queued conversation, a supervisor, or the customer closing it)", params: idParams, body: resolveBody, security: [{ bearer: [] }] } },
     async (req: Req<{ resolutionCode?: string } | undefined>) => {
       const p = await ctx.principal(req);
       requireConversationAccess(p, req.params.id);
@@ -151,7 +151,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/transfer",
-    { schema: { tags: ["agent"], summary: "Transfer to an agent or back to a tier queue, with an optional internal note", params: idParams, body: transferBody, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent"], summary: "Transfer to an agent or back to a tier queue, with an optional internal note (the assigned agent, any agent for a queued conversation, or a supervisor; an agent passes only to a colleague who is not offline and has room)", params: idParams, body: transferBody, security: [{ bearer: [] }] } },
     async (req: Req<{ toAgentId?: string; toTier?: 1 | 2 | 3; note?: string }>) => {
       const user = requireRole(await ctx.principal(req), "agent");
       return { conversation: await view(await conversations.transfer(req.params.id, user, req.body), "agent") };
