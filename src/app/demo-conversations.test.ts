@@ -638,6 +638,33 @@ describe("conversations with the demo AI", () => {
       ],
       "valid for two years from the date of purchase",
     ],
+    // The product a pronoun stands for may fall under another rule than the message alone finds.
+    [
+      ["bought the ember candle, lit it once and honestly hate the smell", "can i return it pls"],
+      "opened candles cannot be returned",
+    ],
+    [
+      [
+        "hello, the aster duvet cover i got is double but our bed is king",
+        "can i just swap it for the king size?",
+      ],
+      "We do not exchange items directly.",
+    ],
+    [
+      [
+        "hey, looking at the harbor oak dining table",
+        "how much is it?",
+        "and what does delivery cost for something that big",
+      ],
+      "Large furniture items ship by freight",
+    ],
+    [
+      [
+        "saw the ceramic table lamp on ur site, looks lovely",
+        "does it come with a bulb or do i need to buy one seperately",
+      ],
+      "E27 bulb not included",
+    ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 
   it("asks what a customer needs when the opening tells something and asks nothing the AI can answer, once", async () => {

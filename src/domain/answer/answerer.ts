@@ -43,6 +43,7 @@ import {
   askedSentences,
   compoundQuestions,
   questionAfterStory,
+  questionCore,
   topicTerms,
 } from "../knowledge/question-core.ts";
 import { withChatSpellingsWritten } from "../knowledge/synonyms.ts";
@@ -736,10 +737,19 @@ export class Answerer {
       pointed.passageId !== null &&
       standalone.id !== pointed.passageId &&
       !holdsAnyOf(standalone, pointed.earlierTerms, alone.language);
-    if (aloneDecision.answerable && !otherProduct && !otherTopic) return null;
+    // A product the pronoun stands for may fall under another rule than the message alone found: "can I return it?"
+    // about a candle is answered by the rule for candles, not the general return rule; delivery for a dining table
+    // costs what large furniture's does. Read so when that changes the answer.
+    const productRule =
+      aloneDecision.answerable &&
+      standalone !== undefined &&
+      !isRecordText(standalone.text) &&
+      pointed.passageId === null;
+    if (aloneDecision.answerable && !otherProduct && !otherTopic && !productRule) return null;
     const withReferent = await search(pointed.text);
     const top = topK(withReferent);
     const decision = decideAnswerable(top, this.policy);
+    if (productRule && extractiveText(top) === extractiveText(alone)) return null;
     // Glued to the earlier question, the message must still find that question's passage and say something it holds,
     // or find a passage that holds all it asks and what the earlier question was about ("how long does it take to get
     // there?" after "do you ship to Switzerland?"): "can they deliver to my office?" after gift cards is about
@@ -799,7 +809,8 @@ export class Answerer {
         };
       // A product's name in place of the pronoun only in a short message: a longer one says more than the pronoun,
       // and the product's name outweighed it ("do you have a shop in Rotterdam where I could see it?").
-      const named = nameInPlaceOfPronoun(request.text, top.chunk.title);
+      // Read without what only frames it: "does it come with a bulb or do I need to buy one separately" is short.
+      const named = nameInPlaceOfPronoun(questionCore(request.text, r.language), top.chunk.title);
       return named === null ? null : { text: named, passageId: null, earlierTerms: [], told };
     }
     return null;
@@ -906,6 +917,12 @@ function recentExchanges(request: AnswerRequest, n: number): { turn: string; ans
     out.push({ turn: history[i]!.text, answer: next?.role === "ai" ? next.text : null });
   }
   return out;
+}
+
+/** The extractive answer these passages give their question. */
+function extractiveText(r: Retrieval): string | undefined {
+  const weights = new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!] as const));
+  return buildExtractiveAnswer(r.question, r.passages, r.language, weights)?.text;
 }
 
 /** The request with chat spellings written out in its text and the customer's earlier turns. */

@@ -257,7 +257,8 @@ function subjectCoreStart(subject: string): number {
  * A thing a short question points to with a pronoun: "does it come with a bulb?", "can I wash them?", "is mine
  * valid?", "how do I get a new one?".
  */
-const THING_PRONOUN_RE = /\b(?:it|they|them|mine|(?:new|other|broken|damaged|same|this|that) one)\b/i;
+const THING_PRONOUN_RE =
+  /\b(?:it|they|them|mine|(?:new|other|broken|damaged|same|this|that) one|(?:something|anything|one) (?:that|this|so) (?:big|large|heavy|bulky|long|tall))\b/i;
 /** Past this many words a question says enough to stand alone. */
 const MAX_POINTING_WORDS = 10;
 /**
