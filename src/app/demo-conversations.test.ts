@@ -665,6 +665,13 @@ describe("conversations with the demo AI", () => {
       ],
       "E27 bulb not included",
     ],
+    [
+      [
+        "ordered a rug to london and the courier wants me to pay import fees before handing it over??",
+        "why do i have to pay that, i already paid u",
+      ],
+      "These charges are paid by the recipient on delivery",
+    ],
   ])("answers %j, typed casually (%s)", (turns, expected) => answersLastTurn(turns, expected));
 
   it("asks what a customer needs when the opening tells something and asks nothing the AI can answer, once", async () => {

@@ -14,7 +14,7 @@ import {
   MAX_POINTING_WORDS_UNANSWERED,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
-  pointsBack,
+  pointingClause,
   pointsWithPronoun,
   resolveFollowUp,
   resolveReference,
@@ -660,14 +660,16 @@ export class Answerer {
     // gives ("If it has expired, request a new one").
     const nextStep = asksWhatToDoNext(request.text);
     if (!readsWithHistory(request) || (own.queryTerms.length === 0 && !nextStep)) return null;
-    const topic = topicTerms(own.queryTerms, own.language);
+    // What a clause that points back asks is what the passage must hold, not what the rest of the message tells:
+    // "why do I have to pay that, I already paid you".
+    const pointing = pointingClause(request.text);
+    const topic =
+      pointing === null || pointing === request.text
+        ? topicTerms(own.queryTerms, own.language)
+        : topicTerms(analyzerFor(own.language).terms(questionCore(pointing, own.language)), own.language);
     // A short question that names only what the last answer says ("where exactly in the settings?") is about it too.
     const short = (request.text.match(/[\p{L}\p{N}]+/gu) ?? []).length <= SHORT_QUESTION_WORDS;
-    if (
-      !nextStep &&
-      !pointsBack(request.text) &&
-      !(short && topic.length > 0 && /\?\s*$/u.test(request.text))
-    )
+    if (!nextStep && pointing === null && !(short && topic.length > 0 && /\?\s*$/u.test(request.text)))
       return null;
     const history = request.history ?? [];
     const last = history.length - 1;
@@ -697,8 +699,22 @@ export class Answerer {
         ? { ...STEPS_FIRST_OPTIONS, alreadySaid: new Set(splitSentences(answer.text)) }
         : DEFAULT_EXTRACTIVE_OPTIONS,
     );
+    // A message that only asks of the last answer's fact ("why do I have to pay that?": "pay" is a word every charge
+    // sentence answers) is read with the question it points back to.
+    const withEarlier =
+      found ??
+      (nextStep
+        ? null
+        : buildExtractiveAnswer(
+            `${pointing ?? request.text} ${asked.text}`,
+            [passage],
+            own.language,
+            new Map([...earlier.queryTerms.map((t, i) => [t, earlier.queryIdf[i]!] as const), ...weights]),
+          ));
     // The decision reported is the one that answered the earlier question from this passage.
-    return found === null ? null : { found, passage, decision: decideAnswerable(earlier, this.policy) };
+    return withEarlier === null
+      ? null
+      : { found: withEarlier, passage, decision: decideAnswerable(earlier, this.policy) };
   }
 
   /**

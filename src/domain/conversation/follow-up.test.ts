@@ -7,6 +7,7 @@ import {
   MAX_POINTING_WORDS_UNANSWERED,
   nameInPlaceOfPronoun,
   nameInPlaceOfTitle,
+  pointingClause,
   pointsBack,
   pointsWithPronoun,
   refersBack,
@@ -258,6 +259,13 @@ describe("a short message that points back at what was just said", () => {
       "then how do I return my order if I never got an email about the return label from you?",
     ])
       expect(pointsBack(text)).toBe(false);
+  });
+
+  it("points with 'that' ending a clause, 'something that big', or a first clause the rest only tells after", () => {
+    expect(pointingClause("why do i have to pay that, i already paid you")).toBe("why do i have to pay that");
+    expect(pointingClause("do you deliver something that big?")).toBe("do you deliver something that big?");
+    expect(pointingClause("is that normal?")).toBeNull();
+    expect(pointingClause("I know that the lamp is sold out, when will it be back in stock?")).toBeNull();
   });
 
   it("may be longer when it cannot be answered alone, and 'mine' points too", () => {

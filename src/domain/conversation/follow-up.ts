@@ -258,7 +258,7 @@ function subjectCoreStart(subject: string): number {
  * valid?", "how do I get a new one?".
  */
 const THING_PRONOUN_RE =
-  /\b(?:it|they|them|mine|(?:new|other|broken|damaged|same|this|that) one|(?:something|anything|one) (?:that|this|so) (?:big|large|heavy|bulky|long|tall))\b/i;
+  /\b(?:it|they|them|mine|(?:new|other|broken|damaged|same|this|that) one|(?:something|anything|one) (?:that|this|so) (?:big|large|heavy|bulky|long|tall)|(?:that|this)(?=\s*(?:[?!.,;]|$)))\b/i;
 /** Past this many words a question says enough to stand alone. */
 const MAX_POINTING_WORDS = 10;
 /**
@@ -315,8 +315,19 @@ const ENDS_POINTING_BACK_RE = /\b(?:instead|then|in that case)\W*$/i;
  * back ("can I get a refund instead?" after the answer about damaged items).
  */
 export function pointsBack(text: string): boolean {
-  if (pointsWithPronoun(text)) return true;
-  return (text.match(WORD_RE) ?? []).length <= MAX_POINTING_WORDS && ENDS_POINTING_BACK_RE.test(text.trim());
+  return pointingClause(text) !== null;
+}
+
+/**
+ * The part of a message that points back (see pointsBack): the message itself, or its first clause when only that
+ * does, the rest telling something ("why do I have to pay that, I already paid you"). Null when none does.
+ */
+export function pointingClause(text: string): string | null {
+  if (pointsWithPronoun(text)) return text;
+  if ((text.match(WORD_RE) ?? []).length <= MAX_POINTING_WORDS && ENDS_POINTING_BACK_RE.test(text.trim()))
+    return text;
+  const first = text.split(/[,;.!?]/u, 1)[0] as string;
+  return first !== text && pointsWithPronoun(first) ? first : null;
 }
 
 function pronounForAThing(text: string, maxWords = MAX_POINTING_WORDS): RegExpExecArray | null {
