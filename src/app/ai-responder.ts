@@ -8,6 +8,7 @@ import {
   followUpQuestion,
   onlyTells,
   readFollowUpReply,
+  saysSmallTalk,
 } from "../domain/answer/messages.ts";
 import { goesInCircles } from "../domain/answer/repeats.ts";
 import { analyzerFor } from "../domain/knowledge/analyzer.ts";
@@ -223,7 +224,8 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
         SMALL_TALK[intent] &&
         !pendingAction &&
         question === message.text &&
-        (triage?.confidence ?? 0) >= 0.5
+        (triage?.confidence ?? 0) >= 0.5 &&
+        saysSmallTalk(intent, message.text)
       ) {
         return {
           kind: "reply",

@@ -688,6 +688,14 @@ describe("conversations with the demo AI", () => {
     expect(twice.conversation.status).not.toBe("ai");
   });
 
+  it("does not say goodbye to a frustrated message the intent model read as a farewell", async () => {
+    const { messages } = await chat([
+      "my tracking has said 'in transit' since last monday",
+      "thats like 7 working days now, nothing moved. great",
+    ]);
+    expect(messages.map((m) => m.text)).not.toContain("Goodbye, and thanks for contacting us!");
+  });
+
   it("reads 'how long to germany' as how long delivery takes there", async () => {
     const { messages } = await chat(["how long to germany"]);
     expect(messages.at(-1)!.text).toMatch(/^Standard delivery takes 2 to 4 business days/);

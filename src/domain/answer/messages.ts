@@ -227,3 +227,26 @@ const ASKS_OR_REQUESTS =
 /** A sentence that opens like a question, without its question mark: "is there express to Norway". */
 const OPENS_A_QUESTION =
   /(?:^|[.!]\s*)(?:hi|hey|hello)?[\s,]*(?:is|are|can|could|do|does|did|will|would|should|may|have|has)\s+(?:i|you|u|we|it|they|there|my|the|this|that)(?![\p{L}\p{N}])/u;
+
+/**
+ * Whether a message says the small talk its intent names: a greeting, thanks or farewell word in it. The intent
+ * model reads the whole message, and "that's 7 working days now, nothing moved. great" came out as goodbye; a
+ * farewell to that is the AI not listening.
+ */
+export function saysSmallTalk(intent: string, text: string): boolean {
+  const cue = SMALL_TALK_CUES[intent];
+  return cue === undefined || cue.test(text.toLowerCase());
+}
+
+const cues = (words: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${words})(?![\\p{L}\\p{N}])`, "u");
+const SMALL_TALK_CUES: Record<string, RegExp> = {
+  greeting: cues(
+    "hi+|hey+|hello|hiya|howdy|yo|good (?:morning|afternoon|evening|day)|morning|evening|greetings|hola|buen[oa]s|bonjour|bonsoir|salut|hallo|guten|moin|servus|ol[áa]|oi|bom dia|boa (?:tarde|noite)|ciao|salve|buongiorno|buonasera|hoi|goedemorgen|goedemiddag|goedenavond",
+  ),
+  thanks: cues(
+    "thanks?|thank you|thx|ty|tysm|cheers|appreciated?|grateful|gracias|merci|danke|dank|obrigad[oa]|grazie|bedankt",
+  ),
+  goodbye: cues(
+    "bye+|goodbye|good ?night|see (?:you|ya)|cya|later|take care|have a (?:nice|good|great) (?:day|one|evening|weekend)|that'?s all|adi[óo]s|hasta luego|au revoir|[àa] bient[ôo]t|tsch[üu]ss|auf wiedersehen|tchau|at[ée] logo|arrivederci|ciao|doei|tot ziens|dag",
+  ),
+};
