@@ -525,7 +525,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (target && actor.role === "agent") {
           const load = await unit.lockAgentLoad(target.id);
           if (!load) throw new AppError("USER_NOT_FOUND", "no such agent");
-          if (load.user.presence === "offline") {
+          // Presence is a colleague's; an agent acting here is at work, whatever their status says (as for a claim).
+          if (load.user.presence === "offline" && target.id !== actor.id) {
             throw new AppError("AGENT_UNAVAILABLE", `${target.displayName} is ${load.user.presence}: pass it to a queue instead, or ask a supervisor`);
           }
           const held = load.load - (unit.conversation.assigneeId === target.id ? 1 : 0);
