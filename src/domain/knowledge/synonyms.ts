@@ -80,6 +80,16 @@ const EN: SynonymRules = {
       pattern: String.raw`(?:send|post|mail|return)(?:ing)? (?:the|my|this|that) (?:broken|damaged|faulty|defective|cracked|smashed|chipped) (?:one|item|thing|\S+)(?: back)?`,
       to: "return the damaged item",
     },
+    // Sending a named thing back returns it, its name kept: "can I send the Ember soy candle back?" (the name a pronoun
+    // stood for) returns the candle. The verb becomes "return", the "back" after the name goes.
+    {
+      pattern: String.raw`(?:send|post|mail)(?:ing)?(?= (?:the|my|this|that|these|those|our) (?:(?!back\b)\S+ ){0,3}(?!back\b)\S+ back\b)`,
+      to: "return",
+    },
+    {
+      pattern: String.raw`(?<=(?:send|post|mail)(?:ing)? (?:the|my|this|that|these|those|our) (?:(?!back\b)\S+ ){0,3}(?!back\b)\S+ )back`,
+      to: "",
+    },
     { pattern: String.raw`clos(?:e|ing) (?:my |the |our |an |this )?account`, to: "delete account" },
     { pattern: String.raw`(?:marketing|promotional|promo|advertising) e-?mails?`, to: "newsletter" },
     // What is left on a card or account is its balance: "check how much is left on my gift card".
