@@ -24,12 +24,13 @@ import { requestToken, SESSION_COOKIE } from "./credentials.ts";
 import { type CustomerIdentitySigner, createCustomerIdentitySigner } from "./customer-identity.ts";
 import { clientErrorResponse, errorBody, installErrorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
+import { ERROR_SCHEMA, errorBodySchema, transformOpenApiDocument, transformRouteForOpenApi } from "./openapi.ts";
 import { registerAgentRoutes } from "./routes/agent-routes.ts";
 import { registerConversationRoutes } from "./routes/conversation-routes.ts";
 import { registerOpsRoutes } from "./routes/ops-routes.ts";
 import { registerWebRoutes } from "./routes/web-routes.ts";
 import { registerStreams, type StreamHub } from "./stream.ts";
-import { installZodValidation, toOpenApiSchema } from "./zod-schema.ts";
+import { installZodValidation } from "./zod-schema.ts";
 
 export interface ServerDeps {
   config: Config;
@@ -233,11 +234,16 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
       info: {
         title: "Tandem API",
         version: "1",
-        description: "Hybrid AI-human customer support. Errors are `{ error: { code, message } }`.",
+        description:
+          "Hybrid AI-human customer support. Errors are `{ error: { code, message, details? } }` (schema Error); each operation lists its error statuses and the codes each can carry.",
       },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+        schemas: { [ERROR_SCHEMA]: errorBodySchema },
+      },
     },
-    transform: ({ schema, url }) => ({ schema: toOpenApiSchema(schema) as typeof schema, url }),
+    transform: transformRouteForOpenApi,
+    transformObject: transformOpenApiDocument,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
 

@@ -10,7 +10,7 @@ import type { Conversation, Message } from "../domain/model.ts";
 import { type StreamEvent, topics } from "../ports/bus.ts";
 import type { RouteContext } from "./app.ts";
 import { errorBody, httpStatusOf } from "./errors.ts";
-import { conversationView, messageView, streamQuery } from "./wire.ts";
+import { agentStreamQuery, conversationView, messageView, streamQuery } from "./wire.ts";
 
 /** Told about every authenticated agent console socket: returns the function to call when that socket closes. */
 export interface AgentSocketListener {
@@ -66,7 +66,15 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
   app.route({
     method: "GET",
     url: "/api/v1/stream",
-    schema: { tags: ["customer"], summary: "WebSocket: a conversation's message and status events, resuming after a seq", querystring: streamQuery },
+    schema: {
+      tags: ["customer"],
+      summary: "WebSocket: a conversation's message and status events, resuming after a seq",
+      description:
+        "Authenticates with the conversation's bearer token in the `token` query parameter (browsers cannot set headers on a WebSocket). A refusal after the upgrade is an `error` event, then a close with code 4000 + the HTTP status (4401, 4403, 4404).",
+      querystring: streamQuery,
+      response: { 101: { description: "Switching Protocols: the WebSocket is open" } },
+      raises: ["UPGRADE_REQUIRED"],
+    },
     wsHandler: (ws, req: FastifyRequest<{ Querystring: { token: string; after: number } }>) => {
       // Subscribe first and buffer, so nothing published while the backlog loads is missed.
       const queue: StreamEvent[] = [];
@@ -159,7 +167,15 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
   app.route({
     method: "GET",
     url: "/api/v1/agent/stream",
-    schema: { tags: ["agent"], summary: "WebSocket for the agent console: every conversation's events, notes and triage" },
+    schema: {
+      tags: ["agent"],
+      summary: "WebSocket for the agent console: every conversation's events, notes and triage",
+      description:
+        "Authenticates with an agent's bearer token in the `token` query parameter, or else with the console's session cookie (tandem_session, set by login). A refusal after the upgrade is an `error` event, then a close with code 4000 + the HTTP status (4401, 4403).",
+      querystring: agentStreamQuery,
+      response: { 101: { description: "Switching Protocols: the WebSocket is open" } },
+      raises: ["UPGRADE_REQUIRED"],
+    },
     wsHandler: (ws, req: FastifyRequest<{ Querystring: { token?: string } }>) => {
       let unsubscribe: (() => void) | null = null;
       let left: (() => void) | null = null;

@@ -163,9 +163,20 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export const postMessageBody = z
-  .object({ clientMessageId, text: messageText, internal: z.boolean().optional() })
-  .strict();
+/**
+ * A new message. The route caps `text` at maxBytes bytes of UTF-8 (MAX_MESSAGE_BYTES): a byte limit, which no
+ * JSON Schema keyword states (maxLength counts characters), so the document says it in words.
+ */
+export const postMessageBody = (maxBytes: number) =>
+  z
+    .object({
+      clientMessageId,
+      text: messageText.describe(
+        `at most ${maxBytes} bytes of UTF-8 (MAX_MESSAGE_BYTES; a character may take up to 4), not blank; longer is 413 TEXT_TOO_LONG`,
+      ),
+      internal: z.boolean().optional(),
+    })
+    .strict();
 
 export const idParams = z.object({ id: z.string().min(1).max(64) }).strict();
 
@@ -225,5 +236,13 @@ export const createUserBody = z
   .strict();
 
 export const streamQuery = z
-  .object({ token: z.string().min(1).max(200), after: z.coerce.number().int().min(0).default(0) })
+  .object({
+    token: z.string().min(1).max(200).describe("the conversation's bearer token"),
+    after: z.coerce.number().int().min(0).default(0).describe("resume after this message seq"),
+  })
   .strict();
+
+/** Not strict: the agent stream never refused other parameters. The token may also come as the session cookie. */
+export const agentStreamQuery = z.object({
+  token: z.string().optional().describe("an agent's bearer token; without it, the console's session cookie is used"),
+});

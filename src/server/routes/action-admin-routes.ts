@@ -40,7 +40,7 @@ export function actionAdminRoutes(deps: ActionAdminDeps) {
       };
     });
 
-    app.post("/api/v1/admin/actions/:name/test", { schema: { tags: ["admin"], summary: "Run an action once as a given customer (identity parameters are that customer's own); audited", params: nameParams, body: testBody, ...sec } },
+    app.post("/api/v1/admin/actions/:name/test", { schema: { tags: ["admin"], summary: "Run an action once as a given customer (identity parameters are that customer's own); audited", params: nameParams, body: testBody, ...sec, raises: ["NOT_FOUND", "NOT_CONFIGURED"] } },
       async (req: FastifyRequest<{ Params: z.infer<typeof nameParams>; Body: z.infer<typeof testBody> }>) => {
         const user = await admin(req);
         if (!deps.actions) throw new AppError("NOT_CONFIGURED", "no routine actions are configured: set ACTIONS_FILE and ACTIONS_BASE_URL");

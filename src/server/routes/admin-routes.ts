@@ -260,7 +260,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         const q = req.query;
         return review.escalations(rangeOf(q), { limit: q.limit, before: q.before, reason: q.reason, unreviewedOnly: q.unreviewed === "true" });
       });
-    app.post("/api/v1/admin/escalations/:eventId/review", { schema: { tags: ["supervisor"], summary: "Mark an escalation correct, too_early, too_late or unnecessary (unnecessary/corrected intent adds a training example)", params: eventParams, body: reviewInputSchema, ...sec } },
+    app.post("/api/v1/admin/escalations/:eventId/review", { schema: { tags: ["supervisor"], summary: "Mark an escalation correct, too_early, too_late or unnecessary (unnecessary/corrected intent adds a training example)", params: eventParams, body: reviewInputSchema, ...sec, raises: ["NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: Q<typeof eventParams>; Body: Q<typeof reviewInputSchema> }>) => {
         const user = await supervisor(req);
         return review.review(req.params.eventId, user, req.body);
@@ -275,7 +275,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         await supervisor(req);
         return { clusters: await review.gaps(rangeOf(req.query)) };
       });
-    app.post("/api/v1/admin/conversations/:id/article-draft", { schema: { tags: ["supervisor"], summary: "Draft a knowledge article (question + agent answer) from a resolved conversation", params: idParams, ...sec } },
+    app.post("/api/v1/admin/conversations/:id/article-draft", { schema: { tags: ["supervisor"], summary: "Draft a knowledge article (question + agent answer) from a resolved conversation", params: idParams, ...sec, raises: ["CONVERSATION_NOT_FOUND", "INVALID_TRANSITION"] } },
       async (req: FastifyRequest<{ Params: { id: string } }>) => {
         await supervisor(req);
         return { draft: await review.draft(req.params.id) };
@@ -285,7 +285,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         await supervisor(req);
         return { digest: await review.digest(req.query.weekEnd) };
       });
-    app.post("/api/v1/admin/digest/send", { schema: { tags: ["admin"], summary: "Send the weekly digest to WEBHOOK_URL now (event digest.weekly)", querystring: digestQuery, ...sec } },
+    app.post("/api/v1/admin/digest/send", { schema: { tags: ["admin"], summary: "Send the weekly digest to WEBHOOK_URL now (event digest.weekly)", querystring: digestQuery, ...sec, raises: ["NOT_CONFIGURED"] } },
       async (req: FastifyRequest<{ Querystring: Q<typeof digestQuery> }>) => {
         await admin(req);
         if (!config.WEBHOOK_URL) throw new AppError("NOT_CONFIGURED", "no WEBHOOK_URL is configured: set it to send the digest");
@@ -310,7 +310,7 @@ export function adminRoutes(deps: AdminRoutesDeps) {
         return { preview: await review.previewRules(edited, req.body.limit), yaml: toYaml(edited) };
       });
 
-    app.patch("/api/v1/admin/users/:id", { schema: { tags: ["admin"], summary: "Change an agent's tier, skills, languages, capacity or business hours", params: idParams, body: userPatchBody, ...sec } },
+    app.patch("/api/v1/admin/users/:id", { schema: { tags: ["admin"], summary: "Change an agent's tier, skills, languages, capacity or business hours", params: idParams, body: userPatchBody, ...sec, raises: ["USER_NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: { id: string }; Body: Q<typeof userPatchBody> }>) => {
         await admin(req);
         const user = await store.updateUser(req.params.id, req.body);
@@ -337,11 +337,11 @@ export function adminRoutes(deps: AdminRoutesDeps) {
       await supervisor(req);
       return { examples: await review.trainingExamples() };
     });
-    app.post("/api/v1/admin/model/retrain", { schema: { tags: ["admin"], summary: "Train a candidate intent model on base + operator examples; reports held-out accuracy before and after", ...sec } }, async (req) => {
+    app.post("/api/v1/admin/model/retrain", { schema: { tags: ["admin"], summary: "Train a candidate intent model on base + operator examples; reports held-out accuracy before and after", ...sec, raises: ["VALIDATION_FAILED", "NOT_CONFIGURED"] } }, async (req) => {
       await admin(req);
       return { candidate: await review.retrain() };
     });
-    app.post("/api/v1/admin/model/activate", { schema: { tags: ["admin"], summary: "Activate a retrained candidate (triage uses it at once, on every node within 30 s)", body: activateBody, ...sec } },
+    app.post("/api/v1/admin/model/activate", { schema: { tags: ["admin"], summary: "Activate a retrained candidate (triage uses it at once, on every node within 30 s)", body: activateBody, ...sec, raises: ["NOT_FOUND", "NOT_CONFIGURED"] } },
       async (req: FastifyRequest<{ Body: Q<typeof activateBody> }>) => {
         await admin(req);
         return review.activate(req.body.candidateId);

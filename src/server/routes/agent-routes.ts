@@ -13,7 +13,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
   app.post(
     "/api/v1/auth/login",
     {
-      schema: { tags: ["agent"], summary: "Log in; returns a bearer token and sets the console's session cookie", body: loginBody },
+      schema: { tags: ["agent"], summary: "Log in; returns a bearer token and sets the console's session cookie", body: loginBody, raises: ["INVALID_CREDENTIALS"] },
       config: {
         rateLimit: {
           max: config.RATE_LIMIT_LOGIN_PER_MINUTE,
@@ -77,7 +77,16 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
 
   app.post(
     "/api/v1/users",
-    { schema: { tags: ["admin"], summary: "Create a user (admin)", body: createUserBody, security: [{ bearer: [] }] } },
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Create a user (admin)",
+        body: createUserBody,
+        security: [{ bearer: [] }],
+        response: { 201: { description: "Created: the user" } },
+        raises: ["EMAIL_TAKEN"],
+      },
+    },
     async (req: FastifyRequest<{ Body: ReturnType<typeof createUserBody.parse> }>, reply) => {
       requireRole(await ctx.principal(req), "admin");
       const { password, ...rest } = req.body;

@@ -44,6 +44,8 @@ export function cannedRoutes(library: CannedLibrary) {
           summary: "Add a canned response; 409 SHORTCUT_TAKEN when another response has the shortcut",
           body: cannedInputSchema,
           security: [{ bearer: [] }],
+          response: { 201: { description: "Created: the canned response" } },
+          raises: ["SHORTCUT_TAKEN"],
         },
       },
       async (req: FastifyRequest<{ Body: CannedInput }>, reply) => {
@@ -61,6 +63,7 @@ export function cannedRoutes(library: CannedLibrary) {
           params: idParams,
           body: cannedInputSchema,
           security: [{ bearer: [] }],
+          raises: ["NOT_FOUND", "SHORTCUT_TAKEN"],
         },
       },
       async (req: FastifyRequest<{ Params: { id: string }; Body: CannedInput }>) => {
@@ -77,6 +80,7 @@ export function cannedRoutes(library: CannedLibrary) {
           summary: "Delete a canned response (the audit keeps its last content)",
           params: idParams,
           security: [{ bearer: [] }],
+          raises: ["NOT_FOUND"],
         },
       },
       async (req: FastifyRequest<{ Params: { id: string } }>) => {

@@ -37,7 +37,12 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
   app.post(
     "/api/v1/conversations",
     {
-      schema: { tags: ["customer"], summary: "Start a conversation; returns a bearer token for it alone", body: createConversationBody },
+      schema: {
+        tags: ["customer"],
+        summary: "Start a conversation; returns a bearer token for it alone",
+        body: createConversationBody,
+        response: { 201: { description: "Created: the conversation, as its customer sees it, and a bearer token for it alone" } },
+      },
       config: { rateLimit: { max: config.RATE_LIMIT_CONVERSATIONS_PER_MINUTE, timeWindow: "1 minute" } },
     },
     async (req: Req<ReturnType<typeof createConversationBody.parse>>, reply) => {
@@ -52,7 +57,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.get(
     "/api/v1/conversations/:id",
-    { schema: { tags: ["customer", "agent"], summary: "Read a conversation (its own token, or any agent)", params: idParams, security: [{ bearer: [] }] } },
+    { schema: { tags: ["customer", "agent"], summary: "Read a conversation (its own token, or any agent)", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND"] } },
     async (req: Req) => {
       const p = await ctx.principal(req);
       requireConversationAccess(p, req.params.id);
@@ -68,8 +73,13 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
         tags: ["customer", "agent"],
         summary: "Post a message; idempotent per clientMessageId (same id + same text → 200 with the original)",
         params: idParams,
-        body: postMessageBody,
+        body: postMessageBody(config.MAX_MESSAGE_BYTES),
         security: [{ bearer: [] }],
+        response: {
+          200: { description: "A repeat of an earlier clientMessageId with the same text: the original message, nothing new stored" },
+          201: { description: "Created: the new message" },
+        },
+        raises: ["CONVERSATION_NOT_FOUND", "TEXT_TOO_LONG", "IDEMPOTENCY_CONFLICT", "NOT_ASSIGNEE"],
       },
       config: { rateLimit: { max: config.RATE_LIMIT_MESSAGES_PER_MINUTE, timeWindow: "1 minute", keyGenerator: tokenRateKey } },
     },
@@ -96,7 +106,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.get(
     "/api/v1/conversations/:id/messages",
-    { schema: { tags: ["customer", "agent"], summary: "Messages after a seq, in seq order", params: idParams, querystring: afterQuery, security: [{ bearer: [] }] } },
+    { schema: { tags: ["customer", "agent"], summary: "Messages after a seq, in seq order", params: idParams, querystring: afterQuery, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND"] } },
     async (req: Req<unknown, { after: number; limit: number }>) => {
       const p = await ctx.principal(req);
       requireConversationAccess(p, req.params.id);
@@ -109,7 +119,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/escalate",
-    { schema: { tags: ["customer", "agent"], summary: "Ask for a person (customer) or escalate manually (agent)", params: idParams, body: escalateBody, security: [{ bearer: [] }] } },
+    { schema: { tags: ["customer", "agent"], summary: "Ask for a person (customer) or escalate manually (agent)", params: idParams, body: escalateBody, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND", "CONVERSATION_RESOLVED"] } },
     async (req: Req<{ tier?: 1 | 2 | 3; note?: string } | undefined>) => {
       const p = await ctx.principal(req);
       requireConversationAccess(p, req.params.id);
@@ -125,7 +135,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/claim",
-    { schema: { tags: ["agent"], summary: "Take the conversation (one owner: a second claim gets 409 ALREADY_ASSIGNED)", params: idParams, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent"], summary: "Take the conversation (one owner: a second claim gets 409 ALREADY_ASSIGNED)", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND", "ALREADY_ASSIGNED", "CONVERSATION_RESOLVED", "AGENT_AT_CAPACITY"] } },
     async (req: Req) => {
       const user = requireRole(await ctx.principal(req), "agent");
       return { conversation: await view(await conversations.claim(req.params.id, user), "agent") };
@@ -134,7 +144,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/resolve",
-    { schema: { tags: ["agent", "customer"], summary: "Resolve (the assigned agent, any agent for a queued conversation, a supervisor, or the customer closing it)", params: idParams, body: resolveBody, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent", "customer"], summary: "Resolve (the assigned agent, any agent for a queued conversation, a supervisor, or the customer closing it)", params: idParams, body: resolveBody, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND", "ALREADY_RESOLVED", "NOT_ASSIGNEE"] } },
     async (req: Req<{ resolutionCode?: string } | undefined>) => {
       const p = await ctx.principal(req);
       requireConversationAccess(p, req.params.id);
@@ -151,7 +161,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/transfer",
-    { schema: { tags: ["agent"], summary: "Transfer to an agent or back to a tier queue, with an optional internal note (the assigned agent, any agent for a queued conversation, or a supervisor; an agent passes only to a colleague who is not offline and has room)", params: idParams, body: transferBody, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent"], summary: "Transfer to an agent or back to a tier queue, with an optional internal note (the assigned agent, any agent for a queued conversation, or a supervisor; an agent passes only to a colleague who is not offline and has room)", params: idParams, body: transferBody, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND", "USER_NOT_FOUND", "INVALID_TRANSITION", "NOT_ASSIGNEE", "AGENT_UNAVAILABLE", "AGENT_AT_CAPACITY"] } },
     async (req: Req<{ toAgentId?: string; toTier?: 1 | 2 | 3; note?: string }>) => {
       const user = requireRole(await ctx.principal(req), "agent");
       return { conversation: await view(await conversations.transfer(req.params.id, user, req.body), "agent") };
@@ -160,7 +170,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.post(
     "/api/v1/conversations/:id/handback",
-    { schema: { tags: ["agent"], summary: "Hand the conversation back to the AI", params: idParams, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent"], summary: "Hand the conversation back to the AI", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND", "INVALID_TRANSITION", "NOT_ASSIGNEE"] } },
     async (req: Req) => {
       const user = requireRole(await ctx.principal(req), "agent");
       return { conversation: await view(await conversations.handback(req.params.id, user), "agent") };
@@ -169,7 +179,7 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: RouteConte
 
   app.get(
     "/api/v1/conversations/:id/events",
-    { schema: { tags: ["agent"], summary: "The append-only event log of the conversation", params: idParams, security: [{ bearer: [] }] } },
+    { schema: { tags: ["agent"], summary: "The append-only event log of the conversation", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND"] } },
     async (req: Req) => {
       requireRole(await ctx.principal(req), "agent");
       await load(req.params.id);

@@ -46,7 +46,7 @@ export function deskRoutes(desk: HumanDesk) {
 
     app.get(
       "/api/v1/conversations/:id/packet",
-      { schema: { tags: ["agent"], summary: "The handoff packet: history, why it was escalated, sentiment, summary, what the AI tried, customer context", params: idParams, security: [{ bearer: [] }] } },
+      { schema: { tags: ["agent"], summary: "The handoff packet: history, why it was escalated, sentiment, summary, what the AI tried, customer context", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: { id: string } }>) => {
         requireRole(await ctx.principal(req), "agent");
         return { packet: await desk.packet(req.params.id) };
@@ -55,7 +55,7 @@ export function deskRoutes(desk: HumanDesk) {
 
     app.get(
       "/api/v1/conversations/:id/assist",
-      { schema: { tags: ["agent"], summary: "Agent assist: summary, articles, suggested replies, critical flags, next steps from similar resolved cases", params: idParams, security: [{ bearer: [] }] } },
+      { schema: { tags: ["agent"], summary: "Agent assist: summary, articles, suggested replies, critical flags, next steps from similar resolved cases", params: idParams, security: [{ bearer: [] }], raises: ["CONVERSATION_NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: { id: string } }>) => {
         const user = requireRole(await ctx.principal(req), "agent");
         return { assist: await desk.assist(req.params.id, user) };
@@ -64,7 +64,16 @@ export function deskRoutes(desk: HumanDesk) {
 
     app.post(
       "/api/v1/assist/ratings",
-      { schema: { tags: ["agent"], summary: "Rate an assist suggestion: helpful, not_helpful, used_as_is or edited", body: ratingBody, security: [{ bearer: [] }] } },
+      {
+        schema: {
+          tags: ["agent"],
+          summary: "Rate an assist suggestion: helpful, not_helpful, used_as_is or edited",
+          body: ratingBody,
+          security: [{ bearer: [] }],
+          response: { 201: { description: "Created: the rating is recorded" } },
+          raises: ["CONVERSATION_NOT_FOUND"],
+        },
+      },
       async (req: FastifyRequest<{ Body: z.infer<typeof ratingBody> }>, reply) => {
         const user = requireRole(await ctx.principal(req), "agent");
         const { conversationId, ...rating } = req.body;
@@ -84,7 +93,17 @@ export function deskRoutes(desk: HumanDesk) {
 
     app.post(
       "/api/v1/conversations/:id/csat",
-      { schema: { tags: ["customer"], summary: "The customer's satisfaction score (1-5) after resolution, once per resolution", params: idParams, body: csatBody, security: [{ bearer: [] }] } },
+      {
+        schema: {
+          tags: ["customer"],
+          summary: "The customer's satisfaction score (1-5) after resolution, once per resolution",
+          params: idParams,
+          body: csatBody,
+          security: [{ bearer: [] }],
+          response: { 201: { description: "Created: the answer is recorded" } },
+          raises: ["CONVERSATION_NOT_FOUND", "CSAT_ALREADY_ANSWERED", "INVALID_TRANSITION"],
+        },
+      },
       async (req: FastifyRequest<{ Params: { id: string }; Body: z.infer<typeof csatBody> }>, reply) => {
         const p = await ctx.principal(req);
         if (p.kind !== "customer") throw new AppError("FORBIDDEN", "CSAT comes from the customer");

@@ -43,6 +43,13 @@ const uploadFields = z
     language: language.optional(),
   })
   .strict();
+/** The multipart form of an upload, for the API document (readUpload reads it). */
+const uploadForm = uploadFields
+  .extend({
+    file: z.string().meta({ format: "binary", description: "the one file: PDF, CSV, JSON, Markdown, HTML or plain text" }),
+    columns: uploadFields.shape.columns.describe("CSV/JSON only: the comma-separated columns to index"),
+  })
+  .strict();
 const askBody = z.object({ text: z.string().trim().min(1).max(2000), k: z.number().int().min(1).max(20).default(5), language: language.optional() }).strict();
 const sourceParams = z.object({ id: z.string().regex(/^src_[\w-]{1,80}$/, "not a source id") }).strict();
 const jobParams = z.object({ id: z.string().regex(/^job_[0-9a-f-]{36}$/, "not a job id") }).strict();
@@ -110,6 +117,10 @@ export function knowledgeRoutes(deps: KnowledgeRoutesDeps) {
             summary:
               "Add a source as a background job (202 + job): JSON { url, maxPages?, maxDepth?, language? } for a page, site or sitemap.xml, or multipart/form-data with one file (PDF, CSV, JSON, Markdown, HTML, text) and optional fields columns (comma-separated, CSV/JSON) and language. Re-adding the same URL or file name replaces the source.",
             ...sec,
+            // The handler reads the body itself (JSON or multipart), so it is documented here, not validated by Fastify.
+            documentedBody: { "application/json": urlBody, "multipart/form-data": uploadForm },
+            response: { 202: { description: "Accepted: the ingestion job, to follow at /api/v1/admin/knowledge/jobs/{id}" } },
+            raises: ["KB_UNSUPPORTED_FORMAT", "KB_NOT_A_PDF", "KB_EMPTY_FILE"],
           },
         },
         async (req: FastifyRequest, reply: FastifyReply) => {
@@ -146,7 +157,7 @@ export function knowledgeRoutes(deps: KnowledgeRoutesDeps) {
       );
     });
 
-    app.get("/api/v1/admin/knowledge/jobs/:id", { schema: { tags: ["admin"], summary: "An ingestion job: state, pages/documents/chunks done, error code (jobs are kept on the node that runs them)", params: jobParams, ...sec } },
+    app.get("/api/v1/admin/knowledge/jobs/:id", { schema: { tags: ["admin"], summary: "An ingestion job: state, pages/documents/chunks done, error code (jobs are kept on the node that runs them)", params: jobParams, ...sec, raises: ["NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: z.infer<typeof jobParams> }>) => {
         await admin(req);
         const job = jobs.get(req.params.id);
@@ -154,7 +165,7 @@ export function knowledgeRoutes(deps: KnowledgeRoutesDeps) {
         return { job };
       });
 
-    app.delete("/api/v1/admin/knowledge/sources/:id", { schema: { tags: ["admin"], summary: "Delete a source and all its chunks (every node's index follows)", params: sourceParams, ...sec } },
+    app.delete("/api/v1/admin/knowledge/sources/:id", { schema: { tags: ["admin"], summary: "Delete a source and all its chunks (every node's index follows)", params: sourceParams, ...sec, raises: ["NOT_FOUND"] } },
       async (req: FastifyRequest<{ Params: z.infer<typeof sourceParams> }>) => {
         await admin(req);
         if (!(await kb.deleteSource(req.params.id))) throw new AppError("NOT_FOUND", "no such knowledge source");
