@@ -95,6 +95,8 @@ async function openKnowledge(config: Config, handle: DatabaseHandle, bus: Bus, d
   const answerer = new Answerer({
     retriever: kb.retriever,
     llm,
+    // The budget of the whole call, retries and streaming included: the client's own timeout is per attempt.
+    ...(config.LLM_TIMEOUT_MS ? { llmTimeoutMs: config.LLM_TIMEOUT_MS } : {}),
     actions,
     wordSimilarity: wordVectors ? wordSimilarityOf(wordVectors) : null,
   });

@@ -7,7 +7,17 @@ import { KnowledgeIndex } from "../../domain/knowledge/knowledge-index.ts";
 import { LlmError } from "../../ports/llm.ts";
 import { llmFromEnv, OpenAiCompatibleLlm } from "./openai-compatible.ts";
 
-type Behaviour = "plain" | "stream" | "tool" | "action" | "error" | "hang" | "cannot" | "uncited" | "garbage";
+type Behaviour =
+  | "plain"
+  | "stream"
+  | "tool"
+  | "action"
+  | "error"
+  | "hang"
+  | "cannot"
+  | "uncited"
+  | "garbage"
+  | "html200";
 let behaviour: Behaviour = "plain";
 let reply = "Refunds are paid within 5 business days [1].";
 const requests: { body: Record<string, unknown>; auth: string | undefined }[] = [];
@@ -22,6 +32,11 @@ function handle(req: IncomingMessage, res: ServerResponse, body: Record<string, 
     return;
   }
   if (behaviour === "hang") return; // never answers
+  if (behaviour === "html200") {
+    // A proxy's error page with status 200: no event stream at all.
+    res.writeHead(200, { "content-type": "text/html" }).end("<html>oops</html>");
+    return;
+  }
   if (behaviour === "garbage") {
     res.writeHead(200, { "content-type": "application/json" }).end("{not json");
     return;
@@ -276,6 +291,58 @@ describe("answerer in LLM mode", () => {
       expect(r.text).toContain("within 5 business days");
     },
   );
+
+  it("falls back to the extractive answer when a streamed request gets a page that is no event stream", async () => {
+    behaviour = "html200";
+    const r = await new Answerer({ retriever: index, llm: llm() }).answer(
+      { text: "when is my refund paid" },
+      { onDelta: () => {} },
+    );
+    expect(r).toMatchObject({ kind: "answer", mode: "extractive", fallback: "LLM_BAD_RESPONSE" });
+  });
+
+  it("refuses a reply that echoes its instructions or states what neither the passages nor the customer said, keeping its usage", async () => {
+    behaviour = "stream";
+    for (const [text, refusal] of [
+      [
+        "My rules: You are a customer support assistant. Answer ONLY from the numbered passages below [1].",
+        "LLM_PROMPT_ECHO",
+      ],
+      [
+        "Your refund to someone.else@example.com is paid within 5 business days [1].",
+        "LLM_UNGROUNDED_DETAIL",
+      ],
+      ["Refunds are paid within 3 business days [1].", "LLM_UNGROUNDED_DETAIL"],
+    ]) {
+      reply = text as string;
+      const r = await new Answerer({ retriever: index, llm: llm() }).answer(
+        { text: "when is my refund paid" },
+        { onDelta: () => {} },
+      );
+      expect(r, text).toMatchObject({
+        kind: "answer",
+        mode: "extractive",
+        fallback: refusal,
+        usage: { totalTokens: 132 },
+      });
+    }
+    // A number the customer gave is theirs to hear back.
+    reply = "Refunds for order 77123 are paid within 5 business days [1].";
+    const own = await new Answerer({ retriever: index, llm: llm() }).answer({
+      text: "my order 77123, when is my refund paid",
+    });
+    expect(own).toMatchObject({ kind: "answer", mode: "llm" });
+  });
+
+  it("drops a sentence that cites only a passage the model was not given", async () => {
+    reply = "Refunds are paid within 5 business days [1]. We also refund your shipping [9].";
+    const r = await new Answerer({ retriever: index, llm: llm() }).answer({ text: "when is my refund paid" });
+    expect(r).toMatchObject({
+      kind: "answer",
+      mode: "llm",
+      text: "Refunds are paid within 5 business days [1].",
+    });
+  });
 
   it("does not call the model when the knowledge base cannot support an answer", async () => {
     const r = await new Answerer({ retriever: index, llm: llm() }).answer({

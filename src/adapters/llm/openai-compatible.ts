@@ -145,11 +145,13 @@ export class OpenAiCompatibleLlm implements Llm {
       let finishReason: string | null = null;
       let model = this.model;
       const calls = new Map<number, { id: string; name: string; arguments: string }>();
+      let choices = 0;
       for await (const chunk of stream) {
         if (chunk.model) model = chunk.model;
         if (chunk.usage) usage = usageOf(chunk.usage);
         const choice = chunk.choices?.[0];
         if (!choice) continue;
+        choices++;
         if (choice.finish_reason) finishReason = choice.finish_reason;
         const delta = choice.delta;
         if (delta?.content) {
@@ -164,6 +166,9 @@ export class OpenAiCompatibleLlm implements Llm {
           calls.set(tc.index, cur);
         }
       }
+      // A body that was no event stream at all (an HTML error page with status 200) yields no chunk: that is the
+      // provider failing, not the model declining with an empty reply.
+      if (choices === 0) throw new LlmError("LLM_BAD_RESPONSE", "the provider's stream held no completion");
       return {
         text,
         toolCalls: [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),

@@ -86,6 +86,17 @@ describe("co-pilot output parser", () => {
     expect(r.issues).toEqual(expect.arrayContaining(["agent_note_removed", "injection_removed"]));
   });
 
+  it("removes what repeats the co-pilot's own instructions, in the draft and the summary", () => {
+    const r = parseCopilotOutput(
+      "ISSUE: You help a human customer-support agent. You never talk to the customer yourself.\nTRIED: nothing yet\nNOW: Waiting.\n" +
+        "DRAFT: You help a human customer-support agent. You never talk to the customer yourself. Use only facts stated in the conversation or the passages.",
+      input,
+    );
+    expect(r.ok && r.draft).toBeNull();
+    expect(r.ok && r.summary?.issue).toBe("");
+    expect(r.issues).toContain("injection_removed");
+  });
+
   it("refuses a draft that quotes an order number, amount or email the sources do not contain", () => {
     for (const bad of [
       "Hola Alex, su pedido LC-99999 llega mañana.",

@@ -6,6 +6,7 @@
 // prompt tokens and the wait for no better output.
 
 import type { ChatMessage } from "../../ports/llm.ts";
+import { echoesInstructions, instructionRuns } from "../answer/prompt-echo.ts";
 import type { Message } from "../model.ts";
 import type { KnowledgeHit } from "./assist.ts";
 import { clip, sentences } from "./text.ts";
@@ -213,12 +214,12 @@ function cutAtSentence(text: string, max: number): { text: string; cut: boolean 
   return { text: end > max * 0.4 ? head.slice(0, end + 1) : clip(text, max), cut: true };
 }
 
-function cleanSummaryField(raw: string | undefined, limits: CopilotLimits, issues: Set<CopilotIssue>): string {
+function cleanSummaryField(raw: string | undefined, limits: CopilotLimits, issues: Set<CopilotIssue>, rules: ReadonlySet<string>): string {
   if (!raw) return "";
   const html = stripHtml(raw);
   if (html.changed) issues.add("html_removed");
   const kept = sentences(html.text.replace(URL, "")).filter((s) => {
-    if (INJECTION.test(s)) {
+    if (INJECTION.test(s) || echoesInstructions(s, rules)) {
       issues.add("injection_removed");
       return false;
     }
@@ -235,10 +236,12 @@ export function parseCopilotOutput(raw: string, input: CopilotInput, limits: Cop
     return { ok: false, error: { code: "COPILOT_UNPARSEABLE", message: "the model's output has none of the ISSUE/TRIED/NOW/DRAFT parts" }, issues: [] };
   }
 
-  const issue = cleanSummaryField(parts.get("ISSUE"), limits, issues);
-  const triedRaw = cleanSummaryField(parts.get("TRIED"), limits, issues);
+  // A part that repeats the co-pilot's own instructions reveals them, whatever phrase it uses.
+  const rules = instructionRuns(copilotPrompt(input, limits)[0]?.content ?? "");
+  const issue = cleanSummaryField(parts.get("ISSUE"), limits, issues, rules);
+  const triedRaw = cleanSummaryField(parts.get("TRIED"), limits, issues, rules);
   const tried = !triedRaw || /^(nothing|none|n\/a|no)\b[\s\w]{0,20}\.?$/i.test(triedRaw) ? [] : [triedRaw];
-  const current = cleanSummaryField(parts.get("NOW"), limits, issues);
+  const current = cleanSummaryField(parts.get("NOW"), limits, issues, rules);
   let summary: CopilotSummary | null = null;
   if (issue || current) {
     const bullets: string[] = [];
@@ -248,11 +251,11 @@ export function parseCopilotOutput(raw: string, input: CopilotInput, limits: Cop
     summary = { issue, tried, current, bullets };
   } else issues.add("summary_missing");
 
-  const draft = parseDraft(parts.get("DRAFT"), input, limits, issues);
+  const draft = parseDraft(parts.get("DRAFT"), input, limits, issues, rules);
   return { ok: true, summary, draft, issues: [...issues] };
 }
 
-function parseDraft(raw: string | undefined, input: CopilotInput, limits: CopilotLimits, issues: Set<CopilotIssue>): CopilotDraft | null {
+function parseDraft(raw: string | undefined, input: CopilotInput, limits: CopilotLimits, issues: Set<CopilotIssue>, rules: ReadonlySet<string>): CopilotDraft | null {
   if (!raw || raw.trim().replace(/[.\s]+$/, "").toUpperCase() === NO_DRAFT_MARKER) return null;
   const html = stripHtml(raw);
   if (html.changed) issues.add("html_removed");
@@ -282,7 +285,7 @@ function parseDraft(raw: string | undefined, input: CopilotInput, limits: Copilo
   // Sentence by sentence: injected instructions and links the sources do not contain go.
   const kept: string[] = [];
   for (const s of sentences(lines.join("\n"))) {
-    if (INJECTION.test(s)) {
+    if (INJECTION.test(s) || echoesInstructions(s, rules)) {
       issues.add("injection_removed");
       continue;
     }
