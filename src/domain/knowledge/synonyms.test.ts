@@ -46,6 +46,8 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     expect(terms("can I get my money onto a gift card")).not.toContain("refund");
     same("havent used it, still in the bag", "unused, in original packaging");
     same("does it expire?", "is it valid?");
+    same("is my gift card still good?", "is my gift card still valid?");
+    expect(terms("is the lamp still good quality")).not.toContain("valid");
     same("can i get the difference back somehow?", "can i refund the difference somehow?");
     same(
       "is there anywhere else i can see where it is",

@@ -126,6 +126,11 @@ const EN: SynonymRules = {
     },
     // How long a thing is good for is how long it is valid: "how long are they good for?" of gift cards.
     { pattern: String.raw`(?<=how long (?:is|are|will) (?:\S+ ){1,4})(?:good|usable)(?: for)?\b`, to: "valid" },
+    // Whether a thing one holds is still good is whether it is still valid: "is it still good or did it expire?".
+    {
+      pattern: String.raw`(?<=(?:is|are) (?:it|they|this|that|mine|my \S+(?: card)?|the \S+(?: card)?) still )(?:good|usable)(?=\s*(?:$|[?.!,]|or\b))`,
+      to: "valid",
+    },
     // A price that fell after buying is what a price match is for: "I saw the same lamp cheaper after I bought it",
     // "now it's cheaper on your site", "the price dropped".
     {
