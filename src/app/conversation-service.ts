@@ -12,8 +12,12 @@ import { escalationPriority } from "../domain/triage/routing.ts";
 import { DEFAULT_ROUTING_RULES, type RoutingRules, skillForIntent } from "../domain/triage/routing-rules.ts";
 import { type Bus, type StreamEvent, topics } from "../ports/bus.ts";
 import type { Clock } from "../ports/clock.ts";
+import type { TokenUsage } from "../ports/llm.ts";
 import type { Responder, ResponderOutcome } from "../ports/responder.ts";
 import type { ConversationUnit, NewMessage, Store, Turn, UnitPrefetch } from "../ports/store.ts";
+
+/** The event a dropped AI reply's token usage is recorded as (see recordDroppedUsage). */
+export const DROPPED_AI_USAGE_EVENT = "ai_usage_dropped";
 
 /** The idempotency key of the AI's reply to customer message `seq`: one reply per message, whoever sends it. */
 const aiReplyKey = (seq: number) => `ai:reply:${seq}`;
@@ -271,6 +275,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (unit.conversation.status !== "ai") {
         // A person already has it: the AI's parting words, if any, are dropped with the escalation.
         if (outcome.text) deps.onAiDropped?.(conversationId);
+        await recordDroppedUsage(unit, outcome.meta);
         return;
       }
       if (outcome.text) await insert(unit, outbox, { author: "ai", text: outcome.text, meta: outcome.meta ?? null, idempotencyKey: key });
@@ -281,6 +286,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
     });
     const after = await store.getConversation(conversationId);
     if (after?.status === "waiting_human") deps.onQueued?.(after);
+  }
+
+  /**
+   * The tokens a reply nobody will read still cost: recorded as an event that analytics counts with the stored
+   * replies' usage (an agent took the conversation while the model was answering).
+   */
+  async function recordDroppedUsage(unit: ConversationUnit, meta: Record<string, unknown> | null | undefined): Promise<void> {
+    const usage = meta?.usage as Partial<TokenUsage> | null | undefined;
+    if (!usage || typeof usage.promptTokens !== "number" || typeof usage.completionTokens !== "number") return;
+    await unit.appendEvent({
+      type: DROPPED_AI_USAGE_EVENT,
+      actorKind: "ai",
+      data: { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, totalTokens: usage.totalTokens ?? null },
+    });
   }
 
   const service = {
@@ -418,6 +437,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (!t.ok) {
           log.info({ conversationId, status: unit.conversation.status }, "AI reply dropped: conversation left the AI");
           deps.onAiDropped?.(conversationId);
+          await recordDroppedUsage(unit, input.meta);
           return null;
         }
         const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null, idempotencyKey: key });

@@ -15,15 +15,20 @@ describe("conversation facts", () => {
     expect(f).toMatchObject({ csatScore: 5, csatResolvedBy: "ai", promptTokens: 1000, completionTokens: 200 });
   });
 
-  it("adds the agents' co-pilot token usage to the conversation's tokens", () => {
+  it("adds the agents' co-pilot token usage, and a dropped AI reply's, to the conversation's tokens", () => {
     const entry = fixtureLogs().find((l) => l.log.conversationId === "c1");
     if (!entry) throw new Error("c1");
     const withCopilot = {
       ...entry.log,
-      events: [...entry.log.events, { type: "assist_usage", actorKind: "system", actorId: null, data: { promptTokens: 300, completionTokens: 50 }, at: T0 + MIN }],
+      events: [
+        ...entry.log.events,
+        { type: "assist_usage", actorKind: "system", actorId: null, data: { promptTokens: 300, completionTokens: 50 }, at: T0 + MIN },
+        // An AI reply dropped because an agent took over while the model answered: its tokens were spent too.
+        { type: "ai_usage_dropped", actorKind: "ai", actorId: null, data: { promptTokens: 40, completionTokens: 5 }, at: T0 + MIN },
+      ],
     };
     const f = deriveFacts(withCopilot as typeof entry.log, ctx(T0 + 5 * MIN, entry.others));
-    expect(f).toMatchObject({ promptTokens: 1300, completionTokens: 250 });
+    expect(f).toMatchObject({ promptTokens: 1340, completionTokens: 255 });
   });
 
   it("counts the AI closing on the customer's 'yes, that helped' as confirmed at once", () => {

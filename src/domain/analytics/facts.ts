@@ -171,9 +171,10 @@ export function deriveFacts(log: ConversationLog, ctx: FactsContext): Conversati
     completionTokens += m.completionTokens ?? 0;
     costUsd += m.costUsd ?? 0;
   }
-  // The agents' co-pilot (summary and draft in LLM mode) spends tokens too: they count in the interaction's cost.
+  // The agents' co-pilot (summary and draft in LLM mode) spends tokens too, and so does an AI reply dropped because
+  // an agent took the conversation while the model was answering: they count in the interaction's cost.
   for (const e of events) {
-    if (e.type !== "assist_usage") continue;
+    if (e.type !== "assist_usage" && e.type !== "ai_usage_dropped") continue;
     if (typeof e.data.promptTokens === "number") promptTokens += e.data.promptTokens;
     if (typeof e.data.completionTokens === "number") completionTokens += e.data.completionTokens;
   }

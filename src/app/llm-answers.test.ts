@@ -1,5 +1,6 @@
-// LLM_TIMEOUT_MS is the budget of the whole answer call, retries and streaming included: a model that stalls hands
-// the turn to the embedded answer once it is spent, not after a fixed 20 s.
+// LLM mode's budget and costs: LLM_TIMEOUT_MS bounds the whole answer call, retries and streaming included (a model
+// that stalls hands the turn to the embedded answer once it is spent, not after a fixed 20 s), and tokens spent on a
+// reply nobody will read still count.
 
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,3 +44,24 @@ it("answers with the embedded answer once LLM_TIMEOUT_MS is spent on a model tha
     await t.close();
   }
 }, 8000);
+
+it("records the tokens of an AI reply dropped because a person took the conversation meanwhile", async () => {
+  const t = await startTandem({}, { responder: { respond: async () => ({ kind: "none" }) } });
+  try {
+    const c = await newConversation(t.app, {});
+    await postMessage(t.app, c.id, c.token, { clientMessageId: "m1", text: "I want to talk to a person" });
+    await t.conversations.drain();
+    expect((await t.store.getConversation(c.id))?.status).not.toBe("ai");
+    const usage = { promptTokens: 410, completionTokens: 37, totalTokens: 447 };
+    expect(
+      await t.conversations.postAiMessage(c.id, { text: "Too late.", meta: { kind: "answer", usage } }),
+    ).toBeNull();
+    const events = await t.store.listEvents(c.id);
+    expect(events.find((e) => e.type === "ai_usage_dropped")?.data).toMatchObject({
+      promptTokens: 410,
+      completionTokens: 37,
+    });
+  } finally {
+    await t.close();
+  }
+});
