@@ -102,6 +102,7 @@ describe("questionCore", () => {
     expect(questionCore("as money on my card or what?", "en")).toBe("as money on my card ?");
     expect(questionCore("how do i clean it without ruining it??", "en")).toBe("how do i clean it ??");
     expect(questionCore("is it covered by warranty or am i out of luck", "en")).toBe("is it covered by warranty");
+    expect(questionCore("is that free or do i have to pay something", "en")).toBe("is that free");
     // A second half that asks something else stays.
     expect(questionCore("can I pay by card or by bank transfer?", "en")).toBe(
       "can I pay by card or by bank transfer?",

@@ -87,7 +87,7 @@ const EN: ConversationForms = {
       // An either-or's second half that only says what happens if not: "is it still valid or did it expire?", "does
       // it come with a bulb or do I need to buy one?", "... or am I out of luck?", "... or what?". Not a second half
       // that asks something else: "do I have to be online or can I download it?".
-      "or\\s+(?:do|will|would|shall)\\s+(?:i|we)\\s+(?:need|have)\\s+to\\s+(?:buy|get|order|pay\\s+for)\\s+(?:one|it|them|that)(?:\\s+sep[ae]rately)?",
+      "or\\s+(?:do|will|would|shall)\\s+(?:i|we)\\s+(?:need|have)\\s+to\\s+(?:buy|get|order|pay(?:\\s+for)?)\\s+(?:one|it|them|that|something|anything)(?:\\s+sep[ae]rately)?",
       "or\\s+(?:did|has|have|is|are)\\s+(?:it|they|that|this)\\s+(?:expired?|run\\s+out|lapsed)",
       "or\\s+am\\s+i\\s+(?:out\\s+of\\s+luck|stuck)",
       "or\\s+(?:what|not)(?=\\s*(?:[?!.]|$))",

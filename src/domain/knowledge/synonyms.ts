@@ -357,6 +357,11 @@ const CHAT_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>>
     abt: "about",
     thru: "through",
     ty: "thank you",
+    smth: "something",
+    sth: "something",
+    cuz: "because",
+    coz: "because",
+    idk: "",
     // Chat fillers say how, not what: "now its cheaper lol".
     lol: "",
     tbh: "",
