@@ -42,6 +42,7 @@ describe("a customer's words for what the knowledge base names otherwise", () =>
     // Inside an address a "u" stays.
     expect(terms("write to u@example.com")).not.toContain("you");
     same("when do i get my money??", "when do i get my refund??");
+    same("idk, do i have to pay smth", "do i have to pay something");
     // Only money got at the end of the question: "get my money into the gift card" is no refund.
     expect(terms("can I get my money onto a gift card")).not.toContain("refund");
     same("havent used it, still in the bag", "unused, in original packaging");
