@@ -212,7 +212,7 @@ export async function buildTandem(config: Config, overrides: TandemOverrides = {
         ? overrides.responder
         : createAiResponder({
             answerer: knowledge.answerer,
-            onDelta: (conversationId, text) => void bus.publish(topics.conversation(conversationId), { type: "ai_delta", conversationId, text }),
+            onStream: (event) => void bus.publish(topics.conversation(event.conversationId), event),
             resolveByAi: async (id, text) => void (await conversations.resolveByAi(id, text)),
           });
   const conversations = createConversationService({

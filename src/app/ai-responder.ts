@@ -15,6 +15,7 @@ import { analyzerFor } from "../domain/knowledge/analyzer.ts";
 import { isAcknowledgement } from "../domain/triage/acknowledgement.ts";
 import { actionHandoverEntry, actionTurnEntry, boundaryMeta } from "../domain/handoff/index.ts";
 import type { Message, Tier } from "../domain/model.ts";
+import type { StreamEvent } from "../ports/bus.ts";
 import type { Responder, ResponderContext, ResponderOutcome } from "../ports/responder.ts";
 
 /** Small talk the AI handles without the knowledge base. */
@@ -128,10 +129,18 @@ function replyLanguage(
   return fromLocale && /^[a-z]{2,3}$/.test(fromLocale) ? fromLocale : null;
 }
 
+/** The events of a streamed answer: its text as it is generated, then one end, whatever becomes of it. */
+export type AiStreamEvent = Extract<StreamEvent, { type: "ai_delta" | "ai_stream_end" }>;
+
 export interface AiResponderDeps {
   answerer: Answerer;
-  /** Streams LLM tokens to the customer as they are generated. */
-  onDelta?: (conversationId: string, text: string) => void;
+  /**
+   * Streams LLM tokens to the customer as they are generated (`ai_delta`), under a stream id per answer (the id of the
+   * customer message it answers), and closes every answer that streamed with one `ai_stream_end` once the answer
+   * call is over: the reply that is stored afterwards may not be what streamed (a withdrawn reply, a handover), or
+   * nothing may be stored at all (a person took over, an error).
+   */
+  onStream?: (event: AiStreamEvent) => void;
   /** Resolves the conversation on the AI's side once the customer confirmed the answer helped. */
   resolveByAi: (conversationId: string, text: string) => Promise<void>;
 }
@@ -151,6 +160,25 @@ function lastAiTurn(history: readonly Message[], before: number): Message | null
 function asksSomethingElse(rest: string): boolean {
   const words = rest.match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.length >= 3 && /\?\s*$/u.test(rest);
+}
+
+/**
+ * One answer's stream: its deltas, then one end once anything streamed. Nothing is sent after the end (a model
+ * adapter still calling back after an abort), and an answer that streamed nothing sends no end.
+ */
+function answerStream(emit: (event: AiStreamEvent) => void, conversationId: string, streamId: string) {
+  let state: "idle" | "streaming" | "ended" = "idle";
+  return {
+    delta: (text: string): void => {
+      if (state === "ended" || text === "") return;
+      state = "streaming";
+      emit({ type: "ai_delta", conversationId, streamId, text });
+    },
+    end: (): void => {
+      if (state === "streaming") emit({ type: "ai_stream_end", conversationId, streamId });
+      state = "ended";
+    },
+  };
 }
 
 export function createAiResponder(deps: AiResponderDeps): Responder {
@@ -246,21 +274,27 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
                 : ("agent" as const),
           text: m.text,
         }));
-      const result: AnswerResult = await deps.answerer.answer(
-        {
-          text: question,
-          language,
-          history: turns,
-          signal,
-          identity: customer
-            ? { customerId: customer.id, email: customer.email, externalId: customer.externalId }
-            : null,
-          conversationId: conversation.id,
-          intent,
-          pendingAction,
-        },
-        { onDelta: deps.onDelta ? (t) => deps.onDelta?.(conversation.id, t) : undefined },
-      );
+      const stream = deps.onStream ? answerStream(deps.onStream, conversation.id, message.id) : null;
+      let result: AnswerResult;
+      try {
+        result = await deps.answerer.answer(
+          {
+            text: question,
+            language,
+            history: turns,
+            signal,
+            identity: customer
+              ? { customerId: customer.id, email: customer.email, externalId: customer.externalId }
+              : null,
+            conversationId: conversation.id,
+            intent,
+            pendingAction,
+          },
+          { onDelta: stream?.delta },
+        );
+      } finally {
+        stream?.end();
+      }
 
       switch (result.kind) {
         case "answer":

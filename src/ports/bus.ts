@@ -9,8 +9,16 @@ export type StreamEvent =
   | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
   | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
   | { type: "assist"; conversationId: string; assist: unknown }
-  /** LLM tokens as they are generated, ahead of the stored AI message. */
-  | { type: "ai_delta"; conversationId: string; text: string }
+  /**
+   * LLM tokens as they are generated, ahead of the stored AI message. `streamId` names the answer they belong to (the
+   * id of the customer message being answered), so answers generated at the same time can be told apart.
+   */
+  | { type: "ai_delta"; conversationId: string; streamId: string; text: string }
+  /**
+   * A streamed answer ended, whatever became of it (stored, withdrawn for a fallback or a handover, dropped because a
+   * person took over, or lost to an error): clients drop its draft. The stored message, if any, is a `message` event.
+   */
+  | { type: "ai_stream_end"; conversationId: string; streamId: string }
   /** The knowledge base changed on some node: every node re-reads that source. */
   | { type: "kb_change"; origin: string; change: { type: "source_replaced"; sourceId: string; chunkCount: number } | { type: "source_deleted"; sourceId: string } }
   /** An admin changed the canned-response library on some node: every other node re-reads it. */

@@ -3,7 +3,8 @@
 
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -441,5 +442,227 @@ describe("shutdown with clients that do not let go", () => {
     await t.close(); // without the cut this waits for ws's 30 s close timeout and Node's 5-minute request timeout
     await Promise.all([halfSent.ended, mute.ended]);
     expect(halfSent.socket.destroyed && mute.socket.destroyed).toBe(true);
+  });
+});
+
+describe("streamed AI answers on the customer socket (LLM mode, a local fake OpenAI-compatible server)", () => {
+  /** A streamed completion the fake holds open: the test writes its pieces and ends it. */
+  interface HeldCompletion {
+    question: string;
+    write(text: string): void;
+    finish(): void;
+  }
+  let llm: Server;
+  const arrived: HeldCompletion[] = [];
+  const waiting = new Set<() => void>();
+  let t: Tandem;
+  let base: string;
+  let http: ReturnType<typeof client>;
+
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "fake", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+  beforeAll(async () => {
+    llm = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (d: Buffer) => {
+        raw += d.toString();
+      });
+      req.on("end", () => {
+        const body = JSON.parse(raw) as { stream?: boolean; messages: { role: string; content: string }[] };
+        if (!body.stream) {
+          // Anything else that asks the model (the agent's co-pilot after a handover): a plain, short reply.
+          res
+            .writeHead(200, { "content-type": "application/json" })
+            .end(
+              JSON.stringify({
+                id: "c0",
+                object: "chat.completion",
+                created: 1,
+                model: "fake",
+                choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "ok" } }],
+              }),
+            );
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        const last = body.messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
+        arrived.push({
+          question: last,
+          write: (text) => res.write(chunk({ content: text }, null)),
+          finish: () => res.end(`${chunk({}, "stop")}data: [DONE]\n\n`),
+        });
+        for (const w of waiting) w();
+      });
+    });
+    await new Promise<void>((r) => llm.listen(0, "127.0.0.1", r));
+    const baseURL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+    t = await startTandem({ LLM_BASE_URL: baseURL, LLM_MODEL: "fake" }, { demo: true });
+    base = await t.app.listen({ port: 0, host: "127.0.0.1" });
+    http = client(base);
+  });
+  afterAll(async () => {
+    await t?.close();
+    llm?.closeAllConnections();
+    await new Promise<void>((r) => (llm ? llm.close(() => r()) : r()));
+  });
+
+  /** The streamed completion asked for a customer message saying `text`, once its request reached the model; taken. */
+  async function completionFor(text: string): Promise<HeldCompletion> {
+    for (;;) {
+      const at = arrived.findIndex((h) => h.question.includes(text));
+      if (at >= 0) return arrived.splice(at, 1)[0]!;
+      await new Promise<void>((resolve) => {
+        const w = () => {
+          waiting.delete(w);
+          resolve();
+        };
+        waiting.add(w);
+      });
+    }
+  }
+
+  async function conversationWithStream() {
+    const res = await http("POST", "/api/v1/conversations", null, { customer: { name: "Streamer" } });
+    expect(res.status).toBe(201);
+    const c = { id: res.body.conversation.id as string, token: res.body.token as string };
+    const stream = await openStream(`${base.replace(/^http/, "ws")}/api/v1/stream?token=${c.token}`);
+    await stream.waitFor((e) => e.type === "status", "initial status");
+    const say = async (clientMessageId: string, text: string) => {
+      const posted = await http("POST", `/api/v1/conversations/${c.id}/messages`, c.token, {
+        clientMessageId,
+        text,
+      });
+      expect(posted.status).toBe(201);
+      return posted.body.message.id as string;
+    };
+    return { c, stream, say };
+  }
+
+  const deltasOf = (events: StreamEvent[], streamId: string) =>
+    events.filter((e) => e.type === "ai_delta" && e.streamId === streamId);
+  const endsOf = (events: StreamEvent[], streamId: string) =>
+    events.filter((e) => e.type === "ai_stream_end" && e.streamId === streamId);
+
+  it("tells two answers generated at once apart by stream id, and ends each, the withdrawn one too", async () => {
+    const { stream, say } = await conversationWithStream();
+    const delivery = await say("m1", "How long does delivery take?");
+    const deliveryLlm = await completionFor("How long does delivery take?");
+    const returns = await say("m2", "Can I return a lamp I bought last week?");
+    const returnsLlm = await completionFor("Can I return a lamp");
+
+    // Interleaved on purpose: a piece of one, a piece of the other, then the rest of each.
+    deliveryLlm.write("Standard delivery takes ");
+    await stream.waitFor(
+      (e) => e.type === "ai_delta" && e.streamId === delivery,
+      "first piece of the delivery answer",
+    );
+    returnsLlm.write("Returns are accepted for ");
+    await stream.waitFor(
+      (e) => e.type === "ai_delta" && e.streamId === returns,
+      "first piece of the returns answer",
+    );
+    deliveryLlm.write("2 to 4 business days [1].");
+    deliveryLlm.finish();
+    await stream.waitFor(
+      (e) => e.type === "ai_stream_end" && e.streamId === delivery,
+      "end of the delivery stream",
+    );
+    const answer = await stream.waitFor(
+      (e) =>
+        e.type === "message" && e.message.author === "ai" && e.message.text.startsWith("Standard delivery"),
+      "the stored delivery answer",
+    );
+    // The model then declines after all: what streamed is withdrawn and a person takes over.
+    returnsLlm.write("everything. CANNOT_ANSWER");
+    returnsLlm.finish();
+    await stream.waitFor(
+      (e) => e.type === "ai_stream_end" && e.streamId === returns,
+      "end of the withdrawn stream",
+    );
+    await stream.waitFor(
+      (e) => e.type === "status" && e.conversation.status === "waiting_human",
+      "the handover",
+    );
+    await t.conversations.drain();
+
+    const events = stream.events;
+    const ids = new Set(events.filter((e) => e.type === "ai_delta").map((e) => e.streamId));
+    expect(ids).toEqual(new Set([delivery, returns]));
+    expect(delivery).not.toBe(returns);
+    // Each stream's text is whole and unmixed, though its pieces arrived between the other's.
+    expect(
+      deltasOf(events, delivery)
+        .map((e) => e.text)
+        .join(""),
+    ).toBe("Standard delivery takes 2 to 4 business days [1].");
+    expect(
+      deltasOf(events, returns)
+        .map((e) => e.text)
+        .join(""),
+    ).toMatch(/^Returns are accepted for /);
+    expect(
+      deltasOf(events, returns)
+        .map((e) => e.text)
+        .join(""),
+    ).not.toContain("Standard");
+    expect(events.indexOf(deltasOf(events, returns)[0]!)).toBeLessThan(
+      events.indexOf(deltasOf(events, delivery).at(-1)!),
+    );
+    // Exactly one end per stream, after all of its text.
+    for (const id of [delivery, returns]) {
+      expect(endsOf(events, id)).toHaveLength(1);
+      expect(events.indexOf(endsOf(events, id)[0]!)).toBeGreaterThan(
+        events.indexOf(deltasOf(events, id).at(-1)!),
+      );
+    }
+    expect(answer.message.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
+    // Nothing of the withdrawn text was stored.
+    const stored = events.filter((e) => e.type === "message").map((e) => e.message.text as string);
+    expect(stored.some((text) => text.includes("Returns are accepted"))).toBe(false);
+    await stream.close();
+  });
+
+  it("ends a stream as soon as a person takes over, and sends none of the rest", async () => {
+    const { c, stream, say } = await conversationWithStream();
+    const asked = await say("m1", "How long does delivery take?");
+    const held = await completionFor("How long does delivery take?");
+    held.write("Standard delivery takes ");
+    await stream.waitFor((e) => e.type === "ai_delta" && e.streamId === asked, "first piece");
+    expect((await http("POST", `/api/v1/conversations/${c.id}/escalate`, c.token, {})).status).toBeLessThan(
+      300,
+    );
+    await stream.waitFor(
+      (e) => e.type === "ai_stream_end" && e.streamId === asked,
+      "the end, at the handover",
+    );
+    held.write("2 to 4 business days [1].");
+    held.finish();
+    await t.conversations.drain();
+    // Everything the socket was sent before a message posted now has arrived before that message.
+    await say("m2", "hello?");
+    await stream.waitFor(
+      (e) => e.type === "message" && e.message.text === "hello?",
+      "the customer's next message",
+    );
+
+    const events = stream.events;
+    const end = events.indexOf(endsOf(events, asked)[0]!);
+    expect(endsOf(events, asked)).toHaveLength(1);
+    expect(
+      deltasOf(events, asked)
+        .map((e) => e.text)
+        .join(""),
+    ).toBe("Standard delivery takes ");
+    expect(end).toBeGreaterThan(
+      events.findIndex((e) => e.type === "status" && e.conversation.status === "waiting_human"),
+    );
+    expect(
+      events.some(
+        (e) =>
+          e.type === "message" && e.message.author === "ai" && e.message.text.includes("Standard delivery"),
+      ),
+    ).toBe(false);
+    await stream.close();
   });
 });

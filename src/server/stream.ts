@@ -70,7 +70,10 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
       tags: ["customer"],
       summary: "WebSocket: a conversation's message and status events, resuming after a seq",
       description:
-        "Authenticates with the conversation's bearer token in the `token` query parameter (browsers cannot set headers on a WebSocket). A refusal after the upgrade is an `error` event, then a close with code 4000 + the HTTP status (4401, 4403, 4404).",
+        "Authenticates with the conversation's bearer token in the `token` query parameter (browsers cannot set headers on a WebSocket). A refusal after the upgrade is an `error` event, then a close with code 4000 + the HTTP status (4401, 4403, 4404).\n\n" +
+        'Events (JSON text frames): `{"type":"message","message":…}` and `{"type":"status","conversation":…}` in order; `{"type":"typing","author":"ai"|"agent","name":…}`; `{"type":"pong"}` in answer to `{"type":"ping"}`. ' +
+        'With an LLM configured, an answer streams as it is generated: `{"type":"ai_delta","streamId":…,"text":…}` carries the next piece of text of the answer named by `streamId` (answers generated at the same time have different ids; plain text, to be shown as text), and one `{"type":"ai_stream_end","streamId":…}` closes each streamed answer whatever became of it: drop its draft. ' +
+        "The stored reply (which may differ from what streamed: a withdrawn reply is replaced by another answer or a handover) arrives as an ordinary `message` event; a stream also ends as soon as a person takes the conversation over.",
       querystring: streamQuery,
       response: { 101: { description: "Switching Protocols: the WebSocket is open" } },
       raises: ["UPGRADE_REQUIRED"],
@@ -84,6 +87,13 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
       let lastVersion = 0;
       let chain: Promise<void> = Promise.resolve();
       let ready = false;
+      // Streamed AI answers: those whose text this socket sent and has not ended yet, and those it ended early
+      // (muted) because the AI no longer owns the conversation: its reply will be dropped (the AI never talks over a
+      // person), so the draft goes now, not when the model finishes. A muted stream's later text and its own end
+      // are not sent. Every stream a client sees is closed by exactly one ai_stream_end.
+      const drafts = new Set<string>();
+      const muted = new Set<string>();
+      let aiOwns = true;
       ws.on("close", () => unsubscribe?.());
 
       const deliverMessage = async (m: Message): Promise<void> => {
@@ -103,8 +113,31 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
       const deliverStatus = async (c: Conversation): Promise<void> => {
         if (c.version <= lastVersion) return; // stale
         lastVersion = c.version;
+        aiOwns = c.status === "ai";
         const name = c.assigneeId ? (await ctx.store.getUser(c.assigneeId))?.displayName : null;
         send(ws, { type: "status", conversation: conversationView(c, "customer", name) });
+        if (!aiOwns) {
+          for (const streamId of drafts) {
+            muted.add(streamId);
+            send(ws, { type: "ai_stream_end", streamId });
+          }
+          drafts.clear();
+        }
+      };
+      const deliverDelta = (streamId: string, text: string): void => {
+        if (muted.has(streamId)) return;
+        if (!aiOwns) {
+          // Started before a person took over: none of it is shown.
+          muted.add(streamId);
+          return;
+        }
+        drafts.add(streamId);
+        send(ws, { type: "ai_delta", streamId, text });
+      };
+      const deliverStreamEnd = (streamId: string): void => {
+        muted.delete(streamId);
+        // Only streams this socket sent text of: for any other, the client has no draft to drop.
+        if (drafts.delete(streamId)) send(ws, { type: "ai_stream_end", streamId });
       };
       /** Sends the current status and every message after lastSeq; false when the conversation does not exist. */
       const catchUp = async (id: string): Promise<boolean> => {
@@ -128,7 +161,8 @@ export function registerStreams(app: FastifyInstance, ctx: RouteContext): Stream
           else if (e.type === "status") await deliverStatus(e.conversation);
           else if (e.type === "resync" && conversationId) await catchUp(conversationId);
           else if (e.type === "typing") send(ws, { type: "typing", author: e.author, name: e.name ?? null });
-          else if (e.type === "ai_delta") send(ws, { type: "ai_delta", text: e.text });
+          else if (e.type === "ai_delta") deliverDelta(e.streamId, e.text);
+          else if (e.type === "ai_stream_end") deliverStreamEnd(e.streamId);
         }).catch((err) => req.log.warn({ err: (err as Error).message }, "stream delivery failed"));
       };
 

@@ -45,6 +45,9 @@ export function openAgentStream(handlers: AgentStreamHandlers, opts: { baseMs?: 
         everConnected = true;
         return;
       }
+      // A customer's streamed AI draft is not the console's business (agents read the stored reply): dropped here,
+      // should the server ever send one.
+      if (e.type === "ai_delta" || e.type === "ai_stream_end") return;
       if (e.type === "error" && (e.error.code === "UNAUTHENTICATED" || e.error.code === "FORBIDDEN")) unauthorized = true;
       handlers.onEvent(e);
     };

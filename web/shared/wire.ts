@@ -109,6 +109,16 @@ export type CustomerStreamEvent =
   | { type: "message"; message: CustomerMessage }
   | { type: "status"; conversation: CustomerConversation }
   | { type: "typing"; author: "ai" | "agent"; name: string | null }
+  /**
+   * The next piece of an AI answer being generated (LLM mode): plain text, appended to the draft of `streamId`.
+   * Answers generated at the same time have different stream ids.
+   */
+  | { type: "ai_delta"; streamId: string; text: string }
+  /**
+   * The answer `streamId` ended, whatever became of it: drop its draft. The stored reply, which may differ from what
+   * streamed (a withdrawn reply, a handover) or not exist (a person took over), comes as a `message` event.
+   */
+  | { type: "ai_stream_end"; streamId: string }
   | { type: "pong" }
   | { type: "error"; error: { code: string; message: string } };
 
@@ -121,6 +131,9 @@ export type AgentStreamEvent =
   | { type: "typing"; conversationId: string; author: "ai" | "agent"; name?: string | null }
   | { type: "sla"; conversationId: string; level: "warning" | "breached"; metric: string; dueAt: string }
   | { type: "assist"; conversationId: string; assist: unknown }
+  /** A streamed AI draft, as on the customer stream: the server does not send these to agents; the console ignores them. */
+  | { type: "ai_delta"; conversationId: string; streamId: string; text: string }
+  | { type: "ai_stream_end"; conversationId: string; streamId: string }
   | { type: "error"; error: { code: string; message: string } };
 
 export interface ApiErrorBody {

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { actionConfirmationOf, citationsOf } from "../shared/safe.ts";
 import type { CustomerMessage } from "../shared/wire.ts";
-import type { PendingMessage, WidgetClient, WidgetSnapshot } from "./client.ts";
+import type { AiDraft, PendingMessage, WidgetClient, WidgetSnapshot } from "./client.ts";
 import type { Strings } from "./i18n.ts";
 
 export interface WidgetProps {
@@ -96,7 +96,7 @@ function Panel({ id, s, client, t, onClose }: { id: string; s: WidgetSnapshot; c
   useLayoutEffect(() => {
     const el = logRef.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [s.messages.length, s.pending.length, s.typing, s.csat]);
+  }, [s.messages.length, s.pending.length, s.typing, s.csat, s.drafts]);
 
   const submit = () => {
     if (client.send(draft)) {
@@ -167,10 +167,14 @@ function Panel({ id, s, client, t, onClose }: { id: string; s: WidgetSnapshot; c
         {s.messages.map((m) => (
           <MessageItem key={m.seq} m={m} t={t} client={client} answered={answered} />
         ))}
+        {s.drafts.map((d) => (
+          <DraftItem key={d.streamId} d={d} t={t} />
+        ))}
         {s.pending.map((p) => (
           <PendingItem key={p.clientMessageId} p={p} t={t} client={client} online={s.connection === "open"} />
         ))}
-        {s.typing && (
+        {/* A draft being written says more than the AI's typing dots. */}
+        {s.typing && !(s.typing.author === "ai" && s.drafts.length > 0) && (
           <div className="typing" role="status" data-testid="tandem-typing">
             <span className="dots" aria-hidden="true">
               <i />
@@ -281,6 +285,22 @@ function MessageItem({ m, t, client, answered }: { m: CustomerMessage; t: String
           </ul>
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * An AI answer as it streams in: text only, like every message. Hidden from screen readers, which would read each
+ * piece as it arrives; they hear the stored reply once, when it comes.
+ */
+function DraftItem({ d, t }: { d: AiDraft; t: Strings }) {
+  return (
+    <div className="msg ai draft" data-draft={d.streamId} data-testid="tandem-draft" aria-hidden="true">
+      <div className="who">
+        <span>{t.ai}</span>
+        <span className="tag">{t.aiBadge}</span>
+      </div>
+      <div className="bubble">{d.text}</div>
     </div>
   );
 }

@@ -285,4 +285,74 @@ describe("WidgetClient", () => {
     expect(again.getSnapshot().csat).toBe("hidden");
     again.destroy();
   });
+
+  describe("streamed AI drafts", () => {
+    /** A client on a returning visitor's conversation, its stream open. */
+    function streaming() {
+      const storage = new MemoryStorage();
+      storage.setItem("tandem:http://tandem.test:session", JSON.stringify({ conversationId: "c1", token: "t1" }));
+      const c = client(storage, fakeFetch(() => json(500, {})).fetch);
+      c.start();
+      const ws = FakeSocket.instances[0]!;
+      ws.open();
+      ws.emit({ type: "status", conversation: conversation() });
+      ws.emit({ type: "message", message: message(1, { author: "customer", text: "How long is delivery?" }) });
+      ws.emit({ type: "message", message: message(2, { author: "customer", text: "And returns?" }) });
+      return { c, ws };
+    }
+    const drafts = (c: WidgetClient) => c.getSnapshot().drafts.map((d) => [d.streamId, d.text]);
+
+    it("keeps one draft per stream id as pieces of two answers arrive interleaved, and drops each on its end", () => {
+      const { c, ws } = streaming();
+      ws.emit({ type: "ai_delta", streamId: "m1", text: "Standard delivery " });
+      ws.emit({ type: "ai_delta", streamId: "m2", text: "Returns are " });
+      ws.emit({ type: "ai_delta", streamId: "m1", text: "takes 2 to 4 days." });
+      ws.emit({ type: "ai_delta", streamId: "m2", text: "accepted" });
+      expect(drafts(c)).toEqual([
+        ["m1", "Standard delivery takes 2 to 4 days."],
+        ["m2", "Returns are accepted"],
+      ]);
+      // Drafts are not messages: no seq, no unread count.
+      expect(c.getSnapshot().messages.map((m) => m.seq)).toEqual([1, 2]);
+
+      ws.emit({ type: "ai_stream_end", streamId: "m1" });
+      expect(drafts(c)).toEqual([["m2", "Returns are accepted"]]);
+      ws.emit({ type: "message", message: message(3, { text: "Standard delivery takes 2 to 4 days.\n\nDid that solve it?" }) });
+      expect(c.getSnapshot().messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(drafts(c)).toEqual([["m2", "Returns are accepted"]]);
+
+      // The other answer is withdrawn: its draft goes with its end, and a late piece does not bring it back.
+      ws.emit({ type: "ai_stream_end", streamId: "m2" });
+      ws.emit({ type: "ai_delta", streamId: "m2", text: " for 30 days" });
+      expect(drafts(c)).toEqual([]);
+      ws.emit({ type: "message", message: message(4, { text: "I'm connecting you with a person." }) });
+      expect(c.getSnapshot().messages.map((m) => m.text).at(-1)).toBe("I'm connecting you with a person.");
+      expect(drafts(c)).toEqual([]);
+      c.destroy();
+    });
+
+    it("keeps a draft's text verbatim, and ignores malformed pieces and ends of unknown streams", () => {
+      const { c, ws } = streaming();
+      ws.emit({ type: "ai_delta", streamId: "m1", text: "<img src=x onerror=alert(1)>" });
+      ws.emit({ type: "ai_delta", streamId: "m1", text: 42 });
+      ws.emit({ type: "ai_delta", text: "no stream id" });
+      ws.emit({ type: "ai_stream_end", streamId: "nobody" });
+      expect(drafts(c)).toEqual([["m1", "<img src=x onerror=alert(1)>"]]);
+      c.destroy();
+    });
+
+    it("drops drafts when the stream drops: their end may be missed, and the stored replies are caught up", async () => {
+      const { c, ws } = streaming();
+      ws.emit({ type: "ai_delta", streamId: "m1", text: "Standard delivery " });
+      expect(drafts(c)).toHaveLength(1);
+      ws.close(1006);
+      expect(drafts(c)).toEqual([]);
+      await until(() => FakeSocket.instances.length === 2);
+      const ws2 = FakeSocket.instances[1]!;
+      ws2.open();
+      ws2.emit({ type: "ai_delta", streamId: "m2", text: "Returns " });
+      expect(drafts(c)).toEqual([["m2", "Returns "]]);
+      c.destroy();
+    });
+  });
 });

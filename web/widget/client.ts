@@ -19,12 +19,23 @@ export interface PendingMessage {
 
 export type CsatState = "hidden" | "ask" | "sending" | "thanks" | "unavailable";
 
+/** An AI answer as it is being generated (LLM mode): plain text, shown until its stream ends. */
+export interface AiDraft {
+  streamId: string;
+  text: string;
+}
+
 export interface WidgetSnapshot {
   conversation: CustomerConversation | null;
   messages: readonly CustomerMessage[];
   pending: readonly PendingMessage[];
   connection: ConnectionState;
   typing: { author: "ai" | "agent"; name: string | null } | null;
+  /**
+   * AI answers being streamed, one per stream id, oldest first. Each goes when the server ends its stream
+   * (ai_stream_end), whatever became of it; the stored reply then arrives as an ordinary message.
+   */
+  drafts: readonly AiDraft[];
   csat: CsatState;
   /** Messages from the other side not seen yet (the launcher's badge). */
   unread: number;
@@ -58,6 +69,10 @@ interface Session {
 }
 
 const TYPING_MS = 6000;
+/** A draft longer than this stops growing (the stored reply, when it comes, is whole). */
+const MAX_DRAFT_CHARS = 8000;
+/** How many ended stream ids are remembered, so a late piece of one cannot bring its draft back. */
+const ENDED_STREAMS_KEPT = 64;
 const PING_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 /** WebSocket close codes the server uses for "this token will never work" (4000 + HTTP status). */
@@ -93,6 +108,7 @@ export class WidgetClient {
   private panelOpen = false;
   private seenSeq = 0;
   private destroyed = false;
+  private readonly endedStreams = new Set<string>();
 
   constructor(options: WidgetClientOptions) {
     this.base = options.baseUrl;
@@ -118,6 +134,7 @@ export class WidgetClient {
         .map((p) => ({ ...p, state: p.state === "failed" ? "failed" : "queued" })),
       connection: "idle",
       typing: null,
+      drafts: [],
       csat: "hidden",
       unread: 0,
       notice: null,
@@ -348,7 +365,7 @@ export class WidgetClient {
     this.closeSocket();
     this.streamSeq = 0;
     this.seenSeq = 0;
-    this.update({ conversation: null, messages: [], connection: "idle", typing: null, csat: "hidden", unread: 0, notice });
+    this.update({ conversation: null, messages: [], connection: "idle", typing: null, drafts: [], csat: "hidden", unread: 0, notice });
   }
 
   private async api<T>(path: string, method: "GET" | "POST", body?: unknown, token: string | null = this.session?.token ?? null): Promise<T> {
@@ -394,7 +411,8 @@ export class WidgetClient {
     url.searchParams.set("after", String(this.streamSeq));
     const ws = new this.WS(url.toString());
     this.socket = ws;
-    this.update({ connection: this.reconnectAttempts > 0 ? "reconnecting" : "connecting" });
+    // Streamed drafts are not resumed (one may end while no socket is open to hear it); the stored replies are.
+    this.update({ connection: this.reconnectAttempts > 0 ? "reconnecting" : "connecting", drafts: [] });
     let fatal = false;
     ws.onopen = () => {
       if (this.socket !== ws) return;
@@ -422,6 +440,7 @@ export class WidgetClient {
       this.socket = null;
       this.stopHeartbeat();
       if (this.destroyed) return;
+      if (this.snapshot.drafts.length > 0) this.update({ drafts: [] });
       if (fatal || FATAL_CLOSE.has(ev.code)) {
         if (this.session === session) this.dropSession("session_lost");
         if (this.snapshot.pending.length) void this.flush();
@@ -444,6 +463,12 @@ export class WidgetClient {
         break;
       case "typing":
         this.setTyping({ author: e.author, name: e.name ?? null });
+        break;
+      case "ai_delta":
+        this.appendDraft(e.streamId, e.text);
+        break;
+      case "ai_stream_end":
+        this.endDraft(e.streamId);
         break;
       case "error":
         if (["UNAUTHENTICATED", "FORBIDDEN", "CONVERSATION_NOT_FOUND", "TOKEN_EXPIRED"].includes(e.error.code)) markFatal();
@@ -533,6 +558,34 @@ export class WidgetClient {
     const unread = this.panelOpen ? 0 : messages.filter((x) => x.seq > this.seenSeq && x.author !== "customer").length;
     if (this.panelOpen) this.seenSeq = Math.max(this.seenSeq, m.seq);
     this.update({ messages, pending, typing, unread });
+  }
+
+  /** Adds a piece of streamed text to its stream's draft, opening the draft on the first piece. */
+  private appendDraft(streamId: unknown, text: unknown): void {
+    if (typeof streamId !== "string" || typeof text !== "string" || text === "") return;
+    if (this.endedStreams.has(streamId)) return;
+    const drafts = this.snapshot.drafts;
+    const at = drafts.findIndex((d) => d.streamId === streamId);
+    if (at < 0) {
+      this.update({ drafts: [...drafts, { streamId, text: text.slice(0, MAX_DRAFT_CHARS) }] });
+      return;
+    }
+    const current = drafts[at]!;
+    if (current.text.length >= MAX_DRAFT_CHARS) return;
+    const next = { streamId, text: (current.text + text).slice(0, MAX_DRAFT_CHARS) };
+    this.update({ drafts: drafts.map((d, i) => (i === at ? next : d)) });
+  }
+
+  /** The stream ended: its draft goes (the stored reply, if any, comes as a message). */
+  private endDraft(streamId: unknown): void {
+    if (typeof streamId !== "string") return;
+    this.endedStreams.add(streamId);
+    if (this.endedStreams.size > ENDED_STREAMS_KEPT) {
+      const oldest = this.endedStreams.values().next().value;
+      if (oldest !== undefined) this.endedStreams.delete(oldest);
+    }
+    const drafts = this.snapshot.drafts;
+    if (drafts.some((d) => d.streamId === streamId)) this.update({ drafts: drafts.filter((d) => d.streamId !== streamId) });
   }
 
   private applyStatus(c: CustomerConversation): void {

@@ -60,6 +60,8 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
 .msg.ai .bubble, .msg.agent .bubble { border-bottom-left-radius: 4px; }
 .msg.agent .bubble { border-left: 3px solid #1f9d55; }
 .msg.pending .bubble { opacity: .7; }
+.msg.draft .bubble { opacity: .85; }
+.msg.draft .bubble::after { content: "\\258D"; margin-left: 1px; animation: blink 1.2s infinite ease-in-out; }
 .msg.failed .bubble { background: #fdecea; color: #8a1c12; border: 1px solid #f5c6c0; }
 .msg .state { font-size: 12px; color: var(--muted); display: flex; gap: 8px; align-items: center; }
 .link-btn { background: none; border: 0; padding: 0; color: var(--accent); text-decoration: underline; font-size: 12px; }
@@ -78,7 +80,7 @@ textarea:focus-visible { outline: 2px solid var(--accent); outline-offset: 0; bo
 .dots i { width: 6px; height: 6px; border-radius: 50%; background: var(--muted); animation: blink 1.2s infinite ease-in-out; }
 .dots i:nth-child(2) { animation-delay: .2s; } .dots i:nth-child(3) { animation-delay: .4s; }
 @keyframes blink { 0%, 80%, 100% { opacity: .25; } 40% { opacity: 1; } }
-@media (prefers-reduced-motion: reduce) { .dots i { animation: none; } .launcher { transition: none; } }
+@media (prefers-reduced-motion: reduce) { .dots i, .msg.draft .bubble::after { animation: none; } .launcher { transition: none; } }
 .csat { margin: 0; padding: 12px 16px; border-top: 1px solid var(--line); background: #fff; }
 .csat h3 { margin: 0 0 8px; font-size: 15px; }
 .stars { display: flex; gap: 6px; margin-bottom: 8px; }
