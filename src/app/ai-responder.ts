@@ -323,6 +323,9 @@ export function createAiResponder(deps: AiResponderDeps): Responder {
                 .map((p) => ({ documentId: p.documentId, title: p.title, score: p.score })),
               askedResolved: true,
               usage: result.usage,
+              // Why LLM mode answered with the embedded answer (a timeout, a provider error, a reply that failed its
+              // checks): for the console and the logs, never for the customer.
+              ...(result.fallback ? { fallback: result.fallback } : {}),
               ...(previousConfirmed ? { previousConfirmed: true } : {}),
               answered: true,
             },

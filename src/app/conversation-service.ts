@@ -442,6 +442,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
         }
         const message = await insert(unit, outbox, { author: "ai", text: input.text, meta: input.meta ?? null, idempotencyKey: key });
         await unit.update({ aiTurnsUnresolved: aiTurnsAfter(unit.conversation.aiTurnsUnresolved, input.meta) });
+        // The model configured was not what answered: operators see why (a timeout, a provider error, a refused reply).
+        if (typeof input.meta?.fallback === "string")
+          log.warn({ conversationId, fallback: input.meta.fallback }, "LLM answer replaced by the embedded answer");
         return message;
       }, key ? { idempotencyKey: key } : undefined);
     },

@@ -39,7 +39,7 @@ it("answers with the embedded answer once LLM_TIMEOUT_MS is spent on a model tha
     await t.conversations.drain();
     const ai = (await t.store.listMessages(c.id, { limit: 10 })).find((m) => m.author === "ai");
     expect(ai?.text).toMatch(/^Standard delivery takes 2 to 4 business days/);
-    expect(ai?.meta).toMatchObject({ kind: "answer", mode: "extractive" });
+    expect(ai?.meta).toMatchObject({ kind: "answer", mode: "extractive", fallback: "LLM_TIMEOUT" });
   } finally {
     await t.close();
   }

@@ -166,6 +166,8 @@ export class OpenAiCompatibleLlm implements Llm {
           calls.set(tc.index, cur);
         }
       }
+      // Cut off by the caller's budget, the stream can end without an error: what arrived is a fragment, not a reply.
+      if (request.signal?.aborted) throw toLlmError(request.signal.reason, request.signal);
       // A body that was no event stream at all (an HTML error page with status 200) yields no chunk: that is the
       // provider failing, not the model declining with an empty reply.
       if (choices === 0) throw new LlmError("LLM_BAD_RESPONSE", "the provider's stream held no completion");
