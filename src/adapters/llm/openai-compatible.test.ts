@@ -397,6 +397,19 @@ describe("answerer in LLM mode with native tool calling", () => {
         identity: stranger,
       });
       expect(denied).toMatchObject({ kind: "cannot_answer", reason: "action_failed" });
+      // No passage answers, so the model saw none; a reply citing one anyway is a plain handover, not a fault.
+      behaviour = "plain";
+      reply = "Our opening hours are 9 to 5 [1].";
+      const invented = await a.answer({
+        text: "what is the capital of Mongolia",
+        language: "en",
+        identity: me,
+      });
+      expect(invented).toMatchObject({
+        kind: "cannot_answer",
+        reason: "not_in_knowledge_base",
+        detail: "LLM_UNCITED",
+      });
     } finally {
       await shop.close();
     }
