@@ -90,7 +90,7 @@ const EN: ConversationForms = {
       "or\\s+(?:do|will|would|shall)\\s+(?:i|we)\\s+(?:need|have)\\s+to\\s+(?:buy|get|order|pay(?:\\s+for)?)\\s+(?:one|it|them|that|something|anything)(?:\\s+sep[ae]rately)?",
       "or\\s+(?:did|has|have|is|are)\\s+(?:it|they|that|this)\\s+(?:expired?|run\\s+out|lapsed)",
       "or\\s+am\\s+i\\s+(?:out\\s+of\\s+luck|stuck)",
-      "or\\s+(?:what|not)(?=\\s*(?:[?!.]|$))",
+      "or\\s+what(?=\\s*(?:[?!.]|$))",
       // How it should go is no fact asked: "how do I clean it without ruining it?"
       "without\\s+(?:ruining|damaging|wrecking|destroying|shrinking|breaking|spoiling|harming)\\s+(?:it|them)",
       // "is the rug real wool?" asks whether it is wool.
