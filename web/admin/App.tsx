@@ -69,7 +69,9 @@ export function App() {
           ))}
         </nav>
         <span className="who">
-          {user.displayName} · {user.role}{" "}
+          <span className="who-name">
+            {user.displayName} · {user.role}
+          </span>
           <button type="button" className="btn small" onClick={() => void api.logout().finally(() => setUser(null))}>
             Sign out
           </button>

@@ -2,7 +2,8 @@
 // gaps with one-click article drafts; and the weekly digest.
 
 import { useState } from "react";
-import { cueText } from "../shared/cues.ts";
+import { cueText, distinctCues } from "../shared/cues.ts";
+import { outcomeLabel } from "../shared/labels.ts";
 import { useLoad } from "./App.tsx";
 import { api } from "./api.ts";
 import { VerdictBars } from "./charts.tsx";
@@ -81,15 +82,16 @@ export function ReviewPage() {
           {(list.data?.escalations ?? []).map((e) => (
             <tr key={e.eventId} data-testid="escalation-row" data-event-id={e.eventId}>
               <td className="nowrap">{new Date(e.escalatedAt).toLocaleString()}</td>
-              <td className="quote">{e.message ?? "—"}</td>
+              <td className="quote">{e.message ? <Quote text={e.message} /> : "—"}</td>
               <td>
                 {e.reasons.map((r) => <span key={r} className="chip">{r}</span>)}
-                <div className="cues">{e.cues.slice(0, 4).map(cueText).join(" · ")}</div>
+                <div className="cues" data-testid="escalation-cues">{distinctCues(e.cues, 4).map(cueText).join(" · ")}</div>
               </td>
               <td>{e.intent} · {e.tier ? `T${e.tier}` : "—"}</td>
               <td>
-                {e.status}
-                {e.resolutionCode ? ` (${e.resolutionCode})` : ""}
+                <span data-testid="escalation-outcome" data-status={e.status} title={e.resolutionCode ? `${e.status} · ${e.resolutionCode}` : e.status}>
+                  {outcomeLabel(e.status, e.resolutionCode)}
+                </span>
                 {e.csatScore !== null ? ` · CSAT ${e.csatScore}` : ""}
                 {e.status === "resolved" && (
                   <div>
@@ -138,5 +140,25 @@ export function ReviewPage() {
       </table>
       {gaps.data?.clusters.length === 0 && <p className="muted">No knowledge gaps in the last 30 days.</p>}
     </section>
+  );
+}
+
+/** Past this many characters (or lines) a message is clamped to a few lines, with a button to read it all. */
+const QUOTE_CHARS = 240;
+const QUOTE_LINES = 4;
+
+function Quote({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > QUOTE_CHARS || text.split("\n").length > QUOTE_LINES;
+  if (!long) return <>{text}</>;
+  return (
+    <>
+      <div className={open ? "quote-text" : "quote-text clamped"} data-testid="quote-text">
+        {text}
+      </div>
+      <button type="button" className="btn small link" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? "Show less" : `Show all (${text.length.toLocaleString()} characters)`}
+      </button>
+    </>
   );
 }

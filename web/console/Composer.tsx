@@ -1,10 +1,12 @@
 // The agent's composer: reply to the customer or write an internal note; `/shortcut` inserts a canned response;
 // a suggestion inserted from the assist panel is rated "used as is" or "edited" when it is sent.
 
-import { type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
+import { type Ref, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { randomId } from "../shared/safe.ts";
-import type { AgentMessage, UserView } from "../shared/wire.ts";
+import { fillForComposer, type TemplateVars } from "../shared/template.ts";
+import type { AgentMessage } from "../shared/wire.ts";
 import { ApiError, api } from "./api.ts";
+import { CANNED_MAX_AGE_MS, CannedLibrary, matchCanned } from "./canned.ts";
 import type { CannedResponse } from "./types.ts";
 
 export interface ComposerHandle {
@@ -12,36 +14,22 @@ export interface ComposerHandle {
   insert(text: string, suggestion?: { suggestionId: string; suggestionType: string }): void;
 }
 
-let cannedCache: Promise<CannedResponse[] | null> | null = null;
-function loadCanned(): Promise<CannedResponse[] | null> {
-  cannedCache ??= api.canned().catch(() => {
-    cannedCache = null;
-    return null;
-  });
-  return cannedCache;
-}
-
-/** Fills the variables the console knows; `{{x | fallback}}` takes its fallback; unknown ones stay visible to edit. */
-export function fillTemplate(text: string, me: Pick<UserView, "displayName">): string {
-  return text.replace(/\{\{\s*([\w.]+)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g, (whole, name: string, fallback?: string) => {
-    if (name === "agent.name") return me.displayName;
-    if (name === "agent.firstName") return me.displayName.split(/\s+/)[0] ?? me.displayName;
-    return fallback !== undefined ? fallback : whole;
-  });
-}
+/** One library for the page: every conversation's composer reads it, and opening the picker refreshes a stale one. */
+const cannedLibrary = new CannedLibrary(() => api.canned());
 
 export function Composer({
   ref,
   conversationId,
   canReply,
-  me,
+  vars,
   onSent,
   onToast,
 }: {
   ref?: Ref<ComposerHandle>;
   conversationId: string;
   canReply: boolean;
-  me: UserView;
+  /** What templates are filled with: the customer, the order and the agent as the console knows them. */
+  vars: TemplateVars;
   onSent: (m: AgentMessage) => void;
   onToast: (text: string) => void;
 }) {
@@ -49,29 +37,54 @@ export function Composer({
   const [draft, setDraft] = useState("");
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [canned, setCanned] = useState<CannedResponse[] | null>(null);
+  const [canned, setCanned] = useState<CannedResponse[] | null>(() => cannedLibrary.current());
   const [pick, setPick] = useState(0);
   const [pickerClosed, setPickerClosed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const suggestion = useRef<{ suggestionId: string; suggestionType: string; text: string } | null>(null);
   // A failed send keeps its clientMessageId, so retrying the same text can never post it twice.
   const attempt = useRef<{ id: string; text: string; internal: boolean } | null>(null);
+  /** Blanks ("[order number]") a filled template left for the agent: never sent as they are. */
+  const blanks = useRef<string[]>([]);
+  /** Selected once the draft holding it has rendered, so the agent types straight over the first blank. */
+  const selectBlank = useRef<string | null>(null);
+  const [placed, setPlaced] = useState(0);
 
   useEffect(() => {
     setMode(canReply ? "reply" : "note");
   }, [canReply]);
 
-  useEffect(() => {
-    void loadCanned().then(setCanned);
-  }, []);
-
   const query = /^\/([\w-]*)$/.exec(draft)?.[1];
-  const matches = useMemo(() => {
-    if (query === undefined || !canned) return [];
-    const q = query.toLowerCase();
-    return canned.filter((c) => c.shortcut.toLowerCase().startsWith(`/${q}`) || (c.title ?? "").toLowerCase().includes(q)).slice(0, 8);
-  }, [query, canned]);
+  const picking = query !== undefined;
+  // The library as loaded, and again whenever the picker opens on a copy older than a few seconds: an admin's edit
+  // reaches a console that stays open all day.
+  useEffect(() => {
+    void cannedLibrary.get(picking ? CANNED_MAX_AGE_MS : Number.POSITIVE_INFINITY).then(setCanned);
+  }, [picking]);
+
+  const matches = useMemo(() => (query === undefined || !canned ? [] : matchCanned(canned, query).slice(0, 8)), [query, canned]);
   const pickerOpen = matches.length > 0 && !pickerClosed;
+
+  useLayoutEffect(() => {
+    const blank = selectBlank.current;
+    const el = input.current;
+    if (!blank || !el) return;
+    selectBlank.current = null;
+    const at = el.value.indexOf(blank);
+    if (at >= 0) el.setSelectionRange(at, at + blank.length);
+  }, [placed]);
+
+  /** Puts a template in the composer, filled; focus lands on its first blank, if it left one. */
+  const place = (template: string): string => {
+    const filled = fillForComposer(template, vars);
+    blanks.current = filled.blanks;
+    selectBlank.current = filled.blanks[0] ?? null;
+    setDraft(filled.text);
+    setPlaced((n) => n + 1);
+    setError(filled.blanks.length ? `Fill in ${filled.blanks.join(", ")} before sending.` : null);
+    input.current?.focus();
+    return filled.text;
+  };
 
   useImperativeHandle(
     ref,
@@ -81,26 +94,33 @@ export function Composer({
         input.current?.focus();
       },
       insert(text, s) {
-        const filled = fillTemplate(text, me);
-        setDraft(filled);
         setMode(canReply ? "reply" : "note");
+        const filled = place(text);
         suggestion.current = s ? { ...s, text: filled } : null;
-        input.current?.focus();
       },
     }),
-    [canReply, me],
+    [canReply, vars],
   );
 
   const choose = (c: CannedResponse) => {
-    setDraft(fillTemplate(c.text, me));
+    place(c.text);
+    suggestion.current = null;
     setPickerClosed(true);
-    input.current?.focus();
   };
 
   const send = async () => {
     const text = draft.trim();
     if (!text || sending) return;
     const internal = mode === "note" || !canReply;
+    // A blank reaching the customer would read as a form letter gone wrong; in a note it harms no one.
+    const unfilled = internal ? [] : blanks.current.filter((b) => text.includes(b));
+    if (unfilled.length > 0) {
+      setError(`Fill in ${unfilled.join(", ")} before sending.`);
+      const el = input.current;
+      const at = el ? el.value.indexOf(unfilled[0] as string) : -1;
+      if (el && at >= 0) el.setSelectionRange(at, at + (unfilled[0] as string).length);
+      return;
+    }
     const prev = attempt.current;
     const id = prev && prev.text === text && prev.internal === internal ? prev.id : randomId("a");
     attempt.current = { id, text, internal };
@@ -115,6 +135,7 @@ export function Composer({
         void api.rate({ conversationId, suggestionId: s.suggestionId, suggestionType: s.suggestionType, rating: text === s.text.trim() ? "used_as_is" : "edited" }).catch(() => {});
       }
       suggestion.current = null;
+      blanks.current = [];
       setDraft("");
       setPickerClosed(false);
     } catch (err) {

@@ -89,12 +89,18 @@ export function Console({ me, onMeChange, onLoggedOut }: { me: UserView; onMeCha
       .catch(() => {});
   }, []);
 
-  // Teammates' names for the transfer dialog and the inbox (supervisors only; agents learn names as they appear).
+  // Teammates' names for the inbox. Only supervisors and admins may list users: an agent's console does not ask (it
+  // would only be refused) and learns names as conversations show them.
+  const mayListUsers = me.role !== "agent";
   useEffect(() => {
-    void api.users().then((users) => {
-      for (const u of users ?? []) names.current.set(u.id, u.displayName);
-    });
-  }, []);
+    if (!mayListUsers) return;
+    void api
+      .users()
+      .then((users) => {
+        for (const u of users ?? []) names.current.set(u.id, u.displayName);
+      })
+      .catch(() => {});
+  }, [mayListUsers]);
 
   // Unknown assignees on live status events: fetch the conversation once, its view carries the name.
   const resolving = useRef(new Set<string>());

@@ -1,10 +1,11 @@
 // One conversation, as an agent works it: the full history with internal notes, the moves (claim, transfer,
 // hand back, resolve), the composer, and the handoff packet and assist panels beside it. Live via the feed.
 
-import { type Ref, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from "react";
+import { type Ref, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { citationsOf } from "../shared/safe.ts";
 import type { AgentConversation, AgentMessage, Tier, UserView } from "../shared/wire.ts";
 import { ApiError, api } from "./api.ts";
+import { consoleTemplateVars } from "./canned.ts";
 import { Composer, type ComposerHandle } from "./Composer.tsx";
 import type { FeedListener } from "./Console.tsx";
 import { ResolveDialog, TransferDialog } from "./Dialogs.tsx";
@@ -168,11 +169,16 @@ export function ConversationPane(props: {
     [busy, applyConversation, onToast],
   );
 
+  // Claiming leaves focus out of the composer: the keyboard goes on with shortcuts (r to reply, e, t, j…) and never
+  // types them into a message. The Claim button goes away once it worked; its focus moves to the history.
   const claim = useCallback(() => {
     if (!canClaim) return;
     void run(() => api.claim(id), () => {
       loadPacket();
-      setTimeout(() => composer.current?.focus("reply"), 0);
+      setTimeout(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body || !active.isConnected) logRef.current?.focus({ preventScroll: true });
+      }, 0);
     });
   }, [canClaim, run, id, loadPacket]);
 
@@ -195,6 +201,16 @@ export function ConversationPane(props: {
 
   const customerName = packet?.customerContext?.name ?? null;
   const owner = conversation?.owner;
+  // A claim by someone this console had not met arrives without a name; the inbox learns it right after.
+  const assigneeId = conversation?.assigneeId ?? null;
+  const assigneeName =
+    (owner?.kind === "agent" ? owner.name : null) ??
+    (assigneeId && props.item?.conversation.assigneeId === assigneeId ? props.item.assigneeName : null) ??
+    (assigneeId ? (names.get(assigneeId) ?? null) : null);
+  const vars = useMemo(
+    () => consoleTemplateVars({ conversationId: id, me, customer: packet?.customerContext, messages }),
+    [id, me, packet, messages],
+  );
 
   return (
     <div className="pane" data-testid="conversation-pane" data-status={status}>
@@ -218,7 +234,7 @@ export function ConversationPane(props: {
               {conversation?.language && <span className="chip lang">{conversation.language.toUpperCase()}</span>}
               {owner?.kind === "agent" && (
                 <span className="chip" data-testid="conv-assignee">
-                  {conversation?.assigneeId === me.id ? "You" : (owner.name ?? "Another agent")}
+                  {assigneeId === me.id ? "You" : (assigneeName ?? "Another agent")}
                 </span>
               )}
               {conversation?.reasons.map((r) => (
@@ -279,7 +295,7 @@ export function ConversationPane(props: {
             </p>
           )}
         </div>
-        <Composer ref={composer} conversationId={id} canReply={mine} me={me} onSent={(m) => setMessages((prev) => mergeMessages(prev, [m]))} onToast={onToast} />
+        <Composer ref={composer} conversationId={id} canReply={mine} vars={vars} onSent={(m) => setMessages((prev) => mergeMessages(prev, [m]))} onToast={onToast} />
       </section>
       <aside className="side" aria-label="Context">
         <PacketPanel packet={packet} />

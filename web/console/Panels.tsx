@@ -3,7 +3,7 @@
 // summary and draft reply) with rating buttons. Both hide themselves when the server does not offer them.
 
 import { useEffect, useRef, useState } from "react";
-import { cueText, cueView } from "../shared/cues.ts";
+import { cueText, cueView, distinctCues } from "../shared/cues.ts";
 import { safeHttpUrl } from "../shared/safe.ts";
 import { api } from "./api.ts";
 import { reasonLabel } from "./labels.ts";
@@ -41,7 +41,7 @@ export function PacketPanel({ packet }: { packet: HandoffPacket | null | undefin
           )}
           {e.cues && e.cues.length > 0 && (
             <ul className="cues">
-              {e.cues.slice(0, 6).map((c, i) => (
+              {distinctCues(e.cues, 6).map((c, i) => (
                 <li key={i}>
                   {cueText(c)} <span className="muted">· {cueView(c).kind}</span>
                 </li>

@@ -24,9 +24,4 @@ export function reasonLabel(code: string): string {
   return REASONS[code] ?? code.replace(/_/g, " ");
 }
 
-export const STATUS_LABEL: Record<string, string> = {
-  ai: "With the AI",
-  waiting_human: "Waiting in queue",
-  human: "With an agent",
-  resolved: "Resolved",
-};
+export { STATUS_LABEL } from "../shared/labels.ts";

@@ -228,4 +228,54 @@ describe.skipIf(!run)("admin app in Chromium", () => {
     const stored = (await srv.tandem.store.listUsers()).find((u) => u.email === "boss@example.com")!.businessHours;
     expect(stored).toEqual({ tz: "Europe/Berlin", days: { mon: ["09:00", "17:00"], tue: ["09:00", "17:00"], wed: ["09:00", "17:00"], thu: ["09:00", "17:00"], sat: ["10:00", "14:00"] } });
   });
+  it("shortens long escalated messages, names outcomes in words and lists each cue once", async () => {
+    const long = `I want to talk to a real person. ${"My order arrived damaged and I need help. ".repeat(30)}Marker-7731.`;
+    const id = await customerWrites(srv.url, long);
+    await vi.waitFor(async () => expect((await srv.tandem.store.getConversation(id))?.status).toBe("waiting_human"), { timeout: 10_000 });
+    await page.getByRole("link", { name: "Agents", exact: true }).click();
+    await page.getByRole("link", { name: "Escalation review" }).click();
+    const row = page.getByTestId("escalation-row").filter({ hasText: "Marker-7731" });
+    await row.waitFor();
+    // A few lines and a way to read the rest, instead of a row as tall as the message.
+    const quote = row.getByTestId("quote-text");
+    expect((await quote.boundingBox())!.height).toBeLessThan(120);
+    expect((await row.boundingBox())!.height).toBeLessThan(240);
+    await row.getByRole("button", { name: /^Show all/ }).click();
+    expect((await quote.boundingBox())!.height).toBeGreaterThan(300);
+    await row.getByRole("button", { name: "Show less" }).click();
+    expect((await quote.boundingBox())!.height).toBeLessThan(120);
+    expect(await row.getByTestId("escalation-outcome").innerText()).toBe("Waiting in queue");
+    const cues = (await row.getByTestId("escalation-cues").innerText()).split(" · ").filter(Boolean);
+    expect(cues).toContain("“damaged”");
+    expect(new Set(cues.map((c) => c.toLowerCase())).size).toBe(cues.length);
+    await screenshot(page, "admin-review-long");
+  });
+
+  it("fits a phone: a short header that scrolls away, nothing wider than the screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const name of ["Dashboard", "Escalation review", "Canned responses", "Agents"]) {
+        await page.getByRole("link", { name, exact: true }).click();
+        await page.locator("main h1").first().waitFor();
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const header = await page.locator("header.top").boundingBox();
+        expect(header!.height, name).toBeLessThan(130);
+        const signOut = await page.getByRole("button", { name: "Sign out" }).boundingBox();
+        expect(signOut!.x + signOut!.width, name).toBeLessThanOrEqual(390);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(390);
+        // Scrolled down, the page's content (not the header) is what a tap near the top reaches.
+        const scrolled = await page.evaluate(() => {
+          window.scrollTo(0, 600);
+          const header = document.querySelector("header.top") as HTMLElement;
+          return { away: scrollY > header.offsetHeight, covers: !!document.elementFromPoint(195, 40)?.closest("header") };
+        });
+        if (name !== "Agents") expect(scrolled.away, name).toBe(true);
+        if (scrolled.away) expect(scrolled.covers, name).toBe(false);
+      }
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await screenshot(page, "admin-phone");
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
 });

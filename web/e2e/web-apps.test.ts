@@ -1,7 +1,7 @@
 // The customer widget and the agent console in a real browser against a real server: the escalation loop from a
 // frustrated customer to CSAT, AI answers with citations and confirmations, HTML injection, keyboard and locales.
 
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   browserAvailable,
@@ -130,7 +130,7 @@ describe.skipIf(!run)("web apps in Chromium", () => {
       await agentPage.getByTestId("packet-priority").filter({ hasText: /^Queue priority 40: .*frustration 40/ }).waitFor();
     }
 
-    // c claims; the composer is focused and replies reach the customer under the agent's name.
+    // c claims (focus stays out of the composer, see the keyboard test below); replies reach the customer under the agent's name.
     await agentPage.keyboard.press("c");
     await agentPage.getByTestId("conv-status").filter({ hasText: "With an agent" }).waitFor();
     await agentPage.getByTestId("composer").fill("Hi, I'm Priya. I'm sorry about the wait: I've found your parcel and it's out for delivery today.");
@@ -390,5 +390,134 @@ describe.skipIf(!run)("web apps in Chromium", () => {
     await expect.poll(path).toBe(`/console/c/${second}`);
     await agentPage.keyboard.press("k");
     await expect.poll(path).toBe(`/console/c/${first}`);
+  }, 60_000);
+  /** A customer (named, so the packet knows them) who wrote `text` and asked for a person: queued in Tier 1. */
+  async function queued(text: string, name = "Alex Rivera"): Promise<string> {
+    const c = (await (
+      await fetch(`${srv.url}/api/v1/conversations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { name } }) })
+    ).json()) as { conversation: { id: string }; token: string };
+    expect((await apiStatus(srv.url, "POST", `/api/v1/conversations/${c.conversation.id}/messages`, c.token, { clientMessageId: "q1", text })).status).toBe(201);
+    expect((await apiStatus(srv.url, "POST", `/api/v1/conversations/${c.conversation.id}/escalate`, c.token, {})).status).toBe(200);
+    return c.conversation.id;
+  }
+
+  async function tokenOf(email: string, password = "correct-horse-battery"): Promise<string> {
+    const res = await fetch(`${srv.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  /** Whether the middle of the element is what a tap there reaches (nothing drawn over it). */
+  const onTop = (target: Locator) =>
+    target.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return r.width > 0 && !!hit && el.contains(hit);
+    });
+
+  it("keeps the open conversation above the inbox's queue headings on a phone: Back, the name and Claim can be tapped", async () => {
+    await queued("My parcel is late and I need help");
+    const id = await queued("Where is my order NW-1042? It never came.");
+    const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await loginConsole(ctx, srv.url, agent.email, agent.password, `/console/c/${id}`);
+    await page.locator(".group h2").first().waitFor();
+    const pane = page.getByTestId("conversation-pane");
+    await pane.getByRole("heading", { name: "Alex Rivera" }).waitFor();
+    for (const target of [pane.getByRole("button", { name: "Back to inbox" }), pane.getByRole("heading", { name: "Alex Rivera" }), page.getByTestId("claim")]) {
+      expect(await onTop(target)).toBe(true);
+    }
+    await page.getByTestId("claim").tap();
+    await page.getByTestId("conv-status").filter({ hasText: "With an agent" }).waitFor();
+    // The tap claimed: no queue group collapsed underneath.
+    expect(await page.locator('.group-toggle[aria-expanded="false"]').count()).toBe(0);
+    await screenshot(page, "console-phone-conversation");
+    await pane.getByRole("button", { name: "Back to inbox" }).tap();
+    await pane.waitFor({ state: "detached" });
+    // The inbox alone fills the phone: nothing beside it pushes the page wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  }, 60_000);
+
+  it("claims from the keyboard without typing shortcuts into the reply, fills canned responses, and keeps them fresh", async () => {
+    const id = await queued("Where is my order NW-1042? It was due last week.");
+    const ctx = await newContext({ viewport: { width: 1440, height: 900 } });
+    // A tier agent's console asks only for what an agent may read: no refused request, no console error.
+    const refused: string[] = [];
+    const errors: string[] = [];
+    let signedIn = false; // the login page's own session check is refused, as it should be
+    ctx.on("response", (r) => {
+      if (new URL(r.url()).pathname === "/api/v1/auth/login" && r.ok()) signedIn = true;
+      else if (signedIn && r.status() >= 400) refused.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+    ctx.on("console", (m) => void (signedIn && m.type() === "error" && errors.push(m.text())));
+    const page = await loginConsole(ctx, srv.url, agent.email, agent.password, `/console/c/${id}`);
+    const composer = page.getByTestId("composer");
+    await page.getByTestId("conversation-pane").getByRole("heading", { name: "Alex Rivera" }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName ?? null);
+
+    await page.keyboard.press("c");
+    await page.getByTestId("conv-status").filter({ hasText: "With an agent" }).waitFor();
+    await page.getByRole("tab", { name: "Reply" }).and(page.locator('[aria-selected="true"]')).waitFor();
+    expect(await focused()).not.toBe("composer");
+    // The next shortcut is a shortcut: r goes to the reply, and nothing was typed.
+    await page.keyboard.press("r");
+    await expect.poll(focused).toBe("composer");
+    expect(await composer.inputValue()).toBe("");
+
+    // /hi + Enter: the exact shortcut, filled with the customer's and the agent's names.
+    await page.keyboard.type("/hi");
+    await expect.poll(() => page.locator("#canned-list [role=option]").first().locator("strong").innerText()).toBe("/hi");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => composer.inputValue()).toMatch(/^Hi Alex, I'm Priya from the support team\./);
+    // /delay: the order the customer named.
+    await composer.fill("");
+    await page.keyboard.type("/delay");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => composer.inputValue()).toMatch(/^I'm sorry order NW-1042 hasn't reached you yet\./);
+    expect(await composer.inputValue()).not.toContain("{{");
+    await composer.fill("");
+
+    // An admin rewrites /hi while this console stays open: the picker offers the new text (no reload).
+    await srv.tandem.users.create({ email: "ada@northwind.test", password: "correct-horse-battery", displayName: "Ada", role: "admin", tier: 3 });
+    const admin = await tokenOf("ada@northwind.test");
+    const library = (await (await fetch(`${srv.url}/api/v1/canned-responses`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
+      responses: Array<{ id: string; shortcut: string; title: string; intents: string[]; reasons: string[]; keywords: string[]; language?: string | null }>;
+    };
+    const hi = library.responses.find((r) => r.shortcut === "/hi")!;
+    const put = await fetch(`${srv.url}/api/v1/admin/canned-responses/${hi.id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ shortcut: "/hi", title: hi.title, text: "Hello {{customer.firstName | there}}, {{agent.firstName}} here: edited.", intents: hi.intents, reasons: hi.reasons, keywords: hi.keywords, language: hi.language ?? null }),
+    });
+    expect(put.status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          await composer.fill("");
+          await composer.pressSequentially("/hi");
+          return page.locator("#canned-list [role=option]").first().innerText();
+        },
+        { timeout: 15_000, interval: 1000 },
+      )
+      .toContain("edited.");
+    await page.keyboard.press("Enter");
+    expect(await composer.inputValue()).toBe("Hello Alex, Priya here: edited.");
+
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("names the teammate who claims the conversation an agent has open", async () => {
+    const id = await queued("I would like to talk to someone about a refund");
+    await srv.tandem.users.create({ email: "tom@northwind.test", password: "correct-horse-battery", displayName: "Tom", role: "agent", tier: 1 });
+    const page = await loginConsole(await newContext({ viewport: { width: 1440, height: 900 } }), srv.url, agent.email, agent.password, `/console/c/${id}`);
+    await page.getByTestId("claim").waitFor();
+    const res = await fetch(`${srv.url}/api/v1/conversations/${id}/claim`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await tokenOf("tom@northwind.test")}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(res.status).toBe(200);
+    await page.getByTestId("conv-status").filter({ hasText: "With an agent" }).waitFor();
+    await expect.poll(() => page.getByTestId("conv-assignee").innerText()).toBe("Tom");
+    await page.locator(`[data-conversation-id="${id}"]`).getByText("Tom").waitFor();
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cueText, cueView } from "./cues.ts";
+import { cueText, cueView, distinctCues } from "./cues.ts";
 
 describe("cueView", () => {
   it("quotes the customer's words", () => {
@@ -23,5 +23,21 @@ describe("cueView", () => {
     expect(cueText({ kind: "carry_over", text: "frustrated in the previous turn" })).toBe(
       "frustrated in the previous turn",
     );
+  });
+});
+
+describe("distinctCues", () => {
+  it("shows the same words once, whichever detector or message found them, in first-seen order and up to max", () => {
+    const cues = [
+      { kind: "complaint", text: "damaged" },
+      { kind: "negative_word", text: "damaged" },
+      { kind: "complaint", text: "Damaged" },
+      { kind: "human_request", text: "a real person" },
+      { kind: "negative_sentiment", text: "-0.6" },
+      { kind: "negative_sentiment", text: "-0.60" },
+      { kind: "caps", text: "ALL CAPS" },
+    ];
+    expect(distinctCues(cues).map(cueText)).toEqual(["“damaged”", "“a real person”", "negative tone (-0.60)", "ALL CAPS"]);
+    expect(distinctCues(cues, 2).map(cueText)).toEqual(["“damaged”", "“a real person”"]);
   });
 });

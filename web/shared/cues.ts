@@ -31,3 +31,20 @@ export function cueText(cue: { kind: string; text: string }): string {
   const v = cueView(cue);
   return v.quoted ? `“${v.text}”` : v.text;
 }
+
+/**
+ * The cues worth a line each: the same words found by several detectors (or in several messages) are one cue,
+ * shown once, in first-seen order; at most `max` of them.
+ */
+export function distinctCues<C extends { kind: string; text: string }>(cues: readonly C[], max = Number.POSITIVE_INFINITY): C[] {
+  const seen = new Set<string>();
+  const out: C[] = [];
+  for (const c of cues) {
+    if (out.length >= max) break;
+    const key = cueText(c).toLocaleLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(c);
+  }
+  return out;
+}

@@ -286,6 +286,54 @@ describe("WidgetClient", () => {
     again.destroy();
   });
 
+  it("counts as unread, after a page load, only the messages that came since the customer last read the chat", () => {
+    const storage = new MemoryStorage();
+    storage.setItem("tandem:http://tandem.test:session", JSON.stringify({ conversationId: "c1", token: "t1" }));
+    const page = () => {
+      const c = client(storage, fakeFetch(() => json(500, {})).fetch);
+      c.start();
+      const ws = FakeSocket.instances.at(-1)!;
+      ws.open();
+      return { c, ws };
+    };
+    // Page 1: the chat open while the AI answers twice; the badge has nothing to count.
+    const first = page();
+    first.c.setPanelOpen(true);
+    first.ws.emit({ type: "message", message: message(1, { author: "customer" }) });
+    first.ws.emit({ type: "message", message: message(2) });
+    first.ws.emit({ type: "message", message: message(3) });
+    expect(first.c.getSnapshot().unread).toBe(0);
+    first.c.destroy();
+
+    // Page 2, chat closed: the stream replays the conversation from the start; all of it was read.
+    const second = page();
+    expect(second.ws.after).toBe(0);
+    for (const seq of [1, 2, 3]) second.ws.emit({ type: "message", message: message(seq, { author: seq === 1 ? "customer" : "ai" }) });
+    expect(second.c.getSnapshot().unread).toBe(0);
+    second.ws.emit({ type: "message", message: message(4, { author: "agent", text: "Hi, I'm Priya." }) });
+    expect(second.c.getSnapshot().unread).toBe(1);
+    second.c.destroy();
+
+    // Page 3: the agent's message is still unread (it was never seen); opening the chat reads it for good.
+    const third = page();
+    for (const seq of [1, 2, 3, 4]) third.ws.emit({ type: "message", message: message(seq, { author: seq === 1 ? "customer" : "ai" }) });
+    expect(third.c.getSnapshot().unread).toBe(1);
+    third.c.setPanelOpen(true);
+    third.c.setPanelOpen(false);
+    third.c.destroy();
+    const fourth = page();
+    for (const seq of [1, 2, 3, 4]) fourth.ws.emit({ type: "message", message: message(seq, { author: seq === 1 ? "customer" : "ai" }) });
+    expect(fourth.c.getSnapshot().unread).toBe(0);
+    fourth.c.destroy();
+
+    // A new conversation (the stored one ended) starts counting from its own beginning.
+    storage.setItem("tandem:http://tandem.test:session", JSON.stringify({ conversationId: "c2", token: "t2" }));
+    const fifth = page();
+    fifth.ws.emit({ type: "message", message: message(1, { conversationId: "c2" }) });
+    expect(fifth.c.getSnapshot().unread).toBe(1);
+    fifth.c.destroy();
+  });
+
   describe("streamed AI drafts", () => {
     /** A client on a returning visitor's conversation, its stream open. */
     function streaming() {

@@ -87,7 +87,7 @@ export class WidgetClient {
   private readonly WS: typeof WebSocket;
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly random: () => number;
-  private readonly keys: { session: string; pending: string; csat: string };
+  private readonly keys: { session: string; pending: string; csat: string; seen: string };
   private readonly listeners = new Set<() => void>();
 
   private session: Session | null = null;
@@ -122,8 +122,10 @@ export class WidgetClient {
     // Per signed-in customer: on a shared browser the next person to sign in must not resume the last one's chat.
     const who = this.customer ? `:${encodeURIComponent(this.customer.externalId)}` : "";
     const ns = `tandem:${this.base.replace(/\/+$/, "") || "same-origin"}${who}`;
-    this.keys = { session: `${ns}:session`, pending: `${ns}:pending`, csat: `${ns}:csat` };
+    this.keys = { session: `${ns}:session`, pending: `${ns}:pending`, csat: `${ns}:csat`, seen: `${ns}:seen` };
     this.session = this.readJson<Session>(this.keys.session, (v) => typeof v?.conversationId === "string" && typeof v?.token === "string");
+    // What was read on an earlier page: the stream replays the whole conversation, and only later messages are new.
+    this.seenSeq = this.session ? this.readSeen(this.session.conversationId) : 0;
     const pending = this.readJson<PendingMessage[]>(this.keys.pending, Array.isArray) ?? [];
     this.snapshot = {
       conversation: null,
@@ -349,6 +351,7 @@ export class WidgetClient {
         this.session = session;
         this.writeJson(this.keys.session, session);
         this.streamSeq = 0;
+        this.seenSeq = 0;
         this.update({ conversation: body.conversation, messages: [] });
         this.connect();
         return session;
@@ -365,6 +368,7 @@ export class WidgetClient {
     this.closeSocket();
     this.streamSeq = 0;
     this.seenSeq = 0;
+    this.storage?.removeItem(this.keys.seen);
     this.update({ conversation: null, messages: [], connection: "idle", typing: null, drafts: [], csat: "hidden", unread: 0, notice });
   }
 
@@ -556,7 +560,7 @@ export class WidgetClient {
     }
     if (messages === list && pending === this.snapshot.pending && typing === this.snapshot.typing) return;
     const unread = this.panelOpen ? 0 : messages.filter((x) => x.seq > this.seenSeq && x.author !== "customer").length;
-    if (this.panelOpen) this.seenSeq = Math.max(this.seenSeq, m.seq);
+    if (this.panelOpen) this.setSeen(m.seq);
     this.update({ messages, pending, typing, unread });
   }
 
@@ -611,8 +615,21 @@ export class WidgetClient {
 
   private markSeen(): void {
     const last = this.snapshot.messages.at(-1);
-    if (last) this.seenSeq = Math.max(this.seenSeq, last.seq);
+    if (last) this.setSeen(last.seq);
     if (this.snapshot.unread !== 0) this.update({ unread: 0 });
+  }
+
+  /** Raises the last read seq and keeps it for the next page load (per conversation: a new one starts at 0). */
+  private setSeen(seq: number): void {
+    if (seq <= this.seenSeq) return;
+    this.seenSeq = seq;
+    const conversationId = this.session?.conversationId;
+    if (conversationId) this.writeJson(this.keys.seen, { conversationId, seq });
+  }
+
+  private readSeen(conversationId: string): number {
+    const v = this.readJson<{ conversationId: string; seq: number }>(this.keys.seen, (x) => x?.conversationId === conversationId && typeof x?.seq === "number");
+    return v && Number.isFinite(v.seq) && v.seq > 0 ? v.seq : 0;
   }
 
   private csatAnswered(c: CustomerConversation): boolean {

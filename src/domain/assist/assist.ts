@@ -15,7 +15,10 @@ import { type CriticalFlag, criticalFlags, DEFAULT_FLAG_THRESHOLDS, type FlagThr
 import type { SuggestionType } from "./ratings.ts";
 import type { NextStep, SimilarCaseIndex } from "./similar-cases.ts";
 import { type ConversationSummary, summarizeConversation } from "./summary.ts";
+import { findOrderId } from "./template.ts";
 import { clip, fnv1a } from "./text.ts";
+
+export { findOrderId };
 
 export interface KnowledgeHit {
   documentId: string;
@@ -92,18 +95,6 @@ export interface AssistPanel {
 /** Stable per conversation and item: the same article suggested again keeps its id (and its rating). */
 export function suggestionId(type: SuggestionType, conversationId: string, key: string): string {
   return `sug_${type}_${fnv1a(`${conversationId}\u0000${key}`)}`;
-}
-
-const ORDER_ID =
-  /(?:order|commande|pedido|bestellung)\s*(?:number|no\.?|n[°º]|#|id)?\s*[:#]?\s*([A-Z]{0,4}-?\d{4,12})\b/i;
-
-/** The order the conversation is about: named in the text, else the customer's single open order. */
-export function findOrderId(customerTexts: readonly string[], context: CustomerContext): string | null {
-  for (let i = customerTexts.length - 1; i >= 0; i--) {
-    const m = ORDER_ID.exec(customerTexts[i] as string);
-    if (m?.[1]) return m[1];
-  }
-  return context.openOrders.length === 1 ? (context.openOrders[0]?.id ?? null) : null;
 }
 
 /** The text that describes the customer's issue: the opening messages and the latest one. */

@@ -3,7 +3,10 @@
 
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { renderTemplate, TEMPLATE_VARIABLE_RE, type TemplateVars, templateVars } from "./template.ts";
 import { tokenize } from "./text.ts";
+
+export { renderTemplate, type TemplateVars, templateVars };
 
 export interface CannedResponse {
   id: string;
@@ -81,38 +84,6 @@ export function parseCannedLibrary(
   return { ok: true, responses: parsed.data.responses };
 }
 
-/** Values for template variables, looked up by dotted path: { customer: { name } } serves {{customer.name}}. */
-export type TemplateVars = Record<string, unknown>;
-
-const VAR = /\{\{\s*([a-zA-Z][\w.]*)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
-
-function lookup(vars: TemplateVars, path: string): string | null {
-  let cur: unknown = vars;
-  for (const part of path.split(".")) {
-    if (cur === null || typeof cur !== "object") return null;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  if (typeof cur === "string") return cur.trim() === "" ? null : cur;
-  if (typeof cur === "number" && Number.isFinite(cur)) return String(cur);
-  return null;
-}
-
-/**
- * Fills {{variables}}. An unknown variable with a fallback uses the fallback; without one it stays visible
- * as written and is listed in `missing`, so the agent fills it in rather than sending a blank.
- */
-export function renderTemplate(template: string, vars: TemplateVars): { text: string; missing: string[] } {
-  const missing: string[] = [];
-  const text = template.replace(VAR, (whole, path: string, fallback: string | undefined) => {
-    const value = lookup(vars, path);
-    if (value !== null) return value;
-    if (fallback !== undefined) return fallback;
-    missing.push(path);
-    return whole;
-  });
-  return { text, missing };
-}
-
 /** Every variable templateVars() provides: a template naming anything else can never be filled. */
 export const TEMPLATE_VARIABLES: readonly string[] = [
   "customer.name",
@@ -131,11 +102,11 @@ export const TEMPLATE_VARIABLES: readonly string[] = [
  */
 export function templateProblems(template: string, known: readonly string[] = TEMPLATE_VARIABLES): string[] {
   const problems: string[] = [];
-  for (const m of template.matchAll(VAR)) {
+  for (const m of template.matchAll(TEMPLATE_VARIABLE_RE)) {
     const path = m[1] ?? "";
     if (!known.includes(path)) problems.push(`unknown variable {{${path}}}; known: ${known.join(", ")}`);
   }
-  const rest = template.replace(VAR, "");
+  const rest = template.replace(TEMPLATE_VARIABLE_RE, "");
   if (rest.includes("{{") || rest.includes("}}")) problems.push("malformed placeholder: write {{name}} or {{name | fallback}}");
   return problems;
 }
@@ -172,30 +143,6 @@ export const SAMPLE_TEMPLATE_VARS: TemplateVars = {
   conversation: { id: "c_3f9a" },
   company: { name: "Northwind" },
 };
-
-/** Derived variables every template may use: first names from display names. */
-export function templateVars(input: {
-  customer?: { name?: string | null; email?: string | null } | null;
-  agent?: { displayName?: string | null } | null;
-  order?: { id?: string | null } | null;
-  conversationId?: string;
-  company?: { name?: string } | null;
-  extra?: TemplateVars;
-}): TemplateVars {
-  const first = (name: string | null | undefined) => name?.trim().split(/\s+/)[0] ?? null;
-  return {
-    ...input.extra,
-    customer: {
-      name: input.customer?.name ?? null,
-      firstName: first(input.customer?.name),
-      email: input.customer?.email ?? null,
-    },
-    agent: { name: input.agent?.displayName ?? null, firstName: first(input.agent?.displayName) },
-    order: { id: input.order?.id ?? null },
-    conversation: { id: input.conversationId ?? null },
-    company: { name: input.company?.name ?? null },
-  };
-}
 
 export interface ReplyContext {
   intent?: string | null;
