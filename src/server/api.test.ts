@@ -820,6 +820,19 @@ for (const target of testDatabases()) {
         expect(new Set(seen).size).toBe(seen.length);
       });
 
+      it("answers who is signed in without an error when nobody is, the session expired or a customer asks", async () => {
+        const c = await newConversation(t.app);
+        for (const token of [null, "not-a-token", c.token]) {
+          const res = await call("GET", "/api/v1/auth/session", token);
+          expect(res.status).toBe(200);
+          expect(res.body).toEqual({ user: null });
+        }
+        const signedIn = await call("GET", "/api/v1/auth/session", alice.token);
+        expect(signedIn.status).toBe(200);
+        expect(signedIn.body.user).toMatchObject({ id: alice.user.id, displayName: "Alice" });
+        expect(JSON.stringify(signedIn.body)).not.toMatch(/password|hash/i);
+      });
+
       it("sets the agent's presence", async () => {
         const res = await call("PATCH", "/api/v1/me/presence", alice.token, { presence: "online" });
         expect(res.status).toBe(200);

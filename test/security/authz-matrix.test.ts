@@ -121,6 +121,7 @@ const MATRIX: Record<string, Row> = {
   "GET /api/v1/conversations/{id}/events": { expect: AGENT },
   "POST /api/v1/auth/login": { expect: PUBLIC, body: () => ({ email: LOGIN_EMAIL, password: PASSWORD }) },
   "POST /api/v1/auth/logout": { expect: AGENT, freshUser: true },
+  "GET /api/v1/auth/session": { expect: PUBLIC },
   "GET /api/v1/me": { expect: AGENT },
   "PATCH /api/v1/me/presence": { expect: AGENT, body: () => ({ presence: "away" }) },
   "GET /api/v1/users": { expect: SUPERVISOR },

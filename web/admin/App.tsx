@@ -34,7 +34,7 @@ export function App() {
   const [page, setPage] = useState<PageId>(pageFromHash);
 
   useEffect(() => {
-    api.me().then((r) => setUser(r.user), () => setUser(null));
+    api.session().then((r) => setUser(r.user), () => setUser(null));
     const onHash = () => setPage(pageFromHash());
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);

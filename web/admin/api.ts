@@ -231,7 +231,8 @@ const q = (params: { readonly [key: string]: string | undefined }) => {
 export const api = {
   login: (email: string, password: string) => call<{ user: UserView }>("/api/v1/auth/login", { method: "POST", body: { email, password } }),
   logout: () => call<{ ok: true }>("/api/v1/auth/logout", { method: "POST" }),
-  me: () => call<{ user: UserView }>("/api/v1/me"),
+  /** Who is signed in, or null: never an error for a missing or expired session. */
+  session: () => call<{ user: UserView | null }>("/api/v1/auth/session"),
   overview: (r: DayRangeQuery) => call<Overview>(`/api/v1/admin/analytics/overview?${q(r)}`),
   days: (r: DayRangeQuery) => call<{ days: DayRow[] }>(`/api/v1/admin/analytics/days?${q(r)}`),
   intents: (r: DayRangeQuery) => call<{ intents: IntentRow[] }>(`/api/v1/admin/analytics/intents?${q(r)}`),

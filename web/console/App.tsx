@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { UserView } from "../shared/wire.ts";
-import { ApiError, api } from "./api.ts";
+import { api } from "./api.ts";
 import { Console } from "./Console.tsx";
 import { Login } from "./Login.tsx";
 
@@ -13,11 +13,9 @@ export function App() {
   useEffect(() => {
     let cancelled = false;
     api
-      .me()
+      .session()
       .then((r) => !cancelled && setMe(r.user))
-      .catch((err) => {
-        if (!(err instanceof ApiError) || err.status !== 401) console.warn("session check failed", err);
-      })
+      .catch((err) => console.warn("session check failed", err))
       .finally(() => !cancelled && setChecking(false));
     return () => {
       cancelled = true;

@@ -22,7 +22,8 @@ async function optional<T>(p: Promise<T>): Promise<T | null> {
 export const api = {
   login: (email: string, password: string) => call<{ token: string; user: UserView; expiresAt: string }>("/api/v1/auth/login", { method: "POST", body: { email, password } }),
   logout: () => call<{ ok: true }>("/api/v1/auth/logout", { method: "POST" }),
-  me: () => call<{ user: UserView }>("/api/v1/me"),
+  /** Who is signed in, or null: never an error for a missing or expired session. */
+  session: () => call<{ user: UserView | null }>("/api/v1/auth/session"),
   /** The SLA targets the desk runs (per tier, in ms), so queue countdowns match its warnings and breaches. */
   slaPolicy: () =>
     call<{ sla: { tiers: Record<Tier, { firstResponseMs: number; waitingMs: number }>; warnAtFraction: number } }>("/api/v1/desk/sla-policy"),

@@ -2,9 +2,10 @@
 
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireRole } from "../../app/auth-service.ts";
-import { AppError } from "../../domain/errors.ts";
+import { AppError, isAppError } from "../../domain/errors.ts";
 import type { ConversationStatus, Tier } from "../../domain/model.ts";
 import type { RouteContext } from "../app.ts";
+import { httpStatusOf } from "../errors.ts";
 import { conversationView, createUserBody, inboxQuery, loginBody, userView } from "../wire.ts";
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, cookieName: string): void {
@@ -42,6 +43,22 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: RouteContext, coo
     reply.clearCookie(cookieName, { path: "/" });
     return { ok: true };
   });
+
+  // What a web app asks on load: signed in or not is an answer, not an error (a 401 on every load is noise in the
+  // browser console that hides real failures).
+  app.get(
+    "/api/v1/auth/session",
+    { schema: { tags: ["agent"], summary: "The signed-in user of this session, or null: never an error for a missing or expired session" } },
+    async (req) => {
+      try {
+        const p = await ctx.principal(req);
+        return { user: p.kind === "user" ? userView(p.user) : null };
+      } catch (err) {
+        if (isAppError(err) && httpStatusOf[err.code] === 401) return { user: null };
+        throw err;
+      }
+    },
+  );
 
   app.get("/api/v1/me", { schema: { tags: ["agent"], summary: "The logged-in user", security: [{ bearer: [] }] } }, async (req) => {
     const user = requireRole(await ctx.principal(req), "agent");
