@@ -3,12 +3,12 @@
 
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabases } from "../../test/support/databases.ts";
+import { type HeldLlm, startHeldLlm } from "../../test/support/held-llm.ts";
 import { addAgent, deferred, startTandem } from "../../test/support/tandem.ts";
 import { openStream, type StreamEvent, seqsOf } from "../../test/support/ws-client.ts";
 import { createMemoryBus } from "../adapters/bus/memory-bus.ts";
@@ -446,81 +446,22 @@ describe("shutdown with clients that do not let go", () => {
 });
 
 describe("streamed AI answers on the customer socket (LLM mode, a local fake OpenAI-compatible server)", () => {
-  /** A streamed completion the fake holds open: the test writes its pieces and ends it. */
-  interface HeldCompletion {
-    question: string;
-    write(text: string): void;
-    finish(): void;
-  }
-  let llm: Server;
-  const arrived: HeldCompletion[] = [];
-  const waiting = new Set<() => void>();
+  let llm: HeldLlm;
   let t: Tandem;
   let base: string;
   let http: ReturnType<typeof client>;
-
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "fake", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  const completionFor = (text: string) => llm.completionFor(text);
 
   beforeAll(async () => {
-    llm = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (d: Buffer) => {
-        raw += d.toString();
-      });
-      req.on("end", () => {
-        const body = JSON.parse(raw) as { stream?: boolean; messages: { role: string; content: string }[] };
-        if (!body.stream) {
-          // Anything else that asks the model (the agent's co-pilot after a handover): a plain, short reply.
-          res
-            .writeHead(200, { "content-type": "application/json" })
-            .end(
-              JSON.stringify({
-                id: "c0",
-                object: "chat.completion",
-                created: 1,
-                model: "fake",
-                choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "ok" } }],
-              }),
-            );
-          return;
-        }
-        res.writeHead(200, { "content-type": "text/event-stream" });
-        const last = body.messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
-        arrived.push({
-          question: last,
-          write: (text) => res.write(chunk({ content: text }, null)),
-          finish: () => res.end(`${chunk({}, "stop")}data: [DONE]\n\n`),
-        });
-        for (const w of waiting) w();
-      });
-    });
-    await new Promise<void>((r) => llm.listen(0, "127.0.0.1", r));
-    const baseURL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
-    t = await startTandem({ LLM_BASE_URL: baseURL, LLM_MODEL: "fake" }, { demo: true });
+    llm = await startHeldLlm();
+    t = await startTandem({ LLM_BASE_URL: llm.baseURL, LLM_MODEL: "fake" }, { demo: true });
     base = await t.app.listen({ port: 0, host: "127.0.0.1" });
     http = client(base);
   });
   afterAll(async () => {
     await t?.close();
-    llm?.closeAllConnections();
-    await new Promise<void>((r) => (llm ? llm.close(() => r()) : r()));
+    await llm?.close();
   });
-
-  /** The streamed completion asked for a customer message saying `text`, once its request reached the model; taken. */
-  async function completionFor(text: string): Promise<HeldCompletion> {
-    for (;;) {
-      const at = arrived.findIndex((h) => h.question.includes(text));
-      if (at >= 0) return arrived.splice(at, 1)[0]!;
-      await new Promise<void>((resolve) => {
-        const w = () => {
-          waiting.delete(w);
-          resolve();
-        };
-        waiting.add(w);
-      });
-    }
-  }
 
   async function conversationWithStream() {
     const res = await http("POST", "/api/v1/conversations", null, { customer: { name: "Streamer" } });

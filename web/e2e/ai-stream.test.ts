@@ -2,82 +2,30 @@
 // OpenAI-compatible server the test writes each piece of: the draft bubble grows as text (never markup) in place of
 // the typing dots, and goes when its stream ends: replaced by the stored answer, or withdrawn for a handover.
 
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HeldLlm, startHeldLlm } from "../../test/support/held-llm.ts";
 import { browserAvailable, customerSays, ensureWebBuilt, launchBrowser, openWidget, type RunningTandem, screenshot, serve, watchForInjection } from "./support.ts";
 
 const run = browserAvailable("streamed AI answers");
 
-/** A streamed completion the fake holds open: the test writes its pieces and ends it. */
-interface HeldCompletion {
-  question: string;
-  write(text: string): void;
-  finish(): void;
-}
-
 describe.skipIf(!run)("streamed AI answers in the widget", () => {
-  let llm: Server;
+  let llm: HeldLlm;
   let srv: RunningTandem;
   let browser: Browser;
-  const arrived: HeldCompletion[] = [];
-  const waiting = new Set<() => void>();
-
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "fake", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-
-  /** The streamed completion asked for a customer message saying `text`, once its request reached the model; taken. */
-  async function completionFor(text: string): Promise<HeldCompletion> {
-    for (;;) {
-      const at = arrived.findIndex((h) => h.question.includes(text));
-      if (at >= 0) return arrived.splice(at, 1)[0]!;
-      await new Promise<void>((resolve) => {
-        const w = () => {
-          waiting.delete(w);
-          resolve();
-        };
-        waiting.add(w);
-      });
-    }
-  }
+  const completionFor = (text: string) => llm.completionFor(text);
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    llm = createServer((req, res) => {
-      let raw = "";
-      req.on("data", (d: Buffer) => {
-        raw += d.toString();
-      });
-      req.on("end", () => {
-        const body = JSON.parse(raw) as { stream?: boolean; messages: { role: string; content: string }[] };
-        if (!body.stream) {
-          // The agent's co-pilot after the handover: a plain, short reply.
-          res.writeHead(200, { "content-type": "application/json" }).end(
-            JSON.stringify({ id: "c0", object: "chat.completion", created: 1, model: "fake", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "ok" } }] }),
-          );
-          return;
-        }
-        res.writeHead(200, { "content-type": "text/event-stream" });
-        arrived.push({
-          question: body.messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
-          write: (text) => res.write(chunk({ content: text }, null)),
-          finish: () => res.end(`${chunk({}, "stop")}data: [DONE]\n\n`),
-        });
-        for (const w of waiting) w();
-      });
-    });
-    await new Promise<void>((r) => llm.listen(0, "127.0.0.1", r));
-    const baseURL = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
-    srv = await serve({ LLM_BASE_URL: baseURL, LLM_MODEL: "fake" }, { demo: true });
+    llm = await startHeldLlm();
+    srv = await serve({ LLM_BASE_URL: llm.baseURL, LLM_MODEL: "fake" }, { demo: true });
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await srv?.close();
-    llm?.closeAllConnections();
-    await new Promise<void>((r) => (llm ? llm.close(() => r()) : r()));
+    await llm?.close();
   });
 
   it("shows the answer as it streams, then the stored answer; a withdrawn one goes, shown as text only", async () => {
