@@ -37,12 +37,20 @@ export function groundReply(
     return { ok: false, error: "LLM_UNCITED" };
   const sources = [...passages.map((p) => `${p.chunk.title}\n${p.chunk.text}`), ...said].join("\n");
   const plain = text.replace(MARKER_RE, " ");
-  if ((plain.match(EMAIL_RE) ?? []).some((address) => !sources.includes(address)))
-    return { ok: false, error: "LLM_UNGROUNDED_DETAIL" };
-  const known = digitRuns(sources);
-  if ([...digitRuns(plain)].some((run) => !known.has(run)))
+  if (ungroundedAddress(plain, sources) || ungroundedNumber(plain, sources))
     return { ok: false, error: "LLM_UNGROUNDED_DETAIL" };
   return { ok: true, text };
+}
+
+/** Whether the text gives an email address the sources do not contain: a made-up contact, or someone else's. */
+export function ungroundedAddress(text: string, sources: string): boolean {
+  return (text.match(EMAIL_RE) ?? []).some((address) => !sources.includes(address));
+}
+
+/** Whether the text states a number the sources do not contain: invented data (an order number, a price, a date). */
+export function ungroundedNumber(text: string, sources: string): boolean {
+  const known = digitRuns(sources);
+  return [...digitRuns(text)].some((run) => !known.has(run));
 }
 
 /** Whether a refusal is about what the reply says rather than the provider failing. */

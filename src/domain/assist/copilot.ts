@@ -6,6 +6,7 @@
 // prompt tokens and the wait for no better output.
 
 import type { ChatMessage } from "../../ports/llm.ts";
+import { ungroundedAddress, ungroundedNumber } from "../answer/generated-reply.ts";
 import { echoesInstructions, instructionRuns } from "../answer/prompt-echo.ts";
 import type { Message } from "../model.ts";
 import type { KnowledgeHit } from "./assist.ts";
@@ -193,19 +194,7 @@ const PLACEHOLDER = /\[(?!\d{1,2}\])[^\]]{1,60}\]|\{\{?[^}]{1,60}\}?\}/g;
 const INJECTION =
   /\b(?:ignore (?:all |any |the )?(?:previous|prior|above|earlier|your|these) (?:instructions|rules|messages)|disregard (?:the |all |any |your )?(?:previous |prior )?(?:instructions|rules)|new instructions|system prompt|developer (?:mode|message)|jailbreak|as an ai\b|i am an ai\b|(?:large )?language model|my (?:instructions|rules|prompt)|hidden (?:content|instructions))/i;
 const URL = /\b(?:https?:\/\/|www\.)[^\s)\]]+/gi;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const MD_LINK = /!?\[([^\]]{1,200})\]\(([^)\s]{1,500})\)/g;
-
-function digitsRuns(text: string): Set<string> {
-  return new Set((text.match(/\d+/g) ?? []).map((d) => d.replace(/^0+(?=\d)/, "")));
-}
-
-/** Every number in the draft must appear in what the model was given: a number it made up is invented data. */
-function ungroundedNumber(draft: string, sources: string): boolean {
-  const known = digitsRuns(sources);
-  for (const run of draft.match(/\d+/g) ?? []) if (!known.has(run.replace(/^0+(?=\d)/, ""))) return true;
-  return false;
-}
 
 function cutAtSentence(text: string, max: number): { text: string; cut: boolean } {
   if (text.length <= max) return { text, cut: false };
@@ -309,7 +298,7 @@ function parseDraft(raw: string | undefined, input: CopilotInput, limits: Copilo
 
   // Invented data refuses the whole draft: a reply with a made-up order number is worse than no draft.
   // Phone numbers are numbers, which the check below covers.
-  if ((text.match(EMAIL) ?? []).some((c) => !sources.includes(c))) {
+  if (ungroundedAddress(text, sources)) {
     issues.add("draft_ungrounded_contact");
     return null;
   }
