@@ -429,7 +429,7 @@ export class Answerer {
             : "not_in_knowledge_base";
       return cannot(reason, "cannot_answer");
     }
-    const weights = new Map(retrieval.queryTerms.map((t, i) => [t, retrieval.queryIdf[i]!] as const));
+    const weights = termWeights(retrieval);
     // "how do I do that?" after "can I send it back?": the steps, not the rule the customer just read.
     const stepsFirst =
       followUp !== null && !followUp.newSubject && asksForSteps(read.text, retrieval.language);
@@ -596,7 +596,7 @@ export class Answerer {
     ] as const) {
       const deep = await search(searched);
       const shown = topK(deep);
-      const weights = new Map(shown.queryTerms.map((t, i) => [t, shown.queryIdf[i]!] as const));
+      const weights = termWeights(shown);
       // The part as asked decides the kind of fact ("how much"); the search holds what it points back to.
       const found = decideAnswerable(shown, this.policy).answerable
         ? buildExtractiveAnswer(question, deep.passages, shown.language, weights)
@@ -701,7 +701,7 @@ export class Answerer {
       return null;
     // The next step is read with the earlier question's words, not its kind of fact ("how long" was answered).
     const read = nextStep ? earlier : own;
-    const weights = new Map(read.queryTerms.map((t, i) => [t, read.queryIdf[i]!] as const));
+    const weights = termWeights(read);
     const found = buildExtractiveAnswer(
       nextStep ? request.text : own.question,
       [passage],
@@ -721,7 +721,7 @@ export class Answerer {
             `${pointing ?? request.text} ${asked.text}`,
             [passage],
             own.language,
-            new Map([...earlier.queryTerms.map((t, i) => [t, earlier.queryIdf[i]!] as const), ...weights]),
+            new Map([...termWeights(earlier), ...weights]),
           ));
     // The decision reported is the one that answered the earlier question from this passage.
     return withEarlier === null
@@ -949,10 +949,14 @@ function recentExchanges(request: AnswerRequest, n: number): { turn: string; ans
   return out;
 }
 
+/** How telling each of a retrieval's query terms is (its idf), for the extractive answer. */
+function termWeights(r: Retrieval): Map<string, number> {
+  return new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!] as const));
+}
+
 /** The extractive answer these passages give their question. */
 function extractiveText(r: Retrieval): string | undefined {
-  const weights = new Map(r.queryTerms.map((t, i) => [t, r.queryIdf[i]!] as const));
-  return buildExtractiveAnswer(r.question, r.passages, r.language, weights)?.text;
+  return buildExtractiveAnswer(r.question, r.passages, r.language, termWeights(r))?.text;
 }
 
 /** The request with chat spellings written out in its text and the customer's earlier turns. */
